@@ -1,1 +1,66 @@
+//! wasm2native: an ahead-of-time WebAssembly to native compiler through LLVM.
+//!
+//! The pipeline: [`module::ModuleInfo::parse`] validates and reads a module; [`codegen::compile_objects`]
+//! translates its functions in parallel partitions to native objects; [`link`] turns objects plus the
+//! C runtime into executables and libraries. [`driver::compile`] runs it all from [`CompileOptions`].
+//! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod abi;
+pub mod codegen;
+pub mod driver;
+pub mod error;
+pub mod host;
+pub mod link;
+pub mod module;
+pub mod runtime;
+pub mod target;
+pub mod translate;
+pub mod trap;
+
+pub use driver::{compile, CompileOptions, Emit};
+pub use error::{CompileError, Result};
+pub use target::TargetSpec;
+
+/// How out-of-bounds memory accesses are caught.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BoundsChecks {
+    /// Guard-page reservations: no per-access check; the fault becomes a trap.
+    Guard,
+    /// An explicit compare and branch before every access.
+    Explicit,
+}
+
+/// Optimisation level, as `-O`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OptLevel {
+    O0,
+    O1,
+    O2,
+    O3,
+    Os,
+}
+
+impl std::str::FromStr for OptLevel {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        Ok(match s {
+            "0" => OptLevel::O0,
+            "1" => OptLevel::O1,
+            "2" => OptLevel::O2,
+            "3" => OptLevel::O3,
+            "s" => OptLevel::Os,
+            other => return Err(format!("unknown optimisation level `{other}` (expected 0, 1, 2, 3 or s)")),
+        })
+    }
+}
+
+/// Everything that shapes the generated code. Deliberately excludes the number of threads: the
+/// output bytes depend on the module and these options only.
+#[derive(Clone, Debug)]
+pub struct CodegenOptions {
+    pub target: TargetSpec,
+    pub opt_level: OptLevel,
+    pub bounds_checks: BoundsChecks,
+    /// Prefix of every symbol of this module (a C identifier).
+    pub prefix: String,
+}

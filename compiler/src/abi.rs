@@ -1,0 +1,146 @@
+//! The runtime ABI as the compiler sees it: field offsets of the structures generated code touches,
+//! the instance context layout, and canonical signature strings.
+//!
+//! Mirror of `runtime-lib/include/w2n_runtime.h`. The test `abi_layout_matches_runtime`
+//! (`compiler/tests/abi.rs`) compiles a C file against the header and fails when they disagree.
+
+use crate::module::{ModuleInfo, ValType};
+
+pub const ABI_VERSION: u32 = 1;
+
+/// `w2n_context_header`: the first bytes of every instance.
+pub const CTX_STORE: u32 = 0;
+pub const CONTEXT_HEADER_SIZE: u32 = 32;
+
+/// `w2n_store`: the stack limit generated prologues compare against.
+pub const STORE_STACK_LIMIT: u32 = 0;
+
+/// `w2n_memory`.
+pub const MEMORY_BASE: u32 = 0;
+pub const MEMORY_SIZE: u32 = 8;
+pub const SIZEOF_MEMORY: u32 = 40;
+
+/// `w2n_table`.
+pub const TABLE_ELEMS: u32 = 0;
+pub const TABLE_SIZE: u32 = 8;
+pub const SIZEOF_TABLE: u32 = 40;
+
+/// `w2n_func`.
+pub const FUNC_CODE: u32 = 0;
+pub const FUNC_CTX: u32 = 8;
+pub const FUNC_TYPE_ID: u32 = 16;
+pub const SIZEOF_FUNC: u32 = 32;
+
+/// `w2n_value`: globals' cells and array-call slots.
+pub const SIZEOF_VALUE: u32 = 16;
+
+/// `w2n_import_desc`, `w2n_export_desc`, `w2n_limits_desc`, `w2n_global_desc` sizes.
+pub const SIZEOF_IMPORT_DESC: u32 = 48;
+pub const SIZEOF_EXPORT_DESC: u32 = 16;
+pub const SIZEOF_LIMITS_DESC: u32 = 24;
+pub const SIZEOF_GLOBAL_DESC: u32 = 8;
+/// `w2n_module` size and the offset of its `layout` field.
+pub const SIZEOF_MODULE: u32 = 232;
+pub const MODULE_LAYOUT_OFFSET: u32 = 144;
+
+/// `w2n_extern_kind`.
+pub const EXTERN_FUNC: u32 = 0;
+pub const EXTERN_TABLE: u32 = 1;
+pub const EXTERN_MEMORY: u32 = 2;
+pub const EXTERN_GLOBAL: u32 = 3;
+pub const EXTERN_TAG: u32 = 4;
+
+/// `W2N_MEM_*` flags.
+pub const MEM_64: u32 = 1;
+pub const MEM_SHARED: u32 = 2;
+
+/// Byte offsets of each region of one module's instance context (`w2n_layout`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContextLayout {
+    pub size: u32,
+    pub memories: u32,
+    pub tables: u32,
+    pub globals: u32,
+    pub funcs: u32,
+    pub type_ids: u32,
+    pub data_lens: u32,
+    pub elem_lens: u32,
+    pub elem_items: u32,
+    pub def_funcs: u32,
+    pub def_memories: u32,
+    pub def_tables: u32,
+    pub def_globals: u32,
+    /// Offset of each element segment's items inside the context.
+    pub elem_item_offsets: Vec<u32>,
+}
+
+impl ContextLayout {
+    /// The layout is a function of the module alone; regions follow each other in a fixed order.
+    pub fn of(m: &ModuleInfo) -> ContextLayout {
+        let mut at = CONTEXT_HEADER_SIZE;
+        let mut region = |bytes: u32, align: u32| {
+            at = at.next_multiple_of(align);
+            let start = at;
+            at += bytes;
+            start
+        };
+        let memories = region(8 * m.memories.len() as u32, 8);
+        let tables = region(8 * m.tables.len() as u32, 8);
+        let globals = region(8 * m.globals.len() as u32, 8);
+        let funcs = region(8 * m.func_types.len() as u32, 8);
+        let type_ids = region(4 * m.types.len() as u32, 8);
+        let data_lens = region(8 * m.datas.len() as u32, 8);
+        let elem_lens = region(8 * m.elems.len() as u32, 8);
+        let total_items: u32 = m.elems.iter().map(|e| e.items.len() as u32).sum();
+        let elem_items = region(8 * total_items, 8);
+        let def_funcs = region(SIZEOF_FUNC * m.num_defined_funcs(), 16);
+        let def_memories = region(SIZEOF_MEMORY * m.num_defined_memories(), 16);
+        let def_tables = region(SIZEOF_TABLE * m.num_defined_tables(), 16);
+        let def_globals = region(SIZEOF_VALUE * m.num_defined_globals(), 16);
+        let size = at.next_multiple_of(16);
+        let mut elem_item_offsets = Vec::with_capacity(m.elems.len());
+        let mut off = elem_items;
+        for e in &m.elems {
+            elem_item_offsets.push(off);
+            off += 8 * e.items.len() as u32;
+        }
+        ContextLayout {
+            size,
+            memories,
+            tables,
+            globals,
+            funcs,
+            type_ids,
+            data_lens,
+            elem_lens,
+            elem_items,
+            def_funcs,
+            def_memories,
+            def_tables,
+            def_globals,
+            elem_item_offsets,
+        }
+    }
+}
+
+/// The letter of a value type in canonical signatures (`enum w2n_valtype`).
+pub fn valtype_code(t: ValType) -> u8 {
+    match t {
+        ValType::I32 => b'i',
+        ValType::I64 => b'I',
+        ValType::F32 => b'f',
+        ValType::F64 => b'F',
+        ValType::V128 => b'v',
+        ValType::FuncRef => b'a',
+        ValType::ExternRef => b'r',
+    }
+}
+
+/// Canonical signature string `PARAMS:RESULTS`, e.g. `iI:f`; equal strings mean equal types.
+pub fn signature_string(params: &[ValType], results: &[ValType]) -> String {
+    let mut s = String::with_capacity(params.len() + results.len() + 1);
+    s.extend(params.iter().map(|&t| valtype_code(t) as char));
+    s.push(':');
+    s.extend(results.iter().map(|&t| valtype_code(t) as char));
+    s
+}

@@ -1,0 +1,178 @@
+//! `wasm2native run`: compile to a shared library (cached by content hash), load it into this
+//! process, bind WASI with the granted capabilities, and run `_start` or the `--invoke`d export.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use wasm2native::host::{LoadedModule, Outcome, Session, Value, WasiGrants};
+use wasm2native::module::{wat_to_wasm, ModuleInfo, ValType};
+use wasm2native::{BoundsChecks, CompileOptions, Emit, OptLevel, TargetSpec};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Grant a host directory to the guest: HOST[::GUEST].
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+    /// Set an environment variable for the guest: NAME=VAL, or NAME to pass this process's value.
+    #[arg(long = "env", value_name = "NAME[=VAL]")]
+    pub env: Vec<String>,
+    /// Call this export with the arguments that follow the module, and print its results.
+    #[arg(long)]
+    pub invoke: Option<String>,
+    /// Optimisation level: 0, 1, 2, 3 or s.
+    #[arg(short = 'O', default_value = "2", value_parser = clap::value_parser!(OptLevel))]
+    pub opt_level: OptLevel,
+    /// How out-of-bounds memory accesses are caught: guard or explicit.
+    #[arg(long, default_value = "guard", value_parser = super::compile::parse_bounds)]
+    pub bounds_checks: BoundsChecks,
+    /// The module: .wasm or .wat.
+    pub input: PathBuf,
+    /// Arguments for the program (or for the invoked function).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+const PREFIX: &str = "w2n_run";
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    let input = super::read_input(&args.input)?;
+    let wasm = wat_to_wasm(&input).with_context(|| format!("reading {}", args.input.display()))?;
+    let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", args.input.display()))?;
+    let library = cached_library(&wasm, &args)?;
+    let module = LoadedModule::load(&library, PREFIX).map_err(anyhow::Error::msg)?;
+
+    let mut env = Vec::new();
+    for e in &args.env {
+        env.push(super::parse_env(e).with_context(|| format!("--env {e}: not set in this environment"))?);
+    }
+    let dirs: Vec<(String, String)> = args.dirs.iter().map(|d| super::parse_dir(d)).collect();
+    for (host, _) in &dirs {
+        if !Path::new(host).is_dir() {
+            bail!("--dir {host}: not a directory");
+        }
+    }
+    let program = args.input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut argv = vec![program];
+    if args.invoke.is_none() {
+        argv.extend(args.args.iter().cloned());
+    }
+    let grants = WasiGrants { args: &argv, env: &env, dirs: &dirs };
+    let session = match Session::instantiate(&module, &grants) {
+        Ok(s) => s,
+        Err(outcome) => return Ok(report(outcome, &[])),
+    };
+    match &args.invoke {
+        Some(name) => invoke(&session, &info, name, &args.args),
+        None => {
+            let Some(start) = session.export_func("_start").or_else(|| session.export_func("_initialize")) else {
+                return Ok(ExitCode::SUCCESS);
+            };
+            let mut slots = [Value { i64: 0 }; 1];
+            Ok(report(session.call(start, &mut slots), &[]))
+        }
+    }
+}
+
+/// Compiles to `<cache>/modules/<hash>.so` unless it is already there.
+fn cached_library(wasm: &[u8], args: &RunArgs) -> Result<PathBuf> {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(wasm2native::runtime::RUNTIME_SOURCES.iter().map(|(_, b)| b.len()).sum::<usize>().to_le_bytes());
+    h.update(format!("{:?}{:?}", args.opt_level, args.bounds_checks).as_bytes());
+    h.update(wasm);
+    let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let dir = wasm2native::runtime::cache_dir().join("modules");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let path = dir.join(format!("{key}.so"));
+    if !path.exists() {
+        let opts = CompileOptions {
+            emit: Emit::SharedLib,
+            target: TargetSpec::host(),
+            opt_level: args.opt_level,
+            bounds_checks: args.bounds_checks,
+            prefix: Some(PREFIX.into()),
+            shared_without_runtime: true,
+            ..CompileOptions::default()
+        };
+        wasm2native::compile(wasm, &path, &opts).with_context(|| format!("compiling {}", args.input.display()))?;
+    }
+    Ok(path)
+}
+
+fn invoke(session: &Session, info: &ModuleInfo<'_>, name: &str, raw: &[String]) -> Result<ExitCode> {
+    let export = info
+        .exports
+        .iter()
+        .find(|e| e.name == name && matches!(e.kind, wasmparser::ExternalKind::Func))
+        .with_context(|| format!("no exported function `{name}`"))?;
+    let ft = info.func_type(export.index).clone();
+    if raw.len() != ft.params.len() {
+        bail!("`{name}` takes {} argument(s), {} given", ft.params.len(), raw.len());
+    }
+    let mut slots = vec![Value { v128: [0; 16] }; ft.params.len().max(ft.results.len()).max(1)];
+    for (i, (text, ty)) in raw.iter().zip(&ft.params).enumerate() {
+        slots[i] = parse_value(text, *ty).with_context(|| format!("argument {} of `{name}`", i + 1))?;
+    }
+    let func = session.export_func(name).context("export not found in the instance")?;
+    let outcome = session.call(func, &mut slots);
+    Ok(report(outcome, &ft.results))
+}
+
+fn parse_value(text: &str, ty: ValType) -> Result<Value> {
+    Ok(match ty {
+        ValType::I32 => Value { i32: parse_int(text)? as i32 },
+        ValType::I64 => Value { i64: parse_int(text)? as i64 },
+        ValType::F32 => Value { f32: text.parse().with_context(|| format!("`{text}` is not an f32"))? },
+        ValType::F64 => Value { f64: text.parse().with_context(|| format!("`{text}` is not an f64"))? },
+        other => bail!("cannot pass a {other:?} from the command line"),
+    })
+}
+
+fn parse_int(text: &str) -> Result<i128> {
+    let (neg, digits) = match text.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, text),
+    };
+    let v = match digits.strip_prefix("0x") {
+        Some(hex) => i128::from_str_radix(hex, 16),
+        None => digits.parse::<i128>(),
+    }
+    .with_context(|| format!("`{text}` is not an integer"))?;
+    Ok(if neg { -v } else { v })
+}
+
+/// Prints results or the trap, and picks the exit status (134 for traps, as wasmtime on Unix).
+fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
+    match outcome {
+        Outcome::Returned(slots) => {
+            for (v, ty) in slots.iter().zip(results) {
+                // SAFETY: the slot holds a value of the declared result type.
+                let text = unsafe {
+                    match ty {
+                        ValType::I32 => v.i32.to_string(),
+                        ValType::I64 => v.i64.to_string(),
+                        ValType::F32 => v.f32.to_string(),
+                        ValType::F64 => v.f64.to_string(),
+                        _ => if v.r#ref.is_null() { "null".into() } else { format!("{:p}", v.r#ref) },
+                    }
+                };
+                println!("{text}");
+            }
+            ExitCode::SUCCESS
+        }
+        Outcome::Exited(code) => ExitCode::from(code as u8),
+        Outcome::Trapped { message, frames } => {
+            if message.starts_with("unknown import") || message.starts_with("incompatible import") {
+                eprintln!("error: {message}");
+                return ExitCode::from(1);
+            }
+            eprintln!("wasm trap: {message}");
+            for f in frames {
+                eprintln!("    at {f}");
+            }
+            ExitCode::from(134)
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! From a validated module to native object files: partitions of functions, each one LLVM module
+//! with its own Context and TargetMachine on its own thread, plus the module unit (descriptor,
+//! init code, trampolines, data). Units are independent, so their order and contents (and so the
+//! output bytes) do not depend on the number of threads.
+
+pub mod module_unit;
+pub mod partition;
+pub mod unit;
+
+use crate::abi::ContextLayout;
+use crate::error::{CompileError, Result};
+use crate::module::ModuleInfo;
+use crate::translate::translate_function;
+use crate::{CodegenOptions, OptLevel};
+use inkwell::context::Context;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
+use inkwell::OptimizationLevel;
+use rayon::prelude::*;
+use std::sync::Once;
+use unit::Unit;
+
+/// What each unit produces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    Object,
+    Assembly,
+    LlvmIr,
+}
+
+/// Extra symbols of executables (`w2n_exe_module`, `w2n_exe_config`).
+#[derive(Clone, Debug, Default)]
+pub struct ExeConfig {
+    pub dirs: Vec<(String, String)>,
+    pub env: Vec<String>,
+}
+
+/// Compiles `info` to one buffer per unit (function partitions first, the module unit last).
+pub fn compile_units(
+    info: &ModuleInfo<'_>,
+    opts: &CodegenOptions,
+    output: Output,
+    exe: Option<&ExeConfig>,
+    jobs: usize,
+) -> Result<Vec<Vec<u8>>> {
+    init_llvm();
+    let layout = ContextLayout::of(info);
+    let partitions = partition::partition(info);
+    let work: Vec<Option<&partition::Partition>> = partitions.iter().map(Some).chain(std::iter::once(None)).collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| CompileError::Tool(format!("cannot start worker threads: {e}")))?;
+    let results: Vec<Result<Vec<u8>>> = pool.install(|| {
+        work.par_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let llcx = Context::create();
+                let unit = Unit::new(&llcx, &format!("{}_unit{i}", opts.prefix), info, &layout, opts);
+                match part {
+                    Some(p) => {
+                        for &f in &p.funcs {
+                            let body = &info.bodies[(f - info.num_imported_funcs) as usize];
+                            translate_function(&unit, f, body)?;
+                        }
+                    }
+                    None => module_unit::build(&unit, exe)?,
+                }
+                finish_unit(&unit, output)
+            })
+            .collect()
+    });
+    // The first error in unit order, so the message does not depend on scheduling.
+    results.into_iter().collect()
+}
+
+fn init_llvm() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let config = InitializationConfig::default();
+        Target::initialize_x86(&config);
+        Target::initialize_aarch64(&config);
+        Target::initialize_riscv(&config);
+    });
+}
+
+fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
+    let triple = TargetTriple::create(&opts.target.llvm_triple);
+    let target = Target::from_triple(&triple).map_err(|e| CompileError::Llvm(e.to_string()))?;
+    let level = match opts.opt_level {
+        OptLevel::O0 => OptimizationLevel::None,
+        OptLevel::O1 => OptimizationLevel::Less,
+        OptLevel::O2 | OptLevel::Os => OptimizationLevel::Default,
+        OptLevel::O3 => OptimizationLevel::Aggressive,
+    };
+    target
+        .create_target_machine(
+            &triple,
+            opts.target.cpu.as_deref().unwrap_or("generic"),
+            &opts.target.features,
+            level,
+            RelocMode::PIC,
+            CodeModel::Default,
+        )
+        .ok_or_else(|| CompileError::Llvm(format!("no target machine for {}", opts.target.llvm_triple)))
+}
+
+/// Verifies, optimises and emits one unit.
+fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
+    let tm = target_machine(unit.opts)?;
+    unit.module.set_triple(&tm.get_triple());
+    unit.module.set_data_layout(&tm.get_target_data().get_data_layout());
+    unit.verify()?;
+    let passes = match unit.opts.opt_level {
+        // Even unoptimised code gets its locals out of memory: it is much smaller and faster.
+        OptLevel::O0 => "function(mem2reg)",
+        OptLevel::O1 => "default<O1>",
+        OptLevel::O2 => "default<O2>",
+        OptLevel::O3 => "default<O3>",
+        OptLevel::Os => "default<Os>",
+    };
+    unit.module
+        .run_passes(passes, &tm, PassBuilderOptions::create())
+        .map_err(|e| CompileError::Llvm(e.to_string()))?;
+    match output {
+        Output::LlvmIr => Ok(unit.module.print_to_string().to_bytes().to_vec()),
+        Output::Object | Output::Assembly => {
+            let ft = if output == Output::Object { FileType::Object } else { FileType::Assembly };
+            let buf = tm.write_to_memory_buffer(&unit.module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            Ok(buf.as_slice().to_vec())
+        }
+    }
+}

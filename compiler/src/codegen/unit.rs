@@ -1,0 +1,179 @@
+//! One LLVM module under construction (a "unit": one partition of functions, or the module unit
+//! with the descriptor and init code) and the declarations every translator in it shares.
+
+use crate::abi::ContextLayout;
+use crate::error::{CompileError, Result};
+use crate::module::{FuncType, ModuleInfo, ValType};
+use crate::CodegenOptions;
+use inkwell::attributes::{Attribute, AttributeLoc};
+use inkwell::context::Context;
+use inkwell::intrinsics::Intrinsic;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum, FunctionType};
+use inkwell::values::{FunctionValue, GlobalValue};
+use inkwell::AddressSpace;
+
+/// The section all generated code goes into, so the runtime can tell its program counters apart
+/// (the linker defines `__start_w2n_code` / `__stop_w2n_code`).
+pub const CODE_SECTION: &str = "w2n_code";
+
+pub struct Unit<'ctx, 'm> {
+    pub llcx: &'ctx Context,
+    pub module: Module<'ctx>,
+    pub info: &'m ModuleInfo<'m>,
+    pub layout: &'m ContextLayout,
+    pub opts: &'m CodegenOptions,
+}
+
+impl<'ctx, 'm> Unit<'ctx, 'm> {
+    pub fn new(llcx: &'ctx Context, name: &str, info: &'m ModuleInfo<'m>, layout: &'m ContextLayout, opts: &'m CodegenOptions) -> Self {
+        let module = llcx.create_module(name);
+        Unit { llcx, module, info, layout, opts }
+    }
+
+    pub fn ptr(&self) -> inkwell::types::PointerType<'ctx> {
+        self.llcx.ptr_type(AddressSpace::default())
+    }
+
+    pub fn llvm_type(&self, t: ValType) -> BasicTypeEnum<'ctx> {
+        match t {
+            ValType::I32 => self.llcx.i32_type().into(),
+            ValType::I64 => self.llcx.i64_type().into(),
+            ValType::F32 => self.llcx.f32_type().into(),
+            ValType::F64 => self.llcx.f64_type().into(),
+            ValType::V128 => self.llcx.i128_type().into(),
+            ValType::FuncRef | ValType::ExternRef => self.ptr().into(),
+        }
+    }
+
+    /// Native type of a Wasm function: `R f(ctx, params...)`, a struct for several results.
+    pub fn wasm_fn_type(&self, ft: &FuncType) -> FunctionType<'ctx> {
+        let mut params: Vec<BasicMetadataTypeEnum> = vec![self.ptr().into()];
+        params.extend(ft.params.iter().map(|&t| BasicMetadataTypeEnum::from(self.llvm_type(t))));
+        match ft.results.as_slice() {
+            [] => self.llcx.void_type().fn_type(&params, false),
+            [r] => self.llvm_type(*r).fn_type(&params, false),
+            rs => {
+                let fields: Vec<BasicTypeEnum> = rs.iter().map(|&t| self.llvm_type(t)).collect();
+                self.llcx.struct_type(&fields, false).fn_type(&params, false)
+            }
+        }
+    }
+
+    pub fn func_symbol(&self, index: u32) -> String {
+        format!("{}_f{index}", self.opts.prefix)
+    }
+
+    pub fn data_symbol(&self, index: u32) -> String {
+        format!("{}_d{index}", self.opts.prefix)
+    }
+
+    /// The defined Wasm function `index`, declared here if another unit defines it.
+    pub fn wasm_function(&self, index: u32) -> FunctionValue<'ctx> {
+        let name = self.func_symbol(index);
+        if let Some(f) = self.module.get_function(&name) {
+            return f;
+        }
+        let f = self.module.add_function(&name, self.wasm_fn_type(self.info.func_type(index)), Some(Linkage::External));
+        f.as_global_value().set_visibility(inkwell::GlobalVisibility::Hidden);
+        f
+    }
+
+    /// The bytes of data segment `index` (defined in the module unit, declared elsewhere).
+    pub fn data_segment(&self, index: u32) -> GlobalValue<'ctx> {
+        let name = self.data_symbol(index);
+        if let Some(g) = self.module.get_global(&name) {
+            return g;
+        }
+        let bytes = self.info.datas[index as usize].bytes;
+        let ty = self.llcx.i8_type().array_type(bytes.len() as u32);
+        let g = self.module.add_global(ty, None, &name);
+        g.set_visibility(inkwell::GlobalVisibility::Hidden);
+        g.set_constant(true);
+        g
+    }
+
+    /// A runtime entry point of `runtime-lib`, declared on first use.
+    pub fn runtime_fn(&self, name: &str) -> FunctionValue<'ctx> {
+        if let Some(f) = self.module.get_function(name) {
+            return f;
+        }
+        let (i32t, i64t, p, v) = (self.llcx.i32_type(), self.llcx.i64_type(), self.ptr(), self.llcx.void_type());
+        let ty = match name {
+            "w2n_trap" => v.fn_type(&[p.into(), i32t.into()], false),
+            "w2n_memory_grow" => i64t.fn_type(&[p.into(), i32t.into(), i64t.into()], false),
+            "w2n_memory_fill" => v.fn_type(&[p.into(), i32t.into(), i64t.into(), i32t.into(), i64t.into()], false),
+            "w2n_memory_copy" => {
+                v.fn_type(&[p.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()], false)
+            }
+            "w2n_memory_init" => v.fn_type(
+                &[p.into(), i32t.into(), i32t.into(), p.into(), i64t.into(), i64t.into(), i64t.into()],
+                false,
+            ),
+            "w2n_table_grow" => i64t.fn_type(&[p.into(), i32t.into(), p.into(), i64t.into()], false),
+            "w2n_table_fill" => v.fn_type(&[p.into(), i32t.into(), i64t.into(), p.into(), i64t.into()], false),
+            "w2n_table_copy" => {
+                v.fn_type(&[p.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()], false)
+            }
+            "w2n_table_init" => v.fn_type(
+                &[p.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()],
+                false,
+            ),
+            other => unreachable!("unknown runtime function {other}"),
+        };
+        let f = self.module.add_function(name, ty, Some(Linkage::External));
+        f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
+        if name == "w2n_trap" {
+            f.add_attribute(AttributeLoc::Function, self.enum_attr("noreturn"));
+            f.add_attribute(AttributeLoc::Function, self.enum_attr("cold"));
+        }
+        f
+    }
+
+    pub fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>]) -> Result<FunctionValue<'ctx>> {
+        Intrinsic::find(name)
+            .and_then(|i| i.get_declaration(&self.module, types))
+            .ok_or_else(|| CompileError::Llvm(format!("intrinsic {name} not found")))
+    }
+
+    pub fn enum_attr(&self, name: &str) -> Attribute {
+        self.llcx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), 0)
+    }
+
+    /// Attributes every generated function carries.
+    pub fn set_function_attributes(&self, f: FunctionValue<'ctx>) {
+        f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
+        // Frame pointers let the runtime walk the stack for trap backtraces.
+        f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("frame-pointer", "all"));
+        if let Some(cpu) = &self.opts.target.cpu {
+            f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("target-cpu", cpu));
+        }
+        if !self.opts.target.features.is_empty() {
+            f.add_attribute(
+                AttributeLoc::Function,
+                self.llcx.create_string_attribute("target-features", &self.opts.target.features),
+            );
+        }
+        f.set_section(Some(CODE_SECTION));
+    }
+
+    pub fn verify(&self) -> Result<()> {
+        self.module.verify().map_err(|e| CompileError::Llvm(e.to_string()))
+    }
+}
+
+/// Metadata kind id by name (for `!invariant.load`).
+pub fn md_kind(llcx: &Context, name: &str) -> u32 {
+    llcx.get_kind_id(name)
+}
+
+pub fn basic_types<'ctx>(u: &Unit<'ctx, '_>, ts: &[ValType]) -> Vec<BasicTypeEnum<'ctx>> {
+    ts.iter().map(|&t| u.llvm_type(t)).collect()
+}
+
+pub fn zero_value<'ctx>(u: &Unit<'ctx, '_>, t: ValType) -> inkwell::values::BasicValueEnum<'ctx> {
+    match t {
+        ValType::FuncRef | ValType::ExternRef => u.ptr().const_null().into(),
+        _ => u.llvm_type(t).const_zero(),
+    }
+}

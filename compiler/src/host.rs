@@ -1,0 +1,211 @@
+//! Running compiled modules inside this process: the Rust side of the runtime's C API
+//! (`w2n_runtime.h`), used by `wasm2native run`. The runtime is linked into the binary (build.rs);
+//! modules are shared libraries whose runtime references bind to it.
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::Path;
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union Value {
+    pub i32: i32,
+    pub i64: i64,
+    pub f32: f32,
+    pub f64: f64,
+    pub r#ref: *mut c_void,
+    pub v128: [u8; 16],
+}
+
+#[repr(C)]
+pub struct Func {
+    pub code: *mut c_void,
+    pub ctx: *mut c_void,
+    pub type_id: u32,
+    pub func_index: u32,
+    pub array_call: *mut c_void,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct ExternGlobal {
+    pub cell: *mut Value,
+    pub ty: u32,
+    pub mutable: u32,
+}
+
+#[repr(C)]
+pub union ExternOf {
+    pub func: *mut Func,
+    pub table: *mut c_void,
+    pub memory: *mut c_void,
+    pub global: ExternGlobal,
+}
+
+#[repr(C)]
+pub struct Extern {
+    pub kind: u32,
+    pub _pad: u32,
+    pub of: ExternOf,
+}
+
+#[repr(C)]
+pub struct Error {
+    pub trap: u32,
+    pub message: [c_char; 512],
+    pub num_frames: u32,
+    pub frames: [*const c_char; 32],
+}
+
+impl Error {
+    pub fn new() -> Box<Error> {
+        // SAFETY: all-zero is a valid w2n_error (no trap, empty message, no frames).
+        Box::new(unsafe { std::mem::zeroed() })
+    }
+    pub fn message(&self) -> String {
+        // SAFETY: the runtime always NUL-terminates the message (zeroed initially).
+        unsafe { CStr::from_ptr(self.message.as_ptr()) }.to_string_lossy().into_owned()
+    }
+    pub fn frames(&self) -> Vec<String> {
+        self.frames[..(self.num_frames as usize).min(32)]
+            .iter()
+            .filter(|p| !p.is_null())
+            .map(|&p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
+            .collect()
+    }
+}
+
+#[repr(C)]
+pub struct WasiDir {
+    pub host_path: *const c_char,
+    pub guest_path: *const c_char,
+    pub read_only: c_int,
+}
+
+#[repr(C)]
+pub struct WasiConfig {
+    pub argc: c_int,
+    pub argv: *const *const c_char,
+    pub envc: c_int,
+    pub env: *const *const c_char,
+    pub num_dirs: c_int,
+    pub dirs: *const WasiDir,
+    pub inherit_stdio: c_int,
+}
+
+pub type ResolveFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const c_void, *mut Extern) -> c_int;
+
+extern "C" {
+    pub fn w2n_runtime_init() -> c_int;
+    pub fn w2n_store_new() -> *mut c_void;
+    pub fn w2n_instantiate(store: *mut c_void, module: *const c_void, resolve: ResolveFn, user: *mut c_void, err: *mut Error) -> *mut c_void;
+    pub fn w2n_instance_export(inst: *mut c_void, name: *const c_char, out: *mut Extern) -> c_int;
+    pub fn w2n_call(store: *mut c_void, func: *const Func, args_results: *mut Value, err: *mut Error) -> c_int;
+    pub fn w2n_wasi_configure(store: *mut c_void, config: *const WasiConfig, err: *mut Error) -> c_int;
+    pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const c_void, out: *mut Extern) -> c_int;
+    pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
+    pub fn w2n_intern_signature(sig: *const c_char) -> u32;
+}
+
+/// A compiled module loaded from a shared library.
+pub struct LoadedModule {
+    _lib: libloading::Library,
+    pub descriptor: *const c_void,
+}
+
+impl LoadedModule {
+    pub fn load(path: &Path, prefix: &str) -> Result<LoadedModule, String> {
+        // SAFETY: the library is one we compiled; its initialisers are only the C runtime-free
+        // generated code (no constructors run).
+        let lib = unsafe { libloading::Library::new(path) }.map_err(|e| format!("loading {}: {e}", path.display()))?;
+        let symbol = format!("{prefix}_module");
+        let descriptor = unsafe { lib.get::<*const c_void>(symbol.as_bytes()) }
+            .map_err(|e| format!("{}: no module descriptor `{symbol}`: {e}", path.display()))?;
+        let descriptor = *descriptor as *const c_void;
+        Ok(LoadedModule { _lib: lib, descriptor })
+    }
+}
+
+/// How a run ended.
+pub enum Outcome {
+    Returned(Vec<Value>),
+    Exited(i32),
+    Trapped { message: String, frames: Vec<String> },
+}
+
+/// A store with WASI configured, and one instance of a module in it.
+pub struct Session {
+    pub store: *mut c_void,
+    pub instance: *mut c_void,
+    _strings: Vec<CString>,
+}
+
+pub struct WasiGrants<'a> {
+    pub args: &'a [String],
+    pub env: &'a [(String, String)],
+    pub dirs: &'a [(String, String)],
+}
+
+impl Session {
+    /// Creates a store, configures WASI with `grants` and instantiates `module`.
+    pub fn instantiate(module: &LoadedModule, grants: &WasiGrants<'_>) -> Result<Session, Outcome> {
+        let mut strings = Vec::new();
+        let mut cstr = |s: &str| -> *const c_char {
+            let c = CString::new(s.replace('\0', "")).expect("no interior NUL");
+            let p = c.as_ptr();
+            strings.push(c);
+            p
+        };
+        let argv: Vec<*const c_char> = grants.args.iter().map(|a| cstr(a)).collect();
+        let env: Vec<*const c_char> = grants.env.iter().map(|(k, v)| cstr(&format!("{k}={v}"))).collect();
+        let dirs: Vec<WasiDir> =
+            grants.dirs.iter().map(|(h, g)| WasiDir { host_path: cstr(h), guest_path: cstr(g), read_only: 0 }).collect();
+        let config = WasiConfig {
+            argc: argv.len() as c_int,
+            argv: argv.as_ptr(),
+            envc: env.len() as c_int,
+            env: env.as_ptr(),
+            num_dirs: dirs.len() as c_int,
+            dirs: dirs.as_ptr(),
+            inherit_stdio: 1,
+        };
+        let mut err = Error::new();
+        unsafe {
+            w2n_runtime_init();
+            let store = w2n_store_new();
+            if w2n_wasi_configure(store, &config, &mut *err) != 0 {
+                return Err(Outcome::Trapped { message: err.message(), frames: vec![] });
+            }
+            let instance = w2n_instantiate(store, module.descriptor, w2n_wasi_resolve, std::ptr::null_mut(), &mut *err);
+            if instance.is_null() {
+                return Err(finish_failed_call(store, &err));
+            }
+            Ok(Session { store, instance, _strings: strings })
+        }
+    }
+
+    /// The exported function `name` and its canonical signature's arity.
+    pub fn export_func(&self, name: &str) -> Option<*mut Func> {
+        let c = CString::new(name).ok()?;
+        let mut ext: Extern = unsafe { std::mem::zeroed() };
+        let found = unsafe { w2n_instance_export(self.instance, c.as_ptr(), &mut ext) } == 0;
+        (found && ext.kind == 0).then(|| unsafe { ext.of.func })
+    }
+
+    /// Calls `func` with `args` (slots beyond the arguments receive the results).
+    pub fn call(&self, func: *mut Func, args: &mut [Value]) -> Outcome {
+        let mut err = Error::new();
+        let rc = unsafe { w2n_call(self.store, func, args.as_mut_ptr(), &mut *err) };
+        if rc == 0 {
+            return Outcome::Returned(args.to_vec());
+        }
+        finish_failed_call(self.store, &err)
+    }
+}
+
+fn finish_failed_call(store: *mut c_void, err: &Error) -> Outcome {
+    let mut code: c_int = 0;
+    if unsafe { w2n_wasi_exit_code(store, &mut code) } != 0 {
+        return Outcome::Exited(code);
+    }
+    Outcome::Trapped { message: err.message(), frames: err.frames() }
+}

@@ -1,0 +1,484 @@
+//! Reading a module: validation of the whole module first (function bodies in parallel), then the
+//! read-only facts the translator needs (`ModuleInfo`: types, imports, globals, segments, names).
+
+use crate::error::{unsupported, CompileError, Result};
+use rayon::prelude::*;
+use wasmparser::{
+    ConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FunctionBody, Parser, Payload, RefType, TableInit,
+    TypeRef, Validator, WasmFeatures,
+};
+
+/// The value types this compiler translates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    I32,
+    I64,
+    F32,
+    F64,
+    V128,
+    FuncRef,
+    ExternRef,
+}
+
+impl ValType {
+    pub fn from_wasm(t: wasmparser::ValType) -> Result<ValType> {
+        Ok(match t {
+            wasmparser::ValType::I32 => ValType::I32,
+            wasmparser::ValType::I64 => ValType::I64,
+            wasmparser::ValType::F32 => ValType::F32,
+            wasmparser::ValType::F64 => ValType::F64,
+            wasmparser::ValType::V128 => ValType::V128,
+            wasmparser::ValType::Ref(r) => ValType::from_ref(r)?,
+        })
+    }
+
+    pub fn from_ref(r: RefType) -> Result<ValType> {
+        if r == RefType::FUNCREF {
+            Ok(ValType::FuncRef)
+        } else if r == RefType::EXTERNREF {
+            Ok(ValType::ExternRef)
+        } else {
+            unsupported(format!("reference type `{r}` (function-references / GC proposals)"))
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    Func { type_index: u32 },
+    Table(TableInfo),
+    Memory(MemoryInfo),
+    Global(GlobalType),
+}
+
+#[derive(Clone, Debug)]
+pub struct Import {
+    pub module: String,
+    pub name: String,
+    pub kind: ImportKind,
+    /// Index in the kind's index space.
+    pub index: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableInfo {
+    pub elem: ValType,
+    pub min: u64,
+    pub max: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemoryInfo {
+    pub min: u64,
+    pub max: Option<u64>,
+    pub memory64: bool,
+    pub shared: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    pub ty: ValType,
+    pub mutable: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Global<'a> {
+    pub ty: GlobalType,
+    /// None for imported globals.
+    pub init: Option<ConstExpr<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExternalKind,
+    pub index: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum SegmentMode<'a> {
+    Passive,
+    Active { index: u32, offset: ConstExpr<'a> },
+    Declared,
+}
+
+#[derive(Clone, Debug)]
+pub enum ElemItem<'a> {
+    Func(u32),
+    Expr(ConstExpr<'a>),
+}
+
+#[derive(Clone, Debug)]
+pub struct ElemSegment<'a> {
+    pub mode: SegmentMode<'a>,
+    pub items: Vec<ElemItem<'a>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DataSegment<'a> {
+    pub mode: SegmentMode<'a>,
+    pub bytes: &'a [u8],
+}
+
+/// Read-only facts about a validated module, shared by every translation worker.
+#[derive(Debug, Default)]
+pub struct ModuleInfo<'a> {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub func_types: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableInfo>,
+    /// Initial value expression of defined tables (function-references proposal); None = null.
+    pub table_inits: Vec<Option<ConstExpr<'a>>>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryInfo>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<Global<'a>>,
+    pub num_imported_globals: u32,
+    pub exports: Vec<Export>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment<'a>>,
+    pub datas: Vec<DataSegment<'a>>,
+    pub bodies: Vec<FunctionBody<'a>>,
+    /// Names from the name section, by function index.
+    pub func_names: Vec<Option<String>>,
+    pub module_name: Option<String>,
+    /// Functions that may become funcrefs: exported, in element segments, or in constant expressions.
+    pub referenced: Vec<bool>,
+}
+
+impl<'a> ModuleInfo<'a> {
+    pub fn num_defined_funcs(&self) -> u32 {
+        self.func_types.len() as u32 - self.num_imported_funcs
+    }
+    pub fn num_defined_memories(&self) -> u32 {
+        self.memories.len() as u32 - self.num_imported_memories
+    }
+    pub fn num_defined_tables(&self) -> u32 {
+        self.tables.len() as u32 - self.num_imported_tables
+    }
+    pub fn num_defined_globals(&self) -> u32 {
+        self.globals.len() as u32 - self.num_imported_globals
+    }
+    pub fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.func_types[func as usize] as usize]
+    }
+    /// A name for messages: the name section's, else `wasm-function[N]`.
+    pub fn display_name(&self, func: u32) -> String {
+        match self.func_names.get(func as usize) {
+            Some(Some(n)) => n.clone(),
+            _ => format!("wasm-function[{func}]"),
+        }
+    }
+
+    /// Validates `wasm` completely (all Wasm 3.0 features), then reads it.
+    pub fn parse(wasm: &'a [u8]) -> Result<ModuleInfo<'a>> {
+        validate(wasm)?;
+        read(wasm)
+    }
+}
+
+/// Turns `.wat` text into binary; binary input passes through.
+pub fn wat_to_wasm(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    if bytes.starts_with(b"\0asm") {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    wat::parse_bytes(bytes).map_err(|e| CompileError::Malformed(e.to_string()))
+}
+
+/// The features the validator accepts: everything of Wasm 3.0 and the finished proposals. Parts the
+/// translator does not lower yet are rejected by it with an `unsupported:` error.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::all()
+}
+
+fn binary_error(e: wasmparser::BinaryReaderError) -> CompileError {
+    let text = e.to_string();
+    // wasmparser reports both malformed encodings and validation failures through one type; its
+    // messages for type errors are the validation ones.
+    if is_validation_message(e.message()) {
+        CompileError::Invalid(text)
+    } else {
+        CompileError::Malformed(text)
+    }
+}
+
+fn is_validation_message(m: &str) -> bool {
+    const MALFORMED: [&str; 12] = [
+        "unexpected end",
+        "malformed",
+        "invalid leb",
+        "integer representation too long",
+        "integer too large",
+        "magic header",
+        "unknown binary version",
+        "section size mismatch",
+        "invalid section",
+        "unexpected content",
+        "bad magic",
+        "invalid utf-8",
+    ];
+    !MALFORMED.iter().any(|p| m.to_ascii_lowercase().contains(p))
+}
+
+/// Validates the whole module: module-level sections in order, then every function body in parallel.
+/// The error reported is always the one of the lowest function index, whatever the thread count.
+pub fn validate(wasm: &[u8]) -> Result<()> {
+    let mut validator = Validator::new_with_features(features());
+    let mut funcs = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(binary_error)?;
+        if let Payload::ModuleSection { .. } | Payload::ComponentSection { .. } = payload {
+            return unsupported("the component model (a component or nested module was given)");
+        }
+        match validator.payload(&payload).map_err(binary_error)? {
+            wasmparser::ValidPayload::Func(f, body) => funcs.push((f, body)),
+            wasmparser::ValidPayload::End(_) => break,
+            _ => {}
+        }
+    }
+    let errors: Vec<_> = funcs
+        .into_par_iter()
+        .enumerate()
+        .filter_map(|(i, (f, body))| {
+            let mut v = f.into_validator(Default::default());
+            v.validate(&body).err().map(|e| (i, e))
+        })
+        .collect();
+    match errors.into_iter().min_by_key(|(i, _)| *i) {
+        Some((_, e)) => Err(binary_error(e)),
+        None => Ok(()),
+    }
+}
+
+fn read_err(e: wasmparser::BinaryReaderError) -> CompileError {
+    CompileError::Malformed(e.to_string())
+}
+
+fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
+    let mut m = ModuleInfo::default();
+    let mut names_section = None;
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(read_err)? {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(|e| match e.message().contains("gc proposal") {
+                        true => CompileError::Unsupported("GC types (the GC proposal)".into()),
+                        false => read_err(e),
+                    })?;
+                    let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
+                    let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
+                    m.types.push(FuncType { params, results });
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp.map_err(read_err)?;
+                    let (kind, index) = match imp.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            m.func_types.push(t);
+                            m.num_imported_funcs += 1;
+                            (ImportKind::Func { type_index: t }, m.func_types.len() - 1)
+                        }
+                        TypeRef::Table(t) => {
+                            let info = table_info(t)?;
+                            m.tables.push(info);
+                            m.num_imported_tables += 1;
+                            (ImportKind::Table(info), m.tables.len() - 1)
+                        }
+                        TypeRef::Memory(t) => {
+                            let info = memory_info(t)?;
+                            m.memories.push(info);
+                            m.num_imported_memories += 1;
+                            (ImportKind::Memory(info), m.memories.len() - 1)
+                        }
+                        TypeRef::Global(g) => {
+                            let ty = GlobalType { ty: ValType::from_wasm(g.content_type)?, mutable: g.mutable };
+                            if g.shared {
+                                return unsupported("shared globals (threads proposal)");
+                            }
+                            m.globals.push(Global { ty, init: None });
+                            m.num_imported_globals += 1;
+                            (ImportKind::Global(ty), m.globals.len() - 1)
+                        }
+                        TypeRef::Tag(_) => return unsupported("tags (exception-handling proposal)"),
+                    };
+                    m.imports.push(Import {
+                        module: imp.module.to_string(),
+                        name: imp.name.to_string(),
+                        kind,
+                        index: index as u32,
+                    });
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    m.func_types.push(t.map_err(read_err)?);
+                }
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    let t = t.map_err(read_err)?;
+                    m.tables.push(table_info(t.ty)?);
+                    m.table_inits.push(match t.init {
+                        TableInit::RefNull => None,
+                        TableInit::Expr(e) => Some(e),
+                    });
+                }
+            }
+            Payload::MemorySection(r) => {
+                for t in r {
+                    m.memories.push(memory_info(t.map_err(read_err)?)?);
+                }
+            }
+            Payload::TagSection(_) => return unsupported("tags (exception-handling proposal)"),
+            Payload::GlobalSection(r) => {
+                for g in r {
+                    let g = g.map_err(read_err)?;
+                    if g.ty.shared {
+                        return unsupported("shared globals (threads proposal)");
+                    }
+                    let ty = GlobalType { ty: ValType::from_wasm(g.ty.content_type)?, mutable: g.ty.mutable };
+                    m.globals.push(Global { ty, init: Some(g.init_expr) });
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e.map_err(read_err)?;
+                    m.exports.push(Export { name: e.name.to_string(), kind: e.kind, index: e.index });
+                }
+            }
+            Payload::StartSection { func, .. } => m.start = Some(func),
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e.map_err(read_err)?;
+                    let mode = match e.kind {
+                        ElementKind::Passive => SegmentMode::Passive,
+                        ElementKind::Declared => SegmentMode::Declared,
+                        ElementKind::Active { table_index, offset_expr } => {
+                            SegmentMode::Active { index: table_index.unwrap_or(0), offset: offset_expr }
+                        }
+                    };
+                    let items = match e.items {
+                        ElementItems::Functions(r) => {
+                            r.into_iter().map(|f| f.map(ElemItem::Func).map_err(read_err)).collect::<Result<_>>()?
+                        }
+                        ElementItems::Expressions(ty, r) => {
+                            ValType::from_ref(ty)?;
+                            r.into_iter().map(|x| x.map(ElemItem::Expr).map_err(read_err)).collect::<Result<_>>()?
+                        }
+                    };
+                    m.elems.push(ElemSegment { mode, items });
+                }
+            }
+            Payload::DataSection(r) => {
+                for d in r {
+                    let d = d.map_err(read_err)?;
+                    let mode = match d.kind {
+                        DataKind::Passive => SegmentMode::Passive,
+                        DataKind::Active { memory_index, offset_expr } => {
+                            SegmentMode::Active { index: memory_index, offset: offset_expr }
+                        }
+                    };
+                    m.datas.push(DataSegment { mode, bytes: d.data });
+                }
+            }
+            Payload::CodeSectionEntry(body) => m.bodies.push(body),
+            Payload::CustomSection(c) => {
+                if let wasmparser::KnownCustom::Name(r) = c.as_known() {
+                    names_section = Some(r);
+                }
+            }
+            _ => {}
+        }
+    }
+    m.func_names = vec![None; m.func_types.len()];
+    if let Some(r) = names_section {
+        // The name section is advisory: a malformed one is ignored, as the spec requires.
+        for name in r.into_iter().flatten() {
+            match name {
+                wasmparser::Name::Function(map) => {
+                    for n in map.into_iter().flatten() {
+                        if let Some(slot) = m.func_names.get_mut(n.index as usize) {
+                            *slot = Some(n.name.to_string());
+                        }
+                    }
+                }
+                wasmparser::Name::Module { name, .. } => m.module_name = Some(name.to_string()),
+                _ => {}
+            }
+        }
+    }
+    m.referenced = referenced_funcs(&m)?;
+    Ok(m)
+}
+
+fn table_info(t: wasmparser::TableType) -> Result<TableInfo> {
+    if t.table64 {
+        return unsupported("64-bit tables (memory64 proposal)");
+    }
+    if t.shared {
+        return unsupported("shared tables (shared-everything-threads proposal)");
+    }
+    Ok(TableInfo { elem: ValType::from_ref(t.element_type)?, min: t.initial, max: t.maximum })
+}
+
+fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
+    if t.page_size_log2.is_some_and(|p| p != 16) {
+        return unsupported("custom page sizes (custom-page-sizes proposal)");
+    }
+    if t.memory64 {
+        return unsupported("64-bit memories (memory64 proposal)");
+    }
+    if t.shared {
+        return unsupported("shared memories (threads proposal)");
+    }
+    Ok(MemoryInfo { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared })
+}
+
+/// Functions whose `w2n_func` record must exist: the ones a funcref can name. Validation guarantees
+/// that `ref.func` in code only names functions declared this way.
+fn referenced_funcs(m: &ModuleInfo) -> Result<Vec<bool>> {
+    let mut referenced = vec![false; m.func_types.len()];
+    let mark_expr = |e: &ConstExpr, referenced: &mut Vec<bool>| -> Result<()> {
+        for op in e.get_operators_reader() {
+            if let wasmparser::Operator::RefFunc { function_index } = op.map_err(read_err)? {
+                referenced[function_index as usize] = true;
+            }
+        }
+        Ok(())
+    };
+    for e in &m.exports {
+        if e.kind == ExternalKind::Func {
+            referenced[e.index as usize] = true;
+        }
+    }
+    for seg in &m.elems {
+        for item in &seg.items {
+            match item {
+                ElemItem::Func(f) => referenced[*f as usize] = true,
+                ElemItem::Expr(e) => mark_expr(e, &mut referenced)?,
+            }
+        }
+    }
+    for g in &m.globals {
+        if let Some(e) = &g.init {
+            mark_expr(e, &mut referenced)?;
+        }
+    }
+    for e in m.table_inits.iter().flatten() {
+        mark_expr(e, &mut referenced)?;
+    }
+    // Imported functions always have a record (the exporter's or the host's).
+    for r in referenced.iter_mut().take(m.num_imported_funcs as usize) {
+        *r = true;
+    }
+    Ok(referenced)
+}

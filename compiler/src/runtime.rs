@@ -1,0 +1,124 @@
+//! The C runtime for a target, built by clang at first use from the sources embedded in the
+//! compiler, and cached by content hash under the user's cache directory.
+
+use crate::error::{CompileError, Result};
+use crate::link::{run_tool, tools, Tools};
+use crate::target::TargetSpec;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/runtime_sources.rs"));
+
+/// A runtime built for one target.
+pub struct BuiltRuntime {
+    /// Static archive of everything but the program entry.
+    pub archive: PathBuf,
+    /// The object with `main` (executables only).
+    pub main_object: PathBuf,
+    /// The public header.
+    pub header: PathBuf,
+}
+
+/// The user's cache directory for wasm2native (`$WASM2NATIVE_CACHE_DIR`, else XDG, else ~/.cache).
+pub fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("WASM2NATIVE_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("wasm2native");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".cache").join("wasm2native"),
+        None => std::env::temp_dir().join("wasm2native-cache"),
+    }
+}
+
+const CFLAGS: &[&str] = &["-std=c11", "-D_GNU_SOURCE", "-O2", "-fPIC", "-Wall", "-g"];
+
+fn sources_hash(target: &TargetSpec) -> String {
+    let mut h = Sha256::new();
+    h.update(target.clang_triple.as_bytes());
+    for flag in CFLAGS {
+        h.update(flag.as_bytes());
+    }
+    for (name, bytes) in RUNTIME_SOURCES {
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    let digest = h.finalize();
+    digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Returns the runtime for `target`, building it if the cache does not have it.
+pub fn runtime_for(target: &TargetSpec) -> Result<BuiltRuntime> {
+    let dir = cache_dir().join("runtime").join(format!("{}-{}", target.name, sources_hash(target)));
+    let built = BuiltRuntime {
+        archive: dir.join("libw2n_runtime.a"),
+        main_object: dir.join("main.o"),
+        header: dir.join("include").join("w2n_runtime.h"),
+    };
+    if built.archive.exists() && built.main_object.exists() {
+        return Ok(built);
+    }
+    let tools = tools()?;
+    // Build in a private directory and rename it into place, so concurrent builds never see half a
+    // runtime; the loser of a race simply discards its copy.
+    let parent = dir.parent().expect("runtime dir has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
+    let tmp = tempdir_in(parent)?;
+    build_into(&tools, target, &tmp)?;
+    if std::fs::rename(&tmp, &dir).is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    if !built.archive.exists() {
+        return Err(CompileError::Tool(format!("runtime build did not produce {}", built.archive.display())));
+    }
+    Ok(built)
+}
+
+fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
+    for (name, bytes) in RUNTIME_SOURCES {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).map_err(|e| io_error(&p, e))?;
+        std::fs::write(&p, bytes).map_err(|e| io_error(&p, e))?;
+    }
+    let mut objects = Vec::new();
+    for (name, _) in RUNTIME_SOURCES.iter().filter(|(n, _)| n.ends_with(".c")) {
+        let src = dir.join(name);
+        let stem = Path::new(name).file_stem().expect("stem").to_string_lossy().to_string();
+        let obj = dir.join(format!("{stem}.o"));
+        let mut args: Vec<String> = vec![format!("--target={}", target.clang_triple)];
+        args.extend(CFLAGS.iter().map(|s| s.to_string()));
+        args.extend([
+            format!("-I{}", dir.join("include").display()),
+            format!("-I{}", dir.join("src").display()),
+            "-c".into(),
+            src.display().to_string(),
+            "-o".into(),
+            obj.display().to_string(),
+        ]);
+        run_tool(&tools.clang, &args, &format!("building the runtime for {}", target.name))?;
+        if stem != "main" {
+            objects.push(obj.display().to_string());
+        }
+    }
+    let mut args = vec!["rcs".to_string(), dir.join("libw2n_runtime.a").display().to_string()];
+    args.extend(objects);
+    run_tool(&tools.ar, &args, "archiving the runtime")?;
+    Ok(())
+}
+
+fn tempdir_in(parent: &Path) -> Result<PathBuf> {
+    for i in 0..1000u32 {
+        let p = parent.join(format!(".tmp-{}-{i}", std::process::id()));
+        if std::fs::create_dir(&p).is_ok() {
+            return Ok(p);
+        }
+    }
+    Err(CompileError::Io(format!("cannot create a temporary directory in {}", parent.display())))
+}
+
+pub fn io_error(path: &Path, e: std::io::Error) -> CompileError {
+    CompileError::Io(format!("{}: {e}", path.display()))
+}

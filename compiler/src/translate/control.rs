@@ -1,0 +1,315 @@
+//! Structured control flow: blocks, loops, if/else, branches, return, drop and select.
+//!
+//! Each frame knows where a branch to it goes (a loop's header, else the block's end) and collects the
+//! values arriving there; at `end` they become phi nodes. A branch to a loop feeds the header's phis.
+
+use super::FuncTranslator;
+use crate::error::{CompileError, Result};
+use crate::module::ValType;
+use crate::trap::Trap;
+use inkwell::basic_block::BasicBlock;
+use inkwell::values::{BasicValue, BasicValueEnum, PhiValue};
+use inkwell::IntPredicate;
+use wasmparser::{BlockType, Operator};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    /// An `if` whose `else` has been seen.
+    Else,
+}
+
+pub struct Frame<'ctx> {
+    pub kind: FrameKind,
+    pub params: Vec<ValType>,
+    pub results: Vec<ValType>,
+    /// Stack height below the frame's parameters.
+    pub height: usize,
+    pub end_block: BasicBlock<'ctx>,
+    /// Values arriving at `end_block`, with the block each comes from.
+    pub incoming: Vec<(Vec<BasicValueEnum<'ctx>>, BasicBlock<'ctx>)>,
+    /// Loop header and its parameter phis.
+    pub header: Option<(BasicBlock<'ctx>, Vec<PhiValue<'ctx>>)>,
+    /// For `if`: the else block and the parameters the else arm starts with.
+    pub else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
+    /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
+    pub reachable_at_start: bool,
+}
+
+impl<'ctx> Frame<'ctx> {
+    /// Values a branch to this frame carries: a loop's parameters, otherwise its results.
+    fn branch_arity(&self) -> usize {
+        match self.kind {
+            FrameKind::Loop => self.params.len(),
+            _ => self.results.len(),
+        }
+    }
+}
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    pub(super) fn push_function_frame(&mut self, results: &[ValType]) -> Result<()> {
+        let end_block = self.u.llcx.append_basic_block(self.func, "return");
+        self.frames.push(Frame {
+            kind: FrameKind::Function,
+            params: vec![],
+            results: results.to_vec(),
+            height: 0,
+            end_block,
+            incoming: vec![],
+            header: None,
+            else_block: None,
+            reachable_at_start: true,
+        });
+        Ok(())
+    }
+
+    fn block_signature(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![ValType::from_wasm(t)?]),
+            BlockType::FuncType(i) => {
+                let ft = &self.u.info.types[i as usize];
+                (ft.params.clone(), ft.results.clone())
+            }
+        })
+    }
+
+    pub(super) fn translate_control(&mut self, op: &Operator<'_>) -> Result<()> {
+        match *op {
+            Operator::Unreachable => self.trap_now(Trap::Unreachable),
+            Operator::Nop => Ok(()),
+            Operator::Block { blockty } => self.begin_block(blockty),
+            Operator::Loop { blockty } => self.begin_loop(blockty),
+            Operator::If { blockty } => self.begin_if(blockty),
+            Operator::Else => self.begin_else(),
+            Operator::End => self.end_frame(),
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth)?;
+                self.reachable = false;
+                Ok(())
+            }
+            Operator::BrIf { relative_depth } => self.branch_if(relative_depth),
+            Operator::BrTable { ref targets } => {
+                let depths = targets.targets().collect::<Result<Vec<u32>, _>>().map_err(|e| CompileError::Malformed(e.to_string()))?;
+                self.branch_table(&depths, targets.default())
+            }
+            Operator::Return => {
+                let depth = self.frames.len() as u32 - 1;
+                self.branch(depth)?;
+                self.reachable = false;
+                Ok(())
+            }
+            Operator::Drop => {
+                self.pop()?;
+                Ok(())
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop_int()?;
+                let b = self.pop()?;
+                let a = self.pop()?;
+                let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+                let v = self.b.build_select(c, a, b, "select")?;
+                self.push(v);
+                Ok(())
+            }
+            _ => unreachable!("not a control operator: {op:?}"),
+        }
+    }
+
+    fn new_frame(&mut self, kind: FrameKind, params: Vec<ValType>, results: Vec<ValType>) -> Frame<'ctx> {
+        let end_block = self.u.llcx.append_basic_block(self.func, "end");
+        Frame {
+            kind,
+            height: self.stack.len() - params.len(),
+            params,
+            results,
+            end_block,
+            incoming: vec![],
+            header: None,
+            else_block: None,
+            reachable_at_start: self.reachable,
+        }
+    }
+
+    fn begin_block(&mut self, bt: BlockType) -> Result<()> {
+        let (params, results) = self.block_signature(bt)?;
+        let frame = self.new_frame(FrameKind::Block, params, results);
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    fn begin_loop(&mut self, bt: BlockType) -> Result<()> {
+        let (params, results) = self.block_signature(bt)?;
+        let mut frame = self.new_frame(FrameKind::Loop, params.clone(), results);
+        let header = self.u.llcx.append_basic_block(self.func, "loop");
+        let here = self.b.get_insert_block().expect("positioned");
+        let args = self.pop_n(params.len())?;
+        self.b.build_unconditional_branch(header)?;
+        self.b.position_at_end(header);
+        let mut phis = Vec::with_capacity(params.len());
+        for (&t, v) in params.iter().zip(&args) {
+            let phi = self.b.build_phi(self.u.llvm_type(t), "loop_param")?;
+            phi.add_incoming(&[(v as &dyn BasicValue, here)]);
+            self.push(phi.as_basic_value());
+            phis.push(phi);
+        }
+        frame.header = Some((header, phis));
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    fn begin_if(&mut self, bt: BlockType) -> Result<()> {
+        let cond = self.pop_int()?;
+        let (params, results) = self.block_signature(bt)?;
+        let mut frame = self.new_frame(FrameKind::If, params.clone(), results);
+        let then_bb = self.u.llcx.append_basic_block(self.func, "then");
+        let else_bb = self.u.llcx.append_basic_block(self.func, "else");
+        let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+        self.b.build_conditional_branch(c, then_bb, else_bb)?;
+        frame.else_block = Some((else_bb, self.peek_n(params.len())));
+        self.frames.push(frame);
+        self.b.position_at_end(then_bb);
+        Ok(())
+    }
+
+    fn begin_else(&mut self) -> Result<()> {
+        self.dead_depth = 0;
+        if self.reachable {
+            self.fall_through_to_end()?;
+        }
+        let frame = self.frames.last_mut().expect("frame");
+        let (else_bb, params) = frame.else_block.take().expect("else of an if");
+        frame.kind = FrameKind::Else;
+        let height = frame.height;
+        self.reachable = frame.reachable_at_start;
+        self.stack.truncate(height);
+        self.stack.extend(params);
+        self.b.position_at_end(else_bb);
+        Ok(())
+    }
+
+    /// The current arm ends: its results flow to the frame's end.
+    fn fall_through_to_end(&mut self) -> Result<()> {
+        let frame = self.frames.last().expect("frame");
+        let n = frame.results.len();
+        let end = frame.end_block;
+        let values = self.peek_n(n);
+        let from = self.b.get_insert_block().expect("positioned");
+        self.b.build_unconditional_branch(end)?;
+        self.frames.last_mut().expect("frame").incoming.push((values, from));
+        Ok(())
+    }
+
+    fn end_frame(&mut self) -> Result<()> {
+        if self.reachable {
+            self.fall_through_to_end()?;
+        }
+        let mut frame = self.frames.pop().expect("frame");
+        // An `if` without `else`: the implicit else arm passes the parameters through.
+        if let Some((else_bb, params)) = frame.else_block.take() {
+            self.b.position_at_end(else_bb);
+            self.b.build_unconditional_branch(frame.end_block)?;
+            frame.incoming.push((params, else_bb));
+        }
+        self.stack.truncate(frame.height);
+        self.b.position_at_end(frame.end_block);
+        self.reachable = !frame.incoming.is_empty();
+        if !self.reachable {
+            self.b.build_unreachable()?;
+        } else {
+            let results = self.merge_incoming(&frame.results, &frame.incoming)?;
+            self.stack.extend(results);
+        }
+        if frame.kind == FrameKind::Function {
+            self.build_return_of_stack(&frame.results)?;
+        }
+        Ok(())
+    }
+
+    /// Phi nodes for values arriving from several blocks (none needed for a single edge).
+    fn merge_incoming(
+        &mut self,
+        types: &[ValType],
+        incoming: &[(Vec<BasicValueEnum<'ctx>>, BasicBlock<'ctx>)],
+    ) -> Result<Vec<BasicValueEnum<'ctx>>> {
+        if incoming.len() == 1 {
+            return Ok(incoming[0].0.clone());
+        }
+        let mut out = Vec::with_capacity(types.len());
+        for (i, &t) in types.iter().enumerate() {
+            let phi = self.b.build_phi(self.u.llvm_type(t), "merge")?;
+            for (values, from) in incoming {
+                phi.add_incoming(&[(&values[i] as &dyn BasicValue, *from)]);
+            }
+            out.push(phi.as_basic_value());
+        }
+        Ok(out)
+    }
+
+    fn build_return_of_stack(&mut self, results: &[ValType]) -> Result<()> {
+        if !self.reachable {
+            return Ok(());
+        }
+        let values = self.pop_n(results.len())?;
+        match values.as_slice() {
+            [] => self.b.build_return(None)?,
+            [v] => self.b.build_return(Some(v))?,
+            vs => self.b.build_aggregate_return(vs)?,
+        };
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// Records an edge to frame `depth` carrying the top values (which stay on the stack).
+    fn add_edge(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
+        let from = self.b.get_insert_block().expect("positioned");
+        let idx = self.frames.len() - 1 - depth as usize;
+        let n = self.frames[idx].branch_arity();
+        let values = self.peek_n(n);
+        let frame = &mut self.frames[idx];
+        match &frame.header {
+            Some((header, phis)) => {
+                for (phi, v) in phis.iter().zip(&values) {
+                    phi.add_incoming(&[(v as &dyn BasicValue, from)]);
+                }
+                Ok(*header)
+            }
+            None => {
+                frame.incoming.push((values, from));
+                Ok(frame.end_block)
+            }
+        }
+    }
+
+    fn branch(&mut self, depth: u32) -> Result<()> {
+        let target = self.add_edge(depth)?;
+        self.b.build_unconditional_branch(target)?;
+        Ok(())
+    }
+
+    fn branch_if(&mut self, depth: u32) -> Result<()> {
+        let cond = self.pop_int()?;
+        let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+        let target = self.add_edge(depth)?;
+        let cont = self.u.llcx.append_basic_block(self.func, "br_if_cont");
+        self.b.build_conditional_branch(c, target, cont)?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    fn branch_table(&mut self, depths: &[u32], default: u32) -> Result<()> {
+        let index = self.pop_int()?;
+        let default_bb = self.add_edge(default)?;
+        let mut cases = Vec::with_capacity(depths.len());
+        for (i, &d) in depths.iter().enumerate() {
+            let bb = self.add_edge(d)?;
+            cases.push((self.i32_const(i as u64), bb));
+        }
+        self.b.build_switch(index, default_bb, &cases)?;
+        self.reachable = false;
+        Ok(())
+    }
+}

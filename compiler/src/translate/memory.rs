@@ -1,0 +1,194 @@
+//! Linear memory: loads, stores, size/grow and the bulk-memory operators.
+//!
+//! SAFETY RULES of address computation (read twice before changing):
+//! - Guard mode (the default for 32-bit memories on 64-bit hosts): the effective address is
+//!   `zext(addr) + offset` in 64 bits, both below 2^32, so it is below 2^33; the runtime reserves
+//!   8 GiB per memory and only the accessible prefix is read-write, so every out-of-bounds access
+//!   faults inside the reservation and the signal handler turns it into a trap.
+//! - Explicit mode (`--bounds-checks=explicit`): `addr + offset + size <= memory.size` is checked
+//!   before the access, against the size loaded fresh (another instance may have grown the memory).
+//! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
+//! - A load whose value ends up unused is made volatile (`keep_unused_loads`), else LLVM deletes it
+//!   and the access no longer traps.
+
+use super::FuncTranslator;
+use crate::abi;
+use crate::error::Result;
+use crate::trap::Trap;
+use crate::BoundsChecks;
+use inkwell::types::{BasicTypeEnum, IntType};
+use inkwell::values::{BasicValue, BasicValueEnum, IntValue, PointerValue};
+use inkwell::IntPredicate;
+use wasmparser::{MemArg, Operator};
+
+/// How a narrow load widens to its result type.
+#[derive(Clone, Copy)]
+enum Extend {
+    None,
+    Signed,
+    Unsigned,
+}
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    pub(super) fn translate_memory(&mut self, op: &Operator<'_>) -> Result<()> {
+        use Operator::*;
+        let cx = self.u.llcx;
+        let (i8t, i16t, i32t, i64t) = (cx.i8_type(), cx.i16_type(), cx.i32_type(), cx.i64_type());
+        let (f32t, f64t) = (cx.f32_type().into(), cx.f64_type().into());
+        match *op {
+            I32Load { memarg } => self.load(memarg, i32t.into(), None, Extend::None),
+            I64Load { memarg } => self.load(memarg, i64t.into(), None, Extend::None),
+            F32Load { memarg } => self.load(memarg, f32t, None, Extend::None),
+            F64Load { memarg } => self.load(memarg, f64t, None, Extend::None),
+            I32Load8S { memarg } => self.load(memarg, i8t.into(), Some(i32t), Extend::Signed),
+            I32Load8U { memarg } => self.load(memarg, i8t.into(), Some(i32t), Extend::Unsigned),
+            I32Load16S { memarg } => self.load(memarg, i16t.into(), Some(i32t), Extend::Signed),
+            I32Load16U { memarg } => self.load(memarg, i16t.into(), Some(i32t), Extend::Unsigned),
+            I64Load8S { memarg } => self.load(memarg, i8t.into(), Some(i64t), Extend::Signed),
+            I64Load8U { memarg } => self.load(memarg, i8t.into(), Some(i64t), Extend::Unsigned),
+            I64Load16S { memarg } => self.load(memarg, i16t.into(), Some(i64t), Extend::Signed),
+            I64Load16U { memarg } => self.load(memarg, i16t.into(), Some(i64t), Extend::Unsigned),
+            I64Load32S { memarg } => self.load(memarg, i32t.into(), Some(i64t), Extend::Signed),
+            I64Load32U { memarg } => self.load(memarg, i32t.into(), Some(i64t), Extend::Unsigned),
+            I32Store { memarg } | I64Store { memarg } | F32Store { memarg } | F64Store { memarg } => {
+                self.store(memarg, None)
+            }
+            I32Store8 { memarg } | I64Store8 { memarg } => self.store(memarg, Some(i8t)),
+            I32Store16 { memarg } | I64Store16 { memarg } => self.store(memarg, Some(i16t)),
+            I64Store32 { memarg } => self.store(memarg, Some(i32t)),
+            MemorySize { mem } => {
+                let size = self.memory_size_bytes(mem)?;
+                let pages = self.b.build_right_shift(size, self.i64_const(16), false, "")?;
+                self.push(self.b.build_int_truncate(pages, i32t, "pages")?);
+                Ok(())
+            }
+            MemoryGrow { mem } => {
+                let delta = self.pop_int()?;
+                let delta = self.b.build_int_z_extend(delta, i64t, "")?;
+                let f = self.u.runtime_fn("w2n_memory_grow");
+                let old = self.call_value(f, &[self.vmctx.into(), self.i32_const(mem as u64).into(), delta.into()])?;
+                self.push(self.b.build_int_truncate(old.into_int_value(), i32t, "")?);
+                Ok(())
+            }
+            MemoryFill { mem } => {
+                let len = self.pop_index()?;
+                let value = self.pop_int()?;
+                let dst = self.pop_index()?;
+                let mem = self.i32_const(mem as u64);
+                self.call_runtime("w2n_memory_fill", &[mem.into(), dst.into(), value.into(), len.into()])
+            }
+            MemoryCopy { dst_mem, src_mem } => {
+                let len = self.pop_index()?;
+                let src = self.pop_index()?;
+                let dst = self.pop_index()?;
+                let (dm, sm) = (self.i32_const(dst_mem as u64), self.i32_const(src_mem as u64));
+                self.call_runtime("w2n_memory_copy", &[dm.into(), sm.into(), dst.into(), src.into(), len.into()])
+            }
+            MemoryInit { data_index, mem } => {
+                let len = self.pop_index()?;
+                let src = self.pop_index()?;
+                let dst = self.pop_index()?;
+                let data = self.u.data_segment(data_index).as_pointer_value();
+                let (m, s) = (self.i32_const(mem as u64), self.i32_const(data_index as u64));
+                self.call_runtime("w2n_memory_init", &[m.into(), s.into(), data.into(), dst.into(), src.into(), len.into()])
+            }
+            DataDrop { data_index } => {
+                let slot = self.gep_const(self.vmctx, (self.u.layout.data_lens + 8 * data_index) as u64)?;
+                self.b.build_store(slot, self.i64_const(0))?;
+                Ok(())
+            }
+            _ => unreachable!("not a memory operator: {op:?}"),
+        }
+    }
+
+    /// Pops an i32 address/length and widens it to the runtime's 64-bit operands.
+    pub(super) fn pop_index(&mut self) -> Result<IntValue<'ctx>> {
+        let v = self.pop_int()?;
+        Ok(self.b.build_int_z_extend(v, self.u.llcx.i64_type(), "")?)
+    }
+
+    pub(super) fn call_runtime(&mut self, name: &str, args: &[inkwell::values::BasicMetadataValueEnum<'ctx>]) -> Result<()> {
+        let mut all = vec![self.vmctx.into()];
+        all.extend_from_slice(args);
+        self.b.build_call(self.u.runtime_fn(name), &all, "")?;
+        Ok(())
+    }
+
+    fn memory_ptr(&self, mem: u32) -> Result<PointerValue<'ctx>> {
+        self.ctx_slot(self.u.layout.memories, mem)
+    }
+
+    fn memory_size_bytes(&self, mem: u32) -> Result<IntValue<'ctx>> {
+        let m = self.memory_ptr(mem)?;
+        Ok(self.load_at(self.u.llcx.i64_type().into(), m, abi::MEMORY_SIZE)?.into_int_value())
+    }
+
+    /// The native address of an access of `size` bytes at the popped address plus `memarg.offset`.
+    fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
+        let addr = self.pop_index()?;
+        let m = self.memory_ptr(memory_index(memarg)?)?;
+        let base = self.load_invariant(self.u.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
+        let eff = if memarg.offset == 0 {
+            addr
+        } else {
+            self.b.build_int_add(addr, self.i64_const(memarg.offset), "eff")?
+        };
+        if self.u.opts.bounds_checks == BoundsChecks::Explicit {
+            let end = self.b.build_int_add(eff, self.i64_const(size as u64), "")?;
+            let mem_size = self.memory_size_bytes(memory_index(memarg)?)?;
+            let oob = self.b.build_int_compare(IntPredicate::UGT, end, mem_size, "oob")?;
+            self.trap_if(oob, Trap::MemoryOutOfBounds)?;
+        }
+        self.gep(base, eff)
+    }
+
+    fn load(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>, widen: Option<IntType<'ctx>>, ext: Extend) -> Result<()> {
+        let size = type_size(ty);
+        let p = self.effective_address(memarg, size)?;
+        let v = self.b.build_load(ty, p, "")?;
+        let inst = v.as_instruction_value().expect("load instruction");
+        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        self.memory_loads.push(inst);
+        let v: BasicValueEnum = match (widen, ext) {
+            (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
+            (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
+            _ => v,
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, narrow: Option<IntType<'ctx>>) -> Result<()> {
+        let value = self.pop()?;
+        let value: BasicValueEnum = match narrow {
+            Some(to) => self.b.build_int_truncate(value.into_int_value(), to, "")?.into(),
+            None => value,
+        };
+        let p = self.effective_address(memarg, type_size(value.get_type()))?;
+        let inst = self.b.build_store(p, value)?;
+        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// The memory a memarg addresses (GC array targets are not supported).
+fn memory_index(memarg: MemArg) -> Result<u32> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(m) => Ok(m),
+        wasmparser::MemArgTarget::Array(_) => crate::error::unsupported("memory instructions on GC arrays"),
+    }
+}
+
+fn type_size(ty: BasicTypeEnum<'_>) -> u32 {
+    match ty {
+        BasicTypeEnum::IntType(t) => t.get_bit_width() / 8,
+        BasicTypeEnum::FloatType(t) => {
+            if t == t.get_context().f32_type() {
+                4
+            } else {
+                8
+            }
+        }
+        _ => 16,
+    }
+}

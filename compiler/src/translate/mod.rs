@@ -1,0 +1,384 @@
+//! Translation of one Wasm function body to LLVM IR.
+//!
+//! `FuncTranslator` holds the per-function state (value stack, control frames, reachability, the
+//! builder); `Unit` holds what the whole LLVM module shares. `translate_operator` is a thin
+//! dispatcher: each operator family lives in its own file.
+//!
+//! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
+//! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
+
+mod call;
+mod control;
+mod conversion;
+mod memory;
+mod numeric;
+mod table;
+mod variable;
+
+use crate::abi;
+use crate::codegen::unit::{md_kind, zero_value, Unit};
+use crate::error::{unsupported, CompileError, Result};
+use crate::module::ValType;
+use crate::trap::Trap;
+use control::Frame;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::types::BasicTypeEnum;
+use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, IntValue, PointerValue};
+use inkwell::IntPredicate;
+use std::collections::BTreeMap;
+use wasmparser::{FunctionBody, Operator};
+
+pub struct FuncTranslator<'u, 'ctx, 'm> {
+    pub(crate) u: &'u Unit<'ctx, 'm>,
+    pub(crate) b: Builder<'ctx>,
+    pub(crate) func: FunctionValue<'ctx>,
+    pub(crate) vmctx: PointerValue<'ctx>,
+    pub(crate) locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
+    pub(crate) stack: Vec<BasicValueEnum<'ctx>>,
+    pub(crate) frames: Vec<Frame<'ctx>>,
+    /// False after an unconditional branch until the end of the enclosing construct.
+    pub(crate) reachable: bool,
+    /// Blocks opened inside unreachable code, skipped until their `end`.
+    pub(crate) dead_depth: u32,
+    trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
+    /// Loads from linear memory: any whose value ends up unused is made volatile so that it still traps.
+    pub(crate) memory_loads: Vec<InstructionValue<'ctx>>,
+}
+
+/// Translates function `index` (a defined function) of the unit's module into its LLVM function.
+pub fn translate_function(u: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
+    let func = u.wasm_function(index);
+    u.set_function_attributes(func);
+    let mut t = FuncTranslator::new(u, func)?;
+    t.translate_body(index, body).map_err(|e| match e {
+        CompileError::Unsupported(m) => {
+            CompileError::Unsupported(format!("{m} in function {index} ({})", u.info.display_name(index)))
+        }
+        other => other,
+    })
+}
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    fn new(u: &'u Unit<'ctx, 'm>, func: FunctionValue<'ctx>) -> Result<Self> {
+        let b = u.llcx.create_builder();
+        let entry = u.llcx.append_basic_block(func, "entry");
+        b.position_at_end(entry);
+        let vmctx = func.get_nth_param(0).expect("vmctx param").into_pointer_value();
+        Ok(FuncTranslator {
+            u,
+            b,
+            func,
+            vmctx,
+            locals: Vec::new(),
+            stack: Vec::new(),
+            frames: Vec::new(),
+            reachable: true,
+            dead_depth: 0,
+            trap_blocks: BTreeMap::new(),
+            memory_loads: Vec::new(),
+        })
+    }
+
+    fn translate_body(&mut self, index: u32, body: &FunctionBody<'_>) -> Result<()> {
+        let ft = self.u.info.func_type(index).clone();
+        // Parameters and locals live in allocas; mem2reg turns them into SSA values.
+        for (i, &t) in ft.params.iter().enumerate() {
+            let ty = self.u.llvm_type(t);
+            let slot = self.b.build_alloca(ty, "param")?;
+            let v = self.func.get_nth_param(i as u32 + 1).expect("param");
+            self.b.build_store(slot, v)?;
+            self.locals.push((slot, ty));
+        }
+        let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
+        for local in locals_reader {
+            let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
+            let t = ValType::from_wasm(t)?;
+            if t == ValType::V128 {
+                return unsupported("v128 locals (SIMD proposal)");
+            }
+            let ty = self.u.llvm_type(t);
+            for _ in 0..count {
+                let slot = self.b.build_alloca(ty, "local")?;
+                self.b.build_store(slot, zero_value(self.u, t))?;
+                self.locals.push((slot, ty));
+            }
+        }
+        self.stack_check()?;
+        self.push_function_frame(&ft.results)?;
+        let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
+        while !ops.eof() {
+            let op = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))?;
+            self.translate_operator(&op)?;
+        }
+        self.keep_unused_loads();
+        Ok(())
+    }
+
+    /// Traps with "call stack exhausted" when the stack pointer is below the store's limit.
+    fn stack_check(&mut self) -> Result<()> {
+        let p = self.u.ptr();
+        let store = self.load_invariant(p.into(), self.vmctx, abi::CTX_STORE)?.into_pointer_value();
+        let limit = self.load_at(self.u.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
+        let stacksave = self.u.intrinsic("llvm.stacksave", &[p.into()])?;
+        let sp = self.call_value(stacksave, &[])?.into_pointer_value();
+        let sp = self.b.build_ptr_to_int(sp, self.u.llcx.i64_type(), "sp")?;
+        let exhausted = self.b.build_int_compare(IntPredicate::ULT, sp, limit, "stack_exhausted")?;
+        self.trap_if(exhausted, Trap::StackExhausted)
+    }
+
+    /// Dispatches one operator to its family's translator.
+    fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
+        if !self.reachable {
+            return self.skip_unreachable(op);
+        }
+        use Operator::*;
+        match op {
+            Unreachable | Nop | Block { .. } | Loop { .. } | If { .. } | Else | End | Br { .. } | BrIf { .. }
+            | BrTable { .. } | Return | Drop | Select | TypedSelect { .. } => self.translate_control(op),
+            Call { .. } | CallIndirect { .. } => self.translate_call(op),
+            LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
+                self.translate_variable(op)
+            }
+            I32Load { .. } | I64Load { .. } | F32Load { .. } | F64Load { .. } | I32Load8S { .. } | I32Load8U { .. }
+            | I32Load16S { .. } | I32Load16U { .. } | I64Load8S { .. } | I64Load8U { .. } | I64Load16S { .. }
+            | I64Load16U { .. } | I64Load32S { .. } | I64Load32U { .. } | I32Store { .. } | I64Store { .. }
+            | F32Store { .. } | F64Store { .. } | I32Store8 { .. } | I32Store16 { .. } | I64Store8 { .. }
+            | I64Store16 { .. } | I64Store32 { .. } | MemorySize { .. } | MemoryGrow { .. } | MemoryInit { .. }
+            | DataDrop { .. } | MemoryCopy { .. } | MemoryFill { .. } => self.translate_memory(op),
+            TableGet { .. } | TableSet { .. } | TableSize { .. } | TableGrow { .. } | TableFill { .. }
+            | TableCopy { .. } | TableInit { .. } | ElemDrop { .. } | RefNull { .. } | RefIsNull | RefFunc { .. } => {
+                self.translate_table(op)
+            }
+            I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U
+            | I64TruncF64S | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S
+            | I32TruncSatF64U | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S | I64TruncSatF64U
+            | I32WrapI64 | I64ExtendI32S | I64ExtendI32U | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S
+            | F32ConvertI64U | F64ConvertI32S | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U
+            | F32DemoteF64 | F64PromoteF32 | I32ReinterpretF32 | I64ReinterpretF64 | F32ReinterpretI32
+            | F64ReinterpretI64 | I32Extend8S | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S => {
+                self.translate_conversion(op)
+            }
+            _ => self.translate_numeric(op),
+        }
+    }
+
+    /// In unreachable code only the block structure matters.
+    fn skip_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Else if self.dead_depth == 0 => return self.translate_control(op),
+            Operator::End if self.dead_depth == 0 => return self.translate_control(op),
+            Operator::End => self.dead_depth -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    // ---- value stack ----
+
+    pub(crate) fn push(&mut self, v: impl BasicValue<'ctx>) {
+        self.stack.push(v.as_basic_value_enum());
+    }
+
+    pub(crate) fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
+        self.stack.pop().ok_or_else(|| CompileError::Llvm("value stack underflow".into()))
+    }
+
+    pub(crate) fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
+        Ok(self.pop()?.into_int_value())
+    }
+
+    pub(crate) fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+        if self.stack.len() < n {
+            return Err(CompileError::Llvm("value stack underflow".into()));
+        }
+        Ok(self.stack.split_off(self.stack.len() - n))
+    }
+
+    pub(crate) fn peek_n(&self, n: usize) -> Vec<BasicValueEnum<'ctx>> {
+        self.stack[self.stack.len() - n..].to_vec()
+    }
+
+    // ---- traps ----
+
+    /// Branches to the trap `kind` when `cond` is true; continues in a fresh block otherwise.
+    pub(crate) fn trap_if(&mut self, cond: IntValue<'ctx>, kind: Trap) -> Result<()> {
+        let trap = self.trap_block(kind)?;
+        let cont = self.u.llcx.append_basic_block(self.func, "ok");
+        self.b.build_conditional_branch(cond, trap, cont)?;
+        self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// Raises `kind` unconditionally; the code after it is unreachable.
+    pub(crate) fn trap_now(&mut self, kind: Trap) -> Result<()> {
+        let trap = self.trap_block(kind)?;
+        self.b.build_unconditional_branch(trap)?;
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// One cold block per trap kind per function: `w2n_trap(ctx, code)` then `unreachable` (sound:
+    /// `w2n_trap` never returns).
+    fn trap_block(&mut self, kind: Trap) -> Result<BasicBlock<'ctx>> {
+        if let Some(&bb) = self.trap_blocks.get(&kind) {
+            return Ok(bb);
+        }
+        let here = self.b.get_insert_block();
+        let bb = self.u.llcx.append_basic_block(self.func, "trap");
+        self.b.position_at_end(bb);
+        let code = self.u.llcx.i32_type().const_int(kind.code() as u64, false);
+        self.b.build_call(self.u.runtime_fn("w2n_trap"), &[self.vmctx.into(), code.into()], "")?;
+        self.b.build_unreachable()?;
+        if let Some(here) = here {
+            self.b.position_at_end(here);
+        }
+        self.trap_blocks.insert(kind, bb);
+        Ok(bb)
+    }
+
+    // ---- context access ----
+
+    pub(crate) fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
+        // SAFETY (of the IR): an i8 GEP computes an address; inbounds is not claimed.
+        Ok(unsafe { self.b.build_gep(self.u.llcx.i8_type(), base, &[offset], "")? })
+    }
+
+    pub(crate) fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
+        if offset == 0 {
+            return Ok(base);
+        }
+        self.gep(base, self.u.llcx.i64_type().const_int(offset, false))
+    }
+
+    pub(crate) fn load_at(
+        &self,
+        ty: BasicTypeEnum<'ctx>,
+        base: PointerValue<'ctx>,
+        offset: u32,
+    ) -> Result<BasicValueEnum<'ctx>> {
+        let p = self.gep_const(base, offset as u64)?;
+        Ok(self.b.build_load(ty, p, "")?)
+    }
+
+    /// A load of something that never changes for the life of the instance (context slots, memory
+    /// bases), marked `!invariant.load` so LLVM may hoist and merge it.
+    pub(crate) fn load_invariant(
+        &self,
+        ty: BasicTypeEnum<'ctx>,
+        base: PointerValue<'ctx>,
+        offset: u32,
+    ) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.load_at(ty, base, offset)?;
+        if let Some(inst) = v.as_instruction_value() {
+            let md = self.u.llcx.metadata_node(&[]);
+            inst.set_metadata(md, md_kind(self.u.llcx, "invariant.load"))
+                .map_err(|e| CompileError::Llvm(e.to_string()))?;
+        }
+        Ok(v)
+    }
+
+    /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
+    pub(crate) fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
+        Ok(self.load_invariant(self.u.ptr().into(), self.vmctx, region + 8 * index)?.into_pointer_value())
+    }
+
+    pub(crate) fn call_value(
+        &self,
+        f: FunctionValue<'ctx>,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> Result<BasicValueEnum<'ctx>> {
+        self.b
+            .build_call(f, args, "")?
+            .try_as_basic_value()
+            .basic()
+            .ok_or_else(|| CompileError::Llvm("call returned void".into()))
+    }
+
+    pub(crate) fn i32_const(&self, v: u64) -> IntValue<'ctx> {
+        self.u.llcx.i32_type().const_int(v, false)
+    }
+
+    pub(crate) fn i64_const(&self, v: u64) -> IntValue<'ctx> {
+        self.u.llcx.i64_type().const_int(v, false)
+    }
+
+    /// Turns an i1 into Wasm's i32 boolean.
+    pub(crate) fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        Ok(self.b.build_int_z_extend(v, self.u.llcx.i32_type(), "")?)
+    }
+
+    /// A load from linear memory whose value is unused would be deleted by LLVM, and with it the
+    /// trap an out-of-bounds address must raise. Such loads (directly unused, or feeding only
+    /// side-effect-free instructions that are themselves unused) become volatile, which LLVM keeps.
+    fn keep_unused_loads(&mut self) {
+        for load in std::mem::take(&mut self.memory_loads) {
+            if is_dead(load, 4) {
+                let _ = load.set_volatile(true);
+            }
+        }
+    }
+}
+
+/// True when `inst` has no uses, or only uses by pure instructions that are dead in turn.
+fn is_dead(inst: InstructionValue<'_>, depth: u32) -> bool {
+    let mut next = inst.get_first_use();
+    while let Some(u) = next {
+        let user = u.get_user();
+        let Some(user) = (match user {
+            inkwell::values::AnyValueEnum::InstructionValue(i) => Some(i),
+            other => other.as_any_value_enum_instruction(),
+        }) else {
+            return false;
+        };
+        let pure = matches!(
+            user.get_opcode(),
+            InstructionOpcode::ZExt
+                | InstructionOpcode::SExt
+                | InstructionOpcode::Trunc
+                | InstructionOpcode::Add
+                | InstructionOpcode::Sub
+                | InstructionOpcode::Mul
+                | InstructionOpcode::And
+                | InstructionOpcode::Or
+                | InstructionOpcode::Xor
+                | InstructionOpcode::Shl
+                | InstructionOpcode::LShr
+                | InstructionOpcode::AShr
+                | InstructionOpcode::ICmp
+                | InstructionOpcode::FCmp
+                | InstructionOpcode::FAdd
+                | InstructionOpcode::FSub
+                | InstructionOpcode::FMul
+                | InstructionOpcode::FDiv
+                | InstructionOpcode::FNeg
+                | InstructionOpcode::BitCast
+                | InstructionOpcode::FPExt
+                | InstructionOpcode::FPTrunc
+                | InstructionOpcode::Select
+        );
+        if !pure || depth == 0 || !is_dead(user, depth - 1) {
+            return false;
+        }
+        next = u.get_next_use();
+    }
+    true
+}
+
+trait AsInstruction<'ctx> {
+    fn as_any_value_enum_instruction(self) -> Option<InstructionValue<'ctx>>;
+}
+
+impl<'ctx> AsInstruction<'ctx> for inkwell::values::AnyValueEnum<'ctx> {
+    fn as_any_value_enum_instruction(self) -> Option<InstructionValue<'ctx>> {
+        use inkwell::values::AnyValueEnum::*;
+        match self {
+            IntValue(v) => v.as_instruction(),
+            FloatValue(v) => v.as_instruction(),
+            PointerValue(v) => v.as_instruction(),
+            InstructionValue(v) => Some(v),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! Integer and float arithmetic, comparisons and constants, with Wasm's exact semantics: shift counts
+//! are masked, division traps instead of hitting LLVM's undefined cases, min/max/nearest use the
+//! IEEE intrinsics whose NaN and signed-zero behaviour matches Wasm. No fast-math flags anywhere.
+
+use super::FuncTranslator;
+use crate::error::{unsupported, Result};
+use crate::trap::Trap;
+use inkwell::builder::{Builder, BuilderError};
+use inkwell::values::{BasicValue, FloatValue, IntValue};
+use inkwell::{FloatPredicate, IntPredicate};
+use wasmparser::Operator;
+
+type IntOp<'ctx> = fn(&Builder<'ctx>, IntValue<'ctx>, IntValue<'ctx>) -> Result<IntValue<'ctx>, BuilderError>;
+type FloatOp<'ctx> = fn(&Builder<'ctx>, FloatValue<'ctx>, FloatValue<'ctx>) -> Result<FloatValue<'ctx>, BuilderError>;
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    pub(super) fn translate_numeric(&mut self, op: &Operator<'_>) -> Result<()> {
+        use Operator::*;
+        let cx = self.u.llcx;
+        match *op {
+            I32Const { value } => self.push(cx.i32_type().const_int(value as u32 as u64, false)),
+            I64Const { value } => self.push(cx.i64_type().const_int(value as u64, false)),
+            F32Const { value } => {
+                let bits = cx.i32_type().const_int(value.bits() as u64, false);
+                self.push(self.b.build_bit_cast(bits, cx.f32_type(), "")?)
+            }
+            F64Const { value } => {
+                let bits = cx.i64_type().const_int(value.bits(), false);
+                self.push(self.b.build_bit_cast(bits, cx.f64_type(), "")?)
+            }
+
+            I32Eqz | I64Eqz => {
+                let x = self.pop_int()?;
+                let z = self.b.build_int_compare(IntPredicate::EQ, x, x.get_type().const_zero(), "")?;
+                self.push(self.bool_to_i32(z)?)
+            }
+            I32Eq | I64Eq => self.int_cmp(IntPredicate::EQ)?,
+            I32Ne | I64Ne => self.int_cmp(IntPredicate::NE)?,
+            I32LtS | I64LtS => self.int_cmp(IntPredicate::SLT)?,
+            I32LtU | I64LtU => self.int_cmp(IntPredicate::ULT)?,
+            I32GtS | I64GtS => self.int_cmp(IntPredicate::SGT)?,
+            I32GtU | I64GtU => self.int_cmp(IntPredicate::UGT)?,
+            I32LeS | I64LeS => self.int_cmp(IntPredicate::SLE)?,
+            I32LeU | I64LeU => self.int_cmp(IntPredicate::ULE)?,
+            I32GeS | I64GeS => self.int_cmp(IntPredicate::SGE)?,
+            I32GeU | I64GeU => self.int_cmp(IntPredicate::UGE)?,
+
+            F32Eq | F64Eq => self.float_cmp(FloatPredicate::OEQ)?,
+            F32Ne | F64Ne => self.float_cmp(FloatPredicate::UNE)?,
+            F32Lt | F64Lt => self.float_cmp(FloatPredicate::OLT)?,
+            F32Gt | F64Gt => self.float_cmp(FloatPredicate::OGT)?,
+            F32Le | F64Le => self.float_cmp(FloatPredicate::OLE)?,
+            F32Ge | F64Ge => self.float_cmp(FloatPredicate::OGE)?,
+
+            I32Clz | I64Clz => self.bit_count("llvm.ctlz", true)?,
+            I32Ctz | I64Ctz => self.bit_count("llvm.cttz", true)?,
+            I32Popcnt | I64Popcnt => self.bit_count("llvm.ctpop", false)?,
+
+            I32Add | I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
+            I32Sub | I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
+            I32Mul | I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
+            I32And | I64And => self.int_binop(|b, x, y| b.build_and(x, y, ""))?,
+            I32Or | I64Or => self.int_binop(|b, x, y| b.build_or(x, y, ""))?,
+            I32Xor | I64Xor => self.int_binop(|b, x, y| b.build_xor(x, y, ""))?,
+            I32Shl | I64Shl => self.shift(|b, x, y| b.build_left_shift(x, y, ""))?,
+            I32ShrS | I64ShrS => self.shift(|b, x, y| b.build_right_shift(x, y, true, ""))?,
+            I32ShrU | I64ShrU => self.shift(|b, x, y| b.build_right_shift(x, y, false, ""))?,
+            I32Rotl | I64Rotl => self.rotate("llvm.fshl")?,
+            I32Rotr | I64Rotr => self.rotate("llvm.fshr")?,
+            I32DivS | I64DivS => self.div_rem(true, false)?,
+            I32DivU | I64DivU => self.div_rem(false, false)?,
+            I32RemS | I64RemS => self.div_rem(true, true)?,
+            I32RemU | I64RemU => self.div_rem(false, true)?,
+
+            F32Abs | F64Abs => self.float_unary("llvm.fabs")?,
+            F32Neg | F64Neg => {
+                let x = self.pop()?.into_float_value();
+                self.push(self.b.build_float_neg(x, "")?)
+            }
+            F32Ceil | F64Ceil => self.float_unary("llvm.ceil")?,
+            F32Floor | F64Floor => self.float_unary("llvm.floor")?,
+            F32Trunc | F64Trunc => self.float_unary("llvm.trunc")?,
+            F32Nearest | F64Nearest => self.float_unary("llvm.roundeven")?,
+            F32Sqrt | F64Sqrt => self.float_unary("llvm.sqrt")?,
+            F32Add | F64Add => self.float_binop(|b, x, y| b.build_float_add(x, y, ""))?,
+            F32Sub | F64Sub => self.float_binop(|b, x, y| b.build_float_sub(x, y, ""))?,
+            F32Mul | F64Mul => self.float_binop(|b, x, y| b.build_float_mul(x, y, ""))?,
+            F32Div | F64Div => self.float_binop(|b, x, y| b.build_float_div(x, y, ""))?,
+            F32Min | F64Min => self.float_binary_intrinsic("llvm.minimum")?,
+            F32Max | F64Max => self.float_binary_intrinsic("llvm.maximum")?,
+            F32Copysign | F64Copysign => self.float_binary_intrinsic("llvm.copysign")?,
+
+            _ => return unsupported(format!("instruction `{}`", operator_name(op))),
+        }
+        Ok(())
+    }
+
+    fn int_binop(&mut self, f: IntOp<'ctx>) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let v = f(&self.b, x, y)?;
+        self.push(v);
+        Ok(())
+    }
+
+    /// Wasm shifts count modulo the bit width; LLVM's are poison past it, so mask first.
+    fn shift(&mut self, f: IntOp<'ctx>) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let ty = x.get_type();
+        let mask = ty.const_int(ty.get_bit_width() as u64 - 1, false);
+        let y = self.b.build_and(y, mask, "")?;
+        let v = f(&self.b, x, y)?;
+        self.push(v);
+        Ok(())
+    }
+
+    /// Rotations are funnel shifts of a value with itself (which take the count modulo the width).
+    fn rotate(&mut self, intrinsic: &str) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let v = self.call_value(f, &[x.into(), x.into(), y.into()])?;
+        self.push(v);
+        Ok(())
+    }
+
+    fn int_cmp(&mut self, pred: IntPredicate) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let c = self.b.build_int_compare(pred, x, y, "")?;
+        self.push(self.bool_to_i32(c)?);
+        Ok(())
+    }
+
+    fn float_cmp(&mut self, pred: FloatPredicate) -> Result<()> {
+        let y = self.pop()?.into_float_value();
+        let x = self.pop()?.into_float_value();
+        let c = self.b.build_float_compare(pred, x, y, "")?;
+        self.push(self.bool_to_i32(c)?);
+        Ok(())
+    }
+
+    /// clz/ctz are defined for zero in Wasm: the `is_zero_poison` flag is false.
+    fn bit_count(&mut self, intrinsic: &str, has_zero_flag: bool) -> Result<()> {
+        let x = self.pop_int()?;
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let v = if has_zero_flag {
+            let no_poison = self.u.llcx.bool_type().const_zero();
+            self.call_value(f, &[x.into(), no_poison.into()])?
+        } else {
+            self.call_value(f, &[x.into()])?
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    /// Division and remainder: trap on a zero divisor, and for signed division on MIN / -1. Signed
+    /// remainder by -1 is 0 in Wasm but undefined in LLVM (it overflows), so divide by 1 instead.
+    fn div_rem(&mut self, signed: bool, rem: bool) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let ty = x.get_type();
+        let bits = ty.get_bit_width();
+        let zero = ty.const_zero();
+        let is_zero = self.b.build_int_compare(IntPredicate::EQ, y, zero, "")?;
+        self.trap_if(is_zero, Trap::IntegerDivideByZero)?;
+        let v = match (signed, rem) {
+            (false, false) => self.b.build_int_unsigned_div(x, y, "")?,
+            (false, true) => self.b.build_int_unsigned_rem(x, y, "")?,
+            (true, false) => {
+                let min = ty.const_int(1u64 << (bits - 1), false);
+                let minus_one = ty.const_all_ones();
+                let x_min = self.b.build_int_compare(IntPredicate::EQ, x, min, "")?;
+                let y_m1 = self.b.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
+                let overflow = self.b.build_and(x_min, y_m1, "")?;
+                self.trap_if(overflow, Trap::IntegerOverflow)?;
+                self.b.build_int_signed_div(x, y, "")?
+            }
+            (true, true) => {
+                let minus_one = ty.const_all_ones();
+                let y_m1 = self.b.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
+                let safe_y = self.b.build_select(y_m1, ty.const_int(1, false), y, "")?.into_int_value();
+                self.b.build_int_signed_rem(x, safe_y, "")?
+            }
+        };
+        self.push(v);
+        Ok(())
+    }
+
+    fn float_binop(&mut self, f: FloatOp<'ctx>) -> Result<()> {
+        let y = self.pop()?.into_float_value();
+        let x = self.pop()?.into_float_value();
+        let v = f(&self.b, x, y)?;
+        self.push(v);
+        Ok(())
+    }
+
+    fn float_unary(&mut self, intrinsic: &str) -> Result<()> {
+        let x = self.pop()?.into_float_value();
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let v = self.call_value(f, &[x.into()])?;
+        self.push(v);
+        Ok(())
+    }
+
+    fn float_binary_intrinsic(&mut self, intrinsic: &str) -> Result<()> {
+        let y = self.pop()?.into_float_value();
+        let x = self.pop()?.into_float_value();
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let v = self.call_value(f, &[x.into(), y.into()])?;
+        self.push(v.as_basic_value_enum());
+        Ok(())
+    }
+}
+
+/// The operator's name for messages, e.g. `i8x16.add` shows as `I8x16Add`.
+pub fn operator_name(op: &Operator<'_>) -> String {
+    let s = format!("{op:?}");
+    s.split([' ', '{', '(']).next().unwrap_or(&s).to_string()
+}

@@ -1,0 +1,38 @@
+//! Locals (allocas that mem2reg promotes) and globals (cells reached through the context).
+
+use super::FuncTranslator;
+use crate::error::Result;
+use wasmparser::Operator;
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    pub(super) fn translate_variable(&mut self, op: &Operator<'_>) -> Result<()> {
+        match *op {
+            Operator::LocalGet { local_index } => {
+                let (slot, ty) = self.locals[local_index as usize];
+                let v = self.b.build_load(ty, slot, "")?;
+                self.push(v);
+            }
+            Operator::LocalSet { local_index } => {
+                let v = self.pop()?;
+                self.b.build_store(self.locals[local_index as usize].0, v)?;
+            }
+            Operator::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("tee operand");
+                self.b.build_store(self.locals[local_index as usize].0, v)?;
+            }
+            Operator::GlobalGet { global_index } => {
+                let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
+                let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
+                let v = self.b.build_load(ty, cell, "")?;
+                self.push(v);
+            }
+            Operator::GlobalSet { global_index } => {
+                let v = self.pop()?;
+                let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
+                self.b.build_store(cell, v)?;
+            }
+            _ => unreachable!("not a variable operator: {op:?}"),
+        }
+        Ok(())
+    }
+}
