@@ -1,1 +1,150 @@
-fn main(){}
+//! Project automation: `cargo xtask setup | test`.
+//!
+//! - `setup` installs the Debian packages the project needs (idempotent; quick when all are there).
+//! - `test` runs setup, the runtime's C tests and the whole Rust test suite, and ends with one
+//!   `N passed, N failed` line summing every test binary.
+
+use anyhow::{bail, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Every system package the project uses, now or in the planned cross-compilation work.
+const PACKAGES: &[&str] = &[
+    "llvm-19-dev",
+    "libpolly-19-dev",
+    "clang-19",
+    "lld-19",
+    "wasi-libc",
+    "libclang-rt-19-dev-wasm32",
+    "qemu-user",
+    "gcc-aarch64-linux-gnu",
+    "libc6-dev-arm64-cross",
+    "gcc-riscv64-linux-gnu",
+    "libc6-dev-riscv64-cross",
+    "zlib1g-dev",
+    "libzstd-dev",
+    "libxml2-dev",
+];
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("test") => {
+            setup()?;
+            test(&args[1..])
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <setup|test> [ARGS]");
+            eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs)");
+            eprintln!("  test    setup, then the runtime's C tests and `cargo test` with a summary line");
+            std::process::exit(2)
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn missing_packages() -> Result<Vec<&'static str>> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Package} ${Status}\n"])
+        .args(PACKAGES)
+        .output()
+        .context("running dpkg-query (is this Debian?)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    Ok(PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| !text.lines().any(|l| l.starts_with(&format!("{p} ")) && l.ends_with("install ok installed")))
+        .collect())
+}
+
+fn setup() -> Result<()> {
+    let missing = missing_packages()?;
+    if missing.is_empty() {
+        eprintln!("setup: all {} system packages present", PACKAGES.len());
+        return Ok(());
+    }
+    eprintln!("setup: installing {}", missing.join(" "));
+    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
+    let prefix: Vec<&str> = if is_root { vec![] } else { vec!["sudo"] };
+    let run = |args: &[&str]| -> Result<()> {
+        let mut cmd: Vec<&str> = prefix.clone();
+        cmd.extend_from_slice(args);
+        let status = Command::new(cmd[0])
+            .args(&cmd[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .with_context(|| format!("running {}", cmd.join(" ")))?;
+        if !status.success() {
+            bail!("`{}` failed ({status})", cmd.join(" "));
+        }
+        Ok(())
+    };
+    run(&["apt-get", "update", "-q"])?;
+    let mut install = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    install.extend(missing.iter().copied());
+    run(&install)?;
+    let still = missing_packages()?;
+    if !still.is_empty() {
+        bail!("setup: still missing after install: {}", still.join(" "));
+    }
+    Ok(())
+}
+
+/// Runs a command, echoing its output, and adds up cargo's `test result:` lines.
+fn run_counting(cmd: &mut Command, totals: &mut (u64, u64, u64)) -> Result<bool> {
+    let mut child = cmd.stdout(Stdio::piped()).spawn().context("starting the test command")?;
+    let stdout = child.stdout.take().expect("piped stdout");
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.trim_start().strip_prefix("test result: ") {
+            totals.0 += count(rest, "passed");
+            totals.1 += count(rest, "failed");
+            totals.2 += count(rest, "ignored");
+        }
+        if let Some(rest) = line.strip_prefix("runtime-tests: ") {
+            totals.0 += count(rest, "passed");
+            totals.1 += count(rest, "failed");
+        }
+    }
+    Ok(child.wait()?.success())
+}
+
+/// The number before `label` in a summary like `ok. 5 passed; 0 failed; 1 ignored`.
+fn count(text: &str, label: &str) -> u64 {
+    text.split([';', ','])
+        .find_map(|part| {
+            let mut words = part.split_whitespace().rev();
+            let (l, n) = (words.next()?, words.next()?);
+            if l == label { n.parse().ok() } else { None }
+        })
+        .unwrap_or(0)
+}
+
+fn test(extra: &[String]) -> Result<()> {
+    let root = root();
+    let mut totals = (0, 0, 0);
+    let mut ok = true;
+    let runtime_tests = root.join("runtime-lib/tests/run.sh");
+    if runtime_tests.exists() {
+        ok &= run_counting(Command::new("bash").arg(&runtime_tests).current_dir(&root), &mut totals)?;
+    }
+    let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cargo.current_dir(&root).args(["test", "--workspace"]).args(extra);
+    ok &= run_counting(&mut cargo, &mut totals)?;
+    let (passed, failed, skipped) = totals;
+    if skipped > 0 {
+        println!("{passed} passed, {failed} failed, {skipped} skipped");
+    } else {
+        println!("{passed} passed, {failed} failed");
+    }
+    if !ok || failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}

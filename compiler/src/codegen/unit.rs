@@ -145,6 +145,9 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
         // Frame pointers let the runtime walk the stack for trap backtraces.
         f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("frame-pointer", "all"));
+        // Wasm has no implicit tail calls: turning recursion into loops or jumps would hide stack
+        // exhaustion (an infinite recursion must trap, not spin).
+        f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("disable-tail-calls", "true"));
         if let Some(cpu) = &self.opts.target.cpu {
             f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("target-cpu", cpu));
         }
