@@ -106,6 +106,7 @@ pub fn link_shared(target: &TargetSpec, objects: &[String], out: &Path, with_run
         out.display().to_string(),
     ];
     args.extend(objects.iter().cloned());
+    args.push(format!("-Wl,--version-script={}", version_script()?.display()));
     if with_runtime {
         let rt = runtime_for(target)?;
         args.retain(|a| a != "-nostdlib");
@@ -115,6 +116,18 @@ pub fn link_shared(target: &TargetSpec, objects: &[String], out: &Path, with_run
         args.extend(["-lm".into(), "-lpthread".into()]);
     }
     run_tool(&t.clang, &args, &format!("linking a shared library for {}", target.name))
+}
+
+/// The export list of shared libraries (`linker-scripts/sharedlib.ver`), written to the cache.
+fn version_script() -> Result<PathBuf> {
+    const SCRIPT: &str = include_str!("../../linker-scripts/sharedlib.ver");
+    let dir = crate::runtime::cache_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    let path = dir.join(format!("sharedlib-{:x}.ver", SCRIPT.len()));
+    if !path.exists() {
+        crate::driver::write_atomically(&path, SCRIPT.as_bytes())?;
+    }
+    Ok(path)
 }
 
 /// A static library: the units plus the runtime's objects, in one archive.
