@@ -84,6 +84,7 @@ enum w2n_valtype {
  * (the first region starts at W2N_CONTEXT_HEADER_SIZE). Generated functions take it as first argument. */
 typedef struct w2n_instance w2n_instance;
 typedef struct w2n_store w2n_store;
+typedef struct w2n_module w2n_module;
 typedef struct w2n_context_header {
   w2n_store *store;            /* offset 0 */
   const w2n_module *module;    /* offset 8 */
@@ -91,7 +92,6 @@ typedef struct w2n_context_header {
   void *runtime_data;          /* offset 24: runtime-private */
 } w2n_context_header;
 #define W2N_CONTEXT_HEADER_SIZE 32u
-typedef struct w2n_module w2n_module;
 
 /* Calls `code` (whose context is `ctx`) with arguments read from `args_results[0..nparams]`; the
  * results are written to `args_results[0..nresults]`. Generated per function type. */

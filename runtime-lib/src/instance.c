@@ -1,0 +1,353 @@
+/*
+ * instance.c — stores, instantiation (import resolution and checking, creation of memories, tables,
+ * globals and function records, the protected run of the module's init), exports, and canonical
+ * signature interning.
+ *
+ * Ownership: a store owns its WASI state; an instance owns its context block, its defined memories and
+ * tables and the host function records made for it. Instances that import from another instance must
+ * be freed before it. An instance whose init trapped is kept alive (its effects on imported memories
+ * and tables remain visible, as the spec requires) and never freed.
+ */
+#include "internal.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void w2n__error_set(w2n_error *err, uint32_t trap, const char *fmt, ...) {
+  if (!err) return;
+  memset(err, 0, sizeof *err);
+  err->trap = trap;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- Stores ---- */
+
+w2n_store *w2n_store_new(void) {
+  w2n_runtime_init(); /* honours W2N_NO_SIGNAL_HANDLERS itself */
+  w2n_store_impl *s = calloc(1, sizeof *s);
+  return s ? &s->pub : NULL;
+}
+
+void w2n_store_free(w2n_store *store) {
+  if (!store) return;
+  w2n_store_impl *s = w2n__store_impl(store);
+  w2n__wasi_free(s->wasi);
+  free(s);
+}
+
+/* ---- Signatures ---- */
+
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **sig_table;      /* open addressing, sig_cap slots */
+static uint32_t *sig_ids;
+static uint32_t sig_cap, sig_count;
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (uint8_t)*s) * 1099511628211ull;
+  return h;
+}
+
+static int sig_grow(void) {
+  uint32_t cap = sig_cap ? sig_cap * 2 : 256;
+  char **t = calloc(cap, sizeof *t);
+  uint32_t *ids = calloc(cap, sizeof *ids);
+  if (!t || !ids) {
+    free(t);
+    free(ids);
+    return -1;
+  }
+  for (uint32_t i = 0; i < sig_cap; i++) {
+    if (!sig_table[i]) continue;
+    uint32_t j = (uint32_t)hash_str(sig_table[i]) & (cap - 1);
+    while (t[j]) j = (j + 1) & (cap - 1);
+    t[j] = sig_table[i];
+    ids[j] = sig_ids[i];
+  }
+  free(sig_table);
+  free(sig_ids);
+  sig_table = t;
+  sig_ids = ids;
+  sig_cap = cap;
+  return 0;
+}
+
+uint32_t w2n_intern_signature(const char *sig) {
+  if (!sig) return UINT32_MAX;
+  uint32_t id = UINT32_MAX;
+  pthread_mutex_lock(&sig_lock);
+  if ((sig_count + 1) * 2 > sig_cap && sig_grow() != 0) goto out;
+  uint32_t j = (uint32_t)hash_str(sig) & (sig_cap - 1);
+  while (sig_table[j]) {
+    if (strcmp(sig_table[j], sig) == 0) {
+      id = sig_ids[j];
+      goto out;
+    }
+    j = (j + 1) & (sig_cap - 1);
+  }
+  char *copy = strdup(sig);
+  if (!copy) goto out;
+  sig_table[j] = copy;
+  sig_ids[j] = id = sig_count++;
+out:
+  pthread_mutex_unlock(&sig_lock);
+  return id;
+}
+
+void w2n_signature_arity(const char *sig, uint32_t *nparams, uint32_t *nresults) {
+  uint32_t p = 0, r = 0;
+  if (sig) {
+    const char *colon = strchr(sig, ':');
+    if (colon) {
+      p = (uint32_t)(colon - sig);
+      r = (uint32_t)strlen(colon + 1);
+    } else {
+      p = (uint32_t)strlen(sig);
+    }
+  }
+  if (nparams) *nparams = p;
+  if (nresults) *nresults = r;
+}
+
+/* ---- Instances ---- */
+
+void *w2n__instance_alloc(w2n_instance *inst, size_t size) {
+  w2n_instance_priv *priv = w2n__hdr(inst)->runtime_data;
+  size_t head = (sizeof(w2n_owned) + 15) & ~(size_t)15;
+  w2n_owned *o = calloc(1, head + size);
+  if (!o) return NULL;
+  o->next = priv->owned;
+  priv->owned = o;
+  return (char *)o + head;
+}
+
+const w2n_module *w2n_instance_module(const w2n_instance *inst) { return w2n__mod(inst); }
+w2n_store *w2n_instance_store(const w2n_instance *inst) { return w2n__hdr(inst)->store; }
+
+/* The limits rule of import matching: actual [amin, amax] must lie within declared [min, max]. */
+static int limits_match(uint64_t actual_min, int actual_has_max, uint64_t actual_max, uint64_t min, uint64_t max) {
+  if (actual_min < min) return 0;
+  if (max == UINT64_MAX) return 1;
+  return actual_has_max && actual_max <= max;
+}
+
+/* Checks one resolved import and binds it into its context slot. Returns 0 or -1 (incompatible). */
+static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_extern *ext) {
+  const w2n_module *m = w2n__mod(ctx);
+  if (ext->kind != imp->kind) return -1;
+  switch (imp->kind) {
+  case W2N_EXTERN_FUNC: {
+    const w2n_func *f = ext->of.func;
+    if (!f || imp->index >= m->num_funcs || imp->type >= m->num_types) return -1;
+    if (f->type_id == UINT32_MAX || f->type_id != w2n__type_ids(ctx)[imp->type]) return -1;
+    w2n__funcs(ctx)[imp->index] = (w2n_func *)f;
+    return 0;
+  }
+  case W2N_EXTERN_GLOBAL: {
+    if (!ext->of.global.cell || imp->index >= m->num_globals) return -1;
+    if (ext->of.global.type != imp->type || (ext->of.global.mutable_ != 0) != (imp->mutable_ != 0)) return -1;
+    w2n__globals(ctx)[imp->index] = ext->of.global.cell;
+    return 0;
+  }
+  case W2N_EXTERN_TABLE: {
+    const w2n_table *t = ext->of.table;
+    if (!t || imp->index >= m->num_tables || t->elem_type != imp->type) return -1;
+    if (!limits_match(t->size, !(t->_pad & W2N__NO_DECLARED_MAX), t->max, imp->min, imp->max)) return -1;
+    w2n__tables(ctx)[imp->index] = (w2n_table *)t;
+    return 0;
+  }
+  case W2N_EXTERN_MEMORY: {
+    const w2n_memory *mem = ext->of.memory;
+    if (!mem || imp->index >= m->num_memories || mem->flags != imp->type) return -1;
+    if (!limits_match(mem->size / W2N_WASM_PAGE, !(mem->_pad & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
+                      imp->max))
+      return -1;
+    w2n__memories(ctx)[imp->index] = (w2n_memory *)mem;
+    return 0;
+  }
+  default:
+    return -1; /* tags (exception handling) are not supported by this runtime */
+  }
+}
+
+static void destroy_defined(w2n_instance *ctx, uint32_t memories_made, uint32_t tables_made) {
+  const w2n_module *m = w2n__mod(ctx);
+  w2n_memory *mems = w2n__region(ctx, m->layout.def_memories);
+  for (uint32_t i = 0; i < memories_made; i++) w2n__memory_destroy(&mems[i]);
+  w2n_table *tabs = w2n__region(ctx, m->layout.def_tables);
+  for (uint32_t i = 0; i < tables_made; i++) w2n__table_destroy(&tabs[i]);
+}
+
+static void free_context(w2n_instance *ctx) {
+  w2n_instance_priv *priv = w2n__hdr(ctx)->runtime_data;
+  if (priv) {
+    for (w2n_owned *o = priv->owned, *next; o; o = next) {
+      next = o->next;
+      free(o);
+    }
+    free(priv);
+  }
+  free(ctx);
+}
+
+static void init_thunk(void *p) {
+  w2n_instance *ctx = p;
+  w2n__mod(ctx)->init(ctx);
+}
+
+w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve_fn resolve, void *user,
+                              w2n_error *err) {
+  if (!store || !m) {
+    w2n__error_set(err, W2N_TRAP_NONE, "w2n_instantiate: null store or module");
+    return NULL;
+  }
+  if (m->abi_version != W2N_ABI_VERSION) {
+    w2n__error_set(err, W2N_TRAP_NONE, "module %s was compiled for runtime ABI %u, this runtime is ABI %u",
+                   m->name ? m->name : "(unnamed)", m->abi_version, W2N_ABI_VERSION);
+    return NULL;
+  }
+  if (m->layout.size < W2N_CONTEXT_HEADER_SIZE) {
+    w2n__error_set(err, W2N_TRAP_NONE, "module descriptor has a bad context layout");
+    return NULL;
+  }
+  w2n__register_code(m);
+
+  size_t size = ((size_t)m->layout.size + 15) & ~(size_t)15;
+  w2n_instance *ctx = NULL;
+  if (posix_memalign((void **)&ctx, 16, size) != 0) ctx = NULL;
+  w2n_instance_priv *priv = calloc(1, sizeof *priv);
+  if (!ctx || !priv) {
+    free(ctx);
+    free(priv);
+    w2n__error_set(err, W2N_TRAP_NONE, "out of memory creating an instance");
+    return NULL;
+  }
+  memset(ctx, 0, size);
+  w2n_context_header *hdr = w2n__hdr(ctx);
+  hdr->store = store;
+  hdr->module = m;
+  hdr->runtime_data = priv;
+
+  uint32_t *type_ids = w2n__type_ids(ctx);
+  for (uint32_t t = 0; t < m->num_types; t++)
+    type_ids[t] = m->type_sigs && m->type_sigs[t] ? w2n_intern_signature(m->type_sigs[t]) : UINT32_MAX;
+
+  /* Imports: all resolved and checked before anything observable happens. */
+  for (uint32_t i = 0; i < m->num_imports; i++) {
+    const w2n_import_desc *imp = &m->imports[i];
+    w2n_extern ext;
+    memset(&ext, 0, sizeof ext);
+    if (!resolve || resolve(user, ctx, imp, &ext) != 0) {
+      w2n__error_set(err, W2N_TRAP_NONE, "unknown import: %s.%s", imp->module, imp->name);
+      free_context(ctx);
+      return NULL;
+    }
+    if (bind_import(ctx, imp, &ext) != 0) {
+      w2n__error_set(err, W2N_TRAP_NONE, "incompatible import type: %s.%s", imp->module, imp->name);
+      free_context(ctx);
+      return NULL;
+    }
+  }
+
+  /* Defined memories and tables. */
+  uint32_t nmem = m->num_memories - m->num_imported_memories;
+  uint32_t ntab = m->num_tables - m->num_imported_tables;
+  w2n_memory *mems = w2n__region(ctx, m->layout.def_memories);
+  w2n_table *tabs = w2n__region(ctx, m->layout.def_tables);
+  for (uint32_t i = 0; i < nmem; i++) {
+    if (w2n__memory_create(&mems[i], &m->memories[i], err) != 0) {
+      destroy_defined(ctx, i, 0);
+      free_context(ctx);
+      return NULL;
+    }
+    w2n__memories(ctx)[m->num_imported_memories + i] = &mems[i];
+  }
+  for (uint32_t i = 0; i < ntab; i++) {
+    if (w2n__table_create(&tabs[i], &m->tables[i], err) != 0) {
+      destroy_defined(ctx, nmem, i);
+      free_context(ctx);
+      return NULL;
+    }
+    w2n__tables(ctx)[m->num_imported_tables + i] = &tabs[i];
+  }
+
+  /* Defined globals: cells in the context (the init writes their values). */
+  w2n_value *cells = w2n__region(ctx, m->layout.def_globals);
+  for (uint32_t i = m->num_imported_globals; i < m->num_globals; i++)
+    w2n__globals(ctx)[i] = &cells[i - m->num_imported_globals];
+
+  /* Defined functions: every record is filled (exports may hand one out); only referenced ones get
+   * their slot. */
+  w2n_func *recs = w2n__region(ctx, m->layout.def_funcs);
+  for (uint32_t i = m->num_imported_funcs; i < m->num_funcs; i++) {
+    w2n_func *f = &recs[i - m->num_imported_funcs];
+    uint32_t t = m->func_types[i];
+    f->code = m->func_code[i];
+    f->ctx = ctx;
+    f->type_id = t < m->num_types ? type_ids[t] : UINT32_MAX;
+    f->func_index = i;
+    f->array_call = m->type_array_calls && t < m->num_types ? m->type_array_calls[t] : NULL;
+    if (m->func_referenced && m->func_referenced[i]) w2n__funcs(ctx)[i] = f;
+  }
+
+  if (m->init) {
+    if (w2n__protected_call(store, init_thunk, ctx, err) != 0) {
+      /* Kept alive on purpose: see the ownership note at the top. */
+      return NULL;
+    }
+  }
+  return ctx;
+}
+
+void w2n_instance_free(w2n_instance *inst) {
+  if (!inst) return;
+  const w2n_module *m = w2n__mod(inst);
+  destroy_defined(inst, m->num_memories - m->num_imported_memories, m->num_tables - m->num_imported_tables);
+  free_context(inst);
+}
+
+int w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out) {
+  if (!inst || !name || !out) return -1;
+  const w2n_module *m = w2n__mod(inst);
+  for (uint32_t i = 0; i < m->num_exports; i++) {
+    const w2n_export_desc *e = &m->exports[i];
+    if (strcmp(e->name, name) != 0) continue;
+    memset(out, 0, sizeof *out);
+    out->kind = e->kind;
+    switch (e->kind) {
+    case W2N_EXTERN_FUNC: {
+      if (e->index >= m->num_funcs) return -1;
+      w2n_func *f = w2n__funcs(inst)[e->index];
+      if (!f && e->index >= m->num_imported_funcs) {
+        /* Not marked referenced by the compiler: its record is filled all the same. */
+        f = &((w2n_func *)w2n__region(inst, m->layout.def_funcs))[e->index - m->num_imported_funcs];
+      }
+      out->of.func = f;
+      return f ? 0 : -1;
+    }
+    case W2N_EXTERN_TABLE:
+      if (e->index >= m->num_tables) return -1;
+      out->of.table = w2n__tables(inst)[e->index];
+      return 0;
+    case W2N_EXTERN_MEMORY:
+      if (e->index >= m->num_memories) return -1;
+      out->of.memory = w2n__memories(inst)[e->index];
+      return 0;
+    case W2N_EXTERN_GLOBAL:
+      if (e->index >= m->num_globals) return -1;
+      out->of.global.cell = w2n__globals(inst)[e->index];
+      out->of.global.type = m->globals[e->index].type;
+      out->of.global.mutable_ = m->globals[e->index].mutable_;
+      return 0;
+    default:
+      return -1;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,157 @@
+/*
+ * internal.h — private declarations shared by the runtime's C files. Not installed, not ABI.
+ *
+ * Naming: public entry points are `w2n_*` (w2n_runtime.h); private cross-file helpers are `w2n__*`
+ * (double underscore) so that they never collide with the public prefix's future names. Everything
+ * that can be `static` is.
+ */
+#ifndef W2N_INTERNAL_H
+#define W2N_INTERNAL_H
+
+#include "w2n_runtime.h"
+
+#include <stdint.h>
+#include <stddef.h>
+#include <setjmp.h>
+
+_Static_assert(sizeof(void *) == 8, "the wasm2native runtime supports 64-bit hosts only");
+_Static_assert(sizeof(w2n_context_header) == W2N_CONTEXT_HEADER_SIZE, "context header size");
+_Static_assert(sizeof(w2n_value) == 16, "w2n_value is one 16-byte slot");
+
+#define W2N_WASM_PAGE 65536ull
+/* Pages a 32-bit memory can ever have (4 GiB). */
+#define W2N_MEM32_MAX_PAGES 65536ull
+/* Address space reserved for every 32-bit memory: any u32 address + u32 offset (+ access size) lands
+ * inside it, so out-of-bounds accesses hit PROT_NONE pages and fault. */
+#define W2N_MEM32_RESERVATION ((8ull << 30) + W2N_WASM_PAGE)
+/* Cap on the reservation of a memory64 (explicitly bounds-checked by generated code). */
+#define W2N_MEM64_RESERVATION_CAP (16ull << 30)
+/* Implementation limit on table elements when the module declares no maximum. */
+#define W2N_TABLE_IMPL_MAX 10000000ull
+/* Frames kept per trap (matches w2n_error.frames). */
+#define W2N_MAX_FRAMES 32
+
+/* Runtime-private use of the `_pad` word of w2n_memory / w2n_table (generated code never reads it):
+ * set when the module declared no maximum, so that import matching can tell "no maximum" from a
+ * declared maximum equal to the implementation limit. Memories and tables not made by this runtime
+ * have 0 there and are treated as having the maximum they report. */
+#define W2N__NO_DECLARED_MAX 1u
+
+/* ---- Stores ---- */
+
+struct w2n_wasi; /* wasi.c */
+
+/* The store: the public head (ABI) followed by runtime-private state. */
+typedef struct w2n_store_impl {
+  w2n_store pub; /* must stay first: a w2n_store * is a w2n_store_impl * */
+  struct w2n_wasi *wasi;
+  int exited;    /* proc_exit was called */
+  int exit_code; /* its argument */
+} w2n_store_impl;
+
+static inline w2n_store_impl *w2n__store_impl(w2n_store *s) { return (w2n_store_impl *)s; }
+
+/* ---- Instances ---- */
+
+/* Something the runtime allocated on behalf of an instance and frees with it (host function
+ * records of WASI imports). */
+typedef struct w2n_owned {
+  struct w2n_owned *next;
+  /* payload follows, 16-byte aligned */
+} w2n_owned;
+
+/* runtime_data of each instance's header. */
+typedef struct w2n_instance_priv {
+  w2n_owned *owned;
+} w2n_instance_priv;
+
+static inline w2n_context_header *w2n__hdr(const w2n_instance *ctx) { return (w2n_context_header *)ctx; }
+static inline const w2n_module *w2n__mod(const w2n_instance *ctx) { return w2n__hdr(ctx)->module; }
+static inline void *w2n__region(const w2n_instance *ctx, uint32_t off) { return (char *)ctx + off; }
+static inline w2n_memory **w2n__memories(const w2n_instance *ctx) {
+  return (w2n_memory **)w2n__region(ctx, w2n__mod(ctx)->layout.memories);
+}
+static inline w2n_table **w2n__tables(const w2n_instance *ctx) {
+  return (w2n_table **)w2n__region(ctx, w2n__mod(ctx)->layout.tables);
+}
+static inline w2n_value **w2n__globals(const w2n_instance *ctx) {
+  return (w2n_value **)w2n__region(ctx, w2n__mod(ctx)->layout.globals);
+}
+static inline w2n_func **w2n__funcs(const w2n_instance *ctx) {
+  return (w2n_func **)w2n__region(ctx, w2n__mod(ctx)->layout.funcs);
+}
+static inline uint32_t *w2n__type_ids(const w2n_instance *ctx) {
+  return (uint32_t *)w2n__region(ctx, w2n__mod(ctx)->layout.type_ids);
+}
+static inline uint64_t *w2n__data_lens(const w2n_instance *ctx) {
+  return (uint64_t *)w2n__region(ctx, w2n__mod(ctx)->layout.data_lens);
+}
+static inline uint64_t *w2n__elem_lens(const w2n_instance *ctx) {
+  return (uint64_t *)w2n__region(ctx, w2n__mod(ctx)->layout.elem_lens);
+}
+
+/* Allocates `size` zeroed bytes owned by `inst` (freed by w2n_instance_free). NULL on failure. */
+void *w2n__instance_alloc(w2n_instance *inst, size_t size);
+
+/* ---- Errors ---- */
+
+/* Fills *err (if non-NULL) with trap NONE, no frames and a formatted message. */
+void w2n__error_set(w2n_error *err, uint32_t trap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- Memories and tables (memory.c, table.c) ---- */
+
+/* Creates a memory in *mem (reserving its address space and registering it with the signal handler).
+ * Returns 0, or -1 with a message in *err. */
+int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *err);
+void w2n__memory_destroy(w2n_memory *mem);
+int w2n__table_create(w2n_table *tab, const w2n_limits_desc *desc, w2n_error *err);
+void w2n__table_destroy(w2n_table *tab);
+
+/* ---- Registries read by the signal handler (registry.c). Lookups are lock-free and
+ * async-signal-safe; registration takes a mutex and is never done from a handler. ---- */
+
+int w2n__register_reservation(void *base, uint64_t len);
+void w2n__unregister_reservation(void *base);
+/* 1 if addr lies in a registered linear-memory reservation. Async-signal-safe. */
+int w2n__in_reservation(uintptr_t addr);
+
+/* Registers module's generated code range and builds its address -> function index (idempotent). */
+void w2n__register_code(const w2n_module *module);
+/* 1 if pc lies in registered generated code. Async-signal-safe. */
+int w2n__in_code(uintptr_t pc);
+/* Name of the Wasm function containing pc, or NULL. Not async-signal-safe (may allocate). */
+const char *w2n__symbolize(uintptr_t pc);
+
+/* ---- Traps and activations (trap.c) ---- */
+
+enum w2n__unwind_kind { W2N__UNWIND_TRAP = 1, W2N__UNWIND_EXIT = 2 };
+
+/* One host->Wasm entry (a w2n_call or an instantiation's init), on the host's stack. */
+typedef struct w2n_activation {
+  sigjmp_buf jmp;
+  struct w2n_activation *prev; /* previous activation of this thread */
+  w2n_store *store;
+  void *prev_store_activation;
+  uintptr_t saved_stack_limit;
+  /* Filled by whoever unwinds, read after the jump. */
+  uint32_t kind;               /* w2n__unwind_kind */
+  uint32_t trap;               /* W2N_TRAP_* */
+  uint32_t num_pcs;
+  uintptr_t pcs[W2N_MAX_FRAMES]; /* innermost first; return addresses already minus 1 */
+  char message[256];           /* host trap message */
+} w2n_activation;
+
+/* Runs fn(arg) as Wasm: pushes an activation, sets the stack limit, catches traps and proc_exit.
+ * Returns 0, or -1 with *err filled. */
+int w2n__protected_call(w2n_store *store, void (*fn)(void *), void *arg, w2n_error *err);
+
+/* Unwinds the current activation because the guest called proc_exit(code). */
+_Noreturn void w2n__exit_unwind(int code);
+
+/* ---- WASI (wasi.c) ---- */
+
+void w2n__wasi_free(struct w2n_wasi *wasi);
+/* Test hook: when non-zero, path resolution never uses openat2 (exercises the fallback walk). */
+extern int w2n__wasi_no_openat2;
+
+#endif /* W2N_INTERNAL_H */

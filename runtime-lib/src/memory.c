@@ -1,0 +1,111 @@
+/*
+ * memory.c — linear memories: address-space reservations, memory.grow, and the bulk memory
+ * operations (memory.fill, memory.copy, memory.init).
+ *
+ * A 32-bit memory reserves W2N_MEM32_RESERVATION bytes of PROT_NONE address space (any u32 address
+ * plus u32 offset lands inside it) and makes the first `size` bytes read-write; growing only changes
+ * protections, so `base` never moves. A memory64 reserves its maximum, capped at
+ * W2N_MEM64_RESERVATION_CAP, and relies on the explicit bounds checks of generated code.
+ *
+ * Bulk operations check bounds before writing anything, with overflow-free arithmetic, and trap
+ * (w2n_trap) when out of bounds: exactly the spec's semantics.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *err) {
+  int is64 = (desc->type & W2N_MEM_64) != 0;
+  int no_max = desc->max == UINT64_MAX;
+  uint64_t max_pages, reserve;
+  if (is64) {
+    uint64_t declared = no_max ? (1ull << 48) : desc->max;
+    uint64_t cap = W2N_MEM64_RESERVATION_CAP / W2N_WASM_PAGE;
+    max_pages = declared < cap ? declared : cap;
+    reserve = max_pages * W2N_WASM_PAGE;
+    if (reserve == 0) reserve = W2N_WASM_PAGE;
+  } else {
+    max_pages = no_max || desc->max > W2N_MEM32_MAX_PAGES ? W2N_MEM32_MAX_PAGES : desc->max;
+    reserve = W2N_MEM32_RESERVATION;
+  }
+  if (desc->min > max_pages) {
+    w2n__error_set(err, W2N_TRAP_NONE, "memory of %llu pages exceeds the implementation limit of %llu pages",
+                   (unsigned long long)desc->min, (unsigned long long)max_pages);
+    return -1;
+  }
+  void *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) {
+    w2n__error_set(err, W2N_TRAP_NONE, "cannot reserve %llu bytes for a linear memory: %s",
+                   (unsigned long long)reserve, strerror(errno));
+    return -1;
+  }
+  uint64_t size = desc->min * W2N_WASM_PAGE;
+  if (size && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
+    int e = errno;
+    munmap(base, reserve);
+    w2n__error_set(err, W2N_TRAP_NONE, "cannot allocate %llu bytes of linear memory: %s", (unsigned long long)size,
+                   strerror(e));
+    return -1;
+  }
+  if (w2n__register_reservation(base, reserve) != 0) {
+    munmap(base, reserve);
+    w2n__error_set(err, W2N_TRAP_NONE, "too many linear memories");
+    return -1;
+  }
+  mem->base = base;
+  mem->size = size;
+  mem->max_pages = max_pages;
+  mem->reserved = reserve;
+  mem->flags = desc->type;
+  mem->_pad = no_max ? W2N__NO_DECLARED_MAX : 0;
+  return 0;
+}
+
+void w2n__memory_destroy(w2n_memory *mem) {
+  if (!mem->base) return;
+  w2n__unregister_reservation(mem->base);
+  munmap(mem->base, mem->reserved);
+  mem->base = NULL;
+  mem->size = 0;
+}
+
+int64_t w2n_memory_grow(w2n_instance *ctx, uint32_t index, uint64_t delta_pages) {
+  w2n_memory *mem = w2n__memories(ctx)[index];
+  uint64_t old = mem->size / W2N_WASM_PAGE;
+  if (delta_pages > mem->max_pages || old > mem->max_pages - delta_pages) return -1;
+  if (delta_pages == 0) return (int64_t)old;
+  uint64_t grow = delta_pages * W2N_WASM_PAGE;
+  if (grow > mem->reserved - mem->size) return -1;
+  if (mprotect(mem->base + mem->size, grow, PROT_READ | PROT_WRITE) != 0) return -1;
+  mem->size += grow;
+  return (int64_t)old;
+}
+
+/* 1 when [start, start+len) lies within [0, limit). */
+static inline int in_bounds(uint64_t start, uint64_t len, uint64_t limit) {
+  return start <= limit && len <= limit - start;
+}
+
+void w2n_memory_fill(w2n_instance *ctx, uint32_t index, uint64_t dst, uint32_t value, uint64_t len) {
+  w2n_memory *mem = w2n__memories(ctx)[index];
+  if (!in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
+  if (len) memset(mem->base + dst, (int)(uint8_t)value, len);
+}
+
+void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_index, uint32_t src_index, uint64_t dst, uint64_t src,
+                     uint64_t len) {
+  w2n_memory *dmem = w2n__memories(ctx)[dst_index];
+  w2n_memory *smem = w2n__memories(ctx)[src_index];
+  if (!in_bounds(dst, len, dmem->size) || !in_bounds(src, len, smem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
+  if (len) memmove(dmem->base + dst, smem->base + src, len);
+}
+
+void w2n_memory_init(w2n_instance *ctx, uint32_t index, uint32_t seg, const uint8_t *data, uint64_t dst,
+                     uint64_t src, uint64_t len) {
+  w2n_memory *mem = w2n__memories(ctx)[index];
+  uint64_t seg_len = w2n__data_lens(ctx)[seg];
+  if (!in_bounds(src, len, seg_len) || !in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
+  if (len) memcpy(mem->base + dst, data + src, len);
+}

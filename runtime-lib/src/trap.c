@@ -1,0 +1,376 @@
+/*
+ * trap.c — the host->Wasm boundary: w2n_call, traps and their unwinding, stack limits, the
+ * SIGSEGV/SIGBUS handler (with its per-thread sigaltstack) and trap backtraces.
+ *
+ * Unwinding is sigsetjmp/siglongjmp: each entry into Wasm (w2n_call, an instance's init) pushes an
+ * activation with a jump buffer on a thread-local list; a trap (w2n_trap, w2n_trap_host, a claimed
+ * fault, proc_exit) records what happened in the innermost activation and jumps back to it. Generated
+ * code holds no resources that need releasing, so skipping its frames is safe.
+ *
+ * Signal handler contract (the embedder can rely on it):
+ *   - installed once, by w2n_runtime_init, for SIGSEGV and SIGBUS, unless W2N_NO_SIGNAL_HANDLERS is
+ *     set in the environment (to anything but "" or "0");
+ *   - runs on the thread's sigaltstack (every thread that enters Wasm gets one if it has none);
+ *   - claims a fault only on a thread that is inside w2n_call, and only when the faulting address is
+ *     in a linear-memory reservation (-> out of bounds memory access), or the faulting PC is in
+ *     registered generated code, or the address is in the thread's stack guard area
+ *     (-> call stack exhausted);
+ *   - otherwise chains to the handler installed before it (or restores the default action and
+ *     returns, so that the fault repeats and kills the process as it would have);
+ *   - async-signal-safe: no allocation, no locks, no stdio; thread-local state is initial-exec TLS.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#define STACK_RESERVE_FOR_HOST (256u << 10) /* left below the Wasm stack limit for host code */
+#define MAX_WASM_STACK (64ull << 20)        /* Wasm may use at most this much of a thread's stack */
+#define ALTSTACK_SIZE (64u << 10)
+#define STACK_GUARD_SPAN (2u << 20) /* below the stack's low end: its guard area */
+
+const char *w2n_trap_message(uint32_t code) {
+  switch (code) {
+  case W2N_TRAP_NONE: return "no trap";
+  case W2N_TRAP_UNREACHABLE: return "unreachable";
+  case W2N_TRAP_INT_DIV_BY_ZERO: return "integer divide by zero";
+  case W2N_TRAP_INT_OVERFLOW: return "integer overflow";
+  case W2N_TRAP_BAD_CONVERSION: return "invalid conversion to integer";
+  case W2N_TRAP_MEMORY_OOB: return "out of bounds memory access";
+  case W2N_TRAP_TABLE_OOB: return "out of bounds table access";
+  case W2N_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+  case W2N_TRAP_UNINITIALIZED_ELEMENT: return "uninitialized element";
+  case W2N_TRAP_INDIRECT_CALL_TYPE: return "indirect call type mismatch";
+  case W2N_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+  case W2N_TRAP_NULL_REFERENCE: return "null reference";
+  case W2N_TRAP_HOST: return "host trap";
+  default: return "unknown trap";
+  }
+}
+
+/* ---- Per-thread state (initial-exec TLS: the signal handler must never trigger lazy TLS setup) ---- */
+
+typedef struct w2n_thread {
+  w2n_activation *current; /* innermost activation, NULL outside Wasm */
+  uintptr_t stack_low, stack_high;
+  int initialized;
+} w2n_thread;
+
+static _Thread_local w2n_thread tls __attribute__((tls_model("initial-exec")));
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_key_t altstack_key;
+static int altstack_key_ok;
+static int handlers_installed;
+static struct sigaction prev_segv, prev_bus;
+
+/* ---- Frame-pointer walking (generated code keeps frame pointers) ---- */
+
+#if defined(__x86_64__) || defined(__aarch64__)
+/* fp -> [saved fp][return address] */
+#define FRAME_PREV(fp) (((const uintptr_t *)(fp))[0])
+#define FRAME_RA(fp) (((const uintptr_t *)(fp))[1])
+#define FRAME_BELOW 0u
+#elif defined(__riscv) && __riscv_xlen == 64
+/* fp is the CFA: [fp-16] saved fp, [fp-8] return address */
+#define FRAME_PREV(fp) (((const uintptr_t *)(fp))[-2])
+#define FRAME_RA(fp) (((const uintptr_t *)(fp))[-1])
+#define FRAME_BELOW 16u
+#else
+#error "wasm2native runtime: unsupported architecture (x86-64, aarch64 and riscv64 Linux only)"
+#endif
+
+/* Collects return addresses (minus one, so that they name the calling instruction) of generated-code
+ * frames, following saved frame pointers from `fp`. Reads only stack memory between `floor` and the
+ * thread's stack top, so a corrupt chain stops the walk instead of faulting. `skip` host frames may
+ * precede the first Wasm frame (a host function that trapped). Async-signal-safe. */
+static uint32_t walk_frames(uintptr_t fp, uintptr_t floor, uintptr_t *out, uint32_t max, int skip) {
+  uint32_t n = 0;
+  uintptr_t high = tls.stack_high;
+  while (n < max) {
+    if ((fp & 7) != 0 || fp < floor + FRAME_BELOW || fp > high - 16) break;
+    uintptr_t ra = FRAME_RA(fp), next = FRAME_PREV(fp);
+    if (ra != 0 && w2n__in_code(ra - 1)) out[n++] = ra - 1;
+    else if (n != 0 || skip-- <= 0) break;
+    if (next <= fp) break;
+    fp = next;
+  }
+  return n;
+}
+
+/* ---- Threads: stack bounds and the alternate signal stack ---- */
+
+static void altstack_free(void *mem) {
+  stack_t ss;
+  memset(&ss, 0, sizeof ss);
+  ss.ss_flags = SS_DISABLE;
+  sigaltstack(&ss, NULL);
+  munmap(mem, ALTSTACK_SIZE + (size_t)sysconf(_SC_PAGESIZE));
+}
+
+static void thread_setup(void) {
+  if (tls.initialized) return;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void *addr;
+    size_t size;
+    if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+      tls.stack_low = (uintptr_t)addr;
+      tls.stack_high = (uintptr_t)addr + size;
+    }
+    pthread_attr_destroy(&attr);
+  }
+  if (tls.stack_high == 0) {
+    /* Unknown: assume 1 MiB below the current frame and a little above it. */
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    tls.stack_low = sp - (1u << 20);
+    tls.stack_high = sp + (64u << 10);
+  }
+  if (handlers_installed) {
+    stack_t cur;
+    if (sigaltstack(NULL, &cur) == 0 && (cur.ss_flags & SS_DISABLE)) {
+      size_t page = (size_t)sysconf(_SC_PAGESIZE);
+      size_t size = ALTSTACK_SIZE;
+      uint8_t *mem = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (mem != MAP_FAILED) {
+        mprotect(mem, page, PROT_NONE); /* guard below the alternate stack */
+        stack_t ss;
+        memset(&ss, 0, sizeof ss);
+        ss.ss_sp = mem + page;
+        ss.ss_size = size;
+        if (sigaltstack(&ss, NULL) == 0) {
+          if (altstack_key_ok) pthread_setspecific(altstack_key, mem);
+        } else {
+          munmap(mem, size + page);
+        }
+      }
+    }
+  }
+  tls.initialized = 1;
+}
+
+static uintptr_t stack_limit_here(void) {
+  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+  uintptr_t limit = tls.stack_low + STACK_RESERVE_FOR_HOST;
+  if (sp > MAX_WASM_STACK && sp - MAX_WASM_STACK > limit) limit = sp - MAX_WASM_STACK;
+  return limit;
+}
+
+/* ---- The signal handler ---- */
+
+static void chain(int sig, siginfo_t *info, void *ucontext) {
+  struct sigaction *prev = sig == SIGBUS ? &prev_bus : &prev_segv;
+  if (prev->sa_flags & SA_SIGINFO) {
+    if (prev->sa_sigaction) {
+      sigset_t old;
+      pthread_sigmask(SIG_BLOCK, &prev->sa_mask, &old);
+      prev->sa_sigaction(sig, info, ucontext);
+      pthread_sigmask(SIG_SETMASK, &old, NULL);
+      return;
+    }
+  } else if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+    sigset_t old;
+    pthread_sigmask(SIG_BLOCK, &prev->sa_mask, &old);
+    prev->sa_handler(sig);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return;
+  }
+  /* Default (or ignored, which cannot apply to a synchronous fault): restore the default action and
+   * return; the faulting instruction runs again and the fault takes its normal course. */
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, NULL);
+}
+
+static void fault_handler(int sig, siginfo_t *info, void *ucontext) {
+  int saved_errno = errno;
+  w2n_activation *a = tls.current;
+  if (a != NULL) {
+    const ucontext_t *uc = ucontext;
+#if defined(__x86_64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+    uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
+    uintptr_t sp = (uintptr_t)uc->uc_mcontext.sp;
+#else
+    uintptr_t pc = (uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
+    uintptr_t fp = (uintptr_t)uc->uc_mcontext.__gregs[REG_S0];
+    uintptr_t sp = (uintptr_t)uc->uc_mcontext.__gregs[REG_SP];
+#endif
+    uintptr_t addr = (uintptr_t)info->si_addr;
+    int pc_in_code = w2n__in_code(pc);
+    uint32_t code = W2N_TRAP_NONE;
+    if (w2n__in_reservation(addr)) {
+      code = W2N_TRAP_MEMORY_OOB;
+    } else if (pc_in_code ||
+               (tls.stack_low != 0 && addr < tls.stack_low + 65536 && addr + STACK_GUARD_SPAN >= tls.stack_low)) {
+      code = W2N_TRAP_STACK_EXHAUSTED;
+    }
+    if (code != W2N_TRAP_NONE) {
+      uint32_t n = 0;
+      if (pc_in_code) a->pcs[n++] = pc;
+      n += walk_frames(fp, sp, a->pcs + n, W2N_MAX_FRAMES - n, 0);
+      a->num_pcs = n;
+      a->trap = code;
+      a->kind = W2N__UNWIND_TRAP;
+      siglongjmp(a->jmp, 1);
+    }
+  }
+  errno = saved_errno;
+  chain(sig, info, ucontext);
+  errno = saved_errno;
+}
+
+static void runtime_init_once(void) {
+  altstack_key_ok = pthread_key_create(&altstack_key, altstack_free) == 0;
+  const char *off = getenv("W2N_NO_SIGNAL_HANDLERS");
+  if (off && off[0] && strcmp(off, "0") != 0) return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = fault_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  /* Read the previous actions first so that the handler never sees them half-written. */
+  if (sigaction(SIGSEGV, NULL, &prev_segv) != 0 || sigaction(SIGBUS, NULL, &prev_bus) != 0) return;
+  if (sigaction(SIGSEGV, &sa, NULL) != 0) return;
+  if (sigaction(SIGBUS, &sa, NULL) != 0) {
+    sigaction(SIGSEGV, &prev_segv, NULL);
+    return;
+  }
+  handlers_installed = 1;
+}
+
+int w2n_runtime_init(void) {
+  pthread_once(&init_once, runtime_init_once);
+  return 0;
+}
+
+/* ---- Activations ---- */
+
+static void enter(w2n_activation *a, w2n_store *store) {
+  thread_setup();
+  a->prev = tls.current;
+  a->store = store;
+  a->prev_store_activation = store->activation;
+  a->saved_stack_limit = store->stack_limit;
+  a->kind = 0;
+  a->trap = W2N_TRAP_NONE;
+  a->num_pcs = 0;
+  a->message[0] = 0;
+  if (store->activation == NULL) store->stack_limit = stack_limit_here();
+  store->activation = a;
+  tls.current = a; /* last: the handler must only ever see a complete activation */
+}
+
+static void leave(w2n_activation *a) {
+  tls.current = a->prev;
+  a->store->activation = a->prev_store_activation;
+  a->store->stack_limit = a->saved_stack_limit;
+}
+
+static void report(const w2n_activation *a, w2n_error *err) {
+  if (!err) return;
+  memset(err, 0, sizeof *err);
+  if (a->kind == W2N__UNWIND_EXIT) {
+    err->trap = W2N_TRAP_NONE;
+    snprintf(err->message, sizeof err->message, "exit");
+    return;
+  }
+  err->trap = a->trap;
+  if (a->trap == W2N_TRAP_HOST && a->message[0])
+    snprintf(err->message, sizeof err->message, "%s", a->message);
+  else
+    snprintf(err->message, sizeof err->message, "%s", w2n_trap_message(a->trap));
+  for (uint32_t i = 0; i < a->num_pcs && err->num_frames < W2N_MAX_FRAMES; i++) {
+    const char *name = w2n__symbolize(a->pcs[i]);
+    if (name) err->frames[err->num_frames++] = name;
+  }
+}
+
+int w2n__protected_call(w2n_store *store, void (*fn)(void *), void *arg, w2n_error *err) {
+  w2n_activation act;
+  enter(&act, store);
+  if (sigsetjmp(act.jmp, 0) == 0) {
+    fn(arg);
+    leave(&act);
+    return 0;
+  }
+  leave(&act);
+  report(&act, err);
+  return -1;
+}
+
+typedef struct call_closure {
+  const w2n_func *func;
+  w2n_value *args_results;
+} call_closure;
+
+static void call_thunk(void *p) {
+  call_closure *c = p;
+  c->func->array_call(c->func->code, c->func->ctx, c->args_results);
+}
+
+int w2n_call(w2n_store *store, const w2n_func *func, w2n_value *args_results, w2n_error *err) {
+  if (!store || !func || !func->code) {
+    w2n__error_set(err, W2N_TRAP_NONE, "w2n_call: null store or function");
+    return -1;
+  }
+  if (!func->array_call) {
+    w2n__error_set(err, W2N_TRAP_NONE, "w2n_call: function has no array-call trampoline");
+    return -1;
+  }
+  call_closure c = {func, args_results};
+  return w2n__protected_call(store, call_thunk, &c, err);
+}
+
+/* ---- Raising traps ---- */
+
+static _Noreturn void no_activation(uint32_t code, const char *message) {
+  fprintf(stderr, "wasm trap: %s\n", message ? message : w2n_trap_message(code));
+  abort();
+}
+
+/* noinline: keeps the caller's frame (the generated function) one frame-record up from ours. */
+__attribute__((noinline)) _Noreturn void w2n_trap(w2n_instance *ctx, uint32_t code) {
+  (void)ctx;
+  w2n_activation *a = tls.current;
+  if (!a) no_activation(code, NULL);
+  uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+  a->num_pcs = walk_frames(fp, fp, a->pcs, W2N_MAX_FRAMES, 0);
+  a->trap = code;
+  a->kind = W2N__UNWIND_TRAP;
+  siglongjmp(a->jmp, 1);
+}
+
+__attribute__((noinline)) _Noreturn void w2n_trap_host(const char *message) {
+  w2n_activation *a = tls.current;
+  if (!a) no_activation(W2N_TRAP_HOST, message);
+  uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+  /* Host frames (the host function, maybe helpers) lie between us and the Wasm caller. */
+  a->num_pcs = walk_frames(fp, fp, a->pcs, W2N_MAX_FRAMES, 4);
+  snprintf(a->message, sizeof a->message, "%s", message ? message : "host trap");
+  a->trap = W2N_TRAP_HOST;
+  a->kind = W2N__UNWIND_TRAP;
+  siglongjmp(a->jmp, 1);
+}
+
+_Noreturn void w2n__exit_unwind(int code) {
+  w2n_activation *a = tls.current;
+  if (!a) exit(code);
+  a->num_pcs = 0;
+  a->trap = W2N_TRAP_NONE;
+  a->kind = W2N__UNWIND_EXIT;
+  siglongjmp(a->jmp, 1);
+}
