@@ -1,0 +1,273 @@
+//! End-to-end: C programs built natively and to Wasm must behave the same.
+//!
+//! For every `tests/c/*.c` the harness builds
+//!   native:  clang-19 -O2 prog.c -o native -lm
+//!   wasm:    clang-19 --target=wasm32-wasi --sysroot=/usr -O2 prog.c -o prog.wasm -lm
+//! then runs the Wasm build through wasm2native (one test per way: a compiled executable, and
+//! `wasm2native run`) and asserts that stdout (byte for byte) and the exit status equal the native
+//! build's. A program's header comment says how it is run:
+//!
+//!   // args: a b c           arguments after argv[0] (split on whitespace)
+//!   // env: NAME=VAL ...     the only environment variables (the native build gets an otherwise
+//!                            empty environment; the Wasm build gets them through --env)
+//!   // dir: yes              the program uses files by relative paths: the native build runs in a
+//!                            fresh directory, the Wasm build gets another fresh one as `--dir TMP::.`;
+//!                            the two directories must end up with the same files and contents
+//!   // stdin: text           standard input (`\n`, `\t` and `\\` escapes)
+//!   // expect-exit: N        the native build's status, checked so a broken program is noticed
+//!
+//! A new case is a new `.c` file. `W2N_TEST_FILTER=<part of a file name>` runs only matching cases.
+//! Needs clang-19, wasi-libc and libclang-rt-19-dev-wasm32 (`cargo xtask setup`).
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[derive(Debug, Default)]
+struct Case {
+    name: String,
+    source: PathBuf,
+    args: Vec<String>,
+    env: BTreeMap<String, String>,
+    dir: bool,
+    stdin: Vec<u8>,
+    expect_exit: Option<i32>,
+}
+
+fn unescape(s: &str) -> Vec<u8> {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('\\') => out.push('\\'),
+            Some(other) => panic!("unknown escape \\{other} in a stdin: header"),
+            None => out.push('\\'),
+        }
+    }
+    out.into_bytes()
+}
+
+fn parse_case(source: &Path) -> Case {
+    let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
+    let mut case = Case { name: file_stem(source), source: source.to_path_buf(), ..Case::default() };
+    for (key, value) in header(&text, "//") {
+        match key.as_str() {
+            "args" => case.args = value.split_whitespace().map(String::from).collect(),
+            "env" => {
+                for item in value.split_whitespace() {
+                    let (k, v) = item.split_once('=').unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
+                    case.env.insert(k.to_string(), v.to_string());
+                }
+            }
+            "dir" => case.dir = value == "yes",
+            "stdin" => case.stdin = unescape(&value),
+            "expect-exit" => case.expect_exit = Some(value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display()))),
+            _ => {} // prose that happens to contain a colon
+        }
+    }
+    case
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    /// `wasm2native compile prog.wasm -o prog` (grants baked in), then `./prog ARGS`.
+    Executable,
+    /// `wasm2native run [grants] prog.wasm ARGS`.
+    Run,
+}
+
+struct Builds {
+    native: PathBuf,
+    wasm: PathBuf,
+}
+
+/// Builds the program natively and to Wasm in `dir`, or returns the reason it could not.
+fn build(case: &Case, dir: &Path) -> Result<Builds, String> {
+    let clang = clang();
+    let native = dir.join("native");
+    let wasm = dir.join(format!("{}.wasm", case.name));
+    let src = case.source.to_str().expect("UTF-8 path");
+    let jobs: [(&Path, Vec<&str>); 2] = [
+        (&native, vec!["-O2", src, "-o", native.to_str().unwrap(), "-lm"]),
+        (&wasm, vec!["--target=wasm32-wasi", "--sysroot=/usr", "-O2", src, "-o", wasm.to_str().unwrap(), "-lm"]),
+    ];
+    for (out, args) in jobs {
+        let o = run(Command::new(&clang).args(&args), b"", COMPILE_TIMEOUT);
+        if o.code() != Some(0) || !out.exists() {
+            return Err(format!(
+                "building {} with `{} {}` failed (for wasm32-wasi this needs wasi-libc and \
+                 libclang-rt-19-dev-wasm32: run `cargo xtask setup`):\n{}",
+                out.display(),
+                clang.display(),
+                args.join(" "),
+                o.report()
+            ));
+        }
+    }
+    Ok(Builds { native, wasm })
+}
+
+/// Every file under `root` with its contents (directories as `name/`), sorted by path.
+fn snapshot(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Option<Vec<u8>>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                out.insert(format!("{rel}/"), None);
+                walk(root, &p, out);
+            } else {
+                out.insert(rel, std::fs::read(&p).ok());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+fn describe_snapshot(s: &BTreeMap<String, Option<Vec<u8>>>) -> String {
+    s.iter()
+        .map(|(k, v)| match v {
+            Some(b) => format!("    {k} ({} bytes)", b.len()),
+            None => format!("    {k}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first line where two outputs differ, with a little context.
+fn first_difference(expected: &[u8], actual: &[u8]) -> String {
+    let e = String::from_utf8_lossy(expected);
+    let a = String::from_utf8_lossy(actual);
+    let (el, al): (Vec<&str>, Vec<&str>) = (e.split('\n').collect(), a.split('\n').collect());
+    for i in 0..el.len().max(al.len()) {
+        let (x, y) = (el.get(i), al.get(i));
+        if x != y {
+            return format!(
+                "first difference at line {}:\n    native: {}\n    wasm:   {}",
+                i + 1,
+                x.map_or("<end of output>".to_string(), |s| format!("{s:?}")),
+                y.map_or("<end of output>".to_string(), |s| format!("{s:?}"))
+            );
+        }
+    }
+    "outputs differ".into()
+}
+
+fn grants(case: &Case, wasm_work: &Path) -> Vec<String> {
+    let mut args = Vec::new();
+    if case.dir {
+        args.push("--dir".to_string());
+        args.push(format!("{}::.", wasm_work.display()));
+    }
+    for (k, v) in &case.env {
+        args.push("--env".to_string());
+        args.push(format!("{k}={v}"));
+    }
+    args
+}
+
+/// Runs one case one way; Err describes the failure.
+fn check(case: &Case, way: Way) -> Result<(), String> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let build_dir = tmp.path().join("build");
+    let native_work = tmp.path().join("native-work");
+    let wasm_work = tmp.path().join("wasm-work");
+    for d in [&build_dir, &native_work, &wasm_work] {
+        std::fs::create_dir(d).expect("mkdir");
+    }
+    let builds = build(case, &build_dir)?;
+
+    // The native reference: only the case's environment, the fresh directory as working directory.
+    let native = run(
+        Command::new(&builds.native).args(&case.args).env_clear().envs(&case.env).current_dir(&native_work),
+        &case.stdin,
+        RUN_TIMEOUT,
+    );
+    if native.status.is_none() || native.timed_out || native.code().is_none() {
+        return Err(format!("the native build did not finish normally:\n{}", native.report()));
+    }
+    if let Some(want) = case.expect_exit {
+        if native.code() != Some(want) {
+            return Err(format!("the native build exited {:?}, the file says expect-exit: {want}:\n{}", native.code(), native.report()));
+        }
+    }
+
+    // The Wasm build, with this process's environment (none of which the guest may see).
+    let wasm = match way {
+        Way::Executable => {
+            let exe = build_dir.join(&case.name);
+            let mut args = vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            args.extend(grants(case, &wasm_work));
+            let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
+            if c.code() != Some(0) {
+                return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
+            }
+            run(Command::new(&exe).args(&case.args).current_dir(&build_dir), &case.stdin, RUN_TIMEOUT)
+        }
+        Way::Run => {
+            let mut args = vec!["run".to_string()];
+            args.extend(grants(case, &wasm_work));
+            args.push(builds.wasm.display().to_string());
+            args.extend(case.args.iter().cloned());
+            run(wasm2native().args(&args).current_dir(&build_dir), &case.stdin, RUN_TIMEOUT)
+        }
+    };
+
+    let mut problems = Vec::new();
+    if wasm.code() != native.code() || wasm.timed_out {
+        problems.push(format!("status: native {}, wasm {}", native.describe_status(), wasm.describe_status()));
+    }
+    if wasm.stdout != native.stdout {
+        problems.push(format!("stdout differs ({} bytes native, {} wasm); {}", native.stdout.len(), wasm.stdout.len(), first_difference(&native.stdout, &wasm.stdout)));
+    }
+    if case.dir {
+        let (n, w) = (snapshot(&native_work), snapshot(&wasm_work));
+        if n != w {
+            problems.push(format!(
+                "the granted directory differs from the native working directory:\n  native:\n{}\n  wasm:\n{}",
+                describe_snapshot(&n),
+                describe_snapshot(&w)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(format!("{}\n  native:\n{}\n  wasm:\n{}", problems.join("\n"), native.report(), wasm.report()))
+}
+
+fn run_all(way: Way, suite: &str) {
+    clang(); // panics with the setup hint when clang-19 is missing
+    let files = test_files("c", "c");
+    let mut failures = Failures::default();
+    for f in &files {
+        let case = parse_case(f);
+        match check(&case, way) {
+            Ok(()) => failures.pass(&case.name),
+            Err(e) => failures.add(&case.name, e),
+        }
+    }
+    failures.finish(suite, files.len());
+}
+
+#[test]
+fn c_programs_as_compiled_executables() {
+    run_all(Way::Executable, "C programs, native vs `wasm2native compile` executable");
+}
+
+#[test]
+fn c_programs_with_wasm2native_run() {
+    run_all(Way::Run, "C programs, native vs `wasm2native run`");
+}

@@ -1,0 +1,152 @@
+//! End-to-end traps: every `tests/traps/*.wat` is a command module (`_start`) run four ways:
+//! compiled to an executable with guard pages (the default) and with `--bounds-checks explicit`,
+//! and through `wasm2native run` in both modes. Its header comment says what must happen:
+//!
+//!   ;; expect-trap: <spec message>   stderr's first line is `wasm trap: <spec message>`, status 134
+//!   ;; expect-exit: N                status N, and no `wasm trap` on stderr
+//!   ;; expect-frame: NAME            (optional, repeatable) a backtrace line `at ...NAME...` follows
+//!   ;; expect-stdout: TEXT           (optional) stdout is TEXT plus a newline
+//!
+//! A new case is a new `.wat` file. `W2N_TEST_FILTER=<part of a file name>` runs only matching cases.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+enum Expect {
+    Trap(String),
+    Exit(i32),
+}
+
+struct Case {
+    name: String,
+    expect: Expect,
+    frames: Vec<String>,
+    stdout: Option<String>,
+}
+
+fn parse_case(path: &Path) -> Case {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut expect = None;
+    let mut frames = Vec::new();
+    let mut stdout = None;
+    for (key, value) in header(&text, ";;") {
+        match key.as_str() {
+            "expect-trap" => expect = Some(Expect::Trap(value)),
+            "expect-exit" => expect = Some(Expect::Exit(value.parse().expect("expect-exit: a number"))),
+            "expect-frame" => frames.push(value),
+            "expect-stdout" => stdout = Some(value),
+            _ => {}
+        }
+    }
+    let expect = expect.unwrap_or_else(|| panic!("{}: no `;; expect-trap:` or `;; expect-exit:` header", path.display()));
+    Case { name: file_stem(path), expect, frames, stdout }
+}
+
+#[derive(Clone, Copy)]
+enum Way {
+    Executable { explicit: bool },
+    Run { explicit: bool },
+}
+
+fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = match way {
+        Way::Executable { explicit } => {
+            let exe = tmp.path().join(&case.name);
+            let mut args = vec!["compile".to_string(), path.display().to_string(), "-o".into(), exe.display().to_string()];
+            if explicit {
+                args.extend(["--bounds-checks".to_string(), "explicit".to_string()]);
+            }
+            let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
+            if c.code() != Some(0) {
+                return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
+            }
+            run(Command::new(&exe).current_dir(tmp.path()), b"", RUN_TIMEOUT)
+        }
+        Way::Run { explicit } => {
+            let mut args = vec!["run".to_string()];
+            if explicit {
+                args.extend(["--bounds-checks".to_string(), "explicit".to_string()]);
+            }
+            args.push(path.display().to_string());
+            run(wasm2native().args(&args).current_dir(tmp.path()), b"", RUN_TIMEOUT)
+        }
+    };
+    let stderr = out.stderr_text();
+    let first = stderr.lines().next().unwrap_or("");
+    let mut problems = Vec::new();
+    match &case.expect {
+        Expect::Trap(message) => {
+            let want = format!("wasm trap: {message}");
+            if first != want {
+                problems.push(format!("stderr's first line is {first:?}, expected {want:?}"));
+            }
+            if out.code() != Some(134) {
+                problems.push(format!("{}, expected exit status 134", out.describe_status()));
+            }
+            let frame_lines: Vec<&str> = stderr.lines().skip(1).map(str::trim).filter(|l| l.starts_with("at ")).collect();
+            for f in &case.frames {
+                if !frame_lines.iter().any(|l| l.contains(f.as_str())) {
+                    problems.push(format!("no backtrace line `at ...{f}...` (backtrace lines: {frame_lines:?})"));
+                }
+            }
+        }
+        Expect::Exit(code) => {
+            if out.code() != Some(*code) {
+                problems.push(format!("{}, expected exit status {code}", out.describe_status()));
+            }
+            if stderr.contains("wasm trap") {
+                problems.push(format!("unexpected trap: {first:?}"));
+            }
+        }
+    }
+    if let Some(text) = &case.stdout {
+        if out.stdout_text() != format!("{text}\n") {
+            problems.push(format!("stdout is {:?}, expected {:?}", out.stdout_text(), format!("{text}\n")));
+        }
+    }
+    if stderr.contains("panicked") {
+        problems.push("wasm2native panicked".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}\n{}", problems.join("\n"), out.report()))
+    }
+}
+
+fn run_all(way: Way, suite: &str) {
+    let files = test_files("traps", "wat");
+    let mut failures = Failures::default();
+    for f in &files {
+        let case = parse_case(f);
+        match check(f, &case, way) {
+            Ok(()) => failures.pass(&case.name),
+            Err(e) => failures.add(&case.name, e),
+        }
+    }
+    failures.finish(suite, files.len());
+}
+
+#[test]
+fn traps_in_executables_with_guard_pages() {
+    run_all(Way::Executable { explicit: false }, "traps, compiled executable, --bounds-checks guard");
+}
+
+#[test]
+fn traps_in_executables_with_explicit_bounds_checks() {
+    run_all(Way::Executable { explicit: true }, "traps, compiled executable, --bounds-checks explicit");
+}
+
+#[test]
+fn traps_with_wasm2native_run() {
+    run_all(Way::Run { explicit: false }, "traps, wasm2native run");
+}
+
+#[test]
+fn traps_with_wasm2native_run_explicit_bounds_checks() {
+    run_all(Way::Run { explicit: true }, "traps, wasm2native run --bounds-checks explicit");
+}

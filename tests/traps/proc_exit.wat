@@ -1,0 +1,8 @@
+;; WASI proc_exit(42) ends the program with status 42; nothing after it runs.
+;; expect-exit: 42
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (call $proc_exit (i32.const 42))
+    unreachable))
