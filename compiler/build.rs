@@ -49,6 +49,40 @@ fn main() {
         println!("cargo:rustc-link-lib=static:+whole-archive=w2n_runtime");
         println!("cargo:rustc-link-lib=dylib=m");
     }
+    println!("cargo:rustc-env=W2N_BUILD_ID={:016x}", build_id(&manifest));
     // Export the runtime's symbols to shared objects dlopen'ed by `run` and `wast`.
     println!("cargo:rustc-link-arg-bins=-rdynamic");
+}
+
+/// A fingerprint of everything that shapes generated artifacts (compiler and runtime sources, the
+/// lock file), so caches keyed on it are invalidated by any change to the compiler.
+fn build_id(manifest: &std::path::Path) -> u64 {
+    use std::hash::Hasher;
+    fn walk(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, files);
+                } else {
+                    files.push(p);
+                }
+            }
+        }
+    }
+    let root = manifest.parent().unwrap();
+    let mut files = Vec::new();
+    walk(&manifest.join("src"), &mut files);
+    walk(&root.join("runtime-lib").join("src"), &mut files);
+    walk(&root.join("runtime-lib").join("include"), &mut files);
+    walk(&root.join("linker-scripts"), &mut files);
+    files.push(root.join("Cargo.lock"));
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        h.write(f.to_string_lossy().as_bytes());
+        h.write(&std::fs::read(&f).unwrap_or_default());
+    }
+    h.finish()
 }

@@ -78,8 +78,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 /// Compiles to `<cache>/modules/<hash>.so` unless it is already there.
 fn cached_library(wasm: &[u8], args: &RunArgs) -> Result<PathBuf> {
     let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION").as_bytes());
-    h.update(wasm2native::runtime::RUNTIME_SOURCES.iter().map(|(_, b)| b.len()).sum::<usize>().to_le_bytes());
+    h.update(env!("W2N_BUILD_ID").as_bytes());
     h.update(format!("{:?}{:?}", args.opt_level, args.bounds_checks).as_bytes());
     h.update(wasm);
     let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();

@@ -157,6 +157,13 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
                 self.llcx.create_string_attribute("target-features", &self.opts.target.features),
             );
         }
+    }
+
+    /// Attributes of a translated Wasm function, which also goes into the code section: the runtime
+    /// attributes program counters there to Wasm functions (trampolines and init stay outside, so
+    /// backtraces stop at the host boundary).
+    pub fn set_wasm_function_attributes(&self, f: FunctionValue<'ctx>) {
+        self.set_function_attributes(f);
         f.set_section(Some(CODE_SECTION));
     }
 

@@ -49,7 +49,7 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
 pub fn translate_function(u: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
     let func = u.wasm_function(index);
-    u.set_function_attributes(func);
+    u.set_wasm_function_attributes(func);
     let mut t = FuncTranslator::new(u, func)?;
     t.translate_body(index, body).map_err(|e| match e {
         CompileError::Unsupported(m) => {
