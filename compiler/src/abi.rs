@@ -70,7 +70,8 @@ pub struct ContextLayout {
     pub def_memories: u32,
     pub def_tables: u32,
     pub def_globals: u32,
-    /// Offset of each element segment's items inside the context.
+    /// Offset of each element segment's first item, relative to the `elem_items` region (the
+    /// `items_offset` argument of `w2n_table_init`).
     pub elem_item_offsets: Vec<u32>,
 }
 
@@ -99,7 +100,7 @@ impl ContextLayout {
         let def_globals = region(SIZEOF_VALUE * m.num_defined_globals(), 16);
         let size = at.next_multiple_of(16);
         let mut elem_item_offsets = Vec::with_capacity(m.elems.len());
-        let mut off = elem_items;
+        let mut off = 0;
         for e in &m.elems {
             elem_item_offsets.push(off);
             off += 8 * e.items.len() as u32;

@@ -313,7 +313,7 @@ int64_t w2n_table_grow(w2n_instance *ctx, uint32_t table, void *init, uint64_t d
 void w2n_table_fill(w2n_instance *ctx, uint32_t table, uint64_t dst, void *value, uint64_t len);
 void w2n_table_copy(w2n_instance *ctx, uint32_t dst_table, uint32_t src_table, uint64_t dst, uint64_t src, uint64_t len);
 /* Copies items [src, src+len) of element segment `seg` into `table` at `dst`; the items are read from
- * the context's elem_items region at `items_offset`, the current length from elem_lens. */
+ * the context's elem_items region, starting `items_offset` bytes into that region, the current length from elem_lens. */
 void w2n_table_init(w2n_instance *ctx, uint32_t table, uint32_t seg, uint32_t items_offset, uint64_t dst, uint64_t src,
                     uint64_t len);
 

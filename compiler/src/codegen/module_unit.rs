@@ -175,7 +175,7 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
     }
     // Element segments: evaluate every item into the context, then apply the active ones in order.
     for (s, seg) in info.elems.iter().enumerate() {
-        let base = u.layout.elem_item_offsets[s];
+        let base = u.layout.elem_items + u.layout.elem_item_offsets[s];
         for (k, item) in seg.items.iter().enumerate() {
             let v: BasicValueEnum = match item {
                 ElemItem::Func(fi) => ib.slot(u.layout.funcs, *fi)?.into(),
