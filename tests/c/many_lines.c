@@ -9,7 +9,7 @@ int main(void) {
     h = h * 2654435761u + (unsigned)i;
     printf("%05d %08x %s\n", i, h, (i % 1000 == 0) ? "---------- a longer marker line ----------" : "x");
   }
-  char big[70000];
+  static char big[70000]; /* static: the wasm32 C stack is only 64 KiB */
   for (int i = 0; i < (int)sizeof big - 1; i++) big[i] = (char)('a' + i % 26);
   big[sizeof big - 1] = 0;
   fwrite(big, 1, sizeof big - 1, stdout);
