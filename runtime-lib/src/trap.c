@@ -348,7 +348,7 @@ __attribute__((noinline)) _Noreturn void w2n_trap(w2n_instance *ctx, uint32_t co
   w2n_activation *a = tls.current;
   if (!a) no_activation(code, NULL);
   uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-  a->num_pcs = walk_frames(fp, fp, a->pcs, W2N_MAX_FRAMES, 0);
+  a->num_pcs = walk_frames(fp, fp - FRAME_BELOW, a->pcs, W2N_MAX_FRAMES, 0);
   a->trap = code;
   a->kind = W2N__UNWIND_TRAP;
   siglongjmp(a->jmp, 1);
@@ -359,7 +359,7 @@ __attribute__((noinline)) _Noreturn void w2n_trap_host(const char *message) {
   if (!a) no_activation(W2N_TRAP_HOST, message);
   uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
   /* Host frames (the host function, maybe helpers) lie between us and the Wasm caller. */
-  a->num_pcs = walk_frames(fp, fp, a->pcs, W2N_MAX_FRAMES, 4);
+  a->num_pcs = walk_frames(fp, fp - FRAME_BELOW, a->pcs, W2N_MAX_FRAMES, 4);
   snprintf(a->message, sizeof a->message, "%s", message ? message : "host trap");
   a->trap = W2N_TRAP_HOST;
   a->kind = W2N__UNWIND_TRAP;
