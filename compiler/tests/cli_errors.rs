@@ -1,6 +1,7 @@
 //! The command line's failures: malformed and invalid modules (every file of `tests/invalid/`),
 //! bad options, unusable paths. Each must print `error: ...` on stderr, exit with status 1, never
-//! panic, and never leave an output behind or touch the input.
+//! panic, and never leave an output behind or touch the input. Malformed `.wasm` binaries are
+//! reported with the byte offset of the problem.
 
 mod common;
 
@@ -65,6 +66,11 @@ fn invalid_and_malformed_modules_are_errors() {
                 if !out.stderr_text().contains(e.as_str()) {
                     p.push(format!("stderr does not mention {e:?}"));
                 }
+            }
+            // A malformed binary is reported with the byte offset where decoding failed
+            // (design brief, "Validation first").
+            if f.extension().is_some_and(|e| e == "wasm") && !out.stderr_text().contains("offset") {
+                p.push("the message gives no byte offset".into());
             }
             if output.exists() {
                 p.push(format!("an output was written: {}", output.display()));
