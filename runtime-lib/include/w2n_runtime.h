@@ -342,7 +342,8 @@ int w2n_wasi_configure(w2n_store *store, const w2n_wasi_config *config, w2n_erro
 int w2n_wasi_resolve(void *user, w2n_instance *importer, const w2n_import_desc *imp, w2n_extern *out);
 
 /* Set when the guest called proc_exit: the exit code, and the call returns -1 with trap NONE and
- * message "exit". Executables exit with it; in-process hosts read it. */
+ * message "exit". Executables exit with it; in-process hosts read it. Returns 1 and stores the code in
+ * *code when a guest of `store` called proc_exit, else returns 0. */
 int w2n_wasi_exit_code(w2n_store *store, int *code);
 
 /* ---- Program entry of executables (runtime-lib/src/main.c) ----

@@ -5,6 +5,8 @@
 #   runtime-lib/tests/run.sh                 # all targets
 #   TARGETS="host" runtime-lib/tests/run.sh  # just some
 #   W2N_TEST_OUT=dir                         # where to build (default: a fresh temporary directory)
+#   CC=gcc TARGETS=host runtime-lib/tests/run.sh  # the host build with another compiler (cross builds
+#                                                 # always use clang-19 with lld)
 #
 # Exits non-zero if any build or test fails.
 set -u
@@ -12,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 lib=$(dirname "$here")
 out=${W2N_TEST_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/w2n-rt-test.XXXXXX")}
 targets=${TARGETS:-"host aarch64 riscv64"}
-CC=${CC:-clang-19}
+HOST_CC=${CC:-clang-19}
 CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fPIC -I$lib/include"
 # Tests play the compiler's part: their "generated" functions keep frame pointers like generated code.
 TFLAGS="-std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -I$lib/include -I$lib/src -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls"
@@ -21,14 +23,15 @@ summary=""
 
 for t in $targets; do
   case $t in
-    host) tflag=""; run="" ;;
-    aarch64) tflag="--target=aarch64-linux-gnu"; run="qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
-    riscv64) tflag="--target=riscv64-linux-gnu -march=rv64gc -mabi=lp64d"; run="qemu-riscv64 -L /usr/riscv64-linux-gnu" ;;
+    host) CC=$HOST_CC; tflag=""; run="" ;;
+    aarch64) CC=clang-19; tflag="--target=aarch64-linux-gnu"; run="qemu-aarch64 -L /usr/aarch64-linux-gnu" ;;
+    riscv64) CC=clang-19; tflag="--target=riscv64-linux-gnu -march=rv64gc -mabi=lp64d"; run="qemu-riscv64 -L /usr/riscv64-linux-gnu" ;;
     *) echo "unknown target $t"; exit 2 ;;
   esac
   if [ -n "$run" ] && ! command -v "${run%% *}" >/dev/null 2>&1; then
     echo "# $t: ${run%% *} not found, skipped"; summary="$summary $t:skipped"; continue
   fi
+  case $CC in *clang*) ldflag="-fuse-ld=lld" ;; *) ldflag="" ;; esac
   dir="$out/$t"; mkdir -p "$dir"
   echo "# ---- $t: building runtime"
   objs=""
@@ -47,7 +50,7 @@ for t in $targets; do
   for src in "$here"/test_*.c; do
     name=$(basename "$src" .c)
     # shellcheck disable=SC2086
-    if ! $CC $tflag $TFLAGS -fuse-ld=lld -pthread "$src" "$dir/libw2n_runtime.a" -o "$dir/$name"; then
+    if ! $CC $tflag $TFLAGS $ldflag -pthread "$src" "$dir/libw2n_runtime.a" -o "$dir/$name"; then
       echo "not ok - $t $name: build failed"; tfail=1; continue
     fi
     echo "# $t $name"
@@ -59,12 +62,17 @@ for t in $targets; do
   done
   # The executable entry (main.c) with a hand-made module: checked from the outside.
   # shellcheck disable=SC2086
-  if $CC $tflag $TFLAGS -fuse-ld=lld -pthread "$here/exe_prog.c" "$dir/main.o" "$dir/libw2n_runtime.a" -o "$dir/exe_prog"; then
+  if $CC $tflag $TFLAGS $ldflag -pthread "$here/exe_prog.c" "$dir/main.o" "$dir/libw2n_runtime.a" -o "$dir/exe_prog"; then
     sh "$here/check_exe.sh" "$run" "$dir/exe_prog" || tfail=1
   else
     echo "not ok - $t exe_prog: build failed"; tfail=1
   fi
   if [ $tfail = 0 ]; then summary="$summary $t:pass"; else summary="$summary $t:FAIL"; failed=1; fi
 done
-echo "# summary:$summary (build dir $out)"
+if [ $failed = 0 ] && [ -z "${W2N_TEST_OUT:-}" ]; then
+  rm -rf "$out"
+  echo "# summary:$summary"
+else
+  echo "# summary:$summary (build dir $out)"
+fi
 exit $failed
