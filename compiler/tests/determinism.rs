@@ -30,7 +30,7 @@ fn generate_module() -> String {
                 0 => { let _ = writeln!(w, "    (local.set $t (i32.xor (i32.mul (local.get $t) (i32.const {c})) (i32.shr_u (local.get $t) (i32.const {}))))", k % 31 + 1); }
                 1 => { let _ = writeln!(w, "    (local.set $u (i64.add (i64.extend_i32_u (local.get $t)) (i64.rotl (local.get $u) (i64.const {}))))", k % 63); }
                 2 => { let _ = writeln!(w, "    (local.set $t (i32.add (local.get $t) (i32.wrap_i64 (i64.shr_u (local.get $u) (i64.const 17)))))"); }
-                _ => { let _ = writeln!(w, "    (i32.store offset={} (i32.and (local.get $t) (i32.const 0xfff0)) (local.get $t))", (k * 4) % 64); }
+                _ => { let _ = writeln!(w, "    (i32.store offset={} (i32.and (local.get $t) (i32.const 0x7ff0)) (local.get $t))", (k * 4) % 64); }
             }
         }
         let (a, b) = ((i + 1) % FUNCS, (i * 7 + 3) % FUNCS);
