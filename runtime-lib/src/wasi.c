@@ -169,7 +169,7 @@ int w2n__wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespe
 static void classify(int host, uint8_t *type, uint64_t *rights) {
   struct stat st;
   *type = WASI_FILETYPE_UNKNOWN;
-  *rights = R_FILE & ~(R_FD_SEEK | R_FD_TELL);
+  *rights = R_FILE;
   if (fstat(host, &st) != 0) return;
   *type = w2n__wasi_filetype(st.st_mode);
   if (S_ISSOCK(st.st_mode)) {
@@ -178,8 +178,9 @@ static void classify(int host, uint8_t *type, uint64_t *rights) {
     if (getsockopt(host, SOL_SOCKET, SO_TYPE, &so_type, &len) == 0 && so_type == SOCK_DGRAM)
       *type = WASI_FILETYPE_SOCKET_DGRAM;
     *rights = R_SOCKET;
-  } else if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && !isatty(host))) {
-    *rights = R_FILE;
+  } else if (isatty(host)) {
+    /* wasi-libc's isatty(): a character device without the seek and tell rights */
+    *rights = R_FILE & ~(R_FD_SEEK | R_FD_TELL);
   }
 }
 
@@ -237,7 +238,7 @@ static int copy_strings(int n, const char *const *src, char ***dst, uint64_t *by
   if (!*dst) return -1;
   *bytes = 0;
   for (int i = 0; i < n; i++) {
-    (*dst)[i] = strdup(src[i] ? src[i] : "");
+    (*dst)[i] = strdup(src && src[i] ? src[i] : "");
     if (!(*dst)[i]) return -1;
     *bytes += strlen((*dst)[i]) + 1;
   }
