@@ -15,7 +15,12 @@
 //!                            the two directories must end up with the same files and contents
 //!   // stdin: text           standard input (`\n`, `\t` and `\\` escapes)
 //!   // expect-exit: N        the native build's status, checked so a broken program is noticed
+//!   // native: no            Wasm only (e.g. the sandbox, where native behaviour differs): stdout
+//!                            must equal the file `<name>.stdout` beside the program and the status
+//!                            must be expect-exit
 //!
+//! With `dir: yes` the granted directory's parent must hold nothing new afterwards: a program never
+//! writes outside what it was granted.
 //! A new case is a new `.c` file. `W2N_TEST_FILTER=<part of a file name>` runs only matching cases.
 //! Needs clang-19, wasi-libc and libclang-rt-19-dev-wasm32 (`cargo xtask setup`).
 
@@ -24,6 +29,7 @@ mod common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
 #[derive(Debug, Default)]
@@ -35,6 +41,8 @@ struct Case {
     dir: bool,
     stdin: Vec<u8>,
     expect_exit: Option<i32>,
+    /// False for Wasm-only cases, whose expected stdout is in `<name>.stdout`.
+    native: bool,
 }
 
 fn unescape(s: &str) -> Vec<u8> {
@@ -58,7 +66,7 @@ fn unescape(s: &str) -> Vec<u8> {
 
 fn parse_case(source: &Path) -> Case {
     let text = std::fs::read_to_string(source).unwrap_or_else(|e| panic!("{}: {e}", source.display()));
-    let mut case = Case { name: file_stem(source), source: source.to_path_buf(), ..Case::default() };
+    let mut case = Case { name: file_stem(source), source: source.to_path_buf(), native: true, ..Case::default() };
     for (key, value) in header(&text, "//") {
         match key.as_str() {
             "args" => case.args = value.split_whitespace().map(String::from).collect(),
@@ -69,24 +77,28 @@ fn parse_case(source: &Path) -> Case {
                 }
             }
             "dir" => case.dir = value == "yes",
+            "native" => case.native = value != "no",
             "stdin" => case.stdin = unescape(&value),
             "expect-exit" => case.expect_exit = Some(value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display()))),
             _ => {} // prose that happens to contain a colon
         }
+    }
+    if !case.native && case.expect_exit.is_none() {
+        panic!("{}: a `native: no` case needs `expect-exit:`", source.display());
     }
     case
 }
 
 #[derive(Clone, Copy, PartialEq)]
 enum Way {
-    /// `wasm2native compile prog.wasm -o prog` (grants baked in), then `./prog ARGS`.
-    Executable,
+    /// `wasm2native compile prog.wasm -o prog [FLAGS]` (grants baked in), then `./prog ARGS`.
+    Executable(&'static [&'static str]),
     /// `wasm2native run [grants] prog.wasm ARGS`.
     Run,
 }
 
 struct Builds {
-    native: PathBuf,
+    native: Option<PathBuf>,
     wasm: PathBuf,
 }
 
@@ -96,10 +108,11 @@ fn build(case: &Case, dir: &Path) -> Result<Builds, String> {
     let native = dir.join("native");
     let wasm = dir.join(format!("{}.wasm", case.name));
     let src = case.source.to_str().expect("UTF-8 path");
-    let jobs: [(&Path, Vec<&str>); 2] = [
-        (&native, vec!["-O2", src, "-o", native.to_str().unwrap(), "-lm"]),
-        (&wasm, vec!["--target=wasm32-wasi", "--sysroot=/usr", "-O2", src, "-o", wasm.to_str().unwrap(), "-lm"]),
-    ];
+    let mut jobs: Vec<(&Path, Vec<&str>)> =
+        vec![(&wasm, vec!["--target=wasm32-wasi", "--sysroot=/usr", "-O2", src, "-o", wasm.to_str().unwrap(), "-lm"])];
+    if case.native {
+        jobs.push((&native, vec!["-O2", src, "-o", native.to_str().unwrap(), "-lm"]));
+    }
     for (out, args) in jobs {
         let o = run(Command::new(&clang).args(&args), b"", COMPILE_TIMEOUT);
         if o.code() != Some(0) || !out.exists() {
@@ -113,7 +126,7 @@ fn build(case: &Case, dir: &Path) -> Result<Builds, String> {
             ));
         }
     }
-    Ok(Builds { native, wasm })
+    Ok(Builds { native: case.native.then_some(native), wasm })
 }
 
 /// Every file under `root` with its contents (directories as `name/`), sorted by path.
@@ -189,26 +202,43 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     }
     let builds = build(case, &build_dir)?;
 
-    // The native reference: only the case's environment, the fresh directory as working directory.
-    let native = run(
-        Command::new(&builds.native).args(&case.args).env_clear().envs(&case.env).current_dir(&native_work),
-        &case.stdin,
-        RUN_TIMEOUT,
-    );
-    if native.status.is_none() || native.timed_out || native.code().is_none() {
-        return Err(format!("the native build did not finish normally:\n{}", native.report()));
-    }
-    if let Some(want) = case.expect_exit {
-        if native.code() != Some(want) {
-            return Err(format!("the native build exited {:?}, the file says expect-exit: {want}:\n{}", native.code(), native.report()));
+    // The reference: the native build, with only the case's environment and the fresh directory
+    // as working directory; or, for Wasm-only cases, the `.stdout` file and expect-exit.
+    let native = match &builds.native {
+        Some(exe) => {
+            let native = run(
+                Command::new(exe).args(&case.args).env_clear().envs(&case.env).current_dir(&native_work),
+                &case.stdin,
+                RUN_TIMEOUT,
+            );
+            if native.status.is_none() || native.timed_out || native.code().is_none() {
+                return Err(format!("the native build did not finish normally:\n{}", native.report()));
+            }
+            if let Some(want) = case.expect_exit {
+                if native.code() != Some(want) {
+                    return Err(format!(
+                        "the native build exited {:?}, the file says expect-exit: {want}:\n{}",
+                        native.code(),
+                        native.report()
+                    ));
+                }
+            }
+            native
         }
-    }
+        None => {
+            let expected = case.source.with_extension("stdout");
+            let stdout = std::fs::read(&expected).unwrap_or_else(|e| panic!("{}: {e}", expected.display()));
+            let status = std::process::ExitStatus::from_raw(case.expect_exit.unwrap() << 8);
+            Outcome { status: Some(status), stdout, stderr: Vec::new(), timed_out: false }
+        }
+    };
 
     // The Wasm build, with this process's environment (none of which the guest may see).
     let wasm = match way {
-        Way::Executable => {
+        Way::Executable(flags) => {
             let exe = build_dir.join(&case.name);
             let mut args = vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            args.extend(flags.iter().map(|f| f.to_string()));
             args.extend(grants(case, &wasm_work));
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
             if c.code() != Some(0) {
@@ -232,7 +262,15 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     if wasm.stdout != native.stdout {
         problems.push(format!("stdout differs ({} bytes native, {} wasm); {}", native.stdout.len(), wasm.stdout.len(), first_difference(&native.stdout, &wasm.stdout)));
     }
-    if case.dir {
+    let mut around: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("read tempdir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    around.sort();
+    if around != ["build", "native-work", "wasm-work"] {
+        problems.push(format!("files appeared next to the granted directory: {around:?}"));
+    }
+    if case.dir && case.native {
         let (n, w) = (snapshot(&native_work), snapshot(&wasm_work));
         if n != w {
             problems.push(format!(
@@ -264,7 +302,16 @@ fn run_all(way: Way, suite: &str) {
 
 #[test]
 fn c_programs_as_compiled_executables() {
-    run_all(Way::Executable, "C programs, native vs `wasm2native compile` executable");
+    run_all(Way::Executable(&[]), "C programs, native vs `wasm2native compile` executable");
+}
+
+/// Unoptimised code and explicit bounds checks take other paths through the translator.
+#[test]
+fn c_programs_as_executables_at_o0_with_explicit_bounds_checks() {
+    run_all(
+        Way::Executable(&["-O", "0", "--bounds-checks", "explicit"]),
+        "C programs, native vs `wasm2native compile -O 0 --bounds-checks explicit` executable",
+    );
 }
 
 #[test]
