@@ -254,6 +254,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return Ok(());
         }
         let values = self.pop_n(results.len())?;
+        if let Some(sink) = &self.load_sink {
+            let i64t = self.u.llcx.i64_type();
+            let acc = self.b.build_load(i64t, sink.acc, "")?;
+            let store = self.b.build_store(sink.out, acc)?;
+            store.set_volatile(true).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        }
         match values.as_slice() {
             [] => self.b.build_return(None)?,
             [v] => self.b.build_return(Some(v))?,

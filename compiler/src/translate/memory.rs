@@ -8,8 +8,8 @@
 //! - Explicit mode (`--bounds-checks=explicit`): `addr + offset + size <= memory.size` is checked
 //!   before the access, against the size loaded fresh (another instance may have grown the memory).
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
-//! - A load whose value ends up unused is made volatile (`keep_unused_loads`), else LLVM deletes it
-//!   and the access no longer traps.
+//! - In guard mode every loaded value feeds the function's load sink (`LoadSink`), else LLVM deletes
+//!   loads whose value is unused and the access no longer traps.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -148,13 +148,31 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.b.build_load(ty, p, "")?;
         let inst = v.as_instruction_value().expect("load instruction");
         inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
-        self.memory_loads.push(inst);
+        self.sink_load(v)?;
         let v: BasicValueEnum = match (widen, ext) {
             (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
             (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
             _ => v,
         };
         self.push(v);
+        Ok(())
+    }
+
+    /// Folds a loaded value into the load sink (guard mode only).
+    fn sink_load(&mut self, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let Some(sink) = &self.load_sink else { return Ok(()) };
+        let i64t = self.u.llcx.i64_type();
+        let bits = match v {
+            BasicValueEnum::FloatValue(f) => {
+                let width = if f.get_type() == self.u.llcx.f32_type() { self.u.llcx.i32_type() } else { i64t };
+                self.b.build_bit_cast(f, width, "")?.into_int_value()
+            }
+            other => other.into_int_value(),
+        };
+        let bits = self.b.build_int_z_extend_or_bit_cast(bits, i64t, "")?;
+        let acc = self.b.build_load(i64t, sink.acc, "sink")?.into_int_value();
+        let acc = self.b.build_xor(acc, bits, "sink")?;
+        self.b.build_store(sink.acc, acc)?;
         Ok(())
     }
 

@@ -18,13 +18,14 @@ mod variable;
 use crate::abi;
 use crate::codegen::unit::{md_kind, zero_value, Unit};
 use crate::error::{unsupported, CompileError, Result};
+use crate::BoundsChecks;
 use crate::module::ValType;
 use crate::trap::Trap;
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, InstructionOpcode, InstructionValue, IntValue, PointerValue};
+use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use std::collections::BTreeMap;
 use wasmparser::{FunctionBody, Operator};
@@ -42,8 +43,9 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     pub(crate) dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// Loads from linear memory: any whose value ends up unused is made volatile so that it still traps.
-    pub(crate) memory_loads: Vec<InstructionValue<'ctx>>,
+    /// Guard mode: every loaded value is folded into this accumulator, stored volatile on return,
+    /// so that LLVM can never delete a load (and the trap it must raise) as unused.
+    pub(crate) load_sink: Option<LoadSink<'ctx>>,
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
@@ -76,7 +78,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable: true,
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
-            memory_loads: Vec::new(),
+            load_sink: None,
         })
     }
 
@@ -104,6 +106,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.locals.push((slot, ty));
             }
         }
+        if self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty() {
+            let i64t = self.u.llcx.i64_type();
+            let acc = self.b.build_alloca(i64t, "load_sink")?;
+            self.b.build_store(acc, i64t.const_zero())?;
+            let out = self.b.build_alloca(i64t, "load_sink_out")?;
+            self.load_sink = Some(LoadSink { acc, out });
+        }
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
         let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
@@ -111,7 +120,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let op = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))?;
             self.translate_operator(&op)?;
         }
-        self.keep_unused_loads();
         Ok(())
     }
 
@@ -308,77 +316,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
         Ok(self.b.build_int_z_extend(v, self.u.llcx.i32_type(), "")?)
     }
-
-    /// A load from linear memory whose value is unused would be deleted by LLVM, and with it the
-    /// trap an out-of-bounds address must raise. Such loads (directly unused, or feeding only
-    /// side-effect-free instructions that are themselves unused) become volatile, which LLVM keeps.
-    fn keep_unused_loads(&mut self) {
-        for load in std::mem::take(&mut self.memory_loads) {
-            if is_dead(load, 4) {
-                let _ = load.set_volatile(true);
-            }
-        }
-    }
 }
 
-/// True when `inst` has no uses, or only uses by pure instructions that are dead in turn.
-fn is_dead(inst: InstructionValue<'_>, depth: u32) -> bool {
-    let mut next = inst.get_first_use();
-    while let Some(u) = next {
-        let user = u.get_user();
-        let Some(user) = (match user {
-            inkwell::values::AnyValueEnum::InstructionValue(i) => Some(i),
-            other => other.as_any_value_enum_instruction(),
-        }) else {
-            return false;
-        };
-        let pure = matches!(
-            user.get_opcode(),
-            InstructionOpcode::ZExt
-                | InstructionOpcode::SExt
-                | InstructionOpcode::Trunc
-                | InstructionOpcode::Add
-                | InstructionOpcode::Sub
-                | InstructionOpcode::Mul
-                | InstructionOpcode::And
-                | InstructionOpcode::Or
-                | InstructionOpcode::Xor
-                | InstructionOpcode::Shl
-                | InstructionOpcode::LShr
-                | InstructionOpcode::AShr
-                | InstructionOpcode::ICmp
-                | InstructionOpcode::FCmp
-                | InstructionOpcode::FAdd
-                | InstructionOpcode::FSub
-                | InstructionOpcode::FMul
-                | InstructionOpcode::FDiv
-                | InstructionOpcode::FNeg
-                | InstructionOpcode::BitCast
-                | InstructionOpcode::FPExt
-                | InstructionOpcode::FPTrunc
-                | InstructionOpcode::Select
-        );
-        if !pure || depth == 0 || !is_dead(user, depth - 1) {
-            return false;
-        }
-        next = u.get_next_use();
-    }
-    true
-}
-
-trait AsInstruction<'ctx> {
-    fn as_any_value_enum_instruction(self) -> Option<InstructionValue<'ctx>>;
-}
-
-impl<'ctx> AsInstruction<'ctx> for inkwell::values::AnyValueEnum<'ctx> {
-    fn as_any_value_enum_instruction(self) -> Option<InstructionValue<'ctx>> {
-        use inkwell::values::AnyValueEnum::*;
-        match self {
-            IntValue(v) => v.as_instruction(),
-            FloatValue(v) => v.as_instruction(),
-            PointerValue(v) => v.as_instruction(),
-            InstructionValue(v) => Some(v),
-            _ => None,
-        }
-    }
+/// The two allocas of the unused-load guard: `acc` (promoted to SSA by mem2reg) accumulates every
+/// loaded value; `out` receives it with a volatile store before each return. A volatile store is
+/// never deleted, so neither is any load feeding it: an out-of-bounds load whose value the program
+/// ignores still faults in the guard region and traps. XOR keeps loops vectorisable (a reduction).
+pub struct LoadSink<'ctx> {
+    pub acc: PointerValue<'ctx>,
+    pub out: PointerValue<'ctx>,
 }
