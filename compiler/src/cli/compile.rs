@@ -64,9 +64,9 @@ fn default_output(input: &std::path::Path, emit: Emit) -> PathBuf {
 
 pub fn run(args: CompileArgs) -> Result<()> {
     let target = TargetSpec::parse(&args.target)?;
-    let input = super::read_input(&args.input)?;
+    let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
-    if output == args.input {
+    if output == args.input || super::same_file(&output, &args.input) {
         anyhow::bail!("the output {} would overwrite the input; choose another with -o", output.display());
     }
     if args.jobs == Some(0) {

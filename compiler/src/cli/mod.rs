@@ -25,7 +25,14 @@ enum Command {
 }
 
 pub fn main() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    // Usage errors exit 1 like every other error (help and version exit 0).
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(if e.use_stderr() { ExitCode::from(1) } else { ExitCode::SUCCESS });
+        }
+    };
     match cli.command {
         Command::Compile(args) => compile::run(args).map(|_| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args),
@@ -56,6 +63,23 @@ pub fn parse_env(s: &str) -> Option<(String, String)> {
     }
 }
 
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+/// Reads a module file. A `.wasm` file, or any file that is not UTF-8 text, is taken as binary so
+/// that malformed binaries are reported by the binary reader (with a byte offset), not the text parser.
+pub fn read_module(path: &std::path::Path) -> Result<std::borrow::Cow<'static, [u8]>> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let binary = path.extension().is_some_and(|e| e == "wasm") || std::str::from_utf8(&bytes).is_err();
+    if binary || bytes.starts_with(b"\0asm") {
+        return Ok(std::borrow::Cow::Owned(bytes));
+    }
+    let wasm = wasm2native::module::wat_to_wasm(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(std::borrow::Cow::Owned(wasm.into_owned()))
+}
+
+/// True when `a` and `b` name the same existing file, however they are spelled.
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }

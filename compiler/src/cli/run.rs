@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wasm2native::host::{LoadedModule, Outcome, Session, Value, WasiGrants};
-use wasm2native::module::{wat_to_wasm, ModuleInfo, ValType};
+use wasm2native::module::{ModuleInfo, ValType};
 use wasm2native::{BoundsChecks, CompileOptions, Emit, OptLevel, TargetSpec};
 
 #[derive(Args)]
@@ -37,8 +37,7 @@ pub struct RunArgs {
 const PREFIX: &str = "w2n_run";
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let input = super::read_input(&args.input)?;
-    let wasm = wat_to_wasm(&input).with_context(|| format!("reading {}", args.input.display()))?;
+    let wasm = super::read_module(&args.input)?;
     let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", args.input.display()))?;
     let library = cached_library(&wasm, &args)?;
     let module = LoadedModule::load(&library, PREFIX).map_err(anyhow::Error::msg)?;
