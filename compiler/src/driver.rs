@@ -75,10 +75,15 @@ pub fn prefix_from(path: &Path) -> String {
     format!("w2n_{p}")
 }
 
-/// Compiles the module in `input` (binary or text) to `output`.
+/// Compiles the module in `input` (binary, or text when it does not start with the binary magic) to
+/// `output`.
 pub fn compile(input: &[u8], output: &Path, opts: &CompileOptions) -> Result<()> {
-    let wasm = wat_to_wasm(input)?;
-    let info = ModuleInfo::parse(&wasm)?;
+    compile_wasm(&wat_to_wasm(input)?, output, opts)
+}
+
+/// Compiles a binary module to `output`.
+pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result<()> {
+    let info = ModuleInfo::parse(wasm)?;
     let cg = CodegenOptions {
         target: opts.target.clone(),
         opt_level: opts.opt_level,

@@ -17,7 +17,7 @@ pub mod target;
 pub mod translate;
 pub mod trap;
 
-pub use driver::{compile, CompileOptions, Emit};
+pub use driver::{compile, compile_wasm, CompileOptions, Emit};
 pub use error::{CompileError, Result};
 pub use target::TargetSpec;
 

@@ -87,5 +87,5 @@ pub fn run(args: CompileArgs) -> Result<()> {
         exe: ExeConfig { dirs: args.dirs.iter().map(|d| super::parse_dir(d)).collect(), env },
         shared_without_runtime: false,
     };
-    wasm2native::compile(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
+    wasm2native::compile_wasm(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
 }

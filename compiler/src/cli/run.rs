@@ -94,7 +94,7 @@ fn cached_library(wasm: &[u8], args: &RunArgs) -> Result<PathBuf> {
             shared_without_runtime: true,
             ..CompileOptions::default()
         };
-        wasm2native::compile(wasm, &path, &opts).with_context(|| format!("compiling {}", args.input.display()))?;
+        wasm2native::compile_wasm(wasm, &path, &opts).with_context(|| format!("compiling {}", args.input.display()))?;
     }
     Ok(path)
 }
