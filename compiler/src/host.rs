@@ -92,7 +92,29 @@ pub struct WasiConfig {
     pub inherit_stdio: c_int,
 }
 
-pub type ResolveFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const c_void, *mut Extern) -> c_int;
+/// `w2n_import_desc`.
+#[repr(C)]
+pub struct ImportDesc {
+    pub module: *const c_char,
+    pub name: *const c_char,
+    pub kind: u32,
+    pub index: u32,
+    pub ty: u32,
+    pub mutable: u32,
+    pub min: u64,
+    pub max: u64,
+}
+
+impl ImportDesc {
+    pub fn module_name(&self) -> String {
+        unsafe { CStr::from_ptr(self.module) }.to_string_lossy().into_owned()
+    }
+    pub fn field_name(&self) -> String {
+        unsafe { CStr::from_ptr(self.name) }.to_string_lossy().into_owned()
+    }
+}
+
+pub type ResolveFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const ImportDesc, *mut Extern) -> c_int;
 
 extern "C" {
     pub fn w2n_runtime_init() -> c_int;
@@ -101,7 +123,7 @@ extern "C" {
     pub fn w2n_instance_export(inst: *mut c_void, name: *const c_char, out: *mut Extern) -> c_int;
     pub fn w2n_call(store: *mut c_void, func: *const Func, args_results: *mut Value, err: *mut Error) -> c_int;
     pub fn w2n_wasi_configure(store: *mut c_void, config: *const WasiConfig, err: *mut Error) -> c_int;
-    pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const c_void, out: *mut Extern) -> c_int;
+    pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int;
     pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
 }
@@ -123,6 +145,13 @@ impl LoadedModule {
         let descriptor = *descriptor as *const c_void;
         Ok(LoadedModule { _lib: lib, descriptor })
     }
+}
+
+/// Finds export `name` of `instance`.
+pub fn instance_export(instance: *mut c_void, name: &str) -> Option<Extern> {
+    let c = CString::new(name).ok()?;
+    let mut ext: Extern = unsafe { std::mem::zeroed() };
+    (unsafe { w2n_instance_export(instance, c.as_ptr(), &mut ext) } == 0).then_some(ext)
 }
 
 /// How a run ended.
@@ -185,10 +214,8 @@ impl Session {
 
     /// The exported function `name` and its canonical signature's arity.
     pub fn export_func(&self, name: &str) -> Option<*mut Func> {
-        let c = CString::new(name).ok()?;
-        let mut ext: Extern = unsafe { std::mem::zeroed() };
-        let found = unsafe { w2n_instance_export(self.instance, c.as_ptr(), &mut ext) } == 0;
-        (found && ext.kind == 0).then(|| unsafe { ext.of.func })
+        let ext = instance_export(self.instance, name)?;
+        (ext.kind == 0).then(|| unsafe { ext.of.func })
     }
 
     /// Calls `func` with `args` (slots beyond the arguments receive the results).

@@ -6,6 +6,7 @@
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod abi;
+pub mod cache;
 pub mod codegen;
 pub mod driver;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod runtime;
 pub mod target;
 pub mod translate;
 pub mod trap;
+pub mod wast;
 
 pub use driver::{compile, compile_wasm, CompileOptions, Emit};
 pub use error::{CompileError, Result};

@@ -97,6 +97,13 @@ pub fn link_executable(target: &TargetSpec, objects: &[String], out: &Path) -> R
 /// host process (how `run` and `wast` load modules).
 pub fn link_shared(target: &TargetSpec, objects: &[String], out: &Path, with_runtime: bool) -> Result<()> {
     let t = tools()?;
+    if !with_runtime {
+        // No libc, no runtime: lld alone (no driver process) keeps in-process loading fast.
+        let mut args = vec!["-shared".to_string(), "-o".into(), out.display().to_string()];
+        args.extend(objects.iter().cloned());
+        args.push(format!("--version-script={}", version_script()?.display()));
+        return run_tool(&t.lld, &args, &format!("linking a shared library for {}", target.name));
+    }
     let mut args = vec![
         format!("--target={}", target.clang_triple),
         "-fuse-ld=lld".into(),

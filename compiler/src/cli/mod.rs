@@ -2,6 +2,7 @@
 
 mod compile;
 mod run;
+mod wast;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -22,6 +23,8 @@ enum Command {
     Run(run::RunArgs),
     /// List the targets and what each can emit.
     Targets,
+    /// Run WebAssembly spec scripts (.wast), compiling every module ahead of time.
+    Wast(wast::WastArgs),
 }
 
 pub fn main() -> Result<ExitCode> {
@@ -36,6 +39,7 @@ pub fn main() -> Result<ExitCode> {
     match cli.command {
         Command::Compile(args) => compile::run(args).map(|_| ExitCode::SUCCESS),
         Command::Run(args) => run::run(args),
+        Command::Wast(args) => wast::run(args),
         Command::Targets => {
             println!("{:<30} {:<12} {:<28} emits", "target", "status", "aliases");
             for t in wasm2native::target::known_targets() {

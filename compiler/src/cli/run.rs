@@ -3,12 +3,11 @@
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wasm2native::host::{LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::module::{ModuleInfo, ValType};
-use wasm2native::{BoundsChecks, CompileOptions, Emit, OptLevel, TargetSpec};
+use wasm2native::{BoundsChecks, OptLevel};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -34,13 +33,13 @@ pub struct RunArgs {
     pub args: Vec<String>,
 }
 
-const PREFIX: &str = "w2n_run";
-
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let wasm = super::read_module(&args.input)?;
     let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", args.input.display()))?;
-    let library = cached_library(&wasm, &args)?;
-    let module = LoadedModule::load(&library, PREFIX).map_err(anyhow::Error::msg)?;
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let library = wasm2native::cache::shared_library(&wasm, args.opt_level, args.bounds_checks, jobs)
+        .with_context(|| format!("compiling {}", args.input.display()))?;
+    let module = LoadedModule::load(&library, wasm2native::cache::PREFIX).map_err(anyhow::Error::msg)?;
 
     let mut env = Vec::new();
     for e in &args.env {
@@ -72,31 +71,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             Ok(report(session.call(start, &mut slots), &[]))
         }
     }
-}
-
-/// Compiles to `<cache>/modules/<hash>.so` unless it is already there.
-fn cached_library(wasm: &[u8], args: &RunArgs) -> Result<PathBuf> {
-    let mut h = Sha256::new();
-    h.update(env!("W2N_BUILD_ID").as_bytes());
-    h.update(format!("{:?}{:?}", args.opt_level, args.bounds_checks).as_bytes());
-    h.update(wasm);
-    let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let dir = wasm2native::runtime::cache_dir().join("modules");
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let path = dir.join(format!("{key}.so"));
-    if !path.exists() {
-        let opts = CompileOptions {
-            emit: Emit::SharedLib,
-            target: TargetSpec::host(),
-            opt_level: args.opt_level,
-            bounds_checks: args.bounds_checks,
-            prefix: Some(PREFIX.into()),
-            shared_without_runtime: true,
-            ..CompileOptions::default()
-        };
-        wasm2native::compile_wasm(wasm, &path, &opts).with_context(|| format!("compiling {}", args.input.display()))?;
-    }
-    Ok(path)
 }
 
 fn invoke(session: &Session, info: &ModuleInfo<'_>, name: &str, raw: &[String]) -> Result<ExitCode> {

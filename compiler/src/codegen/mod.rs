@@ -51,6 +51,7 @@ pub fn compile_units(
         .num_threads(jobs.max(1))
         .build()
         .map_err(|e| CompileError::Tool(format!("cannot start worker threads: {e}")))?;
+    let progress = progress_bar(work.len());
     let results: Vec<Result<Vec<u8>>> = pool.install(|| {
         work.par_iter()
             .enumerate()
@@ -66,12 +67,32 @@ pub fn compile_units(
                     }
                     None => module_unit::build(&unit, exe)?,
                 }
-                finish_unit(&unit, output)
+                let out = finish_unit(&unit, output);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                out
             })
             .collect()
     });
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     // The first error in unit order, so the message does not depend on scheduling.
     results.into_iter().collect()
+}
+
+/// A progress bar on long compiles, only when stderr is a terminal (never in logs or pipes).
+fn progress_bar(units: usize) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if units < 8 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(units as u64);
+    let style = indicatif::ProgressStyle::with_template("compiling {bar:30} {pos}/{len} units ({elapsed})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
 }
 
 fn init_llvm() {

@@ -1,0 +1,40 @@
+//! Compiled modules cached by content: `<cache>/modules/<hash>.so`, shared libraries without the
+//! runtime, for loading into this process (`run`, `wast`). The key covers the module bytes, the
+//! options that shape code, and the compiler build, so a stale entry is never reused.
+
+use crate::driver::{compile_wasm, CompileOptions, Emit};
+use crate::error::Result;
+use crate::runtime::{cache_dir, io_error};
+use crate::{BoundsChecks, OptLevel, TargetSpec};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+/// The symbol prefix of cached in-process libraries (their descriptor is `<PREFIX>_module`).
+pub const PREFIX: &str = "w2n_inproc";
+
+/// Returns the path of the shared library for `wasm`, compiling it on a cache miss.
+pub fn shared_library(wasm: &[u8], opt_level: OptLevel, bounds_checks: BoundsChecks, jobs: usize) -> Result<PathBuf> {
+    let mut h = Sha256::new();
+    h.update(env!("W2N_BUILD_ID").as_bytes());
+    h.update(format!("{opt_level:?}/{bounds_checks:?}").as_bytes());
+    h.update(wasm);
+    let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let dir = cache_dir().join("modules");
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+    let path = dir.join(format!("{key}.so"));
+    if !path.exists() {
+        let opts = CompileOptions {
+            emit: Emit::SharedLib,
+            target: TargetSpec::host(),
+            opt_level,
+            bounds_checks,
+            jobs,
+            prefix: Some(PREFIX.into()),
+            shared_without_runtime: true,
+            ..CompileOptions::default()
+        };
+        // write_atomically renames into place: concurrent compiles of one module are harmless.
+        compile_wasm(wasm, &path, &opts)?;
+    }
+    Ok(path)
+}
