@@ -86,8 +86,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F32Sub | F64Sub => self.float_binop(|b, x, y| b.build_float_sub(x, y, ""))?,
             F32Mul | F64Mul => self.float_binop(|b, x, y| b.build_float_mul(x, y, ""))?,
             F32Div | F64Div => self.float_binop(|b, x, y| b.build_float_div(x, y, ""))?,
-            F32Min | F64Min => self.float_binary_intrinsic("llvm.minimum")?,
-            F32Max | F64Max => self.float_binary_intrinsic("llvm.maximum")?,
+            F32Min | F64Min => self.float_min_max("llvm.minimum")?,
+            F32Max | F64Max => self.float_min_max("llvm.maximum")?,
             F32Copysign | F64Copysign => self.float_binary_intrinsic("llvm.copysign")?,
 
             _ => return unsupported(format!("instruction `{}`", operator_name(op))),
@@ -202,6 +202,31 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.call_value(f, &[x.into()])?;
         self.push(v);
         Ok(())
+    }
+
+    /// min/max: `llvm.minimum`/`maximum` have Wasm's ordering of zeros and NaN propagation, but may
+    /// hand a signalling NaN input back unquieted; Wasm wants an arithmetic (quiet) NaN, so any NaN
+    /// result is replaced by the canonical one.
+    fn float_min_max(&mut self, intrinsic: &str) -> Result<()> {
+        let y = self.pop()?.into_float_value();
+        let x = self.pop()?.into_float_value();
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let v = self.call_value(f, &[x.into(), y.into()])?.into_float_value();
+        let unordered = self.b.build_float_compare(FloatPredicate::UNO, x, y, "")?;
+        let nan = self.canonical_nan(x.get_type())?;
+        let r = self.b.build_select(unordered, nan, v, "")?;
+        self.push(r);
+        Ok(())
+    }
+
+    fn canonical_nan(&self, ty: inkwell::types::FloatType<'ctx>) -> Result<FloatValue<'ctx>> {
+        let cx = self.u.llcx;
+        let bits = if ty == cx.f32_type() {
+            cx.i32_type().const_int(0x7fc0_0000, false)
+        } else {
+            cx.i64_type().const_int(0x7ff8_0000_0000_0000, false)
+        };
+        Ok(self.b.build_bit_cast(bits, ty, "")?.into_float_value())
     }
 
     fn float_binary_intrinsic(&mut self, intrinsic: &str) -> Result<()> {

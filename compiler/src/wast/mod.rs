@@ -85,7 +85,10 @@ enum Outcome {
 pub fn run_file(path: &Path, opts: &RunnerOptions) -> Result<Summary, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let file = path.display().to_string();
-    let buf = ParseBuffer::new(&text).map_err(|e| format!("{file}: {e}"))?;
+    // The testsuite deliberately uses confusable Unicode in names (names.wast).
+    let mut lexer = wast::lexer::Lexer::new(&text);
+    lexer.allow_confusing_unicode(true);
+    let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| format!("{file}: {e}"))?;
     let script: Wast = parser::parse(&buf).map_err(|e| format!("{file}: {e}"))?;
     let store = unsafe {
         host::w2n_runtime_init();
