@@ -6,7 +6,7 @@
 
 use crate::module::{ModuleInfo, ValType};
 
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// `w2n_context_header`: the first bytes of every instance.
 pub const CTX_STORE: u32 = 0;
@@ -36,7 +36,7 @@ pub const SIZEOF_VALUE: u32 = 16;
 
 /// `w2n_import_desc`, `w2n_export_desc`, `w2n_limits_desc`, `w2n_global_desc` sizes.
 pub const SIZEOF_IMPORT_DESC: u32 = 48;
-pub const SIZEOF_EXPORT_DESC: u32 = 16;
+pub const SIZEOF_EXPORT_DESC: u32 = 24;
 pub const SIZEOF_LIMITS_DESC: u32 = 24;
 pub const SIZEOF_GLOBAL_DESC: u32 = 8;
 /// `w2n_module` size and the offset of its `layout` field.

@@ -121,6 +121,7 @@ extern "C" {
     pub fn w2n_store_new() -> *mut c_void;
     pub fn w2n_instantiate(store: *mut c_void, module: *const c_void, resolve: ResolveFn, user: *mut c_void, err: *mut Error) -> *mut c_void;
     pub fn w2n_instance_export(inst: *mut c_void, name: *const c_char, out: *mut Extern) -> c_int;
+    pub fn w2n_instance_export_n(inst: *mut c_void, name: *const c_char, len: usize, out: *mut Extern) -> c_int;
     pub fn w2n_call(store: *mut c_void, func: *const Func, args_results: *mut Value, err: *mut Error) -> c_int;
     pub fn w2n_wasi_configure(store: *mut c_void, config: *const WasiConfig, err: *mut Error) -> c_int;
     pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int;
@@ -149,9 +150,9 @@ impl LoadedModule {
 
 /// Finds export `name` of `instance`.
 pub fn instance_export(instance: *mut c_void, name: &str) -> Option<Extern> {
-    let c = CString::new(name).ok()?;
     let mut ext: Extern = unsafe { std::mem::zeroed() };
-    (unsafe { w2n_instance_export(instance, c.as_ptr(), &mut ext) } == 0).then_some(ext)
+    let rc = unsafe { w2n_instance_export_n(instance, name.as_ptr() as *const c_char, name.len(), &mut ext) };
+    (rc == 0).then_some(ext)
 }
 
 /// How a run ended.

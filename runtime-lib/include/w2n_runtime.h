@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 1u
+#define W2N_ABI_VERSION 2u
 
 /* ---- Trap codes: must match `compiler/src/trap.rs` (Trap enum, stable numbers). ---- */
 typedef enum w2n_trap_code {
@@ -157,9 +157,10 @@ typedef struct w2n_import_desc {
 } w2n_import_desc;
 
 typedef struct w2n_export_desc {
-  const char *name;
+  const char *name;  /* NUL-terminated, but names may contain NUL bytes: name_len is the length */
   uint32_t kind;
   uint32_t index;
+  uint64_t name_len;
 } w2n_export_desc;
 
 /* A defined (non-imported) memory or table; same fields as the import's limits. */
@@ -279,6 +280,8 @@ w2n_store *w2n_instance_store(const w2n_instance *inst);
 
 /* Finds an export by name; returns 0 and fills *out, or -1. */
 int w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);
+/* The same for a name of `len` bytes that may contain NUL bytes. */
+int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_extern *out);
 
 /* Calls a function from the host: the host->Wasm boundary. Sets the store's stack limit when the store
  * is not already running Wasm, catches traps. Returns 0 on success (results in args_results), or -1

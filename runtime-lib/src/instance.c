@@ -313,11 +313,16 @@ void w2n_instance_free(w2n_instance *inst) {
 }
 
 int w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out) {
+  if (!name) return -1;
+  return w2n_instance_export_n(inst, name, strlen(name), out);
+}
+
+int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_extern *out) {
   if (!inst || !name || !out) return -1;
   const w2n_module *m = w2n__mod(inst);
   for (uint32_t i = 0; i < m->num_exports; i++) {
     const w2n_export_desc *e = &m->exports[i];
-    if (strcmp(e->name, name) != 0) continue;
+    if (e->name_len != len || memcmp(e->name, name, len) != 0) continue;
     memset(out, 0, sizeof *out);
     out->kind = e->kind;
     switch (e->kind) {

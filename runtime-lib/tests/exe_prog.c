@@ -91,7 +91,7 @@ static void *const func_code[] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, (voi
 static const char *const func_names[] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, "_start", "outer", "inner"};
 static const uint8_t referenced[10] = {0};
 static const w2n_limits_desc mems[] = {{0, 0, 1, UINT64_MAX}};
-static const w2n_export_desc exports[] = {{"memory", W2N_EXTERN_MEMORY, 0}, {"_start", W2N_EXTERN_FUNC, 7}};
+static const w2n_export_desc exports[] = {{"memory", W2N_EXTERN_MEMORY, 0, sizeof "memory" - 1}, {"_start", W2N_EXTERN_FUNC, 7, sizeof "_start" - 1}};
 
 static w2n_module module = {
     .abi_version = W2N_ABI_VERSION,

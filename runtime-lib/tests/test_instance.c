@@ -29,11 +29,11 @@ static const uint8_t e_referenced[] = {1};
 static const w2n_limits_desc e_mems[] = {{0, 0, 1, 2}};
 static const w2n_limits_desc e_tabs[] = {{W2N_FUNCREF, 0, 2, 10}};
 static const w2n_global_desc e_globals[] = {{W2N_I32, 1}, {W2N_I64, 0}};
-static const w2n_export_desc e_exports[] = {{"double", W2N_EXTERN_FUNC, 0},
-                                            {"mem", W2N_EXTERN_MEMORY, 0},
-                                            {"tab", W2N_EXTERN_TABLE, 0},
-                                            {"g_mut", W2N_EXTERN_GLOBAL, 0},
-                                            {"g_const", W2N_EXTERN_GLOBAL, 1}};
+static const w2n_export_desc e_exports[] = {{"double", W2N_EXTERN_FUNC, 0, sizeof "double" - 1},
+                                            {"mem", W2N_EXTERN_MEMORY, 0, sizeof "mem" - 1},
+                                            {"tab", W2N_EXTERN_TABLE, 0, sizeof "tab" - 1},
+                                            {"g_mut", W2N_EXTERN_GLOBAL, 0, sizeof "g_mut" - 1},
+                                            {"g_const", W2N_EXTERN_GLOBAL, 1, sizeof "g_const" - 1}};
 
 static w2n_module exporter(void) {
   w2n_module m;
@@ -79,9 +79,9 @@ static const uint32_t i_func_types[] = {0, 0, 0};
 static void *const i_func_code[] = {NULL, (void *)i_call_double, (void *)i_read_mem};
 static const uint8_t i_referenced[] = {0, 0, 0};
 static const w2n_global_desc i_globals[] = {{W2N_I32, 1}, {W2N_I64, 0}};
-static const w2n_export_desc i_exports[] = {{"call_double", W2N_EXTERN_FUNC, 1},
-                                            {"read_mem", W2N_EXTERN_FUNC, 2},
-                                            {"double_again", W2N_EXTERN_FUNC, 0}};
+static const w2n_export_desc i_exports[] = {{"call_double", W2N_EXTERN_FUNC, 1, sizeof "call_double" - 1},
+                                            {"read_mem", W2N_EXTERN_FUNC, 2, sizeof "read_mem" - 1},
+                                            {"double_again", W2N_EXTERN_FUNC, 0, sizeof "double_again" - 1}};
 
 static w2n_import_desc i_imports[5];
 

@@ -61,11 +61,11 @@ static const char *const func_names[] = {"load", "store", "load_far", "grow", "o
 static const uint8_t referenced[] = {1, 1, 1, 1, 1};
 static const w2n_limits_desc mems[] = {{0, 0, 1, 4}, {0, 0, 1, UINT64_MAX}};
 static const w2n_limits_desc tabs[] = {{W2N_FUNCREF, 0, 4, 8}, {W2N_FUNCREF, 0, 2, UINT64_MAX}};
-static const w2n_export_desc exports[] = {{"load", W2N_EXTERN_FUNC, 0},     {"store", W2N_EXTERN_FUNC, 1},
-                                          {"load_far", W2N_EXTERN_FUNC, 2}, {"grow", W2N_EXTERN_FUNC, 3},
-                                          {"op", W2N_EXTERN_FUNC, 4},       {"mem", W2N_EXTERN_MEMORY, 0},
-                                          {"mem1", W2N_EXTERN_MEMORY, 1},   {"tab", W2N_EXTERN_TABLE, 0},
-                                          {"tab1", W2N_EXTERN_TABLE, 1}};
+static const w2n_export_desc exports[] = {{"load", W2N_EXTERN_FUNC, 0, sizeof "load" - 1},     {"store", W2N_EXTERN_FUNC, 1, sizeof "store" - 1},
+                                          {"load_far", W2N_EXTERN_FUNC, 2, sizeof "load_far" - 1}, {"grow", W2N_EXTERN_FUNC, 3, sizeof "grow" - 1},
+                                          {"op", W2N_EXTERN_FUNC, 4, sizeof "op" - 1},       {"mem", W2N_EXTERN_MEMORY, 0, sizeof "mem" - 1},
+                                          {"mem1", W2N_EXTERN_MEMORY, 1, sizeof "mem1" - 1},   {"tab", W2N_EXTERN_TABLE, 0, sizeof "tab" - 1},
+                                          {"tab1", W2N_EXTERN_TABLE, 1, sizeof "tab1" - 1}};
 
 static w2n_store *s;
 static w2n_instance *inst;

@@ -33,7 +33,7 @@ static const uint32_t func_types[] = {0, 0, 0};
 static void *const func_code[] = {NULL, (void *)g_call_host, (void *)g_load};
 static const uint8_t referenced[] = {0, 0, 0};
 static const w2n_limits_desc mems[] = {{0, 0, 1, UINT64_MAX}};
-static const w2n_export_desc exports[] = {{"call_host", W2N_EXTERN_FUNC, 1}, {"load", W2N_EXTERN_FUNC, 2}};
+static const w2n_export_desc exports[] = {{"call_host", W2N_EXTERN_FUNC, 1, sizeof "call_host" - 1}, {"load", W2N_EXTERN_FUNC, 2, sizeof "load" - 1}};
 
 static int resolve(void *user, w2n_instance *importer, const w2n_import_desc *imp, w2n_extern *out) {
   (void)user;

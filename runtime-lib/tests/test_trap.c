@@ -84,9 +84,9 @@ static const char *const func_names[] = {"host", "leaf", "mid", "outer", "call_h
 static const uint8_t referenced[] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
 static const w2n_limits_desc mems[] = {{0, 0, 1, UINT64_MAX}};
 static const w2n_export_desc exports[] = {
-    {"leaf", W2N_EXTERN_FUNC, 1},        {"outer", W2N_EXTERN_FUNC, 3},   {"call_host", W2N_EXTERN_FUNC, 4},
-    {"rec", W2N_EXTERN_FUNC, 5},         {"rec_nocheck", W2N_EXTERN_FUNC, 6}, {"unnamed", W2N_EXTERN_FUNC, 7},
-    {"check_limit", W2N_EXTERN_FUNC, 8}, {"load", W2N_EXTERN_FUNC, 9}};
+    {"leaf", W2N_EXTERN_FUNC, 1, sizeof "leaf" - 1},        {"outer", W2N_EXTERN_FUNC, 3, sizeof "outer" - 1},   {"call_host", W2N_EXTERN_FUNC, 4, sizeof "call_host" - 1},
+    {"rec", W2N_EXTERN_FUNC, 5, sizeof "rec" - 1},         {"rec_nocheck", W2N_EXTERN_FUNC, 6, sizeof "rec_nocheck" - 1}, {"unnamed", W2N_EXTERN_FUNC, 7, sizeof "unnamed" - 1},
+    {"check_limit", W2N_EXTERN_FUNC, 8, sizeof "check_limit" - 1}, {"load", W2N_EXTERN_FUNC, 9, sizeof "load" - 1}};
 
 static int resolve(void *user, w2n_instance *importer, const w2n_import_desc *imp, w2n_extern *out) {
   (void)user;

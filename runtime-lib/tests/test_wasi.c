@@ -317,7 +317,7 @@ static w2n_import_desc x_imports[] = {{"wasi_snapshot_preview1", "proc_exit", W2
 static const uint32_t x_func_types[] = {0, 2, 1};
 static void *const x_func_code[] = {NULL, NULL, (void *)g_exit};
 static const uint8_t x_referenced[] = {0, 0, 0};
-static const w2n_export_desc x_exports[] = {{"exit", W2N_EXTERN_FUNC, 2}, {"write", W2N_EXTERN_FUNC, 1}};
+static const w2n_export_desc x_exports[] = {{"exit", W2N_EXTERN_FUNC, 2, sizeof "exit" - 1}, {"write", W2N_EXTERN_FUNC, 1, sizeof "write" - 1}};
 static const w2n_limits_desc one_page[] = {{0, 0, 1, UINT64_MAX}};
 
 static w2n_module exit_module(void) {

@@ -232,9 +232,10 @@ fn private_constant<'ctx>(u: &Unit<'ctx, '_>, name: &str, value: &dyn BasicValue
     g
 }
 
+/// A NUL-terminated copy of `s`. Wasm names may contain NUL bytes: the places that must see the
+/// whole name (export names) also record its length.
 fn cstring<'ctx>(u: &Unit<'ctx, '_>, s: &str) -> PointerValue<'ctx> {
-    let bytes: Vec<u8> = s.bytes().filter(|&b| b != 0).collect();
-    private_constant(u, ".str", &u.llcx.const_string(&bytes, true)).as_pointer_value()
+    private_constant(u, ".str", &u.llcx.const_string(s.as_bytes(), true)).as_pointer_value()
 }
 
 /// A private constant array of `values`, or a null pointer when empty.
@@ -297,7 +298,7 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
         .collect();
     let imports = array_of(u, "imports", import_ty.into(), imports);
 
-    let export_ty = struct_ty(u, &[p.into(), i32t.into(), i32t.into()]);
+    let export_ty = struct_ty(u, &[p.into(), i32t.into(), i32t.into(), i64t.into()]);
     let exports = info
         .exports
         .iter()
@@ -309,7 +310,8 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
                 ExternalKind::Global => abi::EXTERN_GLOBAL,
                 ExternalKind::Tag => abi::EXTERN_TAG,
             };
-            export_ty.const_named_struct(&[cstring(u, &e.name).into(), c32(kind as u64), c32(e.index as u64)]).into()
+            let fields = [cstring(u, &e.name).into(), c32(kind as u64), c32(e.index as u64), c64(e.name.len() as u64)];
+            export_ty.const_named_struct(&fields).into()
         })
         .collect();
     let exports = array_of(u, "exports", export_ty.into(), exports);
