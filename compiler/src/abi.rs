@@ -145,3 +145,61 @@ pub fn signature_string(params: &[ValType], results: &[ValType]) -> String {
     s.extend(results.iter().map(|&t| valtype_code(t) as char));
     s
 }
+
+/// The canonical signature of function type `index` of a type section: `PARAMS:RESULTS`, one code
+/// per value type. Numbers use `valtype_code`; references use a letter for the heap type, upper case
+/// when non-nullable (`a`/`A` func, `r`/`R` extern, `z`/`Z` nofunc, `y`/`Y` noextern), and a concrete
+/// function type is `c[...]`/`C[...]` around its own signature (`^N` refers back to the type N levels
+/// up, for recursive types). The runtime counts arity at bracket depth 0 (`w2n_signature_arity`).
+pub fn canonical_signature(types: &[wasmparser::FuncType], index: u32) -> String {
+    let mut out = String::new();
+    canonical_into(types, index, &mut vec![], &mut out);
+    out
+}
+
+fn canonical_into(types: &[wasmparser::FuncType], index: u32, stack: &mut Vec<u32>, out: &mut String) {
+    stack.push(index);
+    let ft = &types[index as usize];
+    for &t in ft.params() {
+        canonical_valtype(types, t, stack, out);
+    }
+    out.push(':');
+    for &t in ft.results() {
+        canonical_valtype(types, t, stack, out);
+    }
+    stack.pop();
+}
+
+fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, stack: &mut Vec<u32>, out: &mut String) {
+    use wasmparser::{AbstractHeapType as A, HeapType as H, ValType as V};
+    let r = match t {
+        V::I32 => return out.push('i'),
+        V::I64 => return out.push('I'),
+        V::F32 => return out.push('f'),
+        V::F64 => return out.push('F'),
+        V::V128 => return out.push('v'),
+        V::Ref(r) => r,
+    };
+    let case = |c: char| if r.is_nullable() { c } else { c.to_ascii_uppercase() };
+    match r.heap_type() {
+        H::Abstract { ty: A::Func, .. } => out.push(case('a')),
+        H::Abstract { ty: A::Extern, .. } => out.push(case('r')),
+        H::Abstract { ty: A::NoFunc, .. } => out.push(case('z')),
+        H::Abstract { ty: A::NoExtern, .. } => out.push(case('y')),
+        H::Concrete(idx) | H::Exact(idx) => {
+            out.push(case('c'));
+            out.push('[');
+            match idx.as_module_index() {
+                Some(i) if stack.contains(&i) => {
+                    let depth = stack.len() - 1 - stack.iter().rposition(|&s| s == i).expect("on stack");
+                    out.push_str(&format!("^{depth}"));
+                }
+                Some(i) if (i as usize) < types.len() => canonical_into(types, i, stack, out),
+                _ => out.push('?'),
+            }
+            out.push(']');
+        }
+        // Other heap types are rejected before code generation.
+        _ => out.push('?'),
+    }
+}

@@ -32,13 +32,15 @@ impl ValType {
         })
     }
 
+    /// The representation of a reference type: function references (abstract `func`, `nofunc`, or a
+    /// concrete function type, nullable or not) are `w2n_func *`; `extern`/`noextern` are host
+    /// pointers. Other heap types belong to the GC and exception proposals.
     pub fn from_ref(r: RefType) -> Result<ValType> {
-        if r == RefType::FUNCREF {
-            Ok(ValType::FuncRef)
-        } else if r == RefType::EXTERNREF {
-            Ok(ValType::ExternRef)
-        } else {
-            unsupported(format!("reference type `{r}` (function-references / GC proposals)"))
+        use wasmparser::{AbstractHeapType as A, HeapType as H};
+        match r.heap_type() {
+            H::Abstract { shared: false, ty: A::Func | A::NoFunc } | H::Concrete(_) => Ok(ValType::FuncRef),
+            H::Abstract { shared: false, ty: A::Extern | A::NoExtern } => Ok(ValType::ExternRef),
+            _ => unsupported(format!("reference type `{r}` (GC / exception-handling proposals)")),
         }
     }
 }
@@ -47,6 +49,9 @@ impl ValType {
 pub struct FuncType {
     pub params: Vec<ValType>,
     pub results: Vec<ValType>,
+    /// Canonical signature (`abi::canonical_signature`): equal strings mean equal types, across
+    /// modules, including the exact reference types.
+    pub sig: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -268,14 +273,18 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(read_err)? {
             Payload::TypeSection(r) => {
+                let mut raw = Vec::new();
                 for ty in r.into_iter_err_on_gc_types() {
-                    let ty = ty.map_err(|e| match e.message().contains("gc proposal") {
+                    raw.push(ty.map_err(|e| match e.message().contains("gc proposal") {
                         true => CompileError::Unsupported("GC types (the GC proposal)".into()),
                         false => read_err(e),
-                    })?;
+                    })?);
+                }
+                for (i, ty) in raw.iter().enumerate() {
                     let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
                     let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
-                    m.types.push(FuncType { params, results });
+                    let sig = crate::abi::canonical_signature(&raw, i as u32);
+                    m.types.push(FuncType { params, results, sig });
                 }
             }
             Payload::ImportSection(r) => {

@@ -15,10 +15,11 @@ pub enum Trap {
     IndirectCallTypeMismatch = 9,
     StackExhausted = 10,
     NullReference = 11,
+    NullFunctionReference = 13,
 }
 
 impl Trap {
-    pub const ALL: [Trap; 11] = [
+    pub const ALL: [Trap; 12] = [
         Trap::Unreachable,
         Trap::IntegerDivideByZero,
         Trap::IntegerOverflow,
@@ -30,6 +31,7 @@ impl Trap {
         Trap::IndirectCallTypeMismatch,
         Trap::StackExhausted,
         Trap::NullReference,
+        Trap::NullFunctionReference,
     ];
 
     pub fn code(self) -> u32 {
@@ -50,6 +52,7 @@ impl Trap {
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::StackExhausted => "call stack exhausted",
             Trap::NullReference => "null reference",
+            Trap::NullFunctionReference => "null function reference",
         }
     }
 }

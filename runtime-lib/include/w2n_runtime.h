@@ -50,6 +50,7 @@ typedef enum w2n_trap_code {
   W2N_TRAP_STACK_EXHAUSTED = 10,      /* "call stack exhausted" */
   W2N_TRAP_NULL_REFERENCE = 11,       /* "null reference" */
   W2N_TRAP_HOST = 12,                 /* a host function failed; message set by the host */
+  W2N_TRAP_NULL_FUNC_REF = 13,        /* "null function reference" (call_ref through null) */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 

@@ -101,18 +101,17 @@ out:
 }
 
 void w2n_signature_arity(const char *sig, uint32_t *nparams, uint32_t *nresults) {
-  uint32_t p = 0, r = 0;
-  if (sig) {
-    const char *colon = strchr(sig, ':');
-    if (colon) {
-      p = (uint32_t)(colon - sig);
-      r = (uint32_t)strlen(colon + 1);
-    } else {
-      p = (uint32_t)strlen(sig);
-    }
+  /* One code per value type at bracket depth 0; `c[...]` (a concrete reference type) counts once. */
+  uint32_t counts[2] = {0, 0};
+  int side = 0, depth = 0;
+  for (const char *c = sig ? sig : ""; *c; c++) {
+    if (*c == '[') depth++;
+    else if (*c == ']') depth--;
+    else if (depth == 0 && *c == ':') side = 1;
+    else if (depth == 0) counts[side]++;
   }
-  if (nparams) *nparams = p;
-  if (nresults) *nresults = r;
+  if (nparams) *nparams = counts[0];
+  if (nresults) *nresults = counts[1];
 }
 
 /* ---- Instances ---- */

@@ -51,6 +51,7 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
   case W2N_TRAP_NULL_REFERENCE: return "null reference";
   case W2N_TRAP_HOST: return "host trap";
+  case W2N_TRAP_NULL_FUNC_REF: return "null function reference";
   default: return "unknown trap";
   }
 }

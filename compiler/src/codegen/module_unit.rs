@@ -266,7 +266,7 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
     let sigs = info
         .types
         .iter()
-        .map(|t| cstring(u, &abi::signature_string(&t.params, &t.results)).into())
+        .map(|t| cstring(u, &t.sig).into())
         .collect();
     let type_sigs = array_of(u, "type_sigs", p.into(), sigs);
     let tramps = trampolines.iter().map(|f| f.as_global_value().as_pointer_value().into()).collect();

@@ -15,6 +15,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         match *op {
             Operator::Call { function_index } => self.call_function(function_index),
             Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
+            Operator::CallRef { type_index } => self.call_ref(type_index),
             _ => unreachable!("not a call: {op:?}"),
         }
     }
@@ -59,6 +60,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
         }
         Ok(())
+    }
+
+    /// `call_ref`: the reference is statically typed, so only null needs checking.
+    fn call_ref(&mut self, type_index: u32) -> Result<()> {
+        let record = self.pop()?.into_pointer_value();
+        let ft = self.u.info.types[type_index as usize].clone();
+        let args = self.pop_n(ft.params.len())?;
+        let is_null = self.b.build_is_null(record, "")?;
+        self.trap_if(is_null, Trap::NullFunctionReference)?;
+        let fn_ty = self.u.wasm_fn_type(&ft);
+        self.call_record(record, fn_ty, args)
     }
 
     fn call_indirect(&mut self, type_index: u32, table_index: u32) -> Result<()> {

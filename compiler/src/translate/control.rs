@@ -92,6 +92,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 Ok(())
             }
             Operator::BrIf { relative_depth } => self.branch_if(relative_depth),
+            Operator::BrOnNull { relative_depth } => self.branch_on_null(relative_depth, true),
+            Operator::BrOnNonNull { relative_depth } => self.branch_on_null(relative_depth, false),
             Operator::BrTable { ref targets } => {
                 let depths = targets.targets().collect::<Result<Vec<u32>, _>>().map_err(|e| CompileError::Malformed(e.to_string()))?;
                 self.branch_table(&depths, targets.default())
@@ -303,6 +305,27 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let cont = self.u.llcx.append_basic_block(self.func, "br_if_cont");
         self.b.build_conditional_branch(c, target, cont)?;
         self.b.position_at_end(cont);
+        Ok(())
+    }
+
+    /// `br_on_null` branches without the reference and continues with it; `br_on_non_null` branches
+    /// with the reference and continues without it.
+    fn branch_on_null(&mut self, depth: u32, on_null: bool) -> Result<()> {
+        let r = self.pop()?;
+        let is_null = self.b.build_is_null(r.into_pointer_value(), "")?;
+        let cont = self.u.llcx.append_basic_block(self.func, "br_on_cont");
+        if on_null {
+            let target = self.add_edge(depth)?;
+            self.b.build_conditional_branch(is_null, target, cont)?;
+            self.b.position_at_end(cont);
+            self.push(r);
+        } else {
+            self.push(r);
+            let target = self.add_edge(depth)?;
+            self.b.build_conditional_branch(is_null, cont, target)?;
+            self.b.position_at_end(cont);
+            self.pop()?;
+        }
         Ok(())
     }
 

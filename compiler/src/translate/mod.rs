@@ -143,8 +143,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         use Operator::*;
         match op {
             Unreachable | Nop | Block { .. } | Loop { .. } | If { .. } | Else | End | Br { .. } | BrIf { .. }
-            | BrTable { .. } | Return | Drop | Select | TypedSelect { .. } => self.translate_control(op),
-            Call { .. } | CallIndirect { .. } => self.translate_call(op),
+            | BrTable { .. } | Return | Drop | Select | TypedSelect { .. } | BrOnNull { .. } | BrOnNonNull { .. } => {
+                self.translate_control(op)
+            }
+            Call { .. } | CallIndirect { .. } | CallRef { .. } => self.translate_call(op),
             LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
                 self.translate_variable(op)
             }
@@ -155,7 +157,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             | I64Store16 { .. } | I64Store32 { .. } | MemorySize { .. } | MemoryGrow { .. } | MemoryInit { .. }
             | DataDrop { .. } | MemoryCopy { .. } | MemoryFill { .. } => self.translate_memory(op),
             TableGet { .. } | TableSet { .. } | TableSize { .. } | TableGrow { .. } | TableFill { .. }
-            | TableCopy { .. } | TableInit { .. } | ElemDrop { .. } | RefNull { .. } | RefIsNull | RefFunc { .. } => {
+            | TableCopy { .. } | TableInit { .. } | ElemDrop { .. } | RefNull { .. } | RefIsNull | RefFunc { .. }
+            | RefAsNonNull => {
                 self.translate_table(op)
             }
             I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U

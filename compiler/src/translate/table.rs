@@ -71,6 +71,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let is_null = self.b.build_is_null(v, "")?;
                 self.push(self.bool_to_i32(is_null)?);
             }
+            Operator::RefAsNonNull => {
+                let v = self.pop()?.into_pointer_value();
+                let is_null = self.b.build_is_null(v, "")?;
+                self.trap_if(is_null, Trap::NullReference)?;
+                self.push(v);
+            }
             Operator::RefFunc { function_index } => {
                 let record = self.ctx_slot(self.u.layout.funcs, function_index)?;
                 self.push(record);
