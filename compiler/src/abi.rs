@@ -6,7 +6,7 @@
 
 use crate::module::{ModuleInfo, ValType};
 
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// `w2n_context_header`: the first bytes of every instance.
 pub const CTX_STORE: u32 = 0;
@@ -23,7 +23,7 @@ pub const SIZEOF_MEMORY: u32 = 40;
 /// `w2n_table`.
 pub const TABLE_ELEMS: u32 = 0;
 pub const TABLE_SIZE: u32 = 8;
-pub const SIZEOF_TABLE: u32 = 40;
+pub const SIZEOF_TABLE: u32 = 48;
 
 /// `w2n_func`.
 pub const FUNC_CODE: u32 = 0;
@@ -35,10 +35,10 @@ pub const SIZEOF_FUNC: u32 = 32;
 pub const SIZEOF_VALUE: u32 = 16;
 
 /// `w2n_import_desc`, `w2n_export_desc`, `w2n_limits_desc`, `w2n_global_desc` sizes.
-pub const SIZEOF_IMPORT_DESC: u32 = 48;
+pub const SIZEOF_IMPORT_DESC: u32 = 56;
 pub const SIZEOF_EXPORT_DESC: u32 = 24;
-pub const SIZEOF_LIMITS_DESC: u32 = 24;
-pub const SIZEOF_GLOBAL_DESC: u32 = 8;
+pub const SIZEOF_LIMITS_DESC: u32 = 32;
+pub const SIZEOF_GLOBAL_DESC: u32 = 16;
 /// `w2n_module` size and the offset of its `layout` field.
 pub const SIZEOF_MODULE: u32 = 232;
 pub const MODULE_LAYOUT_OFFSET: u32 = 144;
@@ -168,6 +168,13 @@ fn canonical_into(types: &[wasmparser::FuncType], index: u32, stack: &mut Vec<u3
         canonical_valtype(types, t, stack, out);
     }
     stack.pop();
+}
+
+/// The canonical code of one value type (the `valtype` of globals and tables in descriptors).
+pub fn canonical_valtype_code(types: &[wasmparser::FuncType], t: wasmparser::ValType) -> String {
+    let mut out = String::new();
+    canonical_valtype(types, t, &mut vec![], &mut out);
+    out
 }
 
 fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, stack: &mut Vec<u32>, out: &mut String) {

@@ -31,6 +31,7 @@ pub struct ExternGlobal {
     pub cell: *mut Value,
     pub ty: u32,
     pub mutable: u32,
+    pub valtype: *const c_char,
 }
 
 #[repr(C)]
@@ -103,6 +104,7 @@ pub struct ImportDesc {
     pub mutable: u32,
     pub min: u64,
     pub max: u64,
+    pub valtype: *const c_char,
 }
 
 impl ImportDesc {

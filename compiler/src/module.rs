@@ -95,6 +95,8 @@ pub struct GlobalType {
 #[derive(Clone, Debug)]
 pub struct Global<'a> {
     pub ty: GlobalType,
+    /// Canonical code of the exact value type (`abi::canonical_valtype_code`).
+    pub valtype: String,
     /// None for imported globals.
     pub init: Option<ConstExpr<'a>>,
 }
@@ -140,6 +142,10 @@ pub struct ModuleInfo<'a> {
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,
     pub tables: Vec<TableInfo>,
+    /// Canonical code of each table's exact element type.
+    pub table_valtypes: Vec<String>,
+    /// The type section as read, for canonical codes of reference types.
+    pub raw_types: Vec<wasmparser::FuncType>,
     /// Initial value expression of defined tables (function-references proposal); None = null.
     pub table_inits: Vec<Option<ConstExpr<'a>>>,
     pub num_imported_tables: u32,
@@ -280,6 +286,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                         false => read_err(e),
                     })?);
                 }
+                m.raw_types = raw.clone();
                 for (i, ty) in raw.iter().enumerate() {
                     let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
                     let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
@@ -299,6 +306,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                         TypeRef::Table(t) => {
                             let info = table_info(t)?;
                             m.tables.push(info);
+                            m.table_valtypes.push(crate::abi::canonical_valtype_code(&m.raw_types, t.element_type.into()));
                             m.num_imported_tables += 1;
                             (ImportKind::Table(info), m.tables.len() - 1)
                         }
@@ -313,7 +321,8 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                             if g.shared {
                                 return unsupported("shared globals (threads proposal)");
                             }
-                            m.globals.push(Global { ty, init: None });
+                            let valtype = crate::abi::canonical_valtype_code(&m.raw_types, g.content_type);
+                            m.globals.push(Global { ty, valtype, init: None });
                             m.num_imported_globals += 1;
                             (ImportKind::Global(ty), m.globals.len() - 1)
                         }
@@ -336,6 +345,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                 for t in r {
                     let t = t.map_err(read_err)?;
                     m.tables.push(table_info(t.ty)?);
+                    m.table_valtypes.push(crate::abi::canonical_valtype_code(&m.raw_types, t.ty.element_type.into()));
                     m.table_inits.push(match t.init {
                         TableInit::RefNull => None,
                         TableInit::Expr(e) => Some(e),
@@ -355,7 +365,8 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                         return unsupported("shared globals (threads proposal)");
                     }
                     let ty = GlobalType { ty: ValType::from_wasm(g.ty.content_type)?, mutable: g.ty.mutable };
-                    m.globals.push(Global { ty, init: Some(g.init_expr) });
+                    let valtype = crate::abi::canonical_valtype_code(&m.raw_types, g.ty.content_type);
+                    m.globals.push(Global { ty, valtype, init: Some(g.init_expr) });
                 }
             }
             Payload::ExportSection(r) => {

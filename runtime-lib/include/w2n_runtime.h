@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 2u
+#define W2N_ABI_VERSION 3u
 
 /* ---- Trap codes: must match `compiler/src/trap.rs` (Trap enum, stable numbers). ---- */
 typedef enum w2n_trap_code {
@@ -131,6 +131,7 @@ typedef struct w2n_table {
   uint64_t capacity; /* allocated elements */
   uint32_t elem_type; /* W2N_FUNCREF or W2N_EXTERNREF */
   uint32_t _pad;
+  const char *elem_valtype; /* canonical element type code, or NULL */
 } w2n_table;
 
 /* ABI: per-thread execution state shared by all instances created in one store. A store is used by
@@ -155,7 +156,12 @@ typedef struct w2n_import_desc {
   uint32_t mutable_; /* global: 1 if mutable */
   uint64_t min;      /* table/memory limits (memory in pages) */
   uint64_t max;      /* UINT64_MAX when absent */
+  const char *valtype; /* global: value type, table: element type, as a canonical code (see below); else NULL */
 } w2n_import_desc;
+
+/* Canonical value-type codes (`valtype` fields): one code of a canonical signature, e.g. "i", "a"
+ * (funcref), "A" (non-null func), "c[i:i]" (non-null... lower case: nullable concrete function type).
+ * Equal codes are equal types; w2n__valtype_subtype decides matching for immutable globals. */
 
 typedef struct w2n_export_desc {
   const char *name;  /* NUL-terminated, but names may contain NUL bytes: name_len is the length */
@@ -170,11 +176,13 @@ typedef struct w2n_limits_desc {
   uint32_t _pad;
   uint64_t min;
   uint64_t max; /* UINT64_MAX when absent */
+  const char *valtype; /* table: canonical element type code; memory: NULL */
 } w2n_limits_desc;
 
 typedef struct w2n_global_desc {
-  uint32_t type;     /* valtype */
-  uint32_t mutable_; /* 1 if mutable */
+  uint32_t type;       /* valtype */
+  uint32_t mutable_;   /* 1 if mutable */
+  const char *valtype; /* canonical value type code */
 } w2n_global_desc;
 
 /* Offsets (bytes from the instance pointer) of each region of the instance context, computed by the
@@ -242,7 +250,7 @@ typedef struct w2n_extern {
     w2n_func *func;
     w2n_table *table;
     w2n_memory *memory;
-    struct { w2n_value *cell; uint32_t type; uint32_t mutable_; } global;
+    struct { w2n_value *cell; uint32_t type; uint32_t mutable_; const char *valtype; } global;
   } of;
 } w2n_extern;
 

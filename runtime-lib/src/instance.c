@@ -136,6 +136,31 @@ static int limits_match(uint64_t actual_min, int actual_has_max, uint64_t actual
   return actual_has_max && actual_max <= max;
 }
 
+/* Reference-type matching on canonical codes: `a` func, `r` extern, `z` nofunc, `y` noextern,
+ * `c[...]` a concrete function type; upper case = non-nullable. Numbers match only themselves. */
+static int ref_heap(const char *code, char *heap) {
+  char c = *code;
+  if (!c) return -1;
+  int nonnull = c >= 'A' && c <= 'Z';
+  *heap = (char)(nonnull ? c - 'A' + 'a' : c);
+  return nonnull;
+}
+
+int w2n__valtype_subtype(const char *sub, const char *super) {
+  if (!sub || !super) return sub == super;
+  if (strcmp(sub, super) == 0) return 1;
+  char hs = 0, hp = 0;
+  int ns = ref_heap(sub, &hs), np = ref_heap(super, &hp);
+  if (ns < 0 || np < 0 || strchr("arzyc", hs) == NULL || strchr("arzyc", hp) == NULL) return 0;
+  if (np && !ns) return 0; /* nullable is not a subtype of non-nullable */
+  switch (hp) {
+  case 'a': return hs == 'a' || hs == 'z' || hs == 'c';
+  case 'r': return hs == 'r' || hs == 'y';
+  case 'c': return hs == 'z' || (hs == 'c' && strcmp(sub + 1, super + 1) == 0);
+  default: return hs == hp;
+  }
+}
+
 /* Checks one resolved import and binds it into its context slot. Returns 0 or -1 (incompatible). */
 static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_extern *ext) {
   const w2n_module *m = w2n__mod(ctx);
@@ -151,12 +176,19 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
   case W2N_EXTERN_GLOBAL: {
     if (!ext->of.global.cell || imp->index >= m->num_globals) return -1;
     if (ext->of.global.type != imp->type || (ext->of.global.mutable_ != 0) != (imp->mutable_ != 0)) return -1;
+    if (ext->of.global.valtype && imp->valtype) {
+      /* Immutable globals are covariant; mutable ones must have exactly the declared type. */
+      int ok = imp->mutable_ ? strcmp(ext->of.global.valtype, imp->valtype) == 0
+                             : w2n__valtype_subtype(ext->of.global.valtype, imp->valtype);
+      if (!ok) return -1;
+    }
     w2n__globals(ctx)[imp->index] = ext->of.global.cell;
     return 0;
   }
   case W2N_EXTERN_TABLE: {
     const w2n_table *t = ext->of.table;
     if (!t || imp->index >= m->num_tables || t->elem_type != imp->type) return -1;
+    if (t->elem_valtype && imp->valtype && strcmp(t->elem_valtype, imp->valtype) != 0) return -1;
     if (!limits_match(t->size, !(t->_pad & W2N__NO_DECLARED_MAX), t->max, imp->min, imp->max)) return -1;
     w2n__tables(ctx)[imp->index] = (w2n_table *)t;
     return 0;
@@ -348,6 +380,7 @@ int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_
       out->of.global.cell = w2n__globals(inst)[e->index];
       out->of.global.type = m->globals[e->index].type;
       out->of.global.mutable_ = m->globals[e->index].mutable_;
+      out->of.global.valtype = m->globals[e->index].valtype;
       return 0;
     default:
       return -1;

@@ -154,4 +154,7 @@ void w2n__wasi_free(struct w2n_wasi *wasi);
 /* Test hook: when non-zero, path resolution never uses openat2 (exercises the fallback walk). */
 extern int w2n__wasi_no_openat2;
 
+/* 1 when the value type with canonical code `sub` matches `super` (instance.c). */
+int w2n__valtype_subtype(const char *sub, const char *super);
+
 #endif /* W2N_INTERNAL_H */

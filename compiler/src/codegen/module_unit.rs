@@ -272,7 +272,8 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
     let tramps = trampolines.iter().map(|f| f.as_global_value().as_pointer_value().into()).collect();
     let type_array_calls = array_of(u, "type_array_calls", p.into(), tramps);
 
-    let import_ty = struct_ty(u, &[p.into(), p.into(), i32t.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into()]);
+    let import_ty =
+        struct_ty(u, &[p.into(), p.into(), i32t.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), p.into()]);
     let imports = info
         .imports
         .iter()
@@ -283,6 +284,11 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
                 ImportKind::Memory(m) => (abi::EXTERN_MEMORY, mem_flags(m), 0, m.min, m.max),
                 ImportKind::Global(g) => (abi::EXTERN_GLOBAL, valtype_code(g.ty) as u32, g.mutable as u32, 0, None),
             };
+            let valtype = match imp.kind {
+                ImportKind::Global(_) => cstring(u, &info.globals[imp.index as usize].valtype),
+                ImportKind::Table(_) => cstring(u, &info.table_valtypes[imp.index as usize]),
+                _ => p.const_null(),
+            };
             let fields = [
                 cstring(u, &imp.module).into(),
                 cstring(u, &imp.name).into(),
@@ -292,6 +298,7 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
                 c32(mutable as u64),
                 c64(min),
                 max_or_none(max),
+                valtype.into(),
             ];
             import_ty.const_named_struct(&fields).into()
         })
@@ -337,22 +344,32 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
     let referenced =
         array_of(u, "func_referenced", i8t.into(), info.referenced.iter().map(|&r| i8t.const_int(r as u64, false).into()).collect());
 
-    let limits_ty = struct_ty(u, &[i32t.into(), i32t.into(), i64t.into(), i64t.into()]);
+    let limits_ty = struct_ty(u, &[i32t.into(), i32t.into(), i64t.into(), i64t.into(), p.into()]);
     let memories = info.memories[info.num_imported_memories as usize..]
         .iter()
-        .map(|m| limits_ty.const_named_struct(&[c32(mem_flags(*m) as u64), c32(0), c64(m.min), max_or_none(m.max)]).into())
+        .map(|m| {
+            let fields = [c32(mem_flags(*m) as u64), c32(0), c64(m.min), max_or_none(m.max), p.const_null().into()];
+            limits_ty.const_named_struct(&fields).into()
+        })
         .collect();
     let memories = array_of(u, "memories", limits_ty.into(), memories);
     let tables = info.tables[info.num_imported_tables as usize..]
         .iter()
-        .map(|t| limits_ty.const_named_struct(&[c32(valtype_code(t.elem) as u64), c32(0), c64(t.min), max_or_none(t.max)]).into())
+        .zip(&info.table_valtypes[info.num_imported_tables as usize..])
+        .map(|(t, vt)| {
+            let fields = [c32(valtype_code(t.elem) as u64), c32(0), c64(t.min), max_or_none(t.max), cstring(u, vt).into()];
+            limits_ty.const_named_struct(&fields).into()
+        })
         .collect();
     let tables = array_of(u, "tables", limits_ty.into(), tables);
-    let global_ty = struct_ty(u, &[i32t.into(), i32t.into()]);
+    let global_ty = struct_ty(u, &[i32t.into(), i32t.into(), p.into()]);
     let globals = info
         .globals
         .iter()
-        .map(|g| global_ty.const_named_struct(&[c32(valtype_code(g.ty.ty) as u64), c32(g.ty.mutable as u64)]).into())
+        .map(|g| {
+            let fields = [c32(valtype_code(g.ty.ty) as u64), c32(g.ty.mutable as u64), cstring(u, &g.valtype).into()];
+            global_ty.const_named_struct(&fields).into()
+        })
         .collect();
     let globals = array_of(u, "globals", global_ty.into(), globals);
 
