@@ -1,13 +1,17 @@
-//! Project automation: `cargo xtask setup | test`.
+//! Project automation: `cargo xtask setup | test | spec`.
 //!
 //! - `setup` installs the Debian packages the project needs (idempotent; quick when all are there).
 //! - `test` runs setup, the runtime's C tests and the whole Rust test suite, and ends with one
 //!   `N passed, N failed` line summing every test binary.
+//! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
+//!   (see `spec.rs`).
 
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+mod spec;
 
 /// Every system package the project uses, now or in the planned cross-compilation work.
 const PACKAGES: &[&str] = &[
@@ -35,10 +39,13 @@ fn main() -> Result<()> {
             setup()?;
             test(&args[1..])
         }
+        Some("spec") => spec::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test> [ARGS]");
+            eprintln!("usage: cargo xtask <setup|test|spec> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs)");
             eprintln!("  test    setup, then the runtime's C tests and `cargo test` with a summary line");
+            eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
+            eprintln!("          (cargo xtask spec --help for its options)");
             std::process::exit(2)
         }
     }
