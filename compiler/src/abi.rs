@@ -6,7 +6,7 @@
 
 use crate::module::{ModuleInfo, ValType};
 
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// `w2n_context_header`: the first bytes of every instance.
 pub const CTX_STORE: u32 = 0;
@@ -40,7 +40,9 @@ pub const SIZEOF_EXPORT_DESC: u32 = 24;
 pub const SIZEOF_LIMITS_DESC: u32 = 32;
 pub const SIZEOF_GLOBAL_DESC: u32 = 16;
 /// `w2n_module` size and the offset of its `layout` field.
-pub const SIZEOF_MODULE: u32 = 232;
+pub const SIZEOF_MODULE: u32 = 256;
+/// `w2n_tag`.
+pub const SIZEOF_TAG: u32 = 8;
 pub const MODULE_LAYOUT_OFFSET: u32 = 144;
 
 /// `w2n_extern_kind`.
@@ -70,6 +72,8 @@ pub struct ContextLayout {
     pub def_memories: u32,
     pub def_tables: u32,
     pub def_globals: u32,
+    pub tags: u32,
+    pub def_tags: u32,
     /// Offset of each element segment's first item, relative to the `elem_items` region (the
     /// `items_offset` argument of `w2n_table_init`).
     pub elem_item_offsets: Vec<u32>,
@@ -98,6 +102,8 @@ impl ContextLayout {
         let def_memories = region(SIZEOF_MEMORY * m.num_defined_memories(), 16);
         let def_tables = region(SIZEOF_TABLE * m.num_defined_tables(), 16);
         let def_globals = region(SIZEOF_VALUE * m.num_defined_globals(), 16);
+        let tags = region(8 * m.tags.len() as u32, 8);
+        let def_tags = region(SIZEOF_TAG * (m.tags.len() as u32 - m.num_imported_tags), 8);
         let size = at.next_multiple_of(16);
         let mut elem_item_offsets = Vec::with_capacity(m.elems.len());
         let mut off = 0;
@@ -119,6 +125,8 @@ impl ContextLayout {
             def_memories,
             def_tables,
             def_globals,
+            tags,
+            def_tags,
             elem_item_offsets,
         }
     }

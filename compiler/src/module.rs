@@ -60,6 +60,7 @@ pub enum ImportKind {
     Table(TableInfo),
     Memory(MemoryInfo),
     Global(GlobalType),
+    Tag { type_index: u32 },
 }
 
 #[derive(Clone, Debug)]
@@ -154,6 +155,9 @@ pub struct ModuleInfo<'a> {
     pub globals: Vec<Global<'a>>,
     pub num_imported_globals: u32,
     pub exports: Vec<Export>,
+    /// Function type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment<'a>>,
     pub datas: Vec<DataSegment<'a>>,
@@ -326,7 +330,11 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                             m.num_imported_globals += 1;
                             (ImportKind::Global(ty), m.globals.len() - 1)
                         }
-                        TypeRef::Tag(_) => return unsupported("tags (exception-handling proposal)"),
+                        TypeRef::Tag(t) => {
+                            m.tags.push(t.func_type_idx);
+                            m.num_imported_tags += 1;
+                            (ImportKind::Tag { type_index: t.func_type_idx }, m.tags.len() - 1)
+                        }
                     };
                     m.imports.push(Import {
                         module: imp.module.to_string(),
@@ -357,7 +365,11 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                     m.memories.push(memory_info(t.map_err(read_err)?)?);
                 }
             }
-            Payload::TagSection(_) => return unsupported("tags (exception-handling proposal)"),
+            Payload::TagSection(r) => {
+                for t in r {
+                    m.tags.push(t.map_err(read_err)?.func_type_idx);
+                }
+            }
             Payload::GlobalSection(r) => {
                 for g in r {
                     let g = g.map_err(read_err)?;

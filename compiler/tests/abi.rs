@@ -45,6 +45,7 @@ int main(void) {
   P("sizeof_w2n_wasi_config", sizeof(w2n_wasi_config));
   P("sizeof_w2n_wasi_dir", sizeof(w2n_wasi_dir));
   P("sizeof_w2n_layout", sizeof(w2n_layout));
+  P("SIZEOF_TAG", sizeof(w2n_tag));
   for (unsigned t = 1; t < W2N_TRAP_COUNT; t++) printf("trap%u %s\n", t, w2n_trap_message(t));
   return 0;
 }
@@ -107,7 +108,8 @@ fn abi_layout_matches_runtime() {
         ("sizeof_w2n_extern", std::mem::size_of::<wasm2native::host::Extern>() as u64),
         ("sizeof_w2n_wasi_config", std::mem::size_of::<wasm2native::host::WasiConfig>() as u64),
         ("sizeof_w2n_wasi_dir", std::mem::size_of::<wasm2native::host::WasiDir>() as u64),
-        ("sizeof_w2n_layout", 14 * 4),
+        ("sizeof_w2n_layout", 16 * 4),
+        ("SIZEOF_TAG", abi::SIZEOF_TAG as u64),
     ];
     let mismatches: Vec<String> = rust
         .iter()
@@ -132,7 +134,7 @@ fn layout_regions_are_ordered_and_aligned() {
     let wasm = wat::parse_str(wat).unwrap();
     let info = wasm2native::module::ModuleInfo::parse(&wasm).unwrap();
     let l = abi::ContextLayout::of(&info);
-    let starts = [l.memories, l.tables, l.globals, l.funcs, l.type_ids, l.data_lens, l.elem_lens, l.elem_items, l.def_funcs, l.def_memories, l.def_tables, l.def_globals, l.size];
+    let starts = [l.memories, l.tables, l.globals, l.funcs, l.type_ids, l.data_lens, l.elem_lens, l.elem_items, l.def_funcs, l.def_memories, l.def_tables, l.def_globals, l.tags, l.def_tags, l.size];
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "regions out of order: {l:?}");
     assert!(l.memories >= abi::CONTEXT_HEADER_SIZE);
     for off in [l.def_funcs, l.def_memories, l.def_tables, l.def_globals, l.size] {

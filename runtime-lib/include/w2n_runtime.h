@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 3u
+#define W2N_ABI_VERSION 4u
 
 /* ---- Trap codes: must match `compiler/src/trap.rs` (Trap enum, stable numbers). ---- */
 typedef enum w2n_trap_code {
@@ -108,6 +108,13 @@ typedef struct w2n_func {
   uint32_t func_index;          /* index in its module, or UINT32_MAX for host functions */
   w2n_array_call_fn array_call; /* trampoline for the host; may be NULL for host functions */
 } w2n_func;
+
+/* ABI: an exception tag. Its identity is its address; `type_id` is the canonical id of its function
+ * type. Imports and exports of tags are bound like any other extern (throwing is not supported yet). */
+typedef struct w2n_tag {
+  uint32_t type_id;
+  uint32_t _pad;
+} w2n_tag;
 
 /* ABI: a linear memory. `base` never moves during the memory's life (the whole possible size is
  * reserved up front), so generated code may treat it as invariant. */
@@ -201,6 +208,8 @@ typedef struct w2n_layout {
   uint32_t def_memories;  /* w2n_memory[num_memories - num_imported_memories] */
   uint32_t def_tables;    /* w2n_table[num_tables - num_imported_tables] */
   uint32_t def_globals;   /* w2n_value[num_globals - num_imported_globals] */
+  uint32_t tags;          /* w2n_tag *[num_tags] */
+  uint32_t def_tags;      /* w2n_tag[num_tags - num_imported_tags] */
   uint32_t _pad;
 } w2n_layout;
 
@@ -238,6 +247,9 @@ struct w2n_module {
   const char *name; /* module name (from the name section or the file), for messages */
   const void *code_start; /* the generated code lies in [code_start, code_end) */
   const void *code_end;
+  uint32_t num_tags;
+  uint32_t num_imported_tags;
+  const uint32_t *tag_types; /* type index per tag */
 };
 
 /* ---- Instances ---- */
@@ -250,6 +262,7 @@ typedef struct w2n_extern {
     w2n_func *func;
     w2n_table *table;
     w2n_memory *memory;
+    w2n_tag *tag;
     struct { w2n_value *cell; uint32_t type; uint32_t mutable_; const char *valtype; } global;
   } of;
 } w2n_extern;

@@ -202,8 +202,15 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
     w2n__memories(ctx)[imp->index] = (w2n_memory *)mem;
     return 0;
   }
+  case W2N_EXTERN_TAG: {
+    w2n_tag *tag = ext->of.tag;
+    if (!tag || imp->index >= m->num_tags || imp->type >= m->num_types) return -1;
+    if (tag->type_id != w2n__type_ids(ctx)[imp->type]) return -1;
+    w2n__tags(ctx)[imp->index] = tag;
+    return 0;
+  }
   default:
-    return -1; /* tags (exception handling) are not supported by this runtime */
+    return -1;
   }
 }
 
@@ -313,6 +320,14 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
   for (uint32_t i = m->num_imported_globals; i < m->num_globals; i++)
     w2n__globals(ctx)[i] = &cells[i - m->num_imported_globals];
 
+  /* Defined tags: records in the context; their address is their identity. */
+  w2n_tag *tag_recs = w2n__region(ctx, m->layout.def_tags);
+  for (uint32_t i = m->num_imported_tags; i < m->num_tags; i++) {
+    uint32_t t = m->tag_types[i];
+    tag_recs[i - m->num_imported_tags].type_id = t < m->num_types ? type_ids[t] : UINT32_MAX;
+    w2n__tags(ctx)[i] = &tag_recs[i - m->num_imported_tags];
+  }
+
   /* Defined functions: every record is filled (exports may hand one out); only referenced ones get
    * their slot. */
   w2n_func *recs = w2n__region(ctx, m->layout.def_funcs);
@@ -381,6 +396,10 @@ int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_
       out->of.global.type = m->globals[e->index].type;
       out->of.global.mutable_ = m->globals[e->index].mutable_;
       out->of.global.valtype = m->globals[e->index].valtype;
+      return 0;
+    case W2N_EXTERN_TAG:
+      if (e->index >= m->num_tags) return -1;
+      out->of.tag = w2n__tags(inst)[e->index];
       return 0;
     default:
       return -1;

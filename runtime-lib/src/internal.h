@@ -80,6 +80,9 @@ static inline w2n_value **w2n__globals(const w2n_instance *ctx) {
 static inline w2n_func **w2n__funcs(const w2n_instance *ctx) {
   return (w2n_func **)w2n__region(ctx, w2n__mod(ctx)->layout.funcs);
 }
+static inline w2n_tag **w2n__tags(const w2n_instance *ctx) {
+  return (w2n_tag **)w2n__region(ctx, w2n__mod(ctx)->layout.tags);
+}
 static inline uint32_t *w2n__type_ids(const w2n_instance *ctx) {
   return (uint32_t *)w2n__region(ctx, w2n__mod(ctx)->layout.type_ids);
 }

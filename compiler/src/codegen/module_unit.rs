@@ -283,6 +283,7 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
                 ImportKind::Table(t) => (abi::EXTERN_TABLE, valtype_code(t.elem) as u32, 0, t.min, t.max),
                 ImportKind::Memory(m) => (abi::EXTERN_MEMORY, mem_flags(m), 0, m.min, m.max),
                 ImportKind::Global(g) => (abi::EXTERN_GLOBAL, valtype_code(g.ty) as u32, g.mutable as u32, 0, None),
+                ImportKind::Tag { type_index } => (abi::EXTERN_TAG, type_index, 0, 0, None),
             };
             let valtype = match imp.kind {
                 ImportKind::Global(_) => cstring(u, &info.globals[imp.index as usize].valtype),
@@ -376,7 +377,7 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
     let l = u.layout;
     let layout_fields: Vec<BasicValueEnum> = [
         l.size, l.memories, l.tables, l.globals, l.funcs, l.type_ids, l.data_lens, l.elem_lens, l.elem_items, l.def_funcs,
-        l.def_memories, l.def_tables, l.def_globals, 0,
+        l.def_memories, l.def_tables, l.def_globals, l.tags, l.def_tags, 0,
     ]
     .iter()
     .map(|&v| c32(v as u64))
@@ -417,6 +418,9 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
         name.into(),
         code_start.into(),
         code_end.into(),
+        c32(info.tags.len() as u64),
+        c32(info.num_imported_tags as u64),
+        array_of(u, "tag_types", i32t.into(), info.tags.iter().map(|&t| c32(t as u64)).collect()).into(),
     ];
     let types: Vec<BasicTypeEnum> = fields.iter().map(|v| v.get_type()).collect();
     let module_ty = struct_ty(u, &types);
