@@ -75,6 +75,8 @@ pub struct Import {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TableInfo {
     pub elem: ValType,
+    /// A 64-bit table (memory64 proposal): indices are i64.
+    pub table64: bool,
     pub min: u64,
     pub max: Option<u64>,
 }
@@ -453,21 +455,15 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
 }
 
 fn table_info(t: wasmparser::TableType) -> Result<TableInfo> {
-    if t.table64 {
-        return unsupported("64-bit tables (memory64 proposal)");
-    }
     if t.shared {
         return unsupported("shared tables (shared-everything-threads proposal)");
     }
-    Ok(TableInfo { elem: ValType::from_ref(t.element_type)?, min: t.initial, max: t.maximum })
+    Ok(TableInfo { elem: ValType::from_ref(t.element_type)?, table64: t.table64, min: t.initial, max: t.maximum })
 }
 
 fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
     if t.page_size_log2.is_some_and(|p| p != 16) {
         return unsupported("custom page sizes (custom-page-sizes proposal)");
-    }
-    if t.memory64 {
-        return unsupported("64-bit memories (memory64 proposal)");
     }
     if t.shared {
         return unsupported("shared memories (threads proposal)");

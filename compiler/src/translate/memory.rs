@@ -5,8 +5,10 @@
 //!   `zext(addr) + offset` in 64 bits, both below 2^32, so it is below 2^33; the runtime reserves
 //!   8 GiB per memory and only the accessible prefix is read-write, so every out-of-bounds access
 //!   faults inside the reservation and the signal handler turns it into a trap.
-//! - Explicit mode (`--bounds-checks=explicit`): `addr + offset + size <= memory.size` is checked
-//!   before the access, against the size loaded fresh (another instance may have grown the memory).
+//! - Explicit mode (`--bounds-checks=explicit`, and always for 64-bit memories, whose addresses no
+//!   reservation can cover): `addr + offset + size <= memory.size` is checked before the access,
+//!   against the size loaded fresh (another instance may have grown the memory). For 64-bit
+//!   addresses the additions are overflow-checked.
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
 //! - In guard mode every loaded value feeds the function's load sink (`LoadSink`), else LLVM deletes
 //!   loads whose value is unused and the access no longer traps.
@@ -58,17 +60,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64Store32 { memarg } => self.store(memarg, Some(i32t)),
             MemorySize { mem } => {
                 let size = self.memory_size_bytes(mem)?;
-                let pages = self.b.build_right_shift(size, self.i64_const(16), false, "")?;
-                self.push(self.b.build_int_truncate(pages, i32t, "pages")?);
-                Ok(())
+                let pages = self.b.build_right_shift(size, self.i64_const(16), false, "pages")?;
+                let is64 = self.u.info.memories[mem as usize].memory64;
+                self.push_index_result(pages, is64)
             }
             MemoryGrow { mem } => {
-                let delta = self.pop_int()?;
-                let delta = self.b.build_int_z_extend(delta, i64t, "")?;
+                let delta = self.pop_index()?;
                 let f = self.u.runtime_fn("w2n_memory_grow");
                 let old = self.call_value(f, &[self.vmctx.into(), self.i32_const(mem as u64).into(), delta.into()])?;
-                self.push(self.b.build_int_truncate(old.into_int_value(), i32t, "")?);
-                Ok(())
+                let is64 = self.u.info.memories[mem as usize].memory64;
+                self.push_index_result(old.into_int_value(), is64)
             }
             MemoryFill { mem } => {
                 let len = self.pop_index()?;
@@ -101,10 +102,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
-    /// Pops an i32 address/length and widens it to the runtime's 64-bit operands.
+    /// Pops an address, index or length (i32, or i64 for 64-bit memories and tables) as the runtime's
+    /// 64-bit operand.
     pub(super) fn pop_index(&mut self) -> Result<IntValue<'ctx>> {
         let v = self.pop_int()?;
-        Ok(self.b.build_int_z_extend(v, self.u.llcx.i64_type(), "")?)
+        Ok(self.b.build_int_z_extend_or_bit_cast(v, self.u.llcx.i64_type(), "")?)
+    }
+
+    /// Pushes a 64-bit size or old size as i64 (64-bit memories and tables) or i32.
+    pub(super) fn push_index_result(&mut self, v: IntValue<'ctx>, is64: bool) -> Result<()> {
+        if is64 {
+            self.push(v);
+        } else {
+            self.push(self.b.build_int_truncate(v, self.u.llcx.i32_type(), "")?);
+        }
+        Ok(())
     }
 
     pub(super) fn call_runtime(&mut self, name: &str, args: &[inkwell::values::BasicMetadataValueEnum<'ctx>]) -> Result<()> {
@@ -126,8 +138,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// The native address of an access of `size` bytes at the popped address plus `memarg.offset`.
     fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
         let addr = self.pop_index()?;
-        let m = self.memory_ptr(memory_index(memarg)?)?;
+        let mem = memory_index(memarg)?;
+        let m = self.memory_ptr(mem)?;
         let base = self.load_invariant(self.u.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
+        if self.u.info.memories[mem as usize].memory64 {
+            return self.checked_address64(base, addr, memarg.offset, size, mem);
+        }
         let eff = if memarg.offset == 0 {
             addr
         } else {
@@ -139,6 +155,31 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let oob = self.b.build_int_compare(IntPredicate::UGT, end, mem_size, "oob")?;
             self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         }
+        self.gep(base, eff)
+    }
+
+    /// A 64-bit address: `addr + offset` may wrap, and `+ size` too, so check without overflowing:
+    /// no wrap in the addition, and `eff <= mem_size - size` with `mem_size >= size`.
+    fn checked_address64(
+        &mut self,
+        base: PointerValue<'ctx>,
+        addr: IntValue<'ctx>,
+        offset: u64,
+        size: u32,
+        mem: u32,
+    ) -> Result<PointerValue<'ctx>> {
+        let i64t = self.u.llcx.i64_type();
+        let uadd = self.u.intrinsic("llvm.uadd.with.overflow", &[i64t.into()])?;
+        let sum = self.call_value(uadd, &[addr.into(), self.i64_const(offset).into()])?.into_struct_value();
+        let eff = self.b.build_extract_value(sum, 0, "eff")?.into_int_value();
+        let wrapped = self.b.build_extract_value(sum, 1, "wrapped")?.into_int_value();
+        let mem_size = self.memory_size_bytes(mem)?;
+        let size = self.i64_const(size as u64);
+        let too_small = self.b.build_int_compare(IntPredicate::ULT, mem_size, size, "")?;
+        let limit = self.b.build_int_sub(mem_size, size, "")?;
+        let past = self.b.build_int_compare(IntPredicate::UGT, eff, limit, "")?;
+        let oob = self.b.build_or(wrapped, self.b.build_or(too_small, past, "")?, "oob")?;
+        self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         self.gep(base, eff)
     }
 

@@ -12,7 +12,6 @@ use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_table(&mut self, op: &Operator<'_>) -> Result<()> {
-        let i32t = self.u.llcx.i32_type();
         match *op {
             Operator::TableGet { table } => {
                 let index = self.pop_index()?;
@@ -28,7 +27,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::TableSize { table } => {
                 let t = self.ctx_slot(self.u.layout.tables, table)?;
                 let size = self.load_at(self.u.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
-                self.push(self.b.build_int_truncate(size, i32t, "")?);
+                self.push_index_result(size, self.u.info.tables[table as usize].table64)?;
             }
             Operator::TableGrow { table } => {
                 let delta = self.pop_index()?;
@@ -36,7 +35,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let f = self.u.runtime_fn("w2n_table_grow");
                 let t = self.i32_const(table as u64);
                 let old = self.call_value(f, &[self.vmctx.into(), t.into(), init.into(), delta.into()])?;
-                self.push(self.b.build_int_truncate(old.into_int_value(), i32t, "")?);
+                self.push_index_result(old.into_int_value(), self.u.info.tables[table as usize].table64)?;
             }
             Operator::TableFill { table } => {
                 let len = self.pop_index()?;
