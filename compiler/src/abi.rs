@@ -185,6 +185,16 @@ pub fn canonical_valtype_code(types: &[wasmparser::FuncType], t: wasmparser::Val
     out
 }
 
+/// The exact type of a table for import matching: its element type's canonical code, followed by
+/// `/64` for a 64-bit table (a 32-bit table never matches a 64-bit import, nor the reverse).
+pub fn table_type_code(types: &[wasmparser::FuncType], t: &wasmparser::TableType) -> String {
+    let mut code = canonical_valtype_code(types, t.element_type.into());
+    if t.table64 {
+        code.push_str("/64");
+    }
+    code
+}
+
 fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, stack: &mut Vec<u32>, out: &mut String) {
     use wasmparser::{AbstractHeapType as A, HeapType as H, ValType as V};
     let r = match t {

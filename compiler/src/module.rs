@@ -145,7 +145,7 @@ pub struct ModuleInfo<'a> {
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,
     pub tables: Vec<TableInfo>,
-    /// Canonical code of each table's exact element type.
+    /// Canonical code of each table's exact type (`abi::table_type_code`).
     pub table_valtypes: Vec<String>,
     /// The type section as read, for canonical codes of reference types.
     pub raw_types: Vec<wasmparser::FuncType>,
@@ -312,7 +312,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                         TypeRef::Table(t) => {
                             let info = table_info(t)?;
                             m.tables.push(info);
-                            m.table_valtypes.push(crate::abi::canonical_valtype_code(&m.raw_types, t.element_type.into()));
+                            m.table_valtypes.push(crate::abi::table_type_code(&m.raw_types, &t));
                             m.num_imported_tables += 1;
                             (ImportKind::Table(info), m.tables.len() - 1)
                         }
@@ -355,7 +355,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                 for t in r {
                     let t = t.map_err(read_err)?;
                     m.tables.push(table_info(t.ty)?);
-                    m.table_valtypes.push(crate::abi::canonical_valtype_code(&m.raw_types, t.ty.element_type.into()));
+                    m.table_valtypes.push(crate::abi::table_type_code(&m.raw_types, &t.ty));
                     m.table_inits.push(match t.init {
                         TableInit::RefNull => None,
                         TableInit::Expr(e) => Some(e),

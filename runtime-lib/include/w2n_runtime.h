@@ -163,7 +163,7 @@ typedef struct w2n_import_desc {
   uint32_t mutable_; /* global: 1 if mutable */
   uint64_t min;      /* table/memory limits (memory in pages) */
   uint64_t max;      /* UINT64_MAX when absent */
-  const char *valtype; /* global: value type, table: element type, as a canonical code (see below); else NULL */
+  const char *valtype; /* global: value type; table: element type + "/64" if 64-bit; canonical codes (below); else NULL */
 } w2n_import_desc;
 
 /* Canonical value-type codes (`valtype` fields): one code of a canonical signature, e.g. "i", "a"
@@ -183,7 +183,7 @@ typedef struct w2n_limits_desc {
   uint32_t _pad;
   uint64_t min;
   uint64_t max; /* UINT64_MAX when absent */
-  const char *valtype; /* table: canonical element type code; memory: NULL */
+  const char *valtype; /* table: canonical element type code + "/64" if 64-bit; memory: NULL */
 } w2n_limits_desc;
 
 typedef struct w2n_global_desc {
