@@ -1,5 +1,8 @@
-//! Calls: direct calls to defined functions, calls to imports through their `w2n_func` record, and
-//! `call_indirect` with its three checks (index in bounds, non-null, signature).
+//! Calls: direct calls to defined functions, calls to imports through their `w2n_func` record,
+//! `call_indirect` with its three checks (index in bounds, non-null, signature), `call_ref`, and the
+//! tail-call forms (`return_call*`), which become LLVM `musttail` calls when caller and callee have
+//! the same native type (the common case: mutual recursion between same-typed functions), and a
+//! call followed by a return otherwise.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -13,36 +16,68 @@ use wasmparser::Operator;
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_call(&mut self, op: &Operator<'_>) -> Result<()> {
         match *op {
-            Operator::Call { function_index } => self.call_function(function_index),
-            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index),
-            Operator::CallRef { type_index } => self.call_ref(type_index),
+            Operator::Call { function_index } => self.call_function(function_index, false),
+            Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false),
+            Operator::CallRef { type_index } => self.call_ref(type_index, false),
+            Operator::ReturnCall { function_index } => self.call_function(function_index, true),
+            Operator::ReturnCallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, true),
+            Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             _ => unreachable!("not a call: {op:?}"),
         }
     }
 
-    fn call_function(&mut self, index: u32) -> Result<()> {
+    fn call_function(&mut self, index: u32, tail: bool) -> Result<()> {
         let ft = self.u.info.func_type(index).clone();
         let args = self.pop_n(ft.params.len())?;
+        let fn_ty = self.u.wasm_fn_type(&ft);
         if index < self.u.info.num_imported_funcs {
             let record = self.ctx_slot(self.u.layout.funcs, index)?;
-            let fn_ty = self.u.wasm_fn_type(&ft);
-            return self.call_record(record, fn_ty, args);
+            return self.call_record(record, fn_ty, args, tail);
         }
         let callee = self.u.wasm_function(index);
         let mut all: Vec<BasicMetadataValueEnum> = vec![self.vmctx.into()];
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
+        if tail {
+            self.flush_load_sink()?;
+        }
         let call = self.b.build_call(callee, &all, "")?;
-        self.push_call_results(call, ft.results.len())
+        self.finish_call(call, fn_ty, tail)
     }
 
     /// Calls through a `w2n_func` record: its code with its own context.
-    fn call_record(&mut self, record: PointerValue<'ctx>, fn_ty: FunctionType<'ctx>, args: Vec<BasicValueEnum<'ctx>>) -> Result<()> {
+    fn call_record(
+        &mut self,
+        record: PointerValue<'ctx>,
+        fn_ty: FunctionType<'ctx>,
+        args: Vec<BasicValueEnum<'ctx>>,
+        tail: bool,
+    ) -> Result<()> {
         let p = self.u.ptr();
         let code = self.load_at(p.into(), record, abi::FUNC_CODE)?.into_pointer_value();
         let callee_ctx = self.load_at(p.into(), record, abi::FUNC_CTX)?;
         let mut all: Vec<BasicMetadataValueEnum> = vec![callee_ctx.into()];
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
+        if tail {
+            self.flush_load_sink()?;
+        }
         let call = self.b.build_indirect_call(fn_ty, code, &all, "")?;
+        self.finish_call(call, fn_ty, tail)
+    }
+
+    /// Pushes the results of a call, or for a tail call returns them at once (as a `musttail` call
+    /// when the native types allow it, so that unbounded tail recursion runs in constant stack).
+    fn finish_call(&mut self, call: CallSiteValue<'ctx>, fn_ty: FunctionType<'ctx>, tail: bool) -> Result<()> {
+        if tail {
+            if fn_ty == self.func.get_type() {
+                call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindMustTail);
+            }
+            match call.try_as_basic_value().basic() {
+                Some(v) => self.b.build_return(Some(&v))?,
+                None => self.b.build_return(None)?,
+            };
+            self.reachable = false;
+            return Ok(());
+        }
         let n = fn_ty.get_return_type().map_or(0, |t| if t.is_struct_type() { t.into_struct_type().count_fields() as usize } else { 1 });
         self.push_call_results(call, n)
     }
@@ -63,17 +98,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// `call_ref`: the reference is statically typed, so only null needs checking.
-    fn call_ref(&mut self, type_index: u32) -> Result<()> {
+    fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<()> {
         let record = self.pop()?.into_pointer_value();
         let ft = self.u.info.types[type_index as usize].clone();
         let args = self.pop_n(ft.params.len())?;
         let is_null = self.b.build_is_null(record, "")?;
         self.trap_if(is_null, Trap::NullFunctionReference)?;
         let fn_ty = self.u.wasm_fn_type(&ft);
-        self.call_record(record, fn_ty, args)
+        self.call_record(record, fn_ty, args, tail)
     }
 
-    fn call_indirect(&mut self, type_index: u32, table_index: u32) -> Result<()> {
+    fn call_indirect(&mut self, type_index: u32, table_index: u32, tail: bool) -> Result<()> {
         let index = self.pop_index()?;
         let ft = self.u.info.types[type_index as usize].clone();
         let args = self.pop_n(ft.params.len())?;
@@ -86,6 +121,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mismatch = self.b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
         self.trap_if(mismatch, Trap::IndirectCallTypeMismatch)?;
         let fn_ty = self.u.wasm_fn_type(&ft);
-        self.call_record(record, fn_ty, args)
+        self.call_record(record, fn_ty, args, tail)
     }
 }

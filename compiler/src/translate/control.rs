@@ -256,18 +256,24 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return Ok(());
         }
         let values = self.pop_n(results.len())?;
-        if let Some(sink) = &self.load_sink {
-            let i64t = self.u.llcx.i64_type();
-            let acc = self.b.build_load(i64t, sink.acc, "")?;
-            let store = self.b.build_store(sink.out, acc)?;
-            store.set_volatile(true).map_err(|e| CompileError::Llvm(e.to_string()))?;
-        }
+        self.flush_load_sink()?;
         match values.as_slice() {
             [] => self.b.build_return(None)?,
             [v] => self.b.build_return(Some(v))?,
             vs => self.b.build_aggregate_return(vs)?,
         };
         self.reachable = false;
+        Ok(())
+    }
+
+    /// Before leaving the function: the volatile store that keeps every load alive (see `LoadSink`).
+    pub(super) fn flush_load_sink(&mut self) -> Result<()> {
+        if let Some(sink) = &self.load_sink {
+            let i64t = self.u.llcx.i64_type();
+            let acc = self.b.build_load(i64t, sink.acc, "")?;
+            let store = self.b.build_store(sink.out, acc)?;
+            store.set_volatile(true).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        }
         Ok(())
     }
 

@@ -146,7 +146,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             | BrTable { .. } | Return | Drop | Select | TypedSelect { .. } | BrOnNull { .. } | BrOnNonNull { .. } => {
                 self.translate_control(op)
             }
-            Call { .. } | CallIndirect { .. } | CallRef { .. } => self.translate_call(op),
+            Call { .. } | CallIndirect { .. } | CallRef { .. } | ReturnCall { .. } | ReturnCallIndirect { .. }
+            | ReturnCallRef { .. } => self.translate_call(op),
             LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
                 self.translate_variable(op)
             }
