@@ -6,7 +6,7 @@
 
 use crate::module::{ModuleInfo, ValType};
 
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// `w2n_context_header`: the first bytes of every instance.
 pub const CTX_STORE: u32 = 0;
@@ -43,6 +43,14 @@ pub const SIZEOF_GLOBAL_DESC: u32 = 16;
 pub const SIZEOF_MODULE: u32 = 256;
 /// `w2n_tag`.
 pub const SIZEOF_TAG: u32 = 8;
+
+/// `w2n_exception`: the tag and the payload slots.
+pub const EXCEPTION_TAG: u32 = 0;
+pub const EXCEPTION_VALUES: u32 = 16;
+/// `w2n_handler`: exception handlers in generated frames.
+pub const HANDLER_EXN: u32 = 8;
+pub const HANDLER_JMP: u32 = 16;
+pub const SIZEOF_HANDLER: u32 = 528;
 pub const MODULE_LAYOUT_OFFSET: u32 = 144;
 
 /// `w2n_extern_kind`.
@@ -142,6 +150,7 @@ pub fn valtype_code(t: ValType) -> u8 {
         ValType::V128 => b'v',
         ValType::FuncRef => b'a',
         ValType::ExternRef => b'r',
+        ValType::ExnRef => b'x',
     }
 }
 
@@ -211,6 +220,8 @@ fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, sta
         H::Abstract { ty: A::Extern, .. } => out.push(case('r')),
         H::Abstract { ty: A::NoFunc, .. } => out.push(case('z')),
         H::Abstract { ty: A::NoExtern, .. } => out.push(case('y')),
+        H::Abstract { ty: A::Exn, .. } => out.push(case('x')),
+        H::Abstract { ty: A::NoExn, .. } => out.push(case('w')),
         H::Concrete(idx) | H::Exact(idx) => {
             out.push(case('c'));
             out.push('[');

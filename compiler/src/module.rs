@@ -18,6 +18,8 @@ pub enum ValType {
     V128,
     FuncRef,
     ExternRef,
+    /// `exnref`: a `w2n_exception *` (exception-handling proposal).
+    ExnRef,
 }
 
 impl ValType {
@@ -40,7 +42,8 @@ impl ValType {
         match r.heap_type() {
             H::Abstract { shared: false, ty: A::Func | A::NoFunc } | H::Concrete(_) => Ok(ValType::FuncRef),
             H::Abstract { shared: false, ty: A::Extern | A::NoExtern } => Ok(ValType::ExternRef),
-            _ => unsupported(format!("reference type `{r}` (GC / exception-handling proposals)")),
+            H::Abstract { shared: false, ty: A::Exn | A::NoExn } => Ok(ValType::ExnRef),
+            _ => unsupported(format!("reference type `{r}` (GC proposal)")),
         }
     }
 }
@@ -210,10 +213,15 @@ pub fn wat_to_wasm(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
     wat::parse_bytes(bytes).map_err(|e| CompileError::Malformed(e.to_string()))
 }
 
-/// The features the validator accepts: everything of Wasm 3.0 and the finished proposals. Parts the
-/// translator does not lower yet are rejected by it with an `unsupported:` error.
+/// The features the validator accepts: Wasm 3.0 and the proposals finished since (custom page sizes,
+/// wide arithmetic) plus the legacy exception instructions. Unfinished proposals (stack switching,
+/// custom descriptors, shared-everything threads) stay off: they change what is valid (e.g. tags
+/// with results). Parts the translator does not lower yet are rejected with an `unsupported:` error.
 pub fn features() -> WasmFeatures {
-    WasmFeatures::all()
+    WasmFeatures::WASM3
+        | WasmFeatures::CUSTOM_PAGE_SIZES
+        | WasmFeatures::WIDE_ARITHMETIC
+        | WasmFeatures::LEGACY_EXCEPTIONS
 }
 
 fn binary_error(e: wasmparser::BinaryReaderError) -> CompileError {

@@ -16,10 +16,12 @@ pub enum Trap {
     StackExhausted = 10,
     NullReference = 11,
     NullFunctionReference = 13,
+    UncaughtException = 14,
+    NullExceptionReference = 15,
 }
 
 impl Trap {
-    pub const ALL: [Trap; 12] = [
+    pub const ALL: [Trap; 14] = [
         Trap::Unreachable,
         Trap::IntegerDivideByZero,
         Trap::IntegerOverflow,
@@ -32,6 +34,8 @@ impl Trap {
         Trap::StackExhausted,
         Trap::NullReference,
         Trap::NullFunctionReference,
+        Trap::UncaughtException,
+        Trap::NullExceptionReference,
     ];
 
     pub fn code(self) -> u32 {
@@ -53,6 +57,8 @@ impl Trap {
             Trap::StackExhausted => "call stack exhausted",
             Trap::NullReference => "null reference",
             Trap::NullFunctionReference => "null function reference",
+            Trap::UncaughtException => "uncaught exception",
+            Trap::NullExceptionReference => "null exception reference",
         }
     }
 }

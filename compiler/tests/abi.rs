@@ -46,6 +46,11 @@ int main(void) {
   P("sizeof_w2n_wasi_dir", sizeof(w2n_wasi_dir));
   P("sizeof_w2n_layout", sizeof(w2n_layout));
   P("SIZEOF_TAG", sizeof(w2n_tag));
+  P("EXCEPTION_TAG", offsetof(w2n_exception, tag));
+  P("EXCEPTION_VALUES", offsetof(w2n_exception, values));
+  P("HANDLER_EXN", offsetof(w2n_handler, exn));
+  P("HANDLER_JMP", offsetof(w2n_handler, jmp));
+  P("SIZEOF_HANDLER", sizeof(w2n_handler));
   for (unsigned t = 1; t < W2N_TRAP_COUNT; t++) printf("trap%u %s\n", t, w2n_trap_message(t));
   return 0;
 }
@@ -110,6 +115,11 @@ fn abi_layout_matches_runtime() {
         ("sizeof_w2n_wasi_dir", std::mem::size_of::<wasm2native::host::WasiDir>() as u64),
         ("sizeof_w2n_layout", 16 * 4),
         ("SIZEOF_TAG", abi::SIZEOF_TAG as u64),
+        ("EXCEPTION_TAG", abi::EXCEPTION_TAG as u64),
+        ("EXCEPTION_VALUES", abi::EXCEPTION_VALUES as u64),
+        ("HANDLER_EXN", abi::HANDLER_EXN as u64),
+        ("HANDLER_JMP", abi::HANDLER_JMP as u64),
+        ("SIZEOF_HANDLER", abi::SIZEOF_HANDLER as u64),
     ];
     let mismatches: Vec<String> = rust
         .iter()

@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 4u
+#define W2N_ABI_VERSION 5u
 
 /* ---- Trap codes: must match `compiler/src/trap.rs` (Trap enum, stable numbers). ---- */
 typedef enum w2n_trap_code {
@@ -51,6 +51,8 @@ typedef enum w2n_trap_code {
   W2N_TRAP_NULL_REFERENCE = 11,       /* "null reference" */
   W2N_TRAP_HOST = 12,                 /* a host function failed; message set by the host */
   W2N_TRAP_NULL_FUNC_REF = 13,        /* "null function reference" (call_ref through null) */
+  W2N_TRAP_UNCAUGHT_EXCEPTION = 14,   /* "uncaught exception": a Wasm exception left the activation */
+  W2N_TRAP_NULL_EXN_REF = 15,         /* "null exception reference" (throw_ref of null) */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -115,6 +117,24 @@ typedef struct w2n_tag {
   uint32_t type_id;
   uint32_t _pad;
 } w2n_tag;
+
+/* ABI: a thrown Wasm exception (an `exnref` points at one). Allocated by w2n_exception_new and never
+ * freed while the process runs (exnrefs may be stored anywhere). */
+typedef struct w2n_exception {
+  w2n_tag *tag;        /* offset 0 */
+  uint32_t num_values; /* offset 8 */
+  uint32_t _pad;
+  w2n_value values[];  /* offset 16: the tag's parameters */
+} w2n_exception;
+
+/* ABI: an exception handler, one per `try_table`, in the generated function's frame. Generated code
+ * pushes it, calls `_setjmp(&h->jmp)` (libc's, which does not save the signal mask), and on a non-zero
+ * return finds the caught exception in `exn` (the runtime has already popped the handler). */
+typedef struct w2n_handler {
+  struct w2n_handler *prev;   /* offset 0 */
+  w2n_exception *exn;         /* offset 8 */
+  _Alignas(16) uint64_t jmp[64]; /* offset 16: a jmp_buf (512 bytes covers every supported libc) */
+} w2n_handler;
 
 /* ABI: a linear memory. `base` never moves during the memory's life (the whole possible size is
  * reserved up front), so generated code may treat it as invariant. */
@@ -332,6 +352,14 @@ void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_mem, uint32_t src_mem, uint
  * the segment's current length is read from the context (0 once dropped). */
 void w2n_memory_init(w2n_instance *ctx, uint32_t mem, uint32_t seg, const uint8_t *data, uint64_t dst, uint64_t src,
                      uint64_t len);
+
+/* Exception handling (called by generated code). Handlers form a stack per activation: a throw with
+ * no handler left in the innermost activation ends it with W2N_TRAP_UNCAUGHT_EXCEPTION. */
+void w2n_handler_push(w2n_instance *ctx, w2n_handler *h);
+/* Pops `h` and every handler pushed after it (branches out of several try_tables at once). */
+void w2n_handler_pop(w2n_instance *ctx, w2n_handler *h);
+w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values);
+_Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn);
 
 /* table.grow: returns the old size, or -1. */
 int64_t w2n_table_grow(w2n_instance *ctx, uint32_t table, void *init, uint64_t delta);

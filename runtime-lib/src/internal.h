@@ -142,7 +142,14 @@ typedef struct w2n_activation {
   uint32_t num_pcs;
   uintptr_t pcs[W2N_MAX_FRAMES]; /* innermost first; return addresses already minus 1 */
   char message[256];           /* host trap message */
+  w2n_handler *handlers;       /* innermost exception handler of this activation (exception.c) */
 } w2n_activation;
+
+/* The innermost activation of the calling thread, or NULL outside Wasm (trap.c). */
+w2n_activation *w2n__current_activation(void);
+/* Ends the innermost activation with `code` (no message), recording the Wasm frames from our
+ * caller's frame up (trap.c). */
+_Noreturn void w2n__unwind_trap(uint32_t code);
 
 /* Runs fn(arg) as Wasm: pushes an activation, sets the stack limit, catches traps and proc_exit.
  * Returns 0, or -1 with *err filled. */

@@ -52,6 +52,8 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_NULL_REFERENCE: return "null reference";
   case W2N_TRAP_HOST: return "host trap";
   case W2N_TRAP_NULL_FUNC_REF: return "null function reference";
+  case W2N_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
+  case W2N_TRAP_NULL_EXN_REF: return "null exception reference";
   default: return "unknown trap";
   }
 }
@@ -270,6 +272,7 @@ static void enter(w2n_activation *a, w2n_store *store) {
   a->trap = W2N_TRAP_NONE;
   a->num_pcs = 0;
   a->message[0] = 0;
+  a->handlers = NULL;
   if (store->activation == NULL) store->stack_limit = stack_limit_here();
   store->activation = a;
   tls.current = a; /* last: the handler must only ever see a complete activation */
@@ -341,6 +344,18 @@ int w2n_call(w2n_store *store, const w2n_func *func, w2n_value *args_results, w2
 static _Noreturn void no_activation(uint32_t code, const char *message) {
   fprintf(stderr, "wasm trap: %s\n", message ? message : w2n_trap_message(code));
   abort();
+}
+
+w2n_activation *w2n__current_activation(void) { return tls.current; }
+
+__attribute__((noinline)) _Noreturn void w2n__unwind_trap(uint32_t code) {
+  w2n_activation *a = tls.current;
+  if (!a) no_activation(code, NULL);
+  uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+  a->num_pcs = walk_frames(fp, fp - FRAME_BELOW, a->pcs, W2N_MAX_FRAMES, 0);
+  a->trap = code;
+  a->kind = W2N__UNWIND_TRAP;
+  siglongjmp(a->jmp, 1);
 }
 
 /* noinline: keeps the caller's frame (the generated function) one frame-record up from ours. */

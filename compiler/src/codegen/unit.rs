@@ -42,7 +42,7 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             ValType::F32 => self.llcx.f32_type().into(),
             ValType::F64 => self.llcx.f64_type().into(),
             ValType::V128 => self.llcx.i128_type().into(),
-            ValType::FuncRef | ValType::ExternRef => self.ptr().into(),
+            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => self.ptr().into(),
         }
     }
 
@@ -119,11 +119,18 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
                 &[p.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()],
                 false,
             ),
+            "w2n_handler_push" | "w2n_handler_pop" => v.fn_type(&[p.into(), p.into()], false),
+            "w2n_exception_new" => p.fn_type(&[p.into(), p.into(), i32t.into()], false),
+            "w2n_throw" => v.fn_type(&[p.into(), p.into()], false),
+            "_setjmp" => i32t.fn_type(&[p.into()], false),
             other => unreachable!("unknown runtime function {other}"),
         };
         let f = self.module.add_function(name, ty, Some(Linkage::External));
         f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
-        if name == "w2n_trap" {
+        if name == "_setjmp" {
+            f.add_attribute(AttributeLoc::Function, self.enum_attr("returns_twice"));
+        }
+        if name == "w2n_trap" || name == "w2n_throw" {
             f.add_attribute(AttributeLoc::Function, self.enum_attr("noreturn"));
             f.add_attribute(AttributeLoc::Function, self.enum_attr("cold"));
         }
@@ -183,7 +190,7 @@ pub fn basic_types<'ctx>(u: &Unit<'ctx, '_>, ts: &[ValType]) -> Vec<BasicTypeEnu
 
 pub fn zero_value<'ctx>(u: &Unit<'ctx, '_>, t: ValType) -> inkwell::values::BasicValueEnum<'ctx> {
     match t {
-        ValType::FuncRef | ValType::ExternRef => u.ptr().const_null().into(),
+        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => u.ptr().const_null().into(),
         _ => u.llvm_type(t).const_zero(),
     }
 }

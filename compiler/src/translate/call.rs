@@ -39,6 +39,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
         if tail {
             self.flush_load_sink()?;
+            self.leave_all_handlers()?;
         }
         let call = self.b.build_call(callee, &all, "")?;
         self.finish_call(call, fn_ty, tail)
@@ -59,6 +60,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
         if tail {
             self.flush_load_sink()?;
+            self.leave_all_handlers()?;
         }
         let call = self.b.build_indirect_call(fn_ty, code, &all, "")?;
         self.finish_call(call, fn_ty, tail)

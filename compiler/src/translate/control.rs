@@ -8,7 +8,7 @@ use crate::error::{CompileError, Result};
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;
-use inkwell::values::{BasicValue, BasicValueEnum, PhiValue};
+use inkwell::values::{BasicValue, BasicValueEnum, PhiValue, PointerValue};
 use inkwell::IntPredicate;
 use wasmparser::{BlockType, Operator};
 
@@ -37,6 +37,8 @@ pub struct Frame<'ctx> {
     pub else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
     /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
     pub reachable_at_start: bool,
+    /// A try_table's exception handler, popped whenever control leaves the block.
+    pub handler: Option<PointerValue<'ctx>>,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -62,11 +64,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             header: None,
             else_block: None,
             reachable_at_start: true,
+            handler: None,
         });
         Ok(())
     }
 
-    fn block_signature(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
+    pub(super) fn block_signature(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (vec![], vec![ValType::from_wasm(t)?]),
@@ -133,10 +136,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             header: None,
             else_block: None,
             reachable_at_start: self.reachable,
+            handler: None,
         }
     }
 
-    fn begin_block(&mut self, bt: BlockType) -> Result<()> {
+    pub(super) fn begin_block(&mut self, bt: BlockType) -> Result<()> {
         let (params, results) = self.block_signature(bt)?;
         let frame = self.new_frame(FrameKind::Block, params, results);
         self.frames.push(frame);
@@ -195,6 +199,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// The current arm ends: its results flow to the frame's end.
     fn fall_through_to_end(&mut self) -> Result<()> {
+        if let Some(h) = self.frames.last().expect("frame").handler {
+            self.pop_handler(h)?;
+        }
         let frame = self.frames.last().expect("frame");
         let n = frame.results.len();
         let end = frame.end_block;
@@ -277,8 +284,44 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// Records an edge to frame `depth` carrying the top values (which stay on the stack).
-    fn add_edge(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
+    fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
+        self.b.build_call(self.u.runtime_fn("w2n_handler_pop"), &[self.vmctx.into(), h.into()], "")?;
+        Ok(())
+    }
+
+    /// The outermost exception handler that a branch to frame `idx` leaves (a branch to a block
+    /// leaves that block too; one to a loop does not), if any.
+    fn handler_left_by_branch(&self, idx: usize) -> Option<PointerValue<'ctx>> {
+        let first = if self.frames[idx].kind == FrameKind::Loop { idx + 1 } else { idx };
+        self.frames[first..].iter().find_map(|f| f.handler)
+    }
+
+    /// Pops every handler of this function (before a tail call leaves it).
+    pub(super) fn leave_all_handlers(&mut self) -> Result<()> {
+        if let Some(h) = self.frames.iter().find_map(|f| f.handler) {
+            self.pop_handler(h)?;
+        }
+        Ok(())
+    }
+
+    /// The block a branch to frame `depth` should jump to, with the edge recorded: the frame's target
+    /// itself, or when the branch leaves try_tables, a block that pops their handlers first.
+    pub(super) fn add_edge(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
+        let idx = self.frames.len() - 1 - depth as usize;
+        let Some(h) = self.handler_left_by_branch(idx) else { return self.add_edge_here(depth) };
+        let here = self.b.get_insert_block().expect("positioned");
+        let leave = self.u.llcx.append_basic_block(self.func, "leave_try");
+        self.b.position_at_end(leave);
+        self.pop_handler(h)?;
+        let target = self.add_edge_here(depth)?;
+        self.b.build_unconditional_branch(target)?;
+        self.b.position_at_end(here);
+        Ok(leave)
+    }
+
+    /// Records an edge from the current block to frame `depth` carrying the top values (which stay
+    /// on the stack).
+    fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let from = self.b.get_insert_block().expect("positioned");
         let idx = self.frames.len() - 1 - depth as usize;
         let n = self.frames[idx].branch_arity();

@@ -10,6 +10,7 @@
 mod call;
 mod control;
 mod conversion;
+mod exception;
 mod memory;
 mod numeric;
 mod table;
@@ -46,6 +47,9 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Guard mode: every loaded value is folded into this accumulator, stored volatile on return,
     /// so that LLVM can never delete a load (and the trap it must raise) as unused.
     pub(crate) load_sink: Option<LoadSink<'ctx>>,
+    /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
+    /// the function does not restore values kept in registers.
+    pub(crate) volatile_locals: bool,
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
@@ -79,6 +83,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
             load_sink: None,
+            volatile_locals: false,
         })
     }
 
@@ -92,6 +97,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_store(slot, v)?;
             self.locals.push((slot, ty));
         }
+        self.volatile_locals = has_try_table(body)?;
         let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
@@ -146,6 +152,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             | BrTable { .. } | Return | Drop | Select | TypedSelect { .. } | BrOnNull { .. } | BrOnNonNull { .. } => {
                 self.translate_control(op)
             }
+            TryTable { .. } | Throw { .. } | ThrowRef => self.translate_exception(op),
             Call { .. } | CallIndirect { .. } | CallRef { .. } | ReturnCall { .. } | ReturnCallIndirect { .. }
             | ReturnCallRef { .. } => self.translate_call(op),
             LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
@@ -320,6 +327,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
         Ok(self.b.build_int_z_extend(v, self.u.llcx.i32_type(), "")?)
     }
+}
+
+/// Whether the body contains a `try_table` (a cheap pre-scan of the operators).
+fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
+    let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
+    while !ops.eof() {
+        if let Operator::TryTable { .. } = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The two allocas of the unused-load guard: `acc` (promoted to SSA by mem2reg) accumulates every

@@ -1,8 +1,13 @@
 //! Locals (allocas that mem2reg promotes) and globals (cells reached through the context).
 
 use super::FuncTranslator;
-use crate::error::Result;
+use crate::error::{CompileError, Result};
+use inkwell::values::{BasicValue, BasicValueEnum};
 use wasmparser::Operator;
+
+fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
+    CompileError::Llvm(e.to_string())
+}
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_variable(&mut self, op: &Operator<'_>) -> Result<()> {
@@ -10,15 +15,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalGet { local_index } => {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.b.build_load(ty, slot, "")?;
+                if self.volatile_locals {
+                    v.as_instruction_value().expect("load").set_volatile(true).map_err(llvm)?;
+                }
                 self.push(v);
             }
             Operator::LocalSet { local_index } => {
                 let v = self.pop()?;
-                self.b.build_store(self.locals[local_index as usize].0, v)?;
+                self.store_local(local_index, v)?;
             }
             Operator::LocalTee { local_index } => {
                 let v = *self.stack.last().expect("tee operand");
-                self.b.build_store(self.locals[local_index as usize].0, v)?;
+                self.store_local(local_index, v)?;
             }
             Operator::GlobalGet { global_index } => {
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
@@ -32,6 +40,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.b.build_store(cell, v)?;
             }
             _ => unreachable!("not a variable operator: {op:?}"),
+        }
+        Ok(())
+    }
+
+    fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let store = self.b.build_store(self.locals[index as usize].0, v)?;
+        if self.volatile_locals {
+            store.set_volatile(true).map_err(llvm)?;
         }
         Ok(())
     }

@@ -306,6 +306,7 @@ impl<'a> Runner<'a> {
                 }
             }
             WastDirective::AssertException { span, exec } => match self.execute(exec) {
+                Outcome::Trap(m) if m == crate::trap::Trap::UncaughtException.message() => self.pass(),
                 Outcome::Trap(m) => self.fail(span, format!("expected an uncaught exception, got trap `{m}`")),
                 Outcome::Values(v) => self.fail(span, format!("expected an uncaught exception, got {}", values::show(&v))),
                 Outcome::Error(m) => self.fail(span, format!("expected an uncaught exception: {m}")),

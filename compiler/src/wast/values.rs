@@ -46,6 +46,7 @@ pub fn show(values: &[(ValType, Value)]) -> String {
                 0 => "ref.null extern".into(),
                 p => format!("ref.extern {}", p - 1),
             },
+            ValType::ExnRef => format!("exnref:{:#x}", ptr(v)),
             ValType::V128 => "v128".into(),
         })
         .collect();
@@ -74,7 +75,7 @@ fn matches(ty: ValType, v: &Value, expected: &WastRetCore<'_>) -> bool {
                 NanPattern::ArithmeticNan => is_nan && (b & 0x0008_0000_0000_0000) != 0,
             }
         }
-        (ValType::FuncRef | ValType::ExternRef, WastRetCore::RefNull(_)) => ptr(v) == 0,
+        (ValType::FuncRef | ValType::ExternRef | ValType::ExnRef, WastRetCore::RefNull(_)) => ptr(v) == 0,
         (ValType::ExternRef, WastRetCore::RefExtern(Some(n))) => ptr(v) == *n as usize + 1,
         (ValType::ExternRef, WastRetCore::RefExtern(None)) => ptr(v) != 0,
         (ValType::FuncRef, WastRetCore::RefFunc(_)) => ptr(v) != 0,
