@@ -62,6 +62,11 @@ pub struct Outcome {
     pub failed: u64,
     pub skipped: u64,
     pub check_ok: bool,
+    /// Files: fully passing; failing as expected (listed); unexpected (regressions, listed files
+    /// that now pass, stale list entries).
+    pub files_passing: u64,
+    pub files_expected_failing: u64,
+    pub files_unexpected: u64,
 }
 
 const USAGE: &str = "\
@@ -328,11 +333,17 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         "{} passed, {} failed, {} skipped",
         t.passed, t.failed, t.skipped
     );
+    let files_passing = t.fully_passing as u64;
+    let files_unexpected = if opts.bless { 0 } else { (regressions.len() + now_passing.len() + stale.len()) as u64 };
+    let files_expected_failing = (results.len() as u64).saturating_sub(files_passing + files_unexpected);
     Ok(Outcome {
         passed: t.passed,
         failed: t.failed,
         skipped: t.skipped,
         check_ok,
+        files_passing,
+        files_expected_failing,
+        files_unexpected,
     })
 }
 

@@ -90,7 +90,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F32Max | F64Max => self.float_min_max("llvm.maximum")?,
             F32Copysign | F64Copysign => self.float_binary_intrinsic("llvm.copysign")?,
 
-            _ => return unsupported(format!("instruction `{}`", operator_name(op))),
+            I64Add128 => self.wide_add_sub(true)?,
+            I64Sub128 => self.wide_add_sub(false)?,
+            I64MulWideS => self.mul_wide(true)?,
+            I64MulWideU => self.mul_wide(false)?,
+
+            _ => return unsupported(format!("instruction `{}`{}", operator_name(op), proposal_hint(op))),
         }
         Ok(())
     }
@@ -188,6 +193,49 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
+    /// wide-arithmetic: 128-bit values as (low, high) i64 pairs, computed in LLVM's i128.
+    fn join128(&self, lo: IntValue<'ctx>, hi: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        let i128t = self.u.llcx.i128_type();
+        let lo = self.b.build_int_z_extend(lo, i128t, "")?;
+        let hi = self.b.build_int_z_extend(hi, i128t, "")?;
+        let hi = self.b.build_left_shift(hi, i128t.const_int(64, false), "")?;
+        Ok(self.b.build_or(lo, hi, "")?)
+    }
+
+    fn push_split128(&mut self, v: IntValue<'ctx>) -> Result<()> {
+        let i64t = self.u.llcx.i64_type();
+        let lo = self.b.build_int_truncate(v, i64t, "lo")?;
+        let hi = self.b.build_right_shift(v, self.u.llcx.i128_type().const_int(64, false), false, "")?;
+        let hi = self.b.build_int_truncate(hi, i64t, "hi")?;
+        self.push(lo);
+        self.push(hi);
+        Ok(())
+    }
+
+    fn wide_add_sub(&mut self, add: bool) -> Result<()> {
+        let b_hi = self.pop_int()?;
+        let b_lo = self.pop_int()?;
+        let a_hi = self.pop_int()?;
+        let a_lo = self.pop_int()?;
+        let a = self.join128(a_lo, a_hi)?;
+        let b = self.join128(b_lo, b_hi)?;
+        let r = if add { self.b.build_int_add(a, b, "")? } else { self.b.build_int_sub(a, b, "")? };
+        self.push_split128(r)
+    }
+
+    fn mul_wide(&mut self, signed: bool) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let i128t = self.u.llcx.i128_type();
+        let (x, y) = if signed {
+            (self.b.build_int_s_extend(x, i128t, "")?, self.b.build_int_s_extend(y, i128t, "")?)
+        } else {
+            (self.b.build_int_z_extend(x, i128t, "")?, self.b.build_int_z_extend(y, i128t, "")?)
+        };
+        let r = self.b.build_int_mul(x, y, "")?;
+        self.push_split128(r)
+    }
+
     fn float_binop(&mut self, f: FloatOp<'ctx>) -> Result<()> {
         let y = self.pop()?.into_float_value();
         let x = self.pop()?.into_float_value();
@@ -236,6 +284,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.call_value(f, &[x.into(), y.into()])?;
         self.push(v.as_basic_value_enum());
         Ok(())
+    }
+}
+
+/// Which proposal an untranslated operator belongs to, for the error message.
+fn proposal_hint(op: &Operator<'_>) -> &'static str {
+    let name = operator_name(op);
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("v128") || lower.starts_with("i8x16") || lower.starts_with("i16x8")
+        || lower.starts_with("i32x4") || lower.starts_with("i64x2") || lower.starts_with("f32x4")
+        || lower.starts_with("f64x2")
+    {
+        " (SIMD proposal)"
+    } else if lower.contains("atomic") {
+        " (threads proposal)"
+    } else if lower.starts_with("struct") || lower.starts_with("array") || lower.starts_with("ref") || lower.contains("i31")
+        || lower.starts_with("any") || lower.starts_with("extern") || lower.starts_with("bron")
+    {
+        " (GC proposal)"
+    } else if matches!(lower.as_str(), "try" | "catch" | "catchall" | "delegate" | "rethrow") {
+        " (legacy exception handling)"
+    } else {
+        ""
     }
 }
 
