@@ -63,6 +63,7 @@ pub const EXTERN_TAG: u32 = 4;
 /// `W2N_MEM_*` flags.
 pub const MEM_64: u32 = 1;
 pub const MEM_SHARED: u32 = 2;
+pub const MEM_PAGE1: u32 = 4;
 
 /// Byte offsets of each region of one module's instance context (`w2n_layout`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

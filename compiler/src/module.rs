@@ -86,10 +86,12 @@ pub struct TableInfo {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MemoryInfo {
+    /// In pages of `1 << page_size_log2` bytes (16, or 0 with the custom-page-sizes proposal).
     pub min: u64,
     pub max: Option<u64>,
     pub memory64: bool,
     pub shared: bool,
+    pub page_size_log2: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -470,13 +472,14 @@ fn table_info(t: wasmparser::TableType) -> Result<TableInfo> {
 }
 
 fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
-    if t.page_size_log2.is_some_and(|p| p != 16) {
-        return unsupported("custom page sizes (custom-page-sizes proposal)");
+    let page_size_log2 = t.page_size_log2.unwrap_or(16);
+    if page_size_log2 != 16 && page_size_log2 != 0 {
+        return unsupported(format!("page size 2^{page_size_log2} (only 1 and 65536 are defined)"));
     }
     if t.shared {
         return unsupported("shared memories (threads proposal)");
     }
-    Ok(MemoryInfo { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared })
+    Ok(MemoryInfo { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared, page_size_log2 })
 }
 
 /// Functions whose `w2n_func` record must exist: the ones a funcref can name. Validation guarantees

@@ -141,7 +141,8 @@ typedef struct w2n_handler {
 typedef struct w2n_memory {
   uint8_t *base;         /* start of the reservation */
   uint64_t size;         /* current size in bytes (pages * 65536) */
-  uint64_t max_pages;    /* maximum pages (declared maximum, or the implementation limit) */
+  uint64_t max_pages;    /* maximum pages (declared maximum, or the implementation limit); a page is
+                            65536 bytes, or 1 byte with W2N_MEM_PAGE1 */
   uint64_t reserved;     /* bytes of address space reserved at base (accessible + guard) */
   uint32_t flags;        /* W2N_MEM_* */
   uint32_t _pad;
@@ -149,6 +150,7 @@ typedef struct w2n_memory {
 
 #define W2N_MEM_64 1u     /* memory64 */
 #define W2N_MEM_SHARED 2u /* threads proposal */
+#define W2N_MEM_PAGE1 4u  /* custom-page-sizes proposal: pages of 1 byte instead of 65536 */
 
 /* ABI: a table. Elements are `w2n_func *` for funcref tables and `void *` for externref tables. */
 typedef struct w2n_table {

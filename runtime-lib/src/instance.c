@@ -196,7 +196,7 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
   case W2N_EXTERN_MEMORY: {
     const w2n_memory *mem = ext->of.memory;
     if (!mem || imp->index >= m->num_memories || mem->flags != imp->type) return -1;
-    if (!limits_match(mem->size / W2N_WASM_PAGE, !(mem->_pad & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
+    if (!limits_match(mem->size / W2N_PAGE_SIZE(mem->flags), !(mem->_pad & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
                       imp->max))
       return -1;
     w2n__memories(ctx)[imp->index] = (w2n_memory *)mem;

@@ -16,18 +16,27 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* Bytes made read-write for a memory of `size` bytes: whole OS pages (custom page sizes may end a
+ * memory inside one; the compiler checks such memories' bounds explicitly). */
+static uint64_t os_round(uint64_t size) {
+  uint64_t os_page = 4096;
+  return (size + os_page - 1) & ~(os_page - 1);
+}
+
 int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *err) {
   int is64 = (desc->type & W2N_MEM_64) != 0;
   int no_max = desc->max == UINT64_MAX;
+  uint64_t page = W2N_PAGE_SIZE(desc->type);
   uint64_t max_pages, reserve;
   if (is64) {
     uint64_t declared = no_max ? (1ull << 48) : desc->max;
-    uint64_t cap = W2N_MEM64_RESERVATION_CAP / W2N_WASM_PAGE;
+    uint64_t cap = W2N_MEM64_RESERVATION_CAP / page;
     max_pages = declared < cap ? declared : cap;
-    reserve = max_pages * W2N_WASM_PAGE;
+    reserve = os_round(max_pages * page);
     if (reserve == 0) reserve = W2N_WASM_PAGE;
   } else {
-    max_pages = no_max || desc->max > W2N_MEM32_MAX_PAGES ? W2N_MEM32_MAX_PAGES : desc->max;
+    uint64_t limit = page == 1 ? (1ull << 32) : W2N_MEM32_MAX_PAGES;
+    max_pages = no_max || desc->max > limit ? limit : desc->max;
     reserve = W2N_MEM32_RESERVATION;
   }
   if (desc->min > max_pages) {
@@ -41,8 +50,8 @@ int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *
                    (unsigned long long)reserve, strerror(errno));
     return -1;
   }
-  uint64_t size = desc->min * W2N_WASM_PAGE;
-  if (size && mprotect(base, size, PROT_READ | PROT_WRITE) != 0) {
+  uint64_t size = desc->min * page;
+  if (size && mprotect(base, os_round(size), PROT_READ | PROT_WRITE) != 0) {
     int e = errno;
     munmap(base, reserve);
     w2n__error_set(err, W2N_TRAP_NONE, "cannot allocate %llu bytes of linear memory: %s", (unsigned long long)size,
@@ -73,12 +82,14 @@ void w2n__memory_destroy(w2n_memory *mem) {
 
 int64_t w2n_memory_grow(w2n_instance *ctx, uint32_t index, uint64_t delta_pages) {
   w2n_memory *mem = w2n__memories(ctx)[index];
-  uint64_t old = mem->size / W2N_WASM_PAGE;
+  uint64_t page = W2N_PAGE_SIZE(mem->flags);
+  uint64_t old = mem->size / page;
   if (delta_pages > mem->max_pages || old > mem->max_pages - delta_pages) return -1;
   if (delta_pages == 0) return (int64_t)old;
-  uint64_t grow = delta_pages * W2N_WASM_PAGE;
+  uint64_t grow = delta_pages * page;
   if (grow > mem->reserved - mem->size) return -1;
-  if (mprotect(mem->base + mem->size, grow, PROT_READ | PROT_WRITE) != 0) return -1;
+  uint64_t from = os_round(mem->size), to = os_round(mem->size + grow);
+  if (to > from && mprotect(mem->base + from, to - from, PROT_READ | PROT_WRITE) != 0) return -1;
   mem->size += grow;
   return (int64_t)old;
 }

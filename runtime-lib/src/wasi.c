@@ -157,10 +157,7 @@ int w2n__wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespe
 
 /* ---- State and fd table ---- */
 
-#define R_FILE                                                                                                     \
-  (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_TELL | R_FD_WRITE |            \
-   R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES |            \
-   R_POLL_FD_READWRITE)
+#define R_FILE R_FILE_BASE
 #define R_SOCKET                                                                                                   \
   (R_FD_READ | R_FD_WRITE | R_FD_FDSTAT_SET_FLAGS | R_FD_FILESTAT_GET | R_POLL_FD_READWRITE | R_SOCK_SHUTDOWN |     \
    R_SOCK_ACCEPT)
@@ -279,8 +276,8 @@ static struct w2n_wasi *wasi_create(const w2n_wasi_config *config, w2n_error *er
       w2n__wasi_free(w);
       return NULL;
     }
-    uint64_t rights = d->read_only ? R_ALL & ~R_MODIFYING : R_ALL;
-    int32_t fd = w2n__wasi_fd_install(w, host, WASI_FILETYPE_DIRECTORY, rights, rights);
+    uint64_t keep = d->read_only ? ~R_MODIFYING : ~0ull;
+    int32_t fd = w2n__wasi_fd_install(w, host, WASI_FILETYPE_DIRECTORY, R_DIR_BASE & keep, R_ALL & keep);
     if (fd < 0) {
       close(host);
       goto oom;
@@ -462,10 +459,21 @@ static int32_t do_io(w2n_instance *ctx, enum io_kind kind, int32_t fd, int32_t i
                      int64_t offset, int32_t result) {
   WASI_STATE(w);
   static const uint64_t rights[] = {R_FD_READ, R_FD_WRITE, R_FD_READ | R_FD_SEEK, R_FD_WRITE | R_FD_SEEK};
+  int reading = kind == IO_READ || kind == IO_PREAD;
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, rights[kind], &f);
-  if (e) return e == WASI_ENOTCAPABLE && (kind == IO_READ || kind == IO_WRITE) ? WASI_EBADF : e;
-  if (f->type == WASI_FILETYPE_DIRECTORY) return WASI_EISDIR;
+  int e = w2n__wasi_get_fd(w, fd, 0, &f);
+  if (e) return e;
+  /* As POSIX: reading a directory is EISDIR, writing one EBADF (it is never open for writing). */
+  if (f->type == WASI_FILETYPE_DIRECTORY) return reading ? WASI_EISDIR : WASI_EBADF;
+  e = w2n__wasi_get_fd(w, fd, rights[kind], &f);
+  if (e) {
+    /* Without the read (write) right, reading (writing) fails as read(2) on an fd not open for
+     * reading: EBADF, which is what programs expect (and what wasmtime returns). Without the seek
+     * right, pread/pwrite are ENOTCAPABLE, or ESPIPE on a tty as natively. */
+    uint64_t rw = rights[kind] & (R_FD_READ | R_FD_WRITE);
+    if ((f->base & rw) != rw) return WASI_EBADF;
+    return f->type == WASI_FILETYPE_CHARACTER_DEVICE ? WASI_ESPIPE : e;
+  }
   uint8_t *res = w2n__guest(ctx, (uint32_t)result, 4);
   if (!res) return WASI_EFAULT;
   if ((kind == IO_PREAD || kind == IO_PWRITE) && offset < 0) return WASI_EINVAL;
@@ -502,6 +510,9 @@ static int32_t wasi_fd_pwrite(w2n_instance *ctx, int32_t fd, int32_t iovs, int32
 
 static int32_t wasi_fd_seek(w2n_instance *ctx, int32_t fd, int64_t offset, int32_t whence, int32_t newoffset) {
   WASI_STATE(w);
+  wasi_fd *f;
+  int e = w2n__wasi_get_fd(w, fd, 0, &f);
+  if (e) return e;
   int how;
   switch (whence) {
   case 0: how = SEEK_SET; break;
@@ -509,8 +520,10 @@ static int32_t wasi_fd_seek(w2n_instance *ctx, int32_t fd, int64_t offset, int32
   case 2: how = SEEK_END; break;
   default: return WASI_EINVAL;
   }
-  wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, offset == 0 && how == SEEK_CUR ? R_FD_TELL : R_FD_SEEK, &f);
+  e = w2n__wasi_get_fd(w, fd, offset == 0 && how == SEEK_CUR ? R_FD_TELL : R_FD_SEEK, &f);
+  /* ttys have no seek/tell rights (that is how wasi-libc's isatty() recognises them): lseek on one
+   * is ESPIPE, as natively. */
+  if (e == WASI_ENOTCAPABLE && f->type == WASI_FILETYPE_CHARACTER_DEVICE) return WASI_ESPIPE;
   if (e) return e;
   uint8_t *p = w2n__guest(ctx, (uint32_t)newoffset, 8);
   if (!p) return WASI_EFAULT;
@@ -549,6 +562,19 @@ static int32_t wasi_fd_datasync(w2n_instance *ctx, int32_t fd) {
   return fdatasync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
 }
 
+/* The WASI sync fdflag of host status flags `fl`: SYNC or DSYNC (O_SYNC includes O_DSYNC, and on
+ * Linux O_RSYNC is O_SYNC, so RSYNC is reported as SYNC). */
+static uint32_t sync_flags(int fl) {
+  if ((fl & O_SYNC) == O_SYNC) return WASI_FDFLAG_SYNC;
+  return fl & O_DSYNC ? WASI_FDFLAG_DSYNC : 0;
+}
+
+/* The same for requested fdflags. */
+static uint32_t requested_sync(uint32_t fl) {
+  if (fl & (WASI_FDFLAG_SYNC | WASI_FDFLAG_RSYNC)) return WASI_FDFLAG_SYNC;
+  return fl & WASI_FDFLAG_DSYNC;
+}
+
 static int32_t wasi_fd_fdstat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
   WASI_STATE(w);
   wasi_fd *f;
@@ -558,11 +584,9 @@ static int32_t wasi_fd_fdstat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
   if (!p) return WASI_EFAULT;
   int fl = fcntl(f->host, F_GETFL);
   if (fl < 0) return w2n__wasi_errno(errno);
-  uint16_t flags = 0;
+  uint16_t flags = (uint16_t)sync_flags(fl);
   if (fl & O_APPEND) flags |= WASI_FDFLAG_APPEND;
   if (fl & O_NONBLOCK) flags |= WASI_FDFLAG_NONBLOCK;
-  if ((fl & O_SYNC) == O_SYNC) flags |= WASI_FDFLAG_SYNC;
-  else if (fl & O_DSYNC) flags |= WASI_FDFLAG_DSYNC;
   memset(p, 0, WASI_FDSTAT_SIZE);
   p[0] = f->type;
   w2n__st16(p + 2, flags);
@@ -579,9 +603,11 @@ static int32_t wasi_fd_fdstat_set_flags(w2n_instance *ctx, int32_t fd, int32_t f
   uint32_t fl = (uint32_t)flags;
   if (fl & ~(WASI_FDFLAG_APPEND | WASI_FDFLAG_DSYNC | WASI_FDFLAG_NONBLOCK | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC))
     return WASI_EINVAL;
-  if (fl & (WASI_FDFLAG_DSYNC | WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) return WASI_ENOTSUP; /* fixed at open */
   int cur = fcntl(f->host, F_GETFL);
   if (cur < 0) return w2n__wasi_errno(errno);
+  /* The sync flags are fixed at open (Linux ignores them in F_SETFL): asking for other ones than
+   * the fd has is ENOTSUP, asking for the same ones (F_GETFL | O_NONBLOCK) is fine. */
+  if (requested_sync(fl) != sync_flags(cur)) return WASI_ENOTSUP;
   cur &= ~(O_APPEND | O_NONBLOCK);
   if (fl & WASI_FDFLAG_APPEND) cur |= O_APPEND;
   if (fl & WASI_FDFLAG_NONBLOCK) cur |= O_NONBLOCK;
@@ -706,22 +732,25 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
   WASI_STATE(w);
   uint32_t n = (uint32_t)nsubs;
   if (n == 0) return WASI_EINVAL;
-  uint8_t *subs = w2n__guest(ctx, (uint32_t)in, (uint64_t)n * WASI_SUBSCRIPTION_SIZE);
+  const uint8_t *gsubs = w2n__guest(ctx, (uint32_t)in, (uint64_t)n * WASI_SUBSCRIPTION_SIZE);
   uint8_t *evs = w2n__guest(ctx, (uint32_t)out, (uint64_t)n * WASI_EVENT_SIZE);
   uint8_t *nev = w2n__guest(ctx, (uint32_t)nevents, 4);
-  if (!subs || !evs || !nev) return WASI_EFAULT;
+  if (!gsubs || !evs || !nev) return WASI_EFAULT;
 
+  /* The subscriptions are copied first: the guest may pass overlapping `in` and `out` buffers. */
+  uint8_t *subs = malloc((size_t)n * WASI_SUBSCRIPTION_SIZE);
   struct pollfd *pfds = calloc(n, sizeof *pfds);
   uint32_t *pfd_sub = calloc(n, sizeof *pfd_sub);
   int64_t *clock_wait = calloc(n, sizeof *clock_wait); /* ns to wait per clock subscription, -1 if not a clock */
-  if (!pfds || !pfd_sub || !clock_wait) {
-    free(pfds);
-    free(pfd_sub);
-    free(clock_wait);
-    return WASI_ENOMEM;
-  }
   uint32_t npfds = 0, ne = 0;
   int64_t timeout = -1; /* ns; -1 = none */
+  uint32_t first_clock = UINT32_MAX; /* the clock subscription that expires first */
+  int32_t result = 0;
+  if (!subs || !pfds || !pfd_sub || !clock_wait) {
+    result = WASI_ENOMEM;
+    goto done;
+  }
+  memcpy(subs, gsubs, (size_t)n * WASI_SUBSCRIPTION_SIZE);
 
 #define EVENT(sub, err, type)                                                                                      \
   do {                                                                                                             \
@@ -736,16 +765,16 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
     const uint8_t *s = subs + (size_t)i * WASI_SUBSCRIPTION_SIZE;
     uint8_t tag = s[8];
     clock_wait[i] = -1;
-    if (tag == 0) { /* clock */
+    if (tag == 0) { /* clock: id @16, timeout @24, precision @32, flags @40 */
       clockid_t c;
       uint64_t t = w2n__ld64(s + 24);
       uint16_t flags = w2n__ld16(s + 40);
-      if (clock_of((int32_t)w2n__ld32(s + 16), &c) != 0) {
+      if (clock_of((int32_t)w2n__ld32(s + 16), &c) != 0 || (flags & ~1u)) {
         EVENT(i, WASI_EINVAL, 0);
         continue;
       }
       int64_t wait;
-      if (flags & 1) { /* absolute */
+      if (flags & 1) { /* subscription_clock_abstime */
         struct timespec now;
         clock_gettime(c, &now);
         uint64_t nowns = ts_ns(now);
@@ -754,15 +783,18 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
         wait = t > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)t;
       }
       clock_wait[i] = wait;
-      if (timeout < 0 || wait < timeout) timeout = wait;
-    } else if (tag == 1 || tag == 2) { /* fd_read, fd_write */
+      if (timeout < 0 || wait < timeout) {
+        timeout = wait;
+        first_clock = i;
+      }
+    } else if (tag == 1 || tag == 2) { /* fd_read, fd_write: file_descriptor @16 */
       wasi_fd *f;
       int e = w2n__wasi_get_fd(w, (int32_t)w2n__ld32(s + 16), R_POLL_FD_READWRITE, &f);
       if (e) {
         EVENT(i, e, tag);
         continue;
       }
-      if (f->type == WASI_FILETYPE_REGULAR_FILE) { /* always ready */
+      if (f->type == WASI_FILETYPE_REGULAR_FILE) { /* always ready, as poll(2) says */
         uint8_t *ev = evs + (size_t)ne * WASI_EVENT_SIZE;
         EVENT(i, 0, tag);
         if (tag == 1) {
@@ -780,10 +812,10 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
     }
   }
 
-  int32_t result = 0;
   if (ne > 0) timeout = 0; /* something is ready already: just collect the others */
-  struct timespec start, end;
-  clock_gettime(CLOCK_MONOTONIC, &start);
+  struct timespec begin, start, end;
+  clock_gettime(CLOCK_MONOTONIC, &begin);
+  start = begin;
   int r;
   for (;;) {
     struct timespec ts = {0, 0};
@@ -805,7 +837,7 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
     goto done;
   }
   clock_gettime(CLOCK_MONOTONIC, &end);
-  int64_t elapsed = (int64_t)(ts_ns(end) - ts_ns(start));
+  int64_t elapsed = (int64_t)(ts_ns(end) - ts_ns(begin));
   for (uint32_t j = 0; j < npfds; j++) {
     short rev = pfds[j].revents;
     if (!rev) continue;
@@ -817,22 +849,16 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
       int avail = 0;
       if (ioctl(pfds[j].fd, FIONREAD, &avail) == 0 && avail > 0) w2n__st64(ev + 16, (uint64_t)avail);
     }
-    if (rev & POLLHUP) w2n__st16(ev + 24, 1); /* fd_readwrite_hangup */
+    if (rev & POLLHUP) w2n__st16(ev + 24, 1); /* eventrwflags fd_readwrite_hangup */
   }
   for (uint32_t i = 0; i < n; i++) {
     if (clock_wait[i] >= 0 && clock_wait[i] <= elapsed && ne < n) EVENT(i, 0, 0);
   }
-  if (ne == 0 && timeout >= 0) { /* woke up early without an event: report the earliest clock */
-    for (uint32_t i = 0; i < n; i++) {
-      if (clock_wait[i] == timeout) {
-        EVENT(i, 0, 0);
-        break;
-      }
-    }
-  }
+  if (ne == 0 && first_clock != UINT32_MAX) EVENT(first_clock, 0, 0); /* ppoll timed out: the first clock */
 #undef EVENT
   w2n__st32(nev, ne);
 done:
+  free(subs);
   free(pfds);
   free(pfd_sub);
   free(clock_wait);

@@ -5,9 +5,11 @@
  * name anything outside it. Absolute paths, ".." above the directory and symlinks leading out (absolute
  * targets or too many "..") fail with WASI_ESCAPE (EPERM, as wasmtime). Two implementations:
  *   - openat2(2) with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS (Linux >= 5.6): the kernel enforces it;
- *   - when openat2 is missing (ENOSYS: old kernels, qemu-user), `walk`, which opens one component at a
- *     time with O_PATH | O_NOFOLLOW | O_DIRECTORY, keeps the stack of directories it went through (so
- *     ".." pops and never goes above the base), and expands symlinks itself (relative targets only).
+ *   - when openat2 is missing (ENOSYS: kernels before 5.6, qemu-user; or refused by a seccomp filter,
+ *     which the first call detects), or W2N_WASI_NO_OPENAT2 is set in the environment: `walk`, which
+ *     opens one component at a time with O_PATH | O_NOFOLLOW | O_DIRECTORY, keeps the stack of
+ *     directories it went through (so ".." pops to the descriptor it came from, never above the base,
+ *     even when a directory is renamed meanwhile), and expands symlinks itself (relative targets only).
  * Operations that act on a directory entry (mkdir, unlink, rename, link, symlink, readlink, ...) resolve
  * the parent directory that way and then use the *at() call on the last component, which is never a
  * symlink that gets followed (except where the guest asked for it, and then `walk` expanded it).
@@ -17,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -33,11 +36,33 @@ struct open_how_ {
   uint64_t flags, mode, resolve;
 };
 
-static int openat2_missing; /* set once openat2 said ENOSYS */
+static int openat2_missing; /* set once: openat2 is unusable here, or the environment opted out */
+static pthread_once_t openat2_once = PTHREAD_ONCE_INIT;
+
+/* Decides once whether to use openat2: W2N_WASI_NO_OPENAT2 (anything but "" or "0") opts out, and
+ * a probe that must succeed (the current directory, beneath itself) tells whether the kernel has it.
+ * A seccomp filter may refuse unknown system calls with EPERM rather than ENOSYS: any failure of the
+ * probe means "missing", so such a filter does not make every path fail. */
+static void openat2_probe(void) {
+  const char *off = getenv("W2N_WASI_NO_OPENAT2");
+  if (off && *off && strcmp(off, "0") != 0) {
+    openat2_missing = 1;
+    return;
+  }
+  struct open_how_ how = {(uint64_t)(O_PATH | O_CLOEXEC), 0, RESOLVE_BENEATH_ | RESOLVE_NO_MAGICLINKS_};
+  long r = syscall(SYS_OPENAT2, AT_FDCWD, ".", &how, sizeof how);
+  if (r < 0) {
+    openat2_missing = 1;
+    return;
+  }
+  close((int)r);
+}
 
 /* openat2 beneath dirfd: an fd, or -(host errno); -ENOSYS when unavailable. */
 static int openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) {
-  if (w2n__wasi_no_openat2 || openat2_missing) return -ENOSYS;
+  if (w2n__wasi_no_openat2) return -ENOSYS;
+  pthread_once(&openat2_once, openat2_probe);
+  if (openat2_missing) return -ENOSYS;
   struct open_how_ how;
   how.flags = (uint64_t)(unsigned)(flags | O_CLOEXEC);
   how.mode = flags & O_CREAT ? mode : 0;
@@ -325,9 +350,12 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
   if (ff & WASI_FDFLAG_RSYNC) flags |= O_RSYNC;
   if (ff & WASI_FDFLAG_SYNC) flags |= O_SYNC;
   if ((d->base & need_dir) != need_dir) return WASI_ENOTCAPABLE;
-  /* Reading and writing are the rights that cannot silently be dropped. */
+  /* Reading and writing are the rights that cannot silently be dropped; the sync flags need the sync
+   * rights (witx: fd_datasync / fd_sync "include the right to invoke path_open with" them). */
   uint64_t essential = (uint64_t)rights_base & (R_FD_READ | R_FD_WRITE);
   if (ff & WASI_FDFLAG_APPEND) essential |= R_FD_WRITE;
+  if (ff & (WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) essential |= R_FD_SYNC;
+  else if (ff & WASI_FDFLAG_DSYNC) essential |= R_FD_DATASYNC;
   if ((d->inheriting & essential) != essential) return WASI_ENOTCAPABLE;
 
   int want_write = (base & (R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE)) || (of & WASI_O_TRUNC) ||
@@ -350,7 +378,9 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
     close(host);
     return e;
   }
-  int32_t nfd = w2n__wasi_fd_install(w, host, w2n__wasi_filetype(st.st_mode), base, inheriting);
+  uint8_t type = w2n__wasi_filetype(st.st_mode);
+  base &= type == WASI_FILETYPE_DIRECTORY ? R_DIR_BASE : R_FILE_BASE;
+  int32_t nfd = w2n__wasi_fd_install(w, host, type, base, inheriting);
   if (nfd < 0) {
     close(host);
     return WASI_ENOMEM;
@@ -425,19 +455,11 @@ int32_t w2n__wasi_path_filestat_set_times(w2n_instance *ctx, int32_t fd, int32_t
   struct timespec ts[2];
   int e = w2n__wasi_times((uint64_t)atim, (uint64_t)mtim, (uint32_t)fst_flags, ts);
   if (e) return e;
-  if ((uint32_t)flags & WASI_LOOKUP_SYMLINK_FOLLOW) {
-    /* Set the times of what the (safely resolved) path leads to, through its O_PATH descriptor. */
-    int h;
-    e = object_fd(ctx, fd, R_PATH_FILESTAT_SET_TIMES, path, path_len, 1, &h);
-    if (e) return e;
-    char proc[64];
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", h);
-    e = utimensat(AT_FDCWD, proc, ts, 0) == 0 ? 0 : w2n__wasi_errno(errno);
-    close(h);
-    return e;
-  }
+  /* Following a final symlink: the walk expands it (beneath the directory), and what it leads to is
+   * then named by (directory, last component), which is itself never followed. */
   walk_result r;
-  e = entry_of(ctx, fd, R_PATH_FILESTAT_SET_TIMES, path, path_len, 0, &r, NULL);
+  e = entry_of(ctx, fd, R_PATH_FILESTAT_SET_TIMES, path, path_len, (uint32_t)flags & WASI_LOOKUP_SYMLINK_FOLLOW, &r,
+               NULL);
   if (e) return e;
   e = utimensat(r.dirfd, r.name, ts, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : w2n__wasi_errno(errno);
   entry_done(&r);

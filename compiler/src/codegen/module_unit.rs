@@ -431,7 +431,9 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
 }
 
 fn mem_flags(m: crate::module::MemoryInfo) -> u32 {
-    (if m.memory64 { abi::MEM_64 } else { 0 }) | (if m.shared { abi::MEM_SHARED } else { 0 })
+    (if m.memory64 { abi::MEM_64 } else { 0 })
+        | (if m.shared { abi::MEM_SHARED } else { 0 })
+        | (if m.page_size_log2 == 0 { abi::MEM_PAGE1 } else { 0 })
 }
 
 /// `__start_w2n_code` / `__stop_w2n_code`: defined by the ELF linker around the code section.

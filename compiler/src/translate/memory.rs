@@ -60,7 +60,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64Store32 { memarg } => self.store(memarg, Some(i32t)),
             MemorySize { mem } => {
                 let size = self.memory_size_bytes(mem)?;
-                let pages = self.b.build_right_shift(size, self.i64_const(16), false, "pages")?;
+                let log2 = self.u.info.memories[mem as usize].page_size_log2 as u64;
+                let pages = self.b.build_right_shift(size, self.i64_const(log2), false, "pages")?;
                 let is64 = self.u.info.memories[mem as usize].memory64;
                 self.push_index_result(pages, is64)
             }
@@ -141,7 +142,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mem = memory_index(memarg)?;
         let m = self.memory_ptr(mem)?;
         let base = self.load_invariant(self.u.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
-        if self.u.info.memories[mem as usize].memory64 {
+        let info = self.u.info.memories[mem as usize];
+        // Memories that no guard reservation can cover: 64-bit ones, and those with 1-byte pages
+        // (which may end inside an OS page).
+        if info.memory64 || info.page_size_log2 != 16 {
             return self.checked_address64(base, addr, memarg.offset, size, mem);
         }
         let eff = if memarg.offset == 0 {
