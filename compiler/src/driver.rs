@@ -48,6 +48,8 @@ pub struct CompileOptions {
     pub exe: ExeConfig,
     /// For shared libraries: leave the runtime out (the loading process provides it).
     pub shared_without_runtime: bool,
+    /// Executables: link the C library statically.
+    pub static_link: bool,
 }
 
 impl Default for CompileOptions {
@@ -61,6 +63,7 @@ impl Default for CompileOptions {
             prefix: None,
             exe: ExeConfig::default(),
             shared_without_runtime: false,
+            static_link: false,
         }
     }
 }
@@ -96,8 +99,14 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         _ => Output::Object,
     };
     let exe = (opts.emit == Emit::Exe).then_some(&opts.exe);
-    if opts.emit == Emit::Exe {
-        check_executable_imports(&info)?;
+    match opts.emit {
+        Emit::Exe => {
+            opts.target.require_linkable("an executable")?;
+            check_executable_imports(&info)?;
+        }
+        Emit::SharedLib => opts.target.require_linkable("a shared library")?,
+        Emit::StaticLib => opts.target.require_linkable("a static library with the runtime")?,
+        _ => {}
     }
     let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs)?;
     write_artifact(&units, output, opts)
@@ -132,8 +141,9 @@ fn write_artifact(units: &[Vec<u8>], output: &Path, opts: &CompileOptions) -> Re
     let objects = link::write_objects(scratch.path(), units)?;
     let staged = scratch.path().join("artifact");
     match opts.emit {
+        Emit::Obj if objects.len() == 1 => std::fs::copy(&objects[0], &staged).map(|_| ()).map_err(|e| io_error(&staged, e))?,
         Emit::Obj => link::merge_objects(&objects, &staged)?,
-        Emit::Exe => link::link_executable(&opts.target, &objects, &staged)?,
+        Emit::Exe => link::link_executable(&opts.target, &objects, &staged, opts.static_link)?,
         Emit::SharedLib => link::link_shared(&opts.target, &objects, &staged, !opts.shared_without_runtime)?,
         Emit::StaticLib => link::archive_static(&opts.target, &objects, &staged, scratch.path())?,
         Emit::LlvmIr | Emit::Asm => unreachable!(),

@@ -81,11 +81,17 @@ pub fn merge_objects(objects: &[String], out: &Path) -> Result<()> {
     run_tool(&t.lld, &args, "merging objects")
 }
 
-/// A native executable: the units, the runtime and its program entry, the target's libc.
-pub fn link_executable(target: &TargetSpec, objects: &[String], out: &Path) -> Result<()> {
+/// A native executable: the units, the runtime and its program entry, the target's libc
+/// (statically linked with `static_link`, for shipping without a matching libc on the target).
+pub fn link_executable(target: &TargetSpec, objects: &[String], out: &Path, static_link: bool) -> Result<()> {
+    target.require_linkable("an executable")?;
     let t = tools()?;
     let rt = runtime_for(target)?;
     let mut args = vec![format!("--target={}", target.clang_triple), "-fuse-ld=lld".into(), "-o".into(), out.display().to_string()];
+    args.extend(target.clang_flags.iter().cloned());
+    if static_link {
+        args.push("-static".into());
+    }
     args.extend(objects.iter().cloned());
     args.push(rt.main_object.display().to_string());
     args.push(rt.archive.display().to_string());
@@ -96,6 +102,7 @@ pub fn link_executable(target: &TargetSpec, objects: &[String], out: &Path) -> R
 /// A shared library. `with_runtime` false leaves the runtime's symbols undefined, to be bound to the
 /// host process (how `run` and `wast` load modules).
 pub fn link_shared(target: &TargetSpec, objects: &[String], out: &Path, with_runtime: bool) -> Result<()> {
+    target.require_linkable("a shared library")?;
     let t = tools()?;
     if !with_runtime {
         // No libc, no runtime: lld alone (no driver process) keeps in-process loading fast.
@@ -108,20 +115,17 @@ pub fn link_shared(target: &TargetSpec, objects: &[String], out: &Path, with_run
         format!("--target={}", target.clang_triple),
         "-fuse-ld=lld".into(),
         "-shared".into(),
-        "-nostdlib".into(),
         "-o".into(),
         out.display().to_string(),
     ];
+    args.extend(target.clang_flags.iter().cloned());
     args.extend(objects.iter().cloned());
     args.push(format!("-Wl,--version-script={}", version_script()?.display()));
-    if with_runtime {
-        let rt = runtime_for(target)?;
-        args.retain(|a| a != "-nostdlib");
-        args.push("-Wl,--whole-archive".into());
-        args.push(rt.archive.display().to_string());
-        args.push("-Wl,--no-whole-archive".into());
-        args.extend(["-lm".into(), "-lpthread".into()]);
-    }
+    let rt = runtime_for(target)?;
+    args.push("-Wl,--whole-archive".into());
+    args.push(rt.archive.display().to_string());
+    args.push("-Wl,--no-whole-archive".into());
+    args.extend(["-lm".into(), "-lpthread".into()]);
     run_tool(&t.clang, &args, &format!("linking a shared library for {}", target.name))
 }
 
@@ -139,6 +143,7 @@ fn version_script() -> Result<PathBuf> {
 
 /// A static library: the units plus the runtime's objects, in one archive.
 pub fn archive_static(target: &TargetSpec, objects: &[String], out: &Path, scratch: &Path) -> Result<()> {
+    target.require_linkable("a static library with the runtime")?;
     let t = tools()?;
     let rt = runtime_for(target)?;
     // Merge the runtime archive's members in with an MRI-free approach: extract, then re-archive.

@@ -38,7 +38,7 @@ const CFLAGS: &[&str] = &["-std=c11", "-D_GNU_SOURCE", "-O2", "-fPIC", "-Wall", 
 fn sources_hash(target: &TargetSpec) -> String {
     let mut h = Sha256::new();
     h.update(target.clang_triple.as_bytes());
-    for flag in CFLAGS {
+    for flag in CFLAGS.iter().copied().chain(target.clang_flags.iter().map(String::as_str)) {
         h.update(flag.as_bytes());
     }
     for (name, bytes) in RUNTIME_SOURCES {
@@ -61,6 +61,7 @@ pub fn runtime_for(target: &TargetSpec) -> Result<BuiltRuntime> {
     if built.archive.exists() && built.main_object.exists() {
         return Ok(built);
     }
+    target.require_linkable("the runtime")?;
     let tools = tools()?;
     // Build in a private directory and rename it into place, so concurrent builds never see half a
     // runtime; the loser of a race simply discards its copy.
@@ -90,6 +91,7 @@ fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
         let obj = dir.join(format!("{stem}.o"));
         let mut args: Vec<String> = vec![format!("--target={}", target.clang_triple)];
         args.extend(CFLAGS.iter().map(|s| s.to_string()));
+        args.extend(target.clang_flags.iter().cloned());
         args.extend([
             format!("-I{}", dir.join("include").display()),
             format!("-I{}", dir.join("src").display()),

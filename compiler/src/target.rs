@@ -1,6 +1,15 @@
-//! Compilation targets: the user-facing names, the LLVM triple, CPU and features of each.
+//! Compilation targets: the names users write, and for each the LLVM triple, the portable default CPU
+//! and features, the clang flags that build the runtime and link, the artifacts it can produce, and
+//! where its C library comes from.
 
 use crate::error::{CompileError, Result};
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Os {
+    Linux,
+    MacOs,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct TargetSpec {
@@ -8,55 +17,135 @@ pub struct TargetSpec {
     pub name: String,
     /// The triple given to LLVM.
     pub llvm_triple: String,
-    /// The triple given to `clang --target` when linking.
+    /// The triple given to `clang --target` when building the runtime and linking.
     pub clang_triple: String,
+    pub os: Os,
     pub cpu: Option<String>,
     pub features: String,
+    /// Extra clang flags for this target (ABI selection).
+    pub clang_flags: Vec<String>,
+    /// LLVM's `target-abi` module flag, when the target needs one (RISC-V: lp64d).
+    pub abi: Option<String>,
 }
 
-/// One row of `wasm2native targets`.
+/// A target the compiler knows, with what it needs on the machine.
 pub struct TargetInfo {
     pub name: &'static str,
     pub aliases: &'static [&'static str],
-    pub available: bool,
-    pub note: &'static str,
+    llvm_triple: &'static str,
+    clang_triple: &'static str,
+    os: Os,
+    /// Portable default CPU and features.
+    cpu: &'static str,
+    features: &'static str,
+    clang_flags: &'static [&'static str],
+    abi: Option<&'static str>,
+    /// A file whose presence shows the target's C library is installed, and the packages that
+    /// provide it (empty for the host).
+    libc_probe: Option<&'static str>,
+    pub libc_packages: &'static str,
+    /// How to run its executables on this machine (empty: natively).
+    pub runner: &'static [&'static str],
 }
 
 pub const HOST: &str = "x86_64-unknown-linux-gnu";
 
-pub fn known_targets() -> Vec<TargetInfo> {
-    vec![
-        TargetInfo {
-            name: "x86_64-unknown-linux-gnu",
-            aliases: &["x86_64-linux", "host"],
-            available: true,
-            note: "exe, obj, staticlib, sharedlib, llvm-ir, asm",
-        },
-        TargetInfo {
-            name: "aarch64-unknown-linux-gnu",
-            aliases: &["aarch64-linux"],
-            available: false,
-            note: "not yet supported (cross-compilation is planned)",
-        },
-        TargetInfo {
-            name: "riscv64gc-unknown-linux-gnu",
-            aliases: &["riscv64-linux"],
-            available: false,
-            note: "not yet supported (cross-compilation is planned)",
-        },
-        TargetInfo {
-            name: "x86_64-apple-darwin",
-            aliases: &["x86_64-macos"],
-            available: false,
-            note: "not yet supported (Mach-O output is planned)",
-        },
-        TargetInfo {
-            name: "aarch64-apple-darwin",
-            aliases: &["aarch64-macos"],
-            available: false,
-            note: "not yet supported (Mach-O output is planned)",
-        },
-    ]
+const TARGETS: &[TargetInfo] = &[
+    TargetInfo {
+        name: "x86_64-unknown-linux-gnu",
+        aliases: &["x86_64-linux", "x86_64", "host"],
+        llvm_triple: "x86_64-unknown-linux-gnu",
+        clang_triple: "x86_64-linux-gnu",
+        os: Os::Linux,
+        // x86-64-v2 (SSE4.2, POPCNT): the portable baseline that still has `roundss` & co.
+        cpu: "x86-64-v2",
+        features: "",
+        clang_flags: &[],
+        abi: None,
+        libc_probe: None,
+        libc_packages: "",
+        runner: &[],
+    },
+    TargetInfo {
+        name: "aarch64-unknown-linux-gnu",
+        aliases: &["aarch64-linux", "aarch64", "arm64-linux"],
+        llvm_triple: "aarch64-unknown-linux-gnu",
+        clang_triple: "aarch64-linux-gnu",
+        os: Os::Linux,
+        cpu: "generic",
+        features: "+neon",
+        clang_flags: &[],
+        abi: None,
+        libc_probe: Some("/usr/aarch64-linux-gnu/lib/libc.so.6"),
+        libc_packages: "libc6-dev-arm64-cross gcc-aarch64-linux-gnu",
+        runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"],
+    },
+    TargetInfo {
+        // LLVM spells it `riscv64`: `riscv64gc-...` is the Rust-style name users know.
+        name: "riscv64gc-unknown-linux-gnu",
+        aliases: &["riscv64-linux", "riscv64", "riscv64gc-linux", "riscv64-unknown-linux-gnu"],
+        llvm_triple: "riscv64-unknown-linux-gnu",
+        clang_triple: "riscv64-linux-gnu",
+        os: Os::Linux,
+        cpu: "generic-rv64",
+        features: "+m,+a,+f,+d,+c",
+        clang_flags: &["-march=rv64gc", "-mabi=lp64d"],
+        abi: Some("lp64d"),
+        libc_probe: Some("/usr/riscv64-linux-gnu/lib/libc.so.6"),
+        libc_packages: "libc6-dev-riscv64-cross gcc-riscv64-linux-gnu",
+        runner: &["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu"],
+    },
+    TargetInfo {
+        name: "x86_64-apple-darwin",
+        aliases: &["x86_64-macos"],
+        llvm_triple: "x86_64-apple-macosx11.0.0",
+        clang_triple: "x86_64-apple-macosx11.0.0",
+        os: Os::MacOs,
+        cpu: "x86-64-v2",
+        features: "",
+        clang_flags: &[],
+        abi: None,
+        libc_probe: None,
+        libc_packages: "",
+        runner: &[],
+    },
+    TargetInfo {
+        name: "aarch64-apple-darwin",
+        aliases: &["aarch64-macos", "arm64-macos", "arm64-apple-darwin"],
+        llvm_triple: "arm64-apple-macosx11.0.0",
+        clang_triple: "arm64-apple-macosx11.0.0",
+        os: Os::MacOs,
+        cpu: "apple-m1",
+        features: "",
+        clang_flags: &[],
+        abi: None,
+        libc_probe: None,
+        libc_packages: "",
+        runner: &[],
+    },
+];
+
+pub fn known_targets() -> &'static [TargetInfo] {
+    TARGETS
+}
+
+impl TargetInfo {
+    /// What `--emit` kinds this target supports here.
+    pub fn emits(&self) -> &'static str {
+        match self.os {
+            Os::Linux => "exe, obj, staticlib, sharedlib, llvm-ir, asm",
+            // Linking needs the macOS SDK, and the runtime has not been ported to macOS yet.
+            Os::MacOs => "obj, llvm-ir, asm",
+        }
+    }
+
+    /// None when the target's C library is present (or not needed), else the packages to install.
+    pub fn missing_libc(&self) -> Option<&'static str> {
+        match self.libc_probe {
+            Some(probe) if !Path::new(probe).exists() => Some(self.libc_packages),
+            _ => None,
+        }
+    }
 }
 
 impl TargetSpec {
@@ -64,29 +153,66 @@ impl TargetSpec {
         TargetSpec::parse(HOST).expect("host target")
     }
 
-    /// Resolves a user-given target name or alias. Targets other than the host fail clearly for now.
+    /// Resolves a target name or alias.
     pub fn parse(name: &str) -> Result<TargetSpec> {
-        let targets = known_targets();
-        let Some(t) = targets.iter().find(|t| t.name == name || t.aliases.contains(&name)) else {
-            let names: Vec<_> = targets.iter().map(|t| t.name).collect();
+        let Some(t) = TARGETS.iter().find(|t| t.name == name || t.aliases.contains(&name)) else {
+            let names: Vec<_> = TARGETS.iter().map(|t| t.name).collect();
             return Err(CompileError::Unsupported(format!(
-                "unknown target `{name}`; known targets: {}",
+                "unknown target `{name}`; known targets: {} (see `wasm2native targets`)",
                 names.join(", ")
             )));
         };
-        if !t.available {
-            return Err(CompileError::Unsupported(format!(
-                "target `{}` is not supported yet: only {HOST} can be compiled for in this version",
-                t.name
-            )));
-        }
         Ok(TargetSpec {
             name: t.name.to_string(),
-            llvm_triple: "x86_64-unknown-linux-gnu".into(),
-            clang_triple: "x86_64-linux-gnu".into(),
-            // x86-64-v2 (SSE4.2, POPCNT): the portable baseline that still has `roundss` & co.
-            cpu: Some("x86-64-v2".into()),
-            features: String::new(),
+            llvm_triple: t.llvm_triple.to_string(),
+            clang_triple: t.clang_triple.to_string(),
+            os: t.os,
+            cpu: Some(t.cpu.to_string()),
+            features: t.features.to_string(),
+            clang_flags: t.clang_flags.iter().map(|s| s.to_string()).collect(),
+            abi: t.abi.map(str::to_string),
         })
+    }
+
+    /// The same target with a user-chosen CPU and/or extra features (`+feat,-feat`).
+    pub fn with_cpu(mut self, cpu: Option<&str>, features: Option<&str>) -> TargetSpec {
+        if let Some(cpu) = cpu {
+            self.cpu = Some(cpu.to_string());
+        }
+        if let Some(extra) = features.filter(|f| !f.is_empty()) {
+            self.features = if self.features.is_empty() { extra.to_string() } else { format!("{},{extra}", self.features) };
+        }
+        self
+    }
+
+    pub fn info(&self) -> &'static TargetInfo {
+        TARGETS.iter().find(|t| t.name == self.name).expect("known target")
+    }
+
+    pub fn is_host(&self) -> bool {
+        self.name == HOST
+    }
+
+    /// Fails clearly when the target's C library is not installed.
+    pub fn require_libc(&self) -> Result<()> {
+        match self.info().missing_libc() {
+            Some(pkgs) => Err(CompileError::Tool(format!(
+                "the C library for {} is not installed: run `cargo xtask setup` (or `apt-get install {pkgs}`)",
+                self.name
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Fails clearly for artifacts this target cannot produce here.
+    pub fn require_linkable(&self, what: &str) -> Result<()> {
+        if self.os == Os::MacOs {
+            return Err(CompileError::Unsupported(format!(
+                "{what} for {}: linking for macOS needs the macOS SDK, which is not available here, and the \
+                 runtime has not been ported to macOS yet; use --emit obj and link on a Mac",
+                self.name
+            )));
+        }
+        self.require_libc()
     }
 }

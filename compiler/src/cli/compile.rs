@@ -86,6 +86,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
         prefix: args.prefix.clone(),
         exe: ExeConfig { dirs: args.dirs.iter().map(|d| super::parse_dir(d)).collect(), env },
         shared_without_runtime: false,
+        static_link: false,
     };
     wasm2native::compile_wasm(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
 }

@@ -41,13 +41,28 @@ pub fn main() -> Result<ExitCode> {
         Command::Run(args) => run::run(args),
         Command::Wast(args) => wast::run(args),
         Command::Targets => {
-            println!("{:<30} {:<12} {:<28} emits", "target", "status", "aliases");
-            for t in wasm2native::target::known_targets() {
-                let status = if t.available { "supported" } else { "planned" };
-                println!("{:<30} {:<12} {:<28} {}", t.name, status, t.aliases.join(", "), t.note);
-            }
+            targets();
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// `wasm2native targets`: each target, what it can emit, and whether its toolchain is here.
+fn targets() {
+    let tools = wasm2native::link::tools();
+    println!("{:<30} {:<40} {}", "target", "emits", "toolchain on this machine");
+    for t in wasm2native::target::known_targets() {
+        let toolchain = match (&tools, t.missing_libc()) {
+            (Err(e), _) => format!("missing: {e}"),
+            (Ok(_), Some(pkgs)) => format!("C library missing (apt-get install {pkgs})"),
+            (Ok(_), None) if t.emits().contains("exe") => match t.runner.is_empty() {
+                false => format!("ok (clang-19 + lld; run with {})", t.runner.join(" ")),
+                true => "ok (clang-19 + lld)".to_string(),
+            },
+            (Ok(_), None) => "objects only (no macOS SDK here)".to_string(),
+        };
+        println!("{:<30} {:<40} {}", t.name, t.emits(), toolchain);
+        println!("{:<30} aliases: {}", "", t.aliases.join(", "));
     }
 }
 

@@ -46,7 +46,14 @@ pub fn compile_units(
     init_llvm();
     let layout = ContextLayout::of(info);
     let partitions = partition::partition(info);
-    let work: Vec<Option<&partition::Partition>> = partitions.iter().map(Some).chain(std::iter::once(None)).collect();
+    // Mach-O objects cannot be merged with `ld -r` here (no ld64 with -r): for them everything goes
+    // into one LLVM module, so that `--emit obj` is still a single object.
+    let single = opts.target.os == crate::target::Os::MacOs;
+    let work: Vec<Vec<Option<&partition::Partition>>> = if single {
+        vec![partitions.iter().map(Some).chain(std::iter::once(None)).collect()]
+    } else {
+        partitions.iter().map(|p| vec![Some(p)]).chain(std::iter::once(vec![None])).collect()
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -55,17 +62,19 @@ pub fn compile_units(
     let results: Vec<Result<Vec<u8>>> = pool.install(|| {
         work.par_iter()
             .enumerate()
-            .map(|(i, part)| {
+            .map(|(i, parts)| {
                 let llcx = Context::create();
                 let unit = Unit::new(&llcx, &format!("{}_unit{i}", opts.prefix), info, &layout, opts);
-                match part {
-                    Some(p) => {
-                        for &f in &p.funcs {
-                            let body = &info.bodies[(f - info.num_imported_funcs) as usize];
-                            translate_function(&unit, f, body)?;
+                for part in parts {
+                    match part {
+                        Some(p) => {
+                            for &f in &p.funcs {
+                                let body = &info.bodies[(f - info.num_imported_funcs) as usize];
+                                translate_function(&unit, f, body)?;
+                            }
                         }
+                        None => module_unit::build(&unit, exe)?,
                     }
-                    None => module_unit::build(&unit, exe)?,
                 }
                 let out = finish_unit(&unit, output);
                 if let Some(p) = &progress {

@@ -7,7 +7,7 @@
 //!
 //! The descriptor's LLVM struct types mirror the C structs of `w2n_runtime.h` field by field.
 
-use super::unit::{Unit, CODE_SECTION};
+use super::unit::{code_section_bounds, Unit};
 use super::ExeConfig;
 use crate::abi::{self, valtype_code};
 use crate::error::{unsupported, CompileError, Result};
@@ -385,7 +385,8 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
     let layout_ty = struct_ty(u, &vec![i32t.into(); layout_fields.len()]);
     let layout = layout_ty.const_named_struct(&layout_fields);
 
-    let (code_start, code_end) = (section_bound(u, "__start_"), section_bound(u, "__stop_"));
+    let (start, end) = code_section_bounds(u.opts.target.os);
+    let (code_start, code_end) = (section_bound(u, &start), section_bound(u, &end));
     let name = cstring(u, info.module_name.as_deref().unwrap_or(&u.opts.prefix));
     let fields: Vec<BasicValueEnum> = vec![
         c32(abi::ABI_VERSION as u64),
@@ -436,11 +437,10 @@ fn mem_flags(m: crate::module::MemoryInfo) -> u32 {
         | (if m.page_size_log2 == 0 { abi::MEM_PAGE1 } else { 0 })
 }
 
-/// `__start_w2n_code` / `__stop_w2n_code`: defined by the ELF linker around the code section.
-fn section_bound<'ctx>(u: &Unit<'ctx, '_>, prefix: &str) -> PointerValue<'ctx> {
-    let name = format!("{prefix}{CODE_SECTION}");
-    let g = u.module.get_global(&name).unwrap_or_else(|| {
-        let g = u.module.add_global(u.llcx.i8_type(), None, &name);
+/// A symbol the linker defines at one end of the code section (see `code_section_bounds`).
+fn section_bound<'ctx>(u: &Unit<'ctx, '_>, name: &str) -> PointerValue<'ctx> {
+    let g = u.module.get_global(name).unwrap_or_else(|| {
+        let g = u.module.add_global(u.llcx.i8_type(), None, name);
         g.set_linkage(Linkage::ExternalWeak);
         g
     });

@@ -13,9 +13,19 @@ use inkwell::types::{BasicMetadataTypeEnum, BasicType, BasicTypeEnum, FunctionTy
 use inkwell::values::{FunctionValue, GlobalValue};
 use inkwell::AddressSpace;
 
-/// The section all generated code goes into, so the runtime can tell its program counters apart
-/// (the linker defines `__start_w2n_code` / `__stop_w2n_code`).
+/// The section all generated code goes into, so the runtime can tell its program counters apart. ELF
+/// linkers define `__start_w2n_code` / `__stop_w2n_code` around it; Mach-O's ld64 defines
+/// `section$start$__TEXT$__w2n_code` / `section$end$...`.
 pub const CODE_SECTION: &str = "w2n_code";
+const MACHO_CODE_SECTION: &str = "__TEXT,__w2n_code,regular,pure_instructions";
+
+/// The symbols that bound the code section, (start, end), for the target's object format.
+pub fn code_section_bounds(os: crate::target::Os) -> (String, String) {
+    match os {
+        crate::target::Os::Linux => (format!("__start_{CODE_SECTION}"), format!("__stop_{CODE_SECTION}")),
+        crate::target::Os::MacOs => ("section$start$__TEXT$__w2n_code".into(), "section$end$__TEXT$__w2n_code".into()),
+    }
+}
 
 pub struct Unit<'ctx, 'm> {
     pub llcx: &'ctx Context,
@@ -28,6 +38,10 @@ pub struct Unit<'ctx, 'm> {
 impl<'ctx, 'm> Unit<'ctx, 'm> {
     pub fn new(llcx: &'ctx Context, name: &str, info: &'m ModuleInfo<'m>, layout: &'m ContextLayout, opts: &'m CodegenOptions) -> Self {
         let module = llcx.create_module(name);
+        if let Some(abi) = &opts.target.abi {
+            // RISC-V: the float ABI (lp64d) is chosen by this module flag.
+            module.add_metadata_flag("target-abi", inkwell::module::FlagBehavior::Error, llcx.metadata_string(abi));
+        }
         Unit { llcx, module, info, layout, opts }
     }
 
@@ -171,7 +185,10 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
     /// backtraces stop at the host boundary).
     pub fn set_wasm_function_attributes(&self, f: FunctionValue<'ctx>) {
         self.set_function_attributes(f);
-        f.set_section(Some(CODE_SECTION));
+        f.set_section(Some(match self.opts.target.os {
+            crate::target::Os::Linux => CODE_SECTION,
+            crate::target::Os::MacOs => MACHO_CODE_SECTION,
+        }));
     }
 
     pub fn verify(&self) -> Result<()> {
