@@ -32,6 +32,9 @@ use std::path::{Path, PathBuf};
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
+/// Emulation is slow: cross-compiled programs get more time.
+const CROSS_RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 #[derive(Debug, Default)]
 struct Case {
     name: String,
@@ -95,6 +98,8 @@ enum Way {
     Executable(&'static [&'static str]),
     /// `wasm2native run [grants] prog.wasm ARGS`.
     Run,
+    /// `wasm2native compile --target T prog.wasm -o prog`, run under qemu-user.
+    Cross(Cross),
 }
 
 struct Builds {
@@ -246,6 +251,18 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
             }
             run(Command::new(&exe).args(&case.args).current_dir(&build_dir), &case.stdin, RUN_TIMEOUT)
         }
+        Way::Cross(cross) => {
+            let exe = build_dir.join(format!("{}-{}", case.name, cross.target));
+            let mut args = vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            args.extend(["--target".to_string(), cross.target.to_string()]);
+            args.extend(grants(case, &wasm_work));
+            let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
+            if c.code() != Some(0) {
+                return Err(format!("`wasm2native {}` failed:
+{}", args.join(" "), c.report()));
+            }
+            run(cross.command(&exe).args(&case.args).current_dir(&build_dir), &case.stdin, CROSS_RUN_TIMEOUT)
+        }
         Way::Run => {
             let mut args = vec!["run".to_string()];
             args.extend(grants(case, &wasm_work));
@@ -312,6 +329,17 @@ fn c_programs_as_executables_at_o0_with_explicit_bounds_checks() {
         Way::Executable(&["-O", "0", "--bounds-checks", "explicit"]),
         "C programs, native vs `wasm2native compile -O 0 --bounds-checks explicit` executable",
     );
+}
+
+/// Cross-compiled executables run under qemu must give exactly the native outputs and statuses.
+#[test]
+fn c_programs_cross_compiled_for_aarch64_under_qemu() {
+    run_all(Way::Cross(AARCH64), "C programs, native vs `wasm2native compile --target aarch64-unknown-linux-gnu` under qemu");
+}
+
+#[test]
+fn c_programs_cross_compiled_for_riscv64_under_qemu() {
+    run_all(Way::Cross(RISCV64), "C programs, native vs `wasm2native compile --target riscv64gc-unknown-linux-gnu` under qemu");
 }
 
 #[test]

@@ -49,6 +49,8 @@ fn parse_case(path: &Path) -> Case {
 enum Way {
     Executable { explicit: bool },
     Run { explicit: bool },
+    /// Cross-compiled and run under qemu-user: signal contexts and program counters differ per arch.
+    Cross(Cross),
 }
 
 fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
@@ -65,6 +67,16 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
                 return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
             }
             run(Command::new(&exe).current_dir(tmp.path()), b"", RUN_TIMEOUT)
+        }
+        Way::Cross(cross) => {
+            let exe = tmp.path().join(&case.name);
+            let args = ["compile", &path.display().to_string(), "--target", cross.target, "-o", &exe.display().to_string()]
+                .map(str::to_string);
+            let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
+            if c.code() != Some(0) {
+                return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
+            }
+            run(cross.command(&exe).current_dir(tmp.path()), b"", std::time::Duration::from_secs(120))
         }
         Way::Run { explicit } => {
             let mut args = vec!["run".to_string()];
@@ -139,6 +151,16 @@ fn traps_in_executables_with_guard_pages() {
 #[test]
 fn traps_in_executables_with_explicit_bounds_checks() {
     run_all(Way::Executable { explicit: true }, "traps, compiled executable, --bounds-checks explicit");
+}
+
+#[test]
+fn traps_in_executables_cross_compiled_for_aarch64() {
+    run_all(Way::Cross(AARCH64), "traps, aarch64 executables under qemu");
+}
+
+#[test]
+fn traps_in_executables_cross_compiled_for_riscv64() {
+    run_all(Way::Cross(RISCV64), "traps, riscv64 executables under qemu");
 }
 
 #[test]

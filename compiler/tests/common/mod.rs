@@ -226,3 +226,28 @@ impl Failures {
         }
     }
 }
+
+/// A cross target: its `--target` name and how this machine runs its executables (qemu-user with
+/// the target's C library), as `wasm2native targets` prints.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cross {
+    pub target: &'static str,
+    pub runner: &'static [&'static str],
+}
+
+pub const AARCH64: Cross = Cross { target: "aarch64-unknown-linux-gnu", runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"] };
+pub const RISCV64: Cross =
+    Cross { target: "riscv64gc-unknown-linux-gnu", runner: &["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu"] };
+
+impl Cross {
+    /// The command that runs `exe` for this target; panics with the setup hint when qemu is missing.
+    pub fn command(&self, exe: &Path) -> Command {
+        let qemu = self.runner[0];
+        let found = std::env::var_os("PATH")
+            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(qemu).is_file()));
+        assert!(found, "{qemu} not found: run `cargo xtask setup` (package qemu-user)");
+        let mut c = Command::new(qemu);
+        c.args(&self.runner[1..]).arg(exe);
+        c
+    }
+}
