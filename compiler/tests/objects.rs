@@ -61,3 +61,65 @@ fn emitted_assembly_and_ir_are_text() {
         assert!(text.contains(needle), "--emit {emit} output lacks `{needle}`");
     }
 }
+
+/// macOS targets: one Mach-O object per module, for the right architecture, with the descriptor
+/// exported under the Mach-O spelling (leading underscore), generated code in `__TEXT,__w2n_code`,
+/// and only relocation kinds a Mach-O linker accepts for position-independent code.
+#[test]
+fn macos_objects_are_mach_o_with_the_descriptor_and_pic_relocations() {
+    use object::{ObjectSymbol, RelocationFlags};
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("m.wat");
+    std::fs::write(&input, WAT).unwrap();
+    for (target, arch) in
+        [("x86_64-apple-darwin", object::Architecture::X86_64), ("aarch64-apple-darwin", object::Architecture::Aarch64)]
+    {
+        let out = dir.path().join(format!("m-{target}.o"));
+        let status = common::wasm2native()
+            .args(["compile", "--emit", "obj", "--prefix", "mymod", "--target", target, "-o"])
+            .arg(&out)
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{target}: compile failed");
+        let bytes = std::fs::read(&out).unwrap();
+        let obj = object::File::parse(&*bytes).unwrap();
+        assert_eq!(obj.format(), object::BinaryFormat::MachO, "{target}");
+        assert_eq!(obj.architecture(), arch, "{target}");
+        let module = obj.symbols().find(|s| s.name() == Ok("_mymod_module")).expect("descriptor symbol");
+        assert!(module.is_definition() && module.is_global());
+        let code = obj.section_by_name("__w2n_code").expect("code section");
+        assert_eq!(code.segment_name().ok().flatten(), Some("__TEXT"));
+        for s in obj.symbols().filter(|s| s.name().is_ok_and(|n| n.starts_with("_mymod_f"))) {
+            assert_eq!(s.section_index(), Some(code.index()), "{target}: {:?} outside the code section", s.name());
+        }
+        // Every relocation must be one ld64 takes in a PIE: no absolute 32-bit addresses of code.
+        for section in obj.sections() {
+            for (_, reloc) in section.relocations() {
+                if let RelocationFlags::MachO { r_type, r_pcrel, r_length } = reloc.flags() {
+                    let absolute32 = !r_pcrel && r_length == 2 && r_type == 0;
+                    assert!(!absolute32, "{target}: 32-bit absolute relocation in {:?}", section.name());
+                }
+            }
+        }
+    }
+}
+
+/// Artifacts that need linking for macOS fail clearly instead of producing something broken.
+#[test]
+fn macos_executables_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("m.wat");
+    std::fs::write(&input, WAT).unwrap();
+    for emit in ["exe", "sharedlib", "staticlib"] {
+        let out = common::wasm2native()
+            .args(["compile", "--target", "aarch64-apple-darwin", "--emit", emit, "-o"])
+            .arg(dir.path().join("out"))
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "--emit {emit}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error:") && stderr.contains("macOS SDK"), "--emit {emit}: {stderr}");
+    }
+}
