@@ -14,6 +14,11 @@ fn main() {
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     sources.sort();
+    // The cross-target agent of `wasm2native wast --target` (built per target, never linked in here).
+    let mut agent: Vec<PathBuf> = std::fs::read_dir(rt.join("agent"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    agent.sort();
     let mut headers: Vec<PathBuf> = std::fs::read_dir(&include)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -21,7 +26,7 @@ fn main() {
 
     // The embedded source list: (relative path, bytes).
     let mut embedded = String::from("pub static RUNTIME_SOURCES: &[(&str, &[u8])] = &[\n");
-    for p in sources.iter().chain(headers.iter()) {
+    for p in sources.iter().chain(headers.iter()).chain(agent.iter()) {
         let rel = p.strip_prefix(&rt).unwrap().display().to_string();
         embedded.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", p.display().to_string()));
         println!("cargo:rerun-if-changed={}", p.display());

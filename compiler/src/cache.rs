@@ -14,8 +14,20 @@ pub const PREFIX: &str = "w2n_inproc";
 
 /// Returns the path of the shared library for `wasm`, compiling it on a cache miss.
 pub fn shared_library(wasm: &[u8], opt_level: OptLevel, bounds_checks: BoundsChecks, jobs: usize) -> Result<PathBuf> {
+    shared_library_for(&TargetSpec::host(), wasm, opt_level, bounds_checks, jobs)
+}
+
+/// The same for another target (loaded by that target's `w2n_agent` under qemu).
+pub fn shared_library_for(
+    target: &TargetSpec,
+    wasm: &[u8],
+    opt_level: OptLevel,
+    bounds_checks: BoundsChecks,
+    jobs: usize,
+) -> Result<PathBuf> {
     let mut h = Sha256::new();
     h.update(env!("W2N_BUILD_ID").as_bytes());
+    h.update(target.name.as_bytes());
     h.update(format!("{opt_level:?}/{bounds_checks:?}").as_bytes());
     h.update(wasm);
     let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
@@ -25,7 +37,7 @@ pub fn shared_library(wasm: &[u8], opt_level: OptLevel, bounds_checks: BoundsChe
     if !path.exists() {
         let opts = CompileOptions {
             emit: Emit::SharedLib,
-            target: TargetSpec::host(),
+            target: target.clone(),
             opt_level,
             bounds_checks,
             jobs,

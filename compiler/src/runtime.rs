@@ -85,7 +85,7 @@ fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
         std::fs::write(&p, bytes).map_err(|e| io_error(&p, e))?;
     }
     let mut objects = Vec::new();
-    for (name, _) in RUNTIME_SOURCES.iter().filter(|(n, _)| n.ends_with(".c")) {
+    for (name, _) in RUNTIME_SOURCES.iter().filter(|(n, _)| n.starts_with("src/") && n.ends_with(".c")) {
         let src = dir.join(name);
         let stem = Path::new(name).file_stem().expect("stem").to_string_lossy().to_string();
         let obj = dir.join(format!("{stem}.o"));
@@ -123,4 +123,37 @@ fn tempdir_in(parent: &Path) -> Result<PathBuf> {
 
 pub fn io_error(path: &Path, e: std::io::Error) -> CompileError {
     CompileError::Io(format!("{}: {e}", path.display()))
+}
+
+/// The `w2n_agent` executable for `target`, which runs compiled modules on behalf of
+/// `wasm2native wast --target` (under qemu-user); built at first use and cached.
+pub fn agent_for(target: &TargetSpec) -> Result<PathBuf> {
+    let rt = runtime_for(target)?;
+    let dir = rt.archive.parent().expect("runtime dir").to_path_buf();
+    let agent = dir.join("w2n_agent");
+    if agent.exists() {
+        return Ok(agent);
+    }
+    let tools = tools()?;
+    let staged = dir.join(format!(".w2n_agent-{}", std::process::id()));
+    let mut args: Vec<String> = vec![format!("--target={}", target.clang_triple), "-fuse-ld=lld".into()];
+    args.extend(CFLAGS.iter().map(|s| s.to_string()));
+    args.extend(target.clang_flags.iter().cloned());
+    args.extend([
+        format!("-I{}", dir.join("include").display()),
+        // Export the runtime to the modules the agent loads.
+        "-rdynamic".into(),
+        dir.join("agent").join("w2n_agent.c").display().to_string(),
+        "-Wl,--whole-archive".into(),
+        rt.archive.display().to_string(),
+        "-Wl,--no-whole-archive".into(),
+        "-ldl".into(),
+        "-lm".into(),
+        "-lpthread".into(),
+        "-o".into(),
+        staged.display().to_string(),
+    ]);
+    run_tool(&tools.clang, &args, &format!("building the wast agent for {}", target.name))?;
+    std::fs::rename(&staged, &agent).map_err(|e| io_error(&agent, e))?;
+    Ok(agent)
 }

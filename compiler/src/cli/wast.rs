@@ -16,6 +16,9 @@ pub struct WastArgs {
     /// How out-of-bounds memory accesses are caught: guard or explicit.
     #[arg(long, default_value = "guard", value_parser = super::compile::parse_bounds)]
     pub bounds_checks: BoundsChecks,
+    /// Compile the modules for this target; other than the host, they run under qemu-user.
+    #[arg(long, default_value = wasm2native::target::HOST)]
+    pub target: String,
     /// The scripts.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -23,7 +26,9 @@ pub struct WastArgs {
 
 pub fn run(args: WastArgs) -> Result<ExitCode> {
     let start = std::time::Instant::now();
-    let opts = RunnerOptions { opt_level: args.opt_level, bounds_checks: args.bounds_checks };
+    let target = wasm2native::TargetSpec::parse(&args.target)?;
+    target.require_linkable("running spec scripts")?;
+    let opts = RunnerOptions { opt_level: args.opt_level, bounds_checks: args.bounds_checks, target };
     let mut total = Summary::default();
     let mut unreadable = 0;
     for file in &args.files {

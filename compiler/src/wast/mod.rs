@@ -3,15 +3,16 @@
 //! process, instantiated against the `spectest` module and the registered modules, and every
 //! command kind is executed and checked.
 
+mod engine;
 mod values;
 
 use crate::cache;
 use crate::error::CompileError;
-use crate::host::{self, Error, Extern, ImportDesc, LoadedModule, Value};
+use crate::host::Value;
 use crate::module::{wat_to_wasm, FuncType, ModuleInfo, ValType};
-use crate::{BoundsChecks, OptLevel};
+use crate::{BoundsChecks, OptLevel, TargetSpec};
+use engine::{Engine, InstanceId, InstantiateError, LocalEngine, ModuleId, RemoteEngine};
 use std::collections::HashMap;
-use std::ffi::{c_int, c_void};
 use std::path::Path;
 use values::{arg_value, check_results};
 use wast::parser::{self, ParseBuffer};
@@ -45,19 +46,22 @@ pub struct Summary {
 pub struct RunnerOptions {
     pub opt_level: OptLevel,
     pub bounds_checks: BoundsChecks,
+    /// Modules are compiled for this target; other than the host, they run in a `w2n_agent` under
+    /// the target's runner (qemu-user).
+    pub target: TargetSpec,
 }
 
 /// An instance and the types of its exports (for converting arguments and results).
 #[derive(Clone)]
 struct Instance {
-    ptr: *mut c_void,
+    id: InstanceId,
     funcs: HashMap<String, FuncType>,
     globals: HashMap<String, ValType>,
 }
 
 /// A compiled but not yet instantiated module (`module definition`).
 struct Compiled {
-    descriptor: *const c_void,
+    module: ModuleId,
     funcs: HashMap<String, FuncType>,
     globals: HashMap<String, ValType>,
 }
@@ -66,11 +70,9 @@ struct Runner<'a> {
     file: &'a str,
     text: &'a str,
     opts: &'a RunnerOptions,
-    store: *mut c_void,
-    libraries: Vec<LoadedModule>,
+    engine: Box<dyn Engine>,
     definitions: HashMap<String, std::rc::Rc<Compiled>>,
     named: HashMap<String, Instance>,
-    registered: HashMap<String, Instance>,
     current: Option<Instance>,
     summary: Summary,
 }
@@ -91,24 +93,25 @@ pub fn run_file(path: &Path, opts: &RunnerOptions) -> Result<Summary, String> {
     lexer.allow_confusing_unicode(true);
     let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| format!("{file}: {e}"))?;
     let script: Wast = parser::parse(&buf).map_err(|e| format!("{file}: {e}"))?;
-    let store = unsafe {
-        host::w2n_runtime_init();
-        host::w2n_store_new()
+    let engine: Box<dyn Engine> = if opts.target.is_host() {
+        Box::new(LocalEngine::new())
+    } else {
+        let agent = crate::runtime::agent_for(&opts.target).map_err(|e| e.to_string())?;
+        Box::new(RemoteEngine::start(opts.target.info().runner, &agent)?)
     };
     let mut runner = Runner {
         file: &file,
         text: &text,
         opts,
-        store,
-        libraries: Vec::new(),
+        engine,
         definitions: HashMap::new(),
         named: HashMap::new(),
-        registered: HashMap::new(),
         current: None,
         summary: Summary::default(),
     };
     let spectest = runner.instantiate_wasm(&wat_to_wasm(SPECTEST.as_bytes()).map_err(|e| e.to_string())?)?;
-    runner.registered.insert("spectest".into(), spectest.map_err(|e| format!("spectest: {e}"))?);
+    let spectest = spectest.map_err(|e| format!("spectest: {e}"))?;
+    runner.engine.register("spectest", spectest.id)?;
     for directive in script.directives {
         runner.directive(directive);
     }
@@ -130,20 +133,6 @@ fn export_types(info: &ModuleInfo<'_>) -> (HashMap<String, FuncType>, HashMap<St
         }
     }
     (funcs, globals)
-}
-
-/// Binds imports to registered instances' exports.
-unsafe extern "C" fn resolve(user: *mut c_void, _importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int {
-    let registered = &*(user as *const HashMap<String, Instance>);
-    let imp = &*imp;
-    let Some(instance) = registered.get(&imp.module_name()) else { return 1 };
-    match host::instance_export(instance.ptr, &imp.field_name()) {
-        Some(ext) => {
-            *out = ext;
-            0
-        }
-        None => 1,
-    }
 }
 
 impl<'a> Runner<'a> {
@@ -169,22 +158,19 @@ impl<'a> Runner<'a> {
     fn compile(&mut self, wasm: &[u8]) -> Result<Compiled, CompileError> {
         let info = ModuleInfo::parse(wasm)?;
         let (funcs, globals) = export_types(&info);
-        let library = cache::shared_library(wasm, self.opts.opt_level, self.opts.bounds_checks, 1)?;
-        let loaded = LoadedModule::load(&library, cache::PREFIX).map_err(CompileError::Io)?;
-        let descriptor = loaded.descriptor;
-        self.libraries.push(loaded);
-        Ok(Compiled { descriptor, funcs, globals })
+        let o = self.opts;
+        let library = cache::shared_library_for(&o.target, wasm, o.opt_level, o.bounds_checks, 1)?;
+        let module = self.engine.load(&library, cache::PREFIX).map_err(CompileError::Io)?;
+        Ok(Compiled { module, funcs, globals })
     }
 
-    /// Instantiates; the outer error is a compile failure, the inner one a link error or trap.
+    /// Instantiates; the error says whether it was a trap, and why.
     fn instantiate(&mut self, compiled: &Compiled) -> Result<Instance, (bool, String)> {
-        let mut err = Error::new();
-        let user = &self.registered as *const HashMap<String, Instance> as *mut c_void;
-        let ptr = unsafe { host::w2n_instantiate(self.store, compiled.descriptor, resolve, user, &mut *err) };
-        if ptr.is_null() {
-            return Err((err.trap != 0, err.message()));
+        match self.engine.instantiate(compiled.module) {
+            Ok(id) => Ok(Instance { id, funcs: compiled.funcs.clone(), globals: compiled.globals.clone() }),
+            Err(InstantiateError::Trap(m)) => Err((true, m)),
+            Err(InstantiateError::Link(m)) => Err((false, m)),
         }
-        Ok(Instance { ptr, funcs: compiled.funcs.clone(), globals: compiled.globals.clone() })
     }
 
     fn instantiate_wasm(&mut self, wasm: &[u8]) -> Result<Result<Instance, String>, String> {
@@ -248,10 +234,10 @@ impl<'a> Runner<'a> {
                 }
             }
             WastDirective::Register { span, name, module } => match self.instance(module.map(|m| m.name())) {
-                Some(inst) => {
-                    self.registered.insert(name.to_string(), inst);
-                    self.pass();
-                }
+                Some(inst) => match self.engine.register(name, inst.id) {
+                    Ok(()) => self.pass(),
+                    Err(e) => self.fail(span, format!("register: {e}")),
+                },
                 None => self.fail(span, "register: no such module"),
             },
             WastDirective::Invoke(invoke) => match self.invoke(&invoke) {
@@ -348,13 +334,13 @@ impl<'a> Runner<'a> {
         }
     }
 
-    fn get(&self, module: Option<&str>, name: &str) -> Outcome {
+    fn get(&mut self, module: Option<&str>, name: &str) -> Outcome {
         let Some(inst) = self.instance(module) else { return Outcome::Error("no such module".into()) };
         let Some(&ty) = inst.globals.get(name) else { return Outcome::Error(format!("no global export `{name}`")) };
-        let Some(ext) = host::instance_export(inst.ptr, name) else { return Outcome::Error(format!("no export `{name}`")) };
-        // SAFETY: a global export's cell holds a value of its declared type.
-        let value = unsafe { *ext.of.global.cell };
-        Outcome::Values(vec![(ty, value)])
+        match self.engine.get(inst.id, name) {
+            Ok(value) => Outcome::Values(vec![(ty, value)]),
+            Err(e) => Outcome::Error(e),
+        }
     }
 
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Outcome {
@@ -363,9 +349,6 @@ impl<'a> Runner<'a> {
         };
         let Some(ft) = inst.funcs.get(invoke.name).cloned() else {
             return Outcome::Error(format!("no function export `{}`", invoke.name));
-        };
-        let Some(ext) = host::instance_export(inst.ptr, invoke.name) else {
-            return Outcome::Error(format!("no export `{}`", invoke.name));
         };
         let mut slots = vec![Value { v128: [0; 16] }; ft.params.len().max(ft.results.len()).max(1)];
         for (i, arg) in invoke.args.iter().enumerate() {
@@ -378,13 +361,11 @@ impl<'a> Runner<'a> {
         if invoke.args.len() != ft.params.len() {
             return Outcome::Error(format!("`{}` takes {} arguments, {} given", invoke.name, ft.params.len(), invoke.args.len()));
         }
-        let mut err = Error::new();
-        // SAFETY: the export is a function of type `ft` and `slots` has room for its params/results.
-        let rc = unsafe { host::w2n_call(self.store, ext.of.func, slots.as_mut_ptr(), &mut *err) };
-        if rc != 0 {
-            return Outcome::Trap(err.message());
+        match self.engine.call(inst.id, invoke.name, &mut slots) {
+            Ok(Ok(())) => Outcome::Values(ft.results.iter().zip(slots).map(|(&t, v)| (t, v)).collect()),
+            Ok(Err(trap)) => Outcome::Trap(trap),
+            Err(e) => Outcome::Error(e),
         }
-        Outcome::Values(ft.results.iter().zip(slots).map(|(&t, v)| (t, v)).collect())
     }
 }
 
