@@ -9,7 +9,7 @@
  *   call INST NAMEHEX N V...    -> ok V...         | trap MESSAGE | err MESSAGE
  *   get INST NAMEHEX            -> ok V            | err MESSAGE
  *
- * Names are hex (they may hold any bytes). V is one 16-byte w2n_value slot as two hex u64 words
+ * Names are `x` followed by hex (they may hold any bytes, or none). V is one 16-byte w2n_value slot as two hex u64 words
  * (low, high); `call` passes N slots (room for params and results) and answers with all N. */
 #include "w2n_runtime.h"
 
@@ -28,6 +28,7 @@ static unsigned num_registered;
 static w2n_store *store;
 
 static char *unhex(const char *hex, size_t *len) {
+  if (*hex == 'x') hex++;
   size_t n = strlen(hex) / 2;
   char *out = malloc(n + 1);
   for (size_t i = 0; i < n; i++) {

@@ -114,8 +114,9 @@ pub struct RemoteEngine {
     output: BufReader<ChildStdout>,
 }
 
+/// A name on the agent's command line: `x` + hex, so that even the empty name is a word.
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    std::iter::once("x".to_string()).chain(bytes.iter().map(|b| format!("{b:02x}"))).collect()
 }
 
 fn slot_words(v: &Value) -> (u64, u64) {
