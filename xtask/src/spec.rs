@@ -966,6 +966,34 @@ fn source_version(root: &Path) -> String {
     }
 }
 
+/// The cross targets' figures beside the host's, read from their own STATUS-<target>.md (written by
+/// `cargo xtask spec --target T`).
+fn other_targets_section(m: &mut String) {
+    let dir = crate::root().join("spec-tests");
+    let mut rows = Vec::new();
+    for target in ["aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"] {
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("STATUS-{target}.md"))) else { continue };
+        let line = |prefix: &str| text.lines().find_map(|l| l.strip_prefix(prefix)).unwrap_or("?").to_string();
+        let core = text.lines().find(|l| l.starts_with("| Wasm 2.0 core |")).unwrap_or("").to_string();
+        rows.push(format!(
+            "| `{target}` | {} | {} | {} | [STATUS-{target}.md](STATUS-{target}.md) |",
+            line("- files: "),
+            line("- assertions: "),
+            core.trim_start_matches("| Wasm 2.0 core |").trim_end_matches('|').split('|').map(str::trim).collect::<Vec<_>>().join(" / ")
+        ));
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(m, "## Other targets (modules cross-compiled and run under qemu-user)\n");
+    let _ = writeln!(m, "| target | files | assertions | Wasm 2.0 core (files / passing / crashed / passed / failed / skipped) | details |");
+    let _ = writeln!(m, "|---|---|---|---|---|");
+    for r in rows {
+        let _ = writeln!(m, "{r}");
+    }
+    let _ = writeln!(m);
+}
+
 fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> String {
     let mut m = String::new();
     let t = &s.total;
@@ -1033,6 +1061,9 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
          counts only at the end).\n"
     );
     let _ = writeln!(m, "{ASSIGNMENT_NOTE}\n");
+    if info.target == HOST {
+        other_targets_section(&mut m);
+    }
     let _ = writeln!(m, "## Per file\n");
     let _ = writeln!(
         m,
