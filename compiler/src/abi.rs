@@ -33,6 +33,9 @@ pub const SIZEOF_FUNC: u32 = 32;
 
 /// `w2n_value`: globals' cells and array-call slots.
 pub const SIZEOF_VALUE: u32 = 16;
+/// `_Alignof(w2n_value)`: 8 (its widest scalar members), less than a v128's natural 16, so
+/// generated v128 accesses to value cells and slots say `align 8`.
+pub const ALIGNOF_VALUE: u32 = 8;
 
 /// `w2n_import_desc`, `w2n_export_desc`, `w2n_limits_desc`, `w2n_global_desc` sizes.
 pub const SIZEOF_IMPORT_DESC: u32 = 56;

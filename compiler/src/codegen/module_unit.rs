@@ -49,7 +49,7 @@ fn trampoline<'ctx>(u: &Unit<'ctx, '_>, type_index: u32) -> Result<FunctionValue
     let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into()];
     for (i, &t) in ft.params.iter().enumerate() {
         let at = slot_ptr(u, &b, slots, i)?;
-        args.push(b.build_load(u.llvm_type(t), at, "")?.into());
+        args.push(load_value(&b, u.llvm_type(t), at)?.into());
     }
     let call = b.build_indirect_call(u.wasm_fn_type(ft), code, &args, "")?;
     let results: Vec<BasicValueEnum> = match ft.results.len() {
@@ -61,10 +61,28 @@ fn trampoline<'ctx>(u: &Unit<'ctx, '_>, type_index: u32) -> Result<FunctionValue
         }
     };
     for (i, v) in results.iter().enumerate() {
-        b.build_store(slot_ptr(u, &b, slots, i)?, *v)?;
+        store_value(&b, slot_ptr(u, &b, slots, i)?, *v)?;
     }
     b.build_return(None)?;
     Ok(f)
+}
+
+/// Loads from a `w2n_value` (a slot or a global cell): 8-byte aligned, not 16 as a v128 would be.
+fn load_value<'ctx>(b: &Builder<'ctx>, ty: BasicTypeEnum<'ctx>, at: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+    let v = b.build_load(ty, at, "")?;
+    if ty.is_vector_type() {
+        let inst = v.as_instruction_value().expect("load");
+        inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+    }
+    Ok(v)
+}
+
+fn store_value<'ctx>(b: &Builder<'ctx>, at: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
+    let store = b.build_store(at, v)?;
+    if v.is_vector_value() {
+        store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+    }
+    Ok(())
 }
 
 fn slot_ptr<'ctx>(u: &Unit<'ctx, '_>, b: &Builder<'ctx>, slots: PointerValue<'ctx>, i: usize) -> Result<PointerValue<'ctx>> {
@@ -113,12 +131,13 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                 Operator::F64Const { value } => {
                     self.b.build_bit_cast(cx.i64_type().const_int(value.bits(), false), cx.f64_type(), "")?
                 }
+                Operator::V128Const { value } => self.u.v128_const(value.bytes()).into(),
                 Operator::RefNull { .. } => self.u.ptr().const_null().into(),
                 Operator::RefFunc { function_index } => self.slot(self.u.layout.funcs, function_index)?.into(),
                 Operator::GlobalGet { global_index } => {
                     let cell = self.slot(self.u.layout.globals, global_index)?;
                     let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
-                    self.b.build_load(ty, cell, "")?
+                    load_value(&self.b, ty, cell)?
                 }
                 Operator::I32Add | Operator::I64Add | Operator::I32Sub | Operator::I64Sub | Operator::I32Mul | Operator::I64Mul => {
                     let y = stack.pop().expect("validated").into_int_value();
@@ -163,7 +182,7 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
 
     for (i, g) in info.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
         let v = ib.eval(g.init.as_ref().expect("defined global"))?;
-        ib.b.build_store(ib.slot(u.layout.globals, i as u32)?, v)?;
+        store_value(&ib.b, ib.slot(u.layout.globals, i as u32)?, v)?;
     }
     for (i, init) in info.table_inits.iter().enumerate() {
         if let Some(expr) = init {

@@ -55,9 +55,20 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             ValType::I64 => self.llcx.i64_type().into(),
             ValType::F32 => self.llcx.f32_type().into(),
             ValType::F64 => self.llcx.f64_type().into(),
-            ValType::V128 => self.llcx.i128_type().into(),
+            // Like `v128_t` of clang's wasm_simd128.h; SIMD operators bitcast to their lane shape.
+            ValType::V128 => self.llcx.i32_type().vec_type(4).into(),
             ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => self.ptr().into(),
         }
+    }
+
+    /// A v128 constant from its 16 little-endian bytes, as the canonical `<4 x i32>`.
+    pub fn v128_const(&self, bytes: &[u8; 16]) -> inkwell::values::VectorValue<'ctx> {
+        let i32t = self.llcx.i32_type();
+        let words: Vec<_> = bytes
+            .chunks(4)
+            .map(|w| i32t.const_int(u32::from_le_bytes([w[0], w[1], w[2], w[3]]) as u64, false))
+            .collect();
+        inkwell::types::VectorType::const_vector(&words)
     }
 
     /// Native type of a Wasm function: `R f(ctx, params...)`, a struct for several results.

@@ -46,7 +46,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let exn = exn.into_pointer_value();
         for (i, v) in values.iter().enumerate() {
             let slot = self.gep_const(exn, (abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE) as u64)?;
-            self.b.build_store(slot, *v)?;
+            self.store_cell(slot, *v)?;
         }
         self.rethrow(exn)
     }
@@ -120,7 +120,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.b.position_at_end(matched);
                 for (i, t) in self.tag_params(tag).into_iter().enumerate() {
                     let off = abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE;
-                    let v: BasicValueEnum = self.load_at(self.u.llvm_type(t), exn, off)?;
+                    let v: BasicValueEnum = self.load_cell(self.u.llvm_type(t), self.gep_const(exn, off as u64)?)?;
                     self.push(v);
                 }
             }

@@ -12,6 +12,8 @@
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
 //! - In guard mode every loaded value feeds the function's load sink (`LoadSink`), else LLVM deletes
 //!   loads whose value is unused and the access no longer traps.
+//! - v128 accesses (`simd_memory.rs`) go through `load_raw`/`store_raw` and so obey all of the
+//!   above; a lane or splat load is a scalar load of the lane's size.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -137,7 +139,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// The native address of an access of `size` bytes at the popped address plus `memarg.offset`.
-    fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
+    pub(super) fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
         let addr = self.pop_index()?;
         let mem = memory_index(memarg)?;
         let m = self.memory_ptr(mem)?;
@@ -188,12 +190,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn load(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>, widen: Option<IntType<'ctx>>, ext: Extend) -> Result<()> {
-        let size = type_size(ty);
-        let p = self.effective_address(memarg, size)?;
-        let v = self.b.build_load(ty, p, "")?;
-        let inst = v.as_instruction_value().expect("load instruction");
-        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
-        self.sink_load(v)?;
+        let v = self.load_raw(memarg, ty)?;
         let v: BasicValueEnum = match (widen, ext) {
             (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
             (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
@@ -203,11 +200,31 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// Folds a loaded value into the load sink (guard mode only).
+    /// Loads a `ty` from the popped address plus `memarg.offset` (`align 1`), through the sink.
+    pub(super) fn load_raw(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let size = type_size(ty);
+        let p = self.effective_address(memarg, size)?;
+        let v = self.b.build_load(ty, p, "")?;
+        let inst = v.as_instruction_value().expect("load instruction");
+        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        self.sink_load(v)?;
+        Ok(v)
+    }
+
+    /// Folds a loaded value into the load sink (guard mode only): scalars into the i64
+    /// accumulator, v128s into the vector one (one xor, no lane extraction in loops).
     fn sink_load(&mut self, v: BasicValueEnum<'ctx>) -> Result<()> {
         let Some(sink) = &self.load_sink else { return Ok(()) };
         let i64t = self.u.llcx.i64_type();
         let bits = match v {
+            BasicValueEnum::VectorValue(v) => {
+                let ty = sink.vacc_type;
+                let acc = self.b.build_load(ty, sink.vacc, "vsink")?.into_vector_value();
+                let v = self.b.build_bit_cast(v, ty, "")?.into_vector_value();
+                let acc = self.b.build_xor(acc, v, "vsink")?;
+                self.b.build_store(sink.vacc, acc)?;
+                return Ok(());
+            }
             BasicValueEnum::FloatValue(f) => {
                 let width = if f.get_type() == self.u.llcx.f32_type() { self.u.llcx.i32_type() } else { i64t };
                 self.b.build_bit_cast(f, width, "")?.into_int_value()
@@ -227,6 +244,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Some(to) => self.b.build_int_truncate(value.into_int_value(), to, "")?.into(),
             None => value,
         };
+        self.store_raw(memarg, value)
+    }
+
+    /// Stores `value` at the popped address plus `memarg.offset` (`align 1`).
+    pub(super) fn store_raw(&mut self, memarg: MemArg, value: BasicValueEnum<'ctx>) -> Result<()> {
         let p = self.effective_address(memarg, type_size(value.get_type()))?;
         let inst = self.b.build_store(p, value)?;
         inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
@@ -252,6 +274,7 @@ fn type_size(ty: BasicTypeEnum<'_>) -> u32 {
                 8
             }
         }
-        _ => 16,
+        BasicTypeEnum::VectorType(_) => 16,
+        other => unreachable!("not a memory value type: {other:?}"),
     }
 }

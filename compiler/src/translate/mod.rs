@@ -13,12 +13,18 @@ mod conversion;
 mod exception;
 mod memory;
 mod numeric;
+mod simd;
+mod simd_arith;
+mod simd_convert;
+mod simd_memory;
+mod simd_relaxed;
+mod simd_target;
 mod table;
 mod variable;
 
 use crate::abi;
 use crate::codegen::unit::{md_kind, zero_value, Unit};
-use crate::error::{unsupported, CompileError, Result};
+use crate::error::{CompileError, Result};
 use crate::BoundsChecks;
 use crate::module::ValType;
 use crate::trap::Trap;
@@ -102,9 +108,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
             let t = ValType::from_wasm(t)?;
-            if t == ValType::V128 {
-                return unsupported("v128 locals (SIMD proposal)");
-            }
             let ty = self.u.llvm_type(t);
             for _ in 0..count {
                 let slot = self.b.build_alloca(ty, "local")?;
@@ -117,7 +120,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let acc = self.b.build_alloca(i64t, "load_sink")?;
             self.b.build_store(acc, i64t.const_zero())?;
             let out = self.b.build_alloca(i64t, "load_sink_out")?;
-            self.load_sink = Some(LoadSink { acc, out });
+            let vacc_type = i64t.vec_type(2);
+            let vacc = self.b.build_alloca(vacc_type, "load_sink_v128")?;
+            self.b.build_store(vacc, vacc_type.const_zero())?;
+            self.load_sink = Some(LoadSink { acc, vacc, vacc_type, out });
         }
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
@@ -178,6 +184,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             | F64ReinterpretI64 | I32Extend8S | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S => {
                 self.translate_conversion(op)
             }
+            _ if simd::is_simd(op) => self.translate_simd(op),
             _ => self.translate_numeric(op),
         }
     }
@@ -298,6 +305,26 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(v)
     }
 
+    /// Loads a value of type `ty` from a `w2n_value` cell (a global, an exception payload slot).
+    /// Cells are 8-byte aligned (`w2n_value`'s C alignment), less than a v128's natural 16.
+    pub(crate) fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.b.build_load(ty, cell, "")?;
+        if ty.is_vector_type() {
+            let inst = v.as_instruction_value().expect("load");
+            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        }
+        Ok(v)
+    }
+
+    /// Stores `v` into a `w2n_value` cell (see `load_cell`).
+    pub(crate) fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let store = self.b.build_store(cell, v)?;
+        if v.is_vector_value() {
+            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        }
+        Ok(())
+    }
+
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
     pub(crate) fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
         Ok(self.load_invariant(self.u.ptr().into(), self.vmctx, region + 8 * index)?.into_pointer_value())
@@ -344,7 +371,10 @@ fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
 /// loaded value; `out` receives it with a volatile store before each return. A volatile store is
 /// never deleted, so neither is any load feeding it: an out-of-bounds load whose value the program
 /// ignores still faults in the guard region and traps. XOR keeps loops vectorisable (a reduction).
+/// v128 loads feed `vacc` (one vector xor each), folded into `acc` when flushed.
 pub struct LoadSink<'ctx> {
     pub acc: PointerValue<'ctx>,
+    pub vacc: PointerValue<'ctx>,
+    pub vacc_type: inkwell::types::VectorType<'ctx>,
     pub out: PointerValue<'ctx>,
 }

@@ -31,13 +31,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::GlobalGet { global_index } => {
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
                 let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
-                let v = self.b.build_load(ty, cell, "")?;
+                let v = self.load_cell(ty, cell)?;
                 self.push(v);
             }
             Operator::GlobalSet { global_index } => {
                 let v = self.pop()?;
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
-                self.b.build_store(cell, v)?;
+                self.store_cell(cell, v)?;
             }
             _ => unreachable!("not a variable operator: {op:?}"),
         }

@@ -6,7 +6,8 @@
 
 use crate::host::Value;
 use crate::module::ValType;
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
+use wast::token::{F32, F64};
 use wast::WastRet;
 
 pub fn arg_value(arg: &WastArgCore<'_>) -> Option<Value> {
@@ -17,6 +18,7 @@ pub fn arg_value(arg: &WastArgCore<'_>) -> Option<Value> {
         WastArgCore::F64(v) => Value { i64: v.bits as i64 },
         WastArgCore::RefNull(_) => Value { r#ref: std::ptr::null_mut() },
         WastArgCore::RefExtern(n) => Value { r#ref: (*n as usize + 1) as *mut std::ffi::c_void },
+        WastArgCore::V128(c) => Value { v128: c.to_le_bytes() },
         _ => return None,
     })
 }
@@ -27,6 +29,10 @@ fn bits32(v: &Value) -> u32 {
 
 fn bits64(v: &Value) -> u64 {
     unsafe { v.i64 as u64 }
+}
+
+fn bytes(v: &Value) -> [u8; 16] {
+    unsafe { v.v128 }
 }
 
 fn ptr(v: &Value) -> usize {
@@ -47,7 +53,11 @@ pub fn show(values: &[(ValType, Value)]) -> String {
                 p => format!("ref.extern {}", p - 1),
             },
             ValType::ExnRef => format!("exnref:{:#x}", ptr(v)),
-            ValType::V128 => "v128".into(),
+            ValType::V128 => {
+                let b = bytes(v);
+                let lanes: Vec<String> = b.chunks(4).map(|w| format!("0x{:08x}", u32::from_le_bytes([w[0], w[1], w[2], w[3]]))).collect();
+                format!("v128:i32x4 {}", lanes.join(" "))
+            }
         })
         .collect();
     format!("[{}]", parts.join(", "))
@@ -57,30 +67,48 @@ fn matches(ty: ValType, v: &Value, expected: &WastRetCore<'_>) -> bool {
     match (ty, expected) {
         (ValType::I32, WastRetCore::I32(e)) => bits32(v) == *e as u32,
         (ValType::I64, WastRetCore::I64(e)) => bits64(v) == *e as u64,
-        (ValType::F32, WastRetCore::F32(p)) => {
-            let b = bits32(v);
-            let is_nan = (b & 0x7f80_0000) == 0x7f80_0000 && (b & 0x007f_ffff) != 0;
-            match p {
-                NanPattern::Value(e) => b == e.bits,
-                NanPattern::CanonicalNan => (b & 0x7fff_ffff) == 0x7fc0_0000,
-                NanPattern::ArithmeticNan => is_nan && (b & 0x0040_0000) != 0,
-            }
-        }
-        (ValType::F64, WastRetCore::F64(p)) => {
-            let b = bits64(v);
-            let is_nan = (b & 0x7ff0_0000_0000_0000) == 0x7ff0_0000_0000_0000 && (b & 0x000f_ffff_ffff_ffff) != 0;
-            match p {
-                NanPattern::Value(e) => b == e.bits,
-                NanPattern::CanonicalNan => (b & 0x7fff_ffff_ffff_ffff) == 0x7ff8_0000_0000_0000,
-                NanPattern::ArithmeticNan => is_nan && (b & 0x0008_0000_0000_0000) != 0,
-            }
-        }
+        (ValType::F32, WastRetCore::F32(p)) => f32_matches(bits32(v), p),
+        (ValType::F64, WastRetCore::F64(p)) => f64_matches(bits64(v), p),
+        (ValType::V128, WastRetCore::V128(p)) => v128_matches(&bytes(v), p),
         (ValType::FuncRef | ValType::ExternRef | ValType::ExnRef, WastRetCore::RefNull(_)) => ptr(v) == 0,
         (ValType::ExternRef, WastRetCore::RefExtern(Some(n))) => ptr(v) == *n as usize + 1,
         (ValType::ExternRef, WastRetCore::RefExtern(None)) => ptr(v) != 0,
         (ValType::FuncRef, WastRetCore::RefFunc(_)) => ptr(v) != 0,
         (_, WastRetCore::Either(options)) => options.iter().any(|o| matches(ty, v, o)),
         _ => false,
+    }
+}
+
+fn f32_matches(b: u32, p: &NanPattern<F32>) -> bool {
+    let is_nan = (b & 0x7f80_0000) == 0x7f80_0000 && (b & 0x007f_ffff) != 0;
+    match p {
+        NanPattern::Value(e) => b == e.bits,
+        NanPattern::CanonicalNan => (b & 0x7fff_ffff) == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => is_nan && (b & 0x0040_0000) != 0,
+    }
+}
+
+fn f64_matches(b: u64, p: &NanPattern<F64>) -> bool {
+    let is_nan = (b & 0x7ff0_0000_0000_0000) == 0x7ff0_0000_0000_0000 && (b & 0x000f_ffff_ffff_ffff) != 0;
+    match p {
+        NanPattern::Value(e) => b == e.bits,
+        NanPattern::CanonicalNan => (b & 0x7fff_ffff_ffff_ffff) == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => is_nan && (b & 0x0008_0000_0000_0000) != 0,
+    }
+}
+
+/// Lane by lane: integer lanes by value, float lanes by value or NaN pattern.
+fn v128_matches(b: &[u8; 16], p: &V128Pattern) -> bool {
+    fn lanes<const N: usize>(b: &[u8; 16]) -> impl Iterator<Item = u64> + '_ {
+        b.chunks(N).map(|c| c.iter().rev().fold(0u64, |acc, &x| (acc << 8) | x as u64))
+    }
+    match p {
+        V128Pattern::I8x16(e) => lanes::<1>(b).zip(e).all(|(a, &e)| a == e as u8 as u64),
+        V128Pattern::I16x8(e) => lanes::<2>(b).zip(e).all(|(a, &e)| a == e as u16 as u64),
+        V128Pattern::I32x4(e) => lanes::<4>(b).zip(e).all(|(a, &e)| a == e as u32 as u64),
+        V128Pattern::I64x2(e) => lanes::<8>(b).zip(e).all(|(a, &e)| a == e as u64),
+        V128Pattern::F32x4(e) => lanes::<4>(b).zip(e).all(|(a, e)| f32_matches(a as u32, e)),
+        V128Pattern::F64x2(e) => lanes::<8>(b).zip(e).all(|(a, e)| f64_matches(a, e)),
     }
 }
 

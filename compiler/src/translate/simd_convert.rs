@@ -1,0 +1,220 @@
+//! SIMD lane-width changes and conversions: extend (low/high halves), extended multiply, pairwise
+//! extended add, dot product, Q15 rounding multiply, saturating narrow, and the int/float
+//! conversions. Written as plain widen-compute-narrow vector IR, which the x86 backend matches to
+//! pmovsx/pmovzx, pmaddwd, pmuldq, packss/packus, cvtdq2ps...; float-to-int conversions saturate
+//! through `llvm.fpto[su]i.sat` (NaN gives 0), as Wasm requires.
+
+use super::simd::*;
+use super::FuncTranslator;
+use crate::error::Result;
+use inkwell::types::VectorType;
+use inkwell::values::VectorValue;
+use wasmparser::Operator;
+
+/// Which half of the lanes a widening operator reads.
+#[derive(Clone, Copy)]
+pub(super) enum Half {
+    Low,
+    High,
+}
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    pub(super) fn simd_convert(&mut self, op: &Operator<'_>) -> Result<bool> {
+        use Half::*;
+        use Operator::*;
+        match *op {
+            I16x8ExtendLowI8x16S => self.extend_op(I8x16, Low, true)?,
+            I16x8ExtendHighI8x16S => self.extend_op(I8x16, High, true)?,
+            I16x8ExtendLowI8x16U => self.extend_op(I8x16, Low, false)?,
+            I16x8ExtendHighI8x16U => self.extend_op(I8x16, High, false)?,
+            I32x4ExtendLowI16x8S => self.extend_op(I16x8, Low, true)?,
+            I32x4ExtendHighI16x8S => self.extend_op(I16x8, High, true)?,
+            I32x4ExtendLowI16x8U => self.extend_op(I16x8, Low, false)?,
+            I32x4ExtendHighI16x8U => self.extend_op(I16x8, High, false)?,
+            I64x2ExtendLowI32x4S => self.extend_op(I32x4, Low, true)?,
+            I64x2ExtendHighI32x4S => self.extend_op(I32x4, High, true)?,
+            I64x2ExtendLowI32x4U => self.extend_op(I32x4, Low, false)?,
+            I64x2ExtendHighI32x4U => self.extend_op(I32x4, High, false)?,
+            I16x8ExtMulLowI8x16S => self.extmul(I8x16, Low, true)?,
+            I16x8ExtMulHighI8x16S => self.extmul(I8x16, High, true)?,
+            I16x8ExtMulLowI8x16U => self.extmul(I8x16, Low, false)?,
+            I16x8ExtMulHighI8x16U => self.extmul(I8x16, High, false)?,
+            I32x4ExtMulLowI16x8S => self.extmul(I16x8, Low, true)?,
+            I32x4ExtMulHighI16x8S => self.extmul(I16x8, High, true)?,
+            I32x4ExtMulLowI16x8U => self.extmul(I16x8, Low, false)?,
+            I32x4ExtMulHighI16x8U => self.extmul(I16x8, High, false)?,
+            I64x2ExtMulLowI32x4S => self.extmul(I32x4, Low, true)?,
+            I64x2ExtMulHighI32x4S => self.extmul(I32x4, High, true)?,
+            I64x2ExtMulLowI32x4U => self.extmul(I32x4, Low, false)?,
+            I64x2ExtMulHighI32x4U => self.extmul(I32x4, High, false)?,
+            I16x8ExtAddPairwiseI8x16S => self.extadd_pairwise(I8x16, true)?,
+            I16x8ExtAddPairwiseI8x16U => self.extadd_pairwise(I8x16, false)?,
+            I32x4ExtAddPairwiseI16x8S => self.extadd_pairwise(I16x8, true)?,
+            I32x4ExtAddPairwiseI16x8U => self.extadd_pairwise(I16x8, false)?,
+            I32x4DotI16x8S => self.dot_i16x8()?,
+            I16x8Q15MulrSatS => self.q15mulr_sat()?,
+            I8x16NarrowI16x8S => self.narrow(I16x8, true)?,
+            I8x16NarrowI16x8U => self.narrow(I16x8, false)?,
+            I16x8NarrowI32x4S => self.narrow(I32x4, true)?,
+            I16x8NarrowI32x4U => self.narrow(I32x4, false)?,
+
+            I32x4TruncSatF32x4S => self.trunc_sat(F32x4, true)?,
+            I32x4TruncSatF32x4U => self.trunc_sat(F32x4, false)?,
+            I32x4TruncSatF64x2SZero => self.trunc_sat(F64x2, true)?,
+            I32x4TruncSatF64x2UZero => self.trunc_sat(F64x2, false)?,
+            F32x4ConvertI32x4S => {
+                let x = self.pop_v(I32x4)?;
+                self.push_v(self.b.build_signed_int_to_float(x, self.vec_type(F32x4), "")?)?
+            }
+            F32x4ConvertI32x4U => {
+                let x = self.pop_v(I32x4)?;
+                self.push_v(self.b.build_unsigned_int_to_float(x, self.vec_type(F32x4), "")?)?
+            }
+            F64x2ConvertLowI32x4S | F64x2ConvertLowI32x4U => {
+                let x = self.pop_v(I32x4)?;
+                let low = self.half(x, Low)?;
+                let v = if matches!(op, F64x2ConvertLowI32x4S) {
+                    self.b.build_signed_int_to_float(low, self.vec_type(F64x2), "")?
+                } else {
+                    self.b.build_unsigned_int_to_float(low, self.vec_type(F64x2), "")?
+                };
+                self.push_v(v)?
+            }
+            F32x4DemoteF64x2Zero => {
+                let x = self.pop_v(F64x2)?;
+                let f32x2 = self.u.llcx.f32_type().vec_type(2);
+                let narrow = self.b.build_float_trunc(x, f32x2, "")?;
+                let v = self.shuffle(narrow, f32x2.const_zero(), &[0, 1, 2, 3])?;
+                self.push_v(v)?
+            }
+            F64x2PromoteLowF32x4 => {
+                let x = self.pop_v(F32x4)?;
+                let low = self.half(x, Low)?;
+                self.push_v(self.b.build_float_ext(low, self.vec_type(F64x2), "")?)?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The low or high half of the lanes of `x`, as a vector of half as many lanes.
+    pub(super) fn half(&self, x: VectorValue<'ctx>, half: Half) -> Result<VectorValue<'ctx>> {
+        let n = x.get_type().get_size();
+        let start = match half {
+            Half::Low => 0,
+            Half::High => n / 2,
+        };
+        let idx: Vec<u32> = (start..start + n / 2).collect();
+        self.shuffle(x, x.get_type().get_poison(), &idx)
+    }
+
+    /// Sign- or zero-extends each lane of `x` to `bits`.
+    pub(super) fn widen(&self, x: VectorValue<'ctx>, bits: u32, signed: bool) -> Result<VectorValue<'ctx>> {
+        let ty = self.int_vec(bits, x.get_type().get_size());
+        Ok(if signed { self.b.build_int_s_extend(x, ty, "")? } else { self.b.build_int_z_extend(x, ty, "")? })
+    }
+
+    /// The even-numbered and odd-numbered lanes of `x`.
+    pub(super) fn even_odd(&self, x: VectorValue<'ctx>) -> Result<(VectorValue<'ctx>, VectorValue<'ctx>)> {
+        let n = x.get_type().get_size();
+        let poison = x.get_type().get_poison();
+        let even: Vec<u32> = (0..n / 2).map(|i| 2 * i).collect();
+        let odd: Vec<u32> = (0..n / 2).map(|i| 2 * i + 1).collect();
+        Ok((self.shuffle(x, poison, &even)?, self.shuffle(x, poison, &odd)?))
+    }
+
+    /// Lanes of `s`, half of them, extended to twice their width.
+    fn extend_op(&mut self, s: Shape, half: Half, signed: bool) -> Result<()> {
+        let x = self.pop_v(s)?;
+        let h = self.half(x, half)?;
+        let v = self.widen(h, 2 * s.lane_bits(), signed)?;
+        self.push_v(v)
+    }
+
+    fn extmul(&mut self, s: Shape, half: Half, signed: bool) -> Result<()> {
+        let y = self.pop_v(s)?;
+        let x = self.pop_v(s)?;
+        let x = self.widen(self.half(x, half)?, 2 * s.lane_bits(), signed)?;
+        let y = self.widen(self.half(y, half)?, 2 * s.lane_bits(), signed)?;
+        let v = self.b.build_int_mul(x, y, "")?;
+        self.push_v(v)
+    }
+
+    fn extadd_pairwise(&mut self, s: Shape, signed: bool) -> Result<()> {
+        let x = self.pop_v(s)?;
+        let (even, odd) = self.even_odd(x)?;
+        let even = self.widen(even, 2 * s.lane_bits(), signed)?;
+        let odd = self.widen(odd, 2 * s.lane_bits(), signed)?;
+        let v = self.b.build_int_add(even, odd, "")?;
+        self.push_v(v)
+    }
+
+    /// `i32x4.dot_i16x8_s`: products of adjacent signed lanes, summed in pairs (wrapping, like
+    /// pmaddwd: only -32768² · 2 overflows).
+    fn dot_i16x8(&mut self) -> Result<()> {
+        let y = self.pop_v(I16x8)?;
+        let x = self.pop_v(I16x8)?;
+        let p = self.b.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
+        let (even, odd) = self.even_odd(p)?;
+        let v = self.b.build_int_add(even, odd, "")?;
+        self.push_v(v)
+    }
+
+    /// `(x * y + 0x4000) >> 15`, saturated: only -32768 · -32768 exceeds i16 (and becomes 32767).
+    fn q15mulr_sat(&mut self) -> Result<()> {
+        let y = self.pop_v(I16x8)?;
+        let x = self.pop_v(I16x8)?;
+        let v = self.q15mulr_exact(x, y)?;
+        self.push_v(v)
+    }
+
+    pub(super) fn q15mulr_exact(&self, x: VectorValue<'ctx>, y: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        let p = self.b.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
+        let i32x8 = p.get_type();
+        let rounded = self.b.build_int_add(p, self.const_splat_of(i32x8, 0x4000), "")?;
+        let shifted = self.b.build_right_shift(rounded, self.const_splat_of(i32x8, 15), true, "")?;
+        let max = self.const_splat_of(i32x8, 0x7fff);
+        let clamped = self.v_call("llvm.smin", &[i32x8.into()], &[shifted.into(), max.into()])?;
+        Ok(self.b.build_int_truncate(clamped, self.vec_type(I16x8), "")?)
+    }
+
+    /// Saturating narrow of two vectors of shape `s` (lanes read as signed) into one vector of
+    /// lanes half as wide: to the signed or the unsigned range (packss/packus on x86).
+    fn narrow(&mut self, s: Shape, signed: bool) -> Result<()> {
+        let y = self.pop_v(s)?;
+        let x = self.pop_v(s)?;
+        let idx: Vec<u32> = (0..2 * s.lanes()).collect();
+        let both = self.shuffle(x, y, &idx)?;
+        let bits = s.lane_bits() / 2;
+        let (lo, hi) = if signed {
+            ((-(1i64 << (bits - 1))) as u64, (1u64 << (bits - 1)) - 1)
+        } else {
+            (0, (1u64 << bits) - 1)
+        };
+        let ty = both.get_type();
+        let v = self.v_call("llvm.smax", &[ty.into()], &[both.into(), self.const_splat_of(ty, lo).into()])?;
+        let v = self.v_call("llvm.smin", &[ty.into()], &[v.into(), self.const_splat_of(ty, hi).into()])?;
+        let narrow: VectorType = self.int_vec(bits, 2 * s.lanes());
+        let v = self.b.build_int_truncate(v, narrow, "")?;
+        self.push_v(v)
+    }
+
+    /// Saturating float-to-i32 lanes (`llvm.fpto[su]i.sat`: NaN → 0, out of range → the bound).
+    /// From f64x2 the two results fill the low lanes and the high lanes are zero.
+    fn trunc_sat(&mut self, from: Shape, signed: bool) -> Result<()> {
+        let x = self.pop_v(from)?;
+        let v = self.trunc_sat_lanes(x, signed)?;
+        self.push_v(v)
+    }
+
+    pub(super) fn trunc_sat_lanes(&self, x: VectorValue<'ctx>, signed: bool) -> Result<VectorValue<'ctx>> {
+        let n = x.get_type().get_size();
+        let to = self.int_vec(32, n);
+        let name = if signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+        let v = self.v_call(name, &[to.into(), x.get_type().into()], &[x.into()])?;
+        if n == 4 {
+            return Ok(v);
+        }
+        self.shuffle(v, to.const_zero(), &[0, 1, 2, 3])
+    }
+}
