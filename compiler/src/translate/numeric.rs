@@ -77,10 +77,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let x = self.pop()?.into_float_value();
                 self.push(self.b.build_float_neg(x, "")?)
             }
-            F32Ceil | F64Ceil => self.float_unary("llvm.ceil")?,
-            F32Floor | F64Floor => self.float_unary("llvm.floor")?,
-            F32Trunc | F64Trunc => self.float_unary("llvm.trunc")?,
-            F32Nearest | F64Nearest => self.float_unary("llvm.roundeven")?,
+            F32Ceil | F64Ceil => self.float_rounding("llvm.ceil")?,
+            F32Floor | F64Floor => self.float_rounding("llvm.floor")?,
+            F32Trunc | F64Trunc => self.float_rounding("llvm.trunc")?,
+            F32Nearest | F64Nearest => self.float_rounding("llvm.roundeven")?,
             F32Sqrt | F64Sqrt => self.float_unary("llvm.sqrt")?,
             F32Add | F64Add => self.float_binop(|b, x, y| b.build_float_add(x, y, ""))?,
             F32Sub | F64Sub => self.float_binop(|b, x, y| b.build_float_sub(x, y, ""))?,
@@ -275,6 +275,20 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             cx.i64_type().const_int(0x7ff8_0000_0000_0000, false)
         };
         Ok(self.b.build_bit_cast(bits, ty, "")?.into_float_value())
+    }
+
+    /// ceil/floor/trunc/nearest: LLVM may lower them to code that hands a signalling NaN back
+    /// unquieted (RISC-V without Zfa does); Wasm wants an arithmetic NaN, so NaN inputs give the
+    /// canonical NaN.
+    fn float_rounding(&mut self, intrinsic: &str) -> Result<()> {
+        let x = self.pop()?.into_float_value();
+        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let r = self.call_value(f, &[x.into()])?.into_float_value();
+        let is_nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
+        let nan = self.canonical_nan(x.get_type())?;
+        let v = self.b.build_select(is_nan, nan, r, "")?;
+        self.push(v);
+        Ok(())
     }
 
     fn float_binary_intrinsic(&mut self, intrinsic: &str) -> Result<()> {
