@@ -179,31 +179,26 @@ fn test(args: &[String]) -> Result<()> {
     ok &= run_counting(&mut cargo, &mut totals)?;
     ok &= totals.1 == 0;
     if !no_spec {
-        println!("\ntest: the spec testsuite (cargo xtask spec)");
-        let spec = spec::run(&spec::Options {
-            write_status: false,
-            progress: false,
-            ..spec::Options::new(spec::HOST)
-        })?;
-        ok &= spec.check_ok;
-        println!(
-            "test: tests {} passed, {} failed, {} skipped; spec files {} fully pass, {} fail as listed in \
-             spec-tests/expected-failures.txt (counted as skipped), {} unexpected (counted as failed); \
-             spec assertions {} passed, {} failed, {} skipped",
-            totals.0,
-            totals.1,
-            totals.2,
-            spec.files_passing,
-            spec.files_expected_failing,
-            spec.files_unexpected,
-            spec.passed,
-            spec.failed,
-            spec.skipped,
-        );
-        // Each spec file counts as one test in the closing line.
-        totals.0 += spec.files_passing;
-        totals.1 += spec.files_unexpected;
-        totals.2 += spec.files_expected_failing;
+        // The spec testsuite for the host and, under qemu-user, for the cross targets.
+        for target in [spec::HOST, "aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"] {
+            println!("\ntest: the spec testsuite for {target} (cargo xtask spec --target {target})");
+            let spec = spec::run(&spec::Options { write_status: false, progress: false, ..spec::Options::new(target) })?;
+            ok &= spec.check_ok;
+            println!(
+                "test: {target}: spec files {} fully pass, {} fail as listed in the expected-failures list (counted as \
+                 skipped), {} unexpected (counted as failed); spec assertions {} passed, {} failed, {} skipped",
+                spec.files_passing,
+                spec.files_expected_failing,
+                spec.files_unexpected,
+                spec.passed,
+                spec.failed,
+                spec.skipped,
+            );
+            // Each spec file counts as one test in the closing line.
+            totals.0 += spec.files_passing;
+            totals.1 += spec.files_unexpected;
+            totals.2 += spec.files_expected_failing;
+        }
     }
     let (passed, failed, skipped) = totals;
     if skipped > 0 {
