@@ -16,6 +16,8 @@ pub enum Emit {
     SharedLib,
     LlvmIr,
     Asm,
+    /// A C header with the instance API and the exported functions (`build::header`).
+    Header,
 }
 
 impl std::str::FromStr for Emit {
@@ -28,8 +30,9 @@ impl std::str::FromStr for Emit {
             "sharedlib" => Emit::SharedLib,
             "llvm-ir" => Emit::LlvmIr,
             "asm" => Emit::Asm,
+            "header" => Emit::Header,
             other => {
-                return Err(format!("unknown output kind `{other}` (expected exe, obj, staticlib, sharedlib, llvm-ir or asm)"))
+                return Err(format!("unknown output kind `{other}` (expected exe, obj, staticlib, sharedlib, llvm-ir, asm or header)"))
             }
         })
     }
@@ -93,6 +96,11 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         bounds_checks: opts.bounds_checks,
         prefix: opts.prefix.clone().unwrap_or_else(|| prefix_from(output)),
     };
+    if opts.emit == Emit::Header {
+        let source = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = crate::build::header::generate(&info, &cg.prefix, &format!("module {source}"))?;
+        return write_atomically(output, text.as_bytes());
+    }
     let unit_output = match opts.emit {
         Emit::LlvmIr => Output::LlvmIr,
         Emit::Asm => Output::Assembly,
@@ -146,7 +154,7 @@ fn write_artifact(units: &[Vec<u8>], output: &Path, opts: &CompileOptions) -> Re
         Emit::Exe => link::link_executable(&opts.target, &objects, &staged, opts.static_link)?,
         Emit::SharedLib => link::link_shared(&opts.target, &objects, &staged, !opts.shared_without_runtime)?,
         Emit::StaticLib => link::archive_static(&opts.target, &objects, &staged, scratch.path())?,
-        Emit::LlvmIr | Emit::Asm => unreachable!(),
+        Emit::LlvmIr | Emit::Asm | Emit::Header => unreachable!(),
     }
     let bytes = std::fs::read(&staged).map_err(|e| io_error(&staged, e))?;
     write_atomically(output, &bytes)?;

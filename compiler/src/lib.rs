@@ -3,9 +3,11 @@
 //! The pipeline: [`module::ModuleInfo::parse`] validates and reads a module; [`codegen::compile_objects`]
 //! translates its functions in parallel partitions to native objects; [`link`] turns objects plus the
 //! C runtime into executables and libraries. [`driver::compile`] runs it all from [`CompileOptions`].
+//! [`Build`] does it from a Cargo build script and generates Rust bindings ([`build::bindings`]).
 //! See ARCHITECTURE.md for the map and the invariants.
 
 pub mod abi;
+pub mod build;
 pub mod cache;
 pub mod codegen;
 pub mod driver;
@@ -19,6 +21,7 @@ pub mod translate;
 pub mod trap;
 pub mod wast;
 
+pub use build::Build;
 pub use driver::{compile, compile_wasm, CompileOptions, Emit};
 pub use error::{CompileError, Result};
 pub use target::TargetSpec;

@@ -53,6 +53,7 @@ fn default_output(input: &std::path::Path, emit: Emit) -> PathBuf {
         Emit::SharedLib => "so",
         Emit::LlvmIr => "ll",
         Emit::Asm => "s",
+        Emit::Header => "h",
     };
     let stem = input.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "out".into());
     match (emit, ext) {

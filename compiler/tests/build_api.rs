@@ -1,0 +1,112 @@
+//! The build-script integration (`wasm2native::Build`, generated Rust bindings, `--emit header`),
+//! end to end: each test builds a real program against a compiled module, runs it and checks its
+//! output.
+//!
+//! - `example_with_rustc`: the `examples/plugin-host` program, its module compiled by `Build` into a
+//!   temporary OUT_DIR and the program compiled by `rustc` directly (seconds, unlike a Cargo build of
+//!   the example, which builds wasm2native again: `cargo xtask test` does that).
+//! - `c_program_with_header`: a C program linked with `--emit staticlib` + `--emit header` output.
+//!
+//! Expected output: `examples/plugin-host/expected-output.txt`, `tests/embed/*.c` header comments.
+
+mod common;
+
+use common::*;
+use std::process::Command;
+use std::time::Duration;
+
+fn expected_example_output() -> String {
+    std::fs::read_to_string(repo_root().join("examples/plugin-host/expected-output.txt")).expect("expected-output.txt")
+}
+
+#[test]
+fn example_with_rustc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let example = repo_root().join("examples/plugin-host");
+    let artifacts = wasm2native::Build::new()
+        .file(example.join("plugin.wat"))
+        .opt_level(1)
+        .out_dir(dir.path())
+        .target("x86_64-unknown-linux-gnu")
+        .cargo_metadata(false)
+        .try_compile("plugin")
+        .unwrap_or_else(|e| panic!("Build::try_compile: {e}"));
+    assert!(artifacts.library.ends_with("libplugin.a"));
+    assert!(artifacts.bindings.exists() && artifacts.header.exists());
+
+    let exe = dir.path().join("plugin-host");
+    let out = run(
+        Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+            .args(["--edition", "2021", "--crate-name", "plugin_host", "-D", "warnings", "-o"])
+            .arg(&exe)
+            .arg(example.join("src/main.rs"))
+            .arg("-L")
+            .arg(dir.path())
+            .args(["-l", "static=plugin"])
+            .env("OUT_DIR", dir.path()),
+        b"",
+        Duration::from_secs(300),
+    );
+    assert_eq!(out.code(), Some(0), "rustc failed:\n{}", out.report());
+    let ran = run(&mut Command::new(&exe), b"", Duration::from_secs(60));
+    assert_eq!(ran.code(), Some(0), "the example failed:\n{}", ran.report());
+    assert_eq!(ran.stdout_text(), expected_example_output(), "{}", ran.report());
+}
+
+#[test]
+fn build_errors_are_results() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut b = wasm2native::Build::new();
+    b.out_dir(dir.path()).cargo_metadata(false);
+    let no_file = b.try_compile("plugin").expect_err("no file");
+    assert!(no_file.to_string().contains(".file("), "{no_file}");
+    let missing = b.clone().file(dir.path().join("missing.wasm")).try_compile("plugin").expect_err("missing file");
+    assert!(missing.to_string().contains("missing.wasm"), "{missing}");
+    let bad = dir.path().join("bad.wat");
+    std::fs::write(&bad, "(module (func (result i32)))").unwrap();
+    let invalid = b.clone().file(&bad).try_compile("plugin").expect_err("invalid module");
+    assert!(invalid.to_string().contains("invalid module"), "{invalid}");
+    let name = b.clone().file(&bad).try_compile("my-plugin").expect_err("bad name");
+    assert!(name.to_string().contains("my-plugin"), "{name}");
+    let mem_import = dir.path().join("mem.wat");
+    std::fs::write(&mem_import, "(module (import \"env\" \"m\" (memory 1)))").unwrap();
+    let unsupported = b.clone().file(&mem_import).try_compile("plugin").expect_err("memory import");
+    assert!(unsupported.to_string().contains("env.m"), "{unsupported}");
+    let panicked = std::panic::catch_unwind(|| b.clone().file(&bad).compile("plugin"));
+    assert!(panicked.is_err(), "compile panics on errors, as cc does");
+}
+
+/// Each `tests/embed/NAME.c` names its module in a header comment (`module: NAME.wat`) and its expected
+/// stdout (`stdout: ...` lines); it is compiled against `--emit header` and linked with `--emit staticlib`.
+#[test]
+fn c_program_with_header() {
+    for c_file in test_files("embed", "c") {
+        let text = std::fs::read_to_string(&c_file).expect("read");
+        let fields = header(&text, "//");
+        let get = |k: &str| fields.iter().filter(|(key, _)| key == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+        let module = c_file.parent().unwrap().join(&get("module")[0]);
+        let expected: String = get("stdout").iter().map(|l| format!("{l}\n")).collect();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lib = dir.path().join("libcalc.a");
+        let h = dir.path().join("calc.h");
+        let m = module.to_str().unwrap();
+        compile_ok(&[m, "--emit", "staticlib", "--prefix", "w2n_calc", "-o", lib.to_str().unwrap()]);
+        compile_ok(&[m, "--emit", "header", "--prefix", "w2n_calc", "-o", h.to_str().unwrap()]);
+        let exe = dir.path().join("prog");
+        let cc = run(
+            Command::new(clang())
+                .args(["-std=c11", "-Wall", "-Werror", "-O1", "-I"])
+                .arg(dir.path())
+                .arg(&c_file)
+                .arg(&lib)
+                .args(["-lm", "-lpthread", "-o"])
+                .arg(&exe),
+            b"",
+            Duration::from_secs(120),
+        );
+        assert_eq!(cc.code(), Some(0), "{}: clang failed:\n{}", c_file.display(), cc.report());
+        let ran = run(&mut Command::new(&exe), b"", Duration::from_secs(60));
+        assert_eq!(ran.code(), Some(0), "{}:\n{}", c_file.display(), ran.report());
+        assert_eq!(ran.stdout_text(), expected, "{}: {}", c_file.display(), ran.report());
+    }
+}
