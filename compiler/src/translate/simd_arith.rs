@@ -144,10 +144,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F64x2Mul => self.v_binop(F64x2, |b, x, y| b.build_float_mul(x, y, ""))?,
             F32x4Div => self.v_binop(F32x4, |b, x, y| b.build_float_div(x, y, ""))?,
             F64x2Div => self.v_binop(F64x2, |b, x, y| b.build_float_div(x, y, ""))?,
-            F32x4Min => self.v_min_max(F32x4, "llvm.minimum")?,
-            F64x2Min => self.v_min_max(F64x2, "llvm.minimum")?,
-            F32x4Max => self.v_min_max(F32x4, "llvm.maximum")?,
-            F64x2Max => self.v_min_max(F64x2, "llvm.maximum")?,
+            F32x4Min => self.v_min_max(F32x4, true)?,
+            F64x2Min => self.v_min_max(F64x2, true)?,
+            F32x4Max => self.v_min_max(F32x4, false)?,
+            F64x2Max => self.v_min_max(F64x2, false)?,
             F32x4PMin => self.pmin_pmax(F32x4, true)?,
             F64x2PMin => self.pmin_pmax(F64x2, true)?,
             F32x4PMax => self.pmin_pmax(F32x4, false)?,
@@ -158,17 +158,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F64x2Neg => self.v_fneg(F64x2)?,
             F32x4Sqrt => self.v_intrinsic(F32x4, "llvm.sqrt", 1)?,
             F64x2Sqrt => self.v_intrinsic(F64x2, "llvm.sqrt", 1)?,
-            F32x4Ceil => self.v_intrinsic(F32x4, "llvm.ceil", 1)?,
-            F64x2Ceil => self.v_intrinsic(F64x2, "llvm.ceil", 1)?,
-            F32x4Floor => self.v_intrinsic(F32x4, "llvm.floor", 1)?,
-            F64x2Floor => self.v_intrinsic(F64x2, "llvm.floor", 1)?,
-            F32x4Trunc => self.v_intrinsic(F32x4, "llvm.trunc", 1)?,
-            F64x2Trunc => self.v_intrinsic(F64x2, "llvm.trunc", 1)?,
-            F32x4Nearest => self.v_intrinsic(F32x4, "llvm.roundeven", 1)?,
-            F64x2Nearest => self.v_intrinsic(F64x2, "llvm.roundeven", 1)?,
+            F32x4Ceil => self.v_rounding(F32x4, "llvm.ceil")?,
+            F64x2Ceil => self.v_rounding(F64x2, "llvm.ceil")?,
+            F32x4Floor => self.v_rounding(F32x4, "llvm.floor")?,
+            F64x2Floor => self.v_rounding(F64x2, "llvm.floor")?,
+            F32x4Trunc => self.v_rounding(F32x4, "llvm.trunc")?,
+            F64x2Trunc => self.v_rounding(F64x2, "llvm.trunc")?,
+            F32x4Nearest => self.v_rounding(F32x4, "llvm.roundeven")?,
+            F64x2Nearest => self.v_rounding(F64x2, "llvm.roundeven")?,
             _ => return Ok(false),
         }
         Ok(true)
+    }
+
+    /// ceil/floor/trunc/nearest. x86 (roundps) and AArch64 (frint*) quiet a signalling NaN as Wasm
+    /// requires; other lowerings (RISC-V without Zfa) may pass it through, so there NaN lanes
+    /// become the canonical NaN.
+    fn v_rounding(&mut self, s: Shape, intrinsic: &str) -> Result<()> {
+        let x = self.pop_v(s)?;
+        let v = self.v_call(intrinsic, &[self.vec_type(s).into()], &[x.into()])?;
+        let quiets = self.isa().x86 || self.u.opts.target.llvm_triple.starts_with("aarch64");
+        let v = if quiets { v } else { self.quiet_nan_lanes(s, x, x, v)? };
+        self.push_v(v)
     }
 
     /// A comparison: each lane all ones when it holds, else zero.
@@ -260,12 +271,22 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// Wasm min/max: `llvm.minimum`/`maximum` order the zeros and propagate NaN like Wasm, but may
-    /// return a NaN input unquieted; a lane with a NaN operand becomes the canonical NaN.
-    fn v_min_max(&mut self, s: Shape, intrinsic: &str) -> Result<()> {
+    /// Wasm min/max: NaN in either lane gives the canonical NaN; -0 < +0. On x86, minps/maxps
+    /// (`a < b ? a : b`) both ways round, OR-ed for min (so min(-0, +0) = -0) and AND-ed for max,
+    /// with the NaN lanes replaced: 6 instructions. Elsewhere `llvm.minimum`/`maximum` (one
+    /// instruction on AArch64), whose NaN lanes are canonicalised the same way.
+    fn v_min_max(&mut self, s: Shape, min: bool) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
-        let v = self.v_call(intrinsic, &[self.vec_type(s).into()], &[x.into(), y.into()])?;
+        let v = if self.isa().x86 {
+            let xy = self.as_shape(self.x86_min_max(s, min, x, y)?, s.int())?;
+            let yx = self.as_shape(self.x86_min_max(s, min, y, x)?, s.int())?;
+            let both = if min { self.b.build_or(xy, yx, "")? } else { self.b.build_and(xy, yx, "")? };
+            self.as_shape(both, s)?
+        } else {
+            let name = if min { "llvm.minimum" } else { "llvm.maximum" };
+            self.v_call(name, &[self.vec_type(s).into()], &[x.into(), y.into()])?
+        };
         let v = self.quiet_nan_lanes(s, x, y, v)?;
         self.push_v(v)
     }
@@ -284,13 +305,36 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(self.b.build_select(unordered, nan, v, "")?.into_vector_value())
     }
 
-    /// `pmin(a, b) = b < a ? b : a`, `pmax(a, b) = a < b ? b : a` (minps/maxps on x86).
+    /// `pmin(a, b) = b < a ? b : a`, `pmax(a, b) = a < b ? b : a`: minps(b, a) and maxps(b, a).
     fn pmin_pmax(&mut self, s: Shape, min: bool) -> Result<()> {
         let b = self.pop_v(s)?;
         let a = self.pop_v(s)?;
-        let (l, r) = if min { (b, a) } else { (a, b) };
-        let c = self.b.build_float_compare(FloatPredicate::OLT, l, r, "")?;
-        let v = self.b.build_select(c, b, a, "")?.into_vector_value();
+        let v = if self.isa().x86 {
+            self.x86_min_max(s, min, b, a)?
+        } else {
+            let (l, r) = if min { (b, a) } else { (a, b) };
+            let c = self.b.build_float_compare(FloatPredicate::OLT, l, r, "")?;
+            self.b.build_select(c, b, a, "")?.into_vector_value()
+        };
         self.push_v(v)
+    }
+
+    /// x86 minps/maxps (and the pd forms): `a < b ? a : b`, `a > b ? a : b`. Called as intrinsics:
+    /// the equivalent compare-and-select loses its shape when LLVM moves the bitcasts to and from
+    /// the canonical `<4 x i32>` across the select, and then becomes a blend.
+    pub(super) fn x86_min_max(
+        &self,
+        s: Shape,
+        min: bool,
+        a: VectorValue<'ctx>,
+        b: VectorValue<'ctx>,
+    ) -> Result<VectorValue<'ctx>> {
+        let name = match (s, min) {
+            (F32x4, true) => "llvm.x86.sse.min.ps",
+            (F32x4, false) => "llvm.x86.sse.max.ps",
+            (_, true) => "llvm.x86.sse2.min.pd",
+            (_, false) => "llvm.x86.sse2.max.pd",
+        };
+        self.v_call(name, &[], &[a.into(), b.into()])
     }
 }

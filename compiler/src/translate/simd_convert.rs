@@ -1,14 +1,17 @@
 //! SIMD lane-width changes and conversions: extend (low/high halves), extended multiply, pairwise
 //! extended add, dot product, Q15 rounding multiply, saturating narrow, and the int/float
-//! conversions. Written as plain widen-compute-narrow vector IR, which the x86 backend matches to
-//! pmovsx/pmovzx, pmaddwd, pmuldq, packss/packus, cvtdq2ps...; float-to-int conversions saturate
-//! through `llvm.fpto[su]i.sat` (NaN gives 0), as Wasm requires.
+//! conversions. Mostly plain widen-compute-narrow vector IR, which the x86 backend matches to
+//! pmovsx/pmovzx, pmaddwd, pmuldq, packss/packus, cvtdq2ps...; where it does not find the short
+//! sequence (pairwise adds, q15mulr, saturating float-to-int) x86 intrinsics are used with the
+//! fix-ups that make them exact. Float-to-int lanes saturate and give 0 for NaN, as Wasm requires.
 
 use super::simd::*;
 use super::FuncTranslator;
 use crate::error::Result;
 use inkwell::types::VectorType;
 use inkwell::values::VectorValue;
+use inkwell::FloatPredicate::{OGE, OGT, OLT, ORD};
+use inkwell::IntPredicate;
 use wasmparser::Operator;
 
 /// Which half of the lanes a widening operator reads.
@@ -140,12 +143,29 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.push_v(v)
     }
 
+    /// Adjacent lanes extended and summed. x86: pmaddubsw against ones (SSSE3) for i8 lanes, with
+    /// the ones as its signed operand for unsigned lanes and as its unsigned one for signed lanes
+    /// (no pair can saturate); pmaddwd against ones for signed i16 lanes.
     fn extadd_pairwise(&mut self, s: Shape, signed: bool) -> Result<()> {
         let x = self.pop_v(s)?;
-        let (even, odd) = self.even_odd(x)?;
-        let even = self.widen(even, 2 * s.lane_bits(), signed)?;
-        let odd = self.widen(odd, 2 * s.lane_bits(), signed)?;
-        let v = self.b.build_int_add(even, odd, "")?;
+        let isa = self.isa();
+        let v = match (s, signed) {
+            (I8x16, _) if isa.ssse3 => {
+                let ones = self.const_splat(I8x16, 1);
+                let (u, i) = if signed { (ones, x) } else { (x, ones) };
+                self.v_call("llvm.x86.ssse3.pmadd.ub.sw.128", &[], &[u.into(), i.into()])?
+            }
+            (I16x8, true) if isa.x86 => {
+                let ones = self.const_splat(I16x8, 1);
+                self.v_call("llvm.x86.sse2.pmadd.wd", &[], &[x.into(), ones.into()])?
+            }
+            _ => {
+                let (even, odd) = self.even_odd(x)?;
+                let even = self.widen(even, 2 * s.lane_bits(), signed)?;
+                let odd = self.widen(odd, 2 * s.lane_bits(), signed)?;
+                self.b.build_int_add(even, odd, "")?
+            }
+        };
         self.push_v(v)
     }
 
@@ -168,7 +188,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.push_v(v)
     }
 
+    /// pmulhrsw rounds exactly like Wasm but wraps the one overflow (-32768² → -32768, the only
+    /// way it returns -32768): with SSSE3, flip those lanes to 32767.
     pub(super) fn q15mulr_exact(&self, x: VectorValue<'ctx>, y: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        if self.isa().ssse3 {
+            let r = self.v_call("llvm.x86.ssse3.pmul.hr.sw.128", &[], &[x.into(), y.into()])?;
+            let wrapped = self.b.build_int_compare(IntPredicate::EQ, r, self.const_splat(I16x8, 0x8000), "")?;
+            let flip = self.b.build_int_s_extend(wrapped, r.get_type(), "")?;
+            return Ok(self.b.build_xor(r, flip, "")?);
+        }
         let p = self.b.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
         let i32x8 = p.get_type();
         let rounded = self.b.build_int_add(p, self.const_splat_of(i32x8, 0x4000), "")?;
@@ -199,22 +227,85 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.push_v(v)
     }
 
-    /// Saturating float-to-i32 lanes (`llvm.fpto[su]i.sat`: NaN → 0, out of range → the bound).
-    /// From f64x2 the two results fill the low lanes and the high lanes are zero.
+    /// Saturating float-to-i32 lanes: NaN → 0, out of range → the nearer bound. From f64x2 the
+    /// two results fill the low lanes and the high lanes are zero.
     fn trunc_sat(&mut self, from: Shape, signed: bool) -> Result<()> {
         let x = self.pop_v(from)?;
         let v = self.trunc_sat_lanes(x, signed)?;
         self.push_v(v)
     }
 
+    /// The x86 backend scalarises vector `llvm.fpto[su]i.sat`, so there the f32x4 lowering is
+    /// spelled out around cvttps2dq (which gives INT32_MIN for NaN and out-of-range lanes). f64x2
+    /// lanes are clamped first, exactly (every i32/u32 bound is a double), then converted in range.
     pub(super) fn trunc_sat_lanes(&self, x: VectorValue<'ctx>, signed: bool) -> Result<VectorValue<'ctx>> {
-        let n = x.get_type().get_size();
-        let to = self.int_vec(32, n);
-        let name = if signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
-        let v = self.v_call(name, &[to.into(), x.get_type().into()], &[x.into()])?;
-        if n == 4 {
-            return Ok(v);
-        }
-        self.shuffle(v, to.const_zero(), &[0, 1, 2, 3])
+        let v = match (x.get_type().get_size(), signed, self.isa().x86) {
+            (4, true, true) => return self.trunc_f32x4_s_x86(x),
+            (4, false, true) => return self.trunc_f32x4_u_x86(x),
+            (4, _, false) => {
+                let name = if signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
+                return self.v_call(name, &[self.vec_type(I32x4).into(), x.get_type().into()], &[x.into()]);
+            }
+            (_, true, _) => {
+                let x = self.clamp(self.nan_to_zero(x)?, -2147483648.0, 2147483647.0)?;
+                self.b.build_float_to_signed_int(x, self.int_vec(32, 2), "")?
+            }
+            (_, false, _) => {
+                let x = self.clamp(self.nan_to_zero(x)?, 0.0, 4294967295.0)?;
+                self.b.build_float_to_unsigned_int(x, self.int_vec(32, 2), "")?
+            }
+        };
+        self.shuffle(v, self.int_vec(32, 2).const_zero(), &[0, 1, 2, 3])
+    }
+
+    /// cvttps2dq, then the lanes >= 2^31 flipped from INT32_MIN to INT32_MAX and NaN lanes zeroed.
+    fn trunc_f32x4_s_x86(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        let r = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[x.into()])?;
+        let over = self.b.build_float_compare(OGE, x, self.f_splat(x, 2147483648.0), "")?;
+        let r = self.b.build_xor(r, self.lane_mask(over)?, "")?;
+        let ordered = self.b.build_float_compare(ORD, x, x, "")?;
+        Ok(self.b.build_and(r, self.lane_mask(ordered)?, "")?)
+    }
+
+    /// With `a = maxps(x, 0)` (NaN, negative lanes and -0 → +0): `lo = cvttps2dq(a)` is right below 2^31 and INT32_MIN
+    /// above; `hi = cvttps2dq(a - 2^31)` is the exact remainder in [2^31, 2^32) (floats there are
+    /// integers), INT32_MIN from 2^32 on (flipped to INT32_MAX), negative below 2^31 (clamped to
+    /// 0). `lo + hi` is then the saturated result in every case.
+    fn trunc_f32x4_u_x86(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        let a = self.x86_min_max(F32x4, false, x, x.get_type().const_zero())?;
+        let lo = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[a.into()])?;
+        let b = self.b.build_float_sub(a, self.f_splat(x, 2147483648.0), "")?;
+        let hi = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[b.into()])?;
+        let over = self.b.build_float_compare(OGE, b, self.f_splat(x, 2147483648.0), "")?;
+        let hi = self.b.build_xor(hi, self.lane_mask(over)?, "")?;
+        let ty = hi.get_type();
+        let hi = self.v_call("llvm.smax", &[ty.into()], &[hi.into(), ty.const_zero().into()])?;
+        Ok(self.b.build_int_add(lo, hi, "")?)
+    }
+
+    /// A float vector like `like` with every lane `v`.
+    pub(super) fn f_splat(&self, like: VectorValue<'ctx>, v: f64) -> VectorValue<'ctx> {
+        let t = like.get_type().get_element_type().into_float_type();
+        VectorType::const_vector(&vec![t.const_float(v); like.get_type().get_size() as usize])
+    }
+
+    /// An i1 lane mask widened to all-ones/zero lanes as wide as the compared floats.
+    fn lane_mask(&self, m: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        let n = m.get_type().get_size();
+        Ok(self.b.build_int_s_extend(m, self.int_vec(128 / n, n), "")?)
+    }
+
+    fn nan_to_zero(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
+        let ordered = self.b.build_float_compare(ORD, x, x, "")?;
+        Ok(self.b.build_select(ordered, x, x.get_type().const_zero(), "")?.into_vector_value())
+    }
+
+    /// `x` (no NaN lanes) clamped to [lo, hi].
+    fn clamp(&self, x: VectorValue<'ctx>, lo: f64, hi: f64) -> Result<VectorValue<'ctx>> {
+        let (lo, hi) = (self.f_splat(x, lo), self.f_splat(x, hi));
+        let below = self.b.build_float_compare(OLT, x, lo, "")?;
+        let x = self.b.build_select(below, lo, x, "")?.into_vector_value();
+        let above = self.b.build_float_compare(OGT, x, hi, "")?;
+        Ok(self.b.build_select(above, hi, x, "")?.into_vector_value())
     }
 }

@@ -20,7 +20,7 @@ use super::simd::*;
 use super::FuncTranslator;
 use crate::error::Result;
 use inkwell::values::VectorValue;
-use inkwell::{FloatPredicate, IntPredicate};
+use inkwell::IntPredicate;
 use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -115,9 +115,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let b = self.pop_v(s)?;
         let a = self.pop_v(s)?;
         let v = if self.isa().x86 {
-            let pred = if min { FloatPredicate::OLT } else { FloatPredicate::OGT };
-            let c = self.b.build_float_compare(pred, a, b, "")?;
-            self.b.build_select(c, a, b, "")?.into_vector_value()
+            self.x86_min_max(s, min, a, b)?
         } else {
             let name = if min { "llvm.minimum" } else { "llvm.maximum" };
             let v = self.v_call(name, &[self.vec_type(s).into()], &[a.into(), b.into()])?;
