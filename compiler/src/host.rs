@@ -171,10 +171,21 @@ pub struct Session {
     _strings: Vec<CString>,
 }
 
+/// What the guest may use through WASI: its argv, its environment, and preopened directories
+/// (fds 3, 4, ... in order). Nothing else is reachable.
 pub struct WasiGrants<'a> {
     pub args: &'a [String],
     pub env: &'a [(String, String)],
-    pub dirs: &'a [(String, String)],
+    pub dirs: &'a [GrantedDir],
+}
+
+/// A host directory the guest sees as `guest`; read-only directories (and everything opened beneath
+/// them) lack every right that modifies anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantedDir {
+    pub host: String,
+    pub guest: String,
+    pub read_only: bool,
 }
 
 impl Session {
@@ -189,8 +200,11 @@ impl Session {
         };
         let argv: Vec<*const c_char> = grants.args.iter().map(|a| cstr(a)).collect();
         let env: Vec<*const c_char> = grants.env.iter().map(|(k, v)| cstr(&format!("{k}={v}"))).collect();
-        let dirs: Vec<WasiDir> =
-            grants.dirs.iter().map(|(h, g)| WasiDir { host_path: cstr(h), guest_path: cstr(g), read_only: 0 }).collect();
+        let dirs: Vec<WasiDir> = grants
+            .dirs
+            .iter()
+            .map(|d| WasiDir { host_path: cstr(&d.host), guest_path: cstr(&d.guest), read_only: d.read_only as c_int })
+            .collect();
         let config = WasiConfig {
             argc: argv.len() as c_int,
             argv: argv.as_ptr(),

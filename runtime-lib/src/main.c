@@ -4,16 +4,34 @@
  *
  * The compiler emits `w2n_exe_module` (the module descriptor) and `w2n_exe_config` (the directories and
  * environment granted at compile time). main() runs the module's `_start` (or `_initialize`) with the
- * process's argv, and reports the outcome the way wasmtime does on Unix:
- *   - link error: "error: <message>" on stderr, exit status 1;
+ * process's argv, unchanged and complete (argv[0] included), and reports the outcome the way wasmtime
+ * does on Unix:
+ *   - link error, or a bad run-time grant: "error: <message>" on stderr, exit status 1;
  *   - trap: "wasm trap: <message>" and one "    at <function>" line per frame, exit status 134;
  *   - proc_exit(n): exit status n;
  *   - otherwise 0.
+ *
+ * WASI grants. The guest gets the compile-time grants, plus, unless the executable was compiled with
+ * --no-runtime-grants, the ones named by these variables of the process's environment (read with
+ * secure_getenv, so never in a set-user-ID or set-group-ID program):
+ *   WASM2NATIVE_DIRS=HOST[::GUEST][:HOST[::GUEST]...]     directories, read-write
+ *   WASM2NATIVE_DIRS_RO=HOST[::GUEST][:HOST[::GUEST]...]  directories, read-only
+ *   WASM2NATIVE_ENV=NAME[,NAME...]                        variables passed with this process's values
+ * Preopened fds are the compiled-in directories, then WASM2NATIVE_DIRS, then WASM2NATIVE_DIRS_RO, in
+ * order. A name in WASM2NATIVE_ENV replaces a compiled-in variable of the same name; names that are
+ * not set are left out. Nothing else of the process's environment reaches the guest.
+ *
+ * Compile-time directives. Until the compiler's `w2n_exe_config` carries them as fields, `compile`
+ * passes two settings as entries of the baked environment that have no '=' (so cannot be variables):
+ * "w2n:dir-ro:<index>" (baked directory <index> is read-only) and "w2n:no-runtime-grants". They are
+ * removed before the guest sees the environment.
  */
 #include "internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 extern const w2n_module *const w2n_exe_module;
 
@@ -36,7 +54,154 @@ static int report_failure(w2n_store *store, const w2n_error *err) {
   return 1;
 }
 
+/* ---- Grants: compile-time, then run-time ---- */
+
+typedef struct grants {
+  w2n_wasi_dir *dirs;
+  int num_dirs;
+  const char **env;
+  int envc;
+  int no_runtime_grants;
+} grants;
+
+static void *grow(void *array, int count, size_t elem) {
+  void *p = realloc(array, (size_t)(count + 1) * elem);
+  if (!p) {
+    fprintf(stderr, "error: out of memory\n");
+    exit(1);
+  }
+  return p;
+}
+
+static char *copy(const char *s, size_t n) {
+  char *c = strndup(s, n);
+  if (!c) {
+    fprintf(stderr, "error: out of memory\n");
+    exit(1);
+  }
+  return c;
+}
+
+static void add_dir(grants *g, const char *host, const char *guest, int read_only) {
+  g->dirs = grow(g->dirs, g->num_dirs, sizeof *g->dirs);
+  g->dirs[g->num_dirs].host_path = host;
+  g->dirs[g->num_dirs].guest_path = guest;
+  g->dirs[g->num_dirs].read_only = read_only;
+  g->num_dirs++;
+}
+
+/* Sets (or replaces) the guest variable `entry` ("NAME=VAL"). */
+static void set_env(grants *g, const char *entry) {
+  size_t name = (size_t)(strchr(entry, '=') - entry);
+  int out = 0;
+  for (int i = 0; i < g->envc; i++) {
+    if (!(strncmp(g->env[i], entry, name) == 0 && g->env[i][name] == '=')) g->env[out++] = g->env[i];
+  }
+  g->envc = out;
+  g->env = grow(g->env, g->envc, sizeof *g->env);
+  g->env[g->envc++] = entry;
+}
+
+static void compile_time_grants(grants *g) {
+  const struct w2n_exe_config *baked = exe_config();
+  for (int i = 0; i < baked->num_dirs; i++) add_dir(g, baked->dirs[i].host_path, baked->dirs[i].guest_path, baked->dirs[i].read_only);
+  for (int i = 0; i < baked->envc; i++) {
+    const char *e = baked->env[i];
+    if (strchr(e, '=')) {
+      set_env(g, e);
+    } else if (strncmp(e, "w2n:dir-ro:", 11) == 0) {
+      int index = atoi(e + 11);
+      if (index >= 0 && index < g->num_dirs) g->dirs[index].read_only = 1;
+    } else if (strcmp(e, "w2n:no-runtime-grants") == 0) {
+      g->no_runtime_grants = 1;
+    }
+  }
+}
+
+/* Parses `var`'s value: HOST[::GUEST] entries separated by single ':' characters. Returns 0, or -1
+ * after printing what is wrong. */
+static int runtime_dirs(grants *g, const char *var, int read_only) {
+  const char *v = secure_getenv(var);
+  if (!v) return 0;
+  const char *p = v;
+  while (*p) {
+    const char *q = p, *map = NULL;
+    for (; *q; q++) {
+      if (q[0] != ':') continue;
+      if (q[1] != ':') break; /* end of the entry */
+      if (map) {
+        fprintf(stderr, "error: %s: `::` twice in one entry (paths in %s cannot contain ':')\n", var, var);
+        return -1;
+      }
+      map = q++;
+    }
+    const char *host_end = map ? map : q;
+    if (host_end == p) {
+      if (q == p) { /* empty entry (a leading or trailing separator): nothing */
+        p = *q ? q + 1 : q;
+        continue;
+      }
+      fprintf(stderr, "error: %s: an entry has no host directory (expected HOST[::GUEST])\n", var);
+      return -1;
+    }
+    char *host = copy(p, (size_t)(host_end - p));
+    char *guest = map ? copy(map + 2, (size_t)(q - map - 2)) : host;
+    if (!*guest) {
+      fprintf(stderr, "error: %s: %s:: has no guest path\n", var, host);
+      return -1;
+    }
+    struct stat st;
+    if (stat(host, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "error: %s: %s is not a directory\n", var, host);
+      return -1;
+    }
+    add_dir(g, host, guest, read_only);
+    p = *q ? q + 1 : q;
+  }
+  return 0;
+}
+
+/* WASM2NATIVE_ENV: names separated by ','. Returns 0, or -1 after printing what is wrong. */
+static int runtime_env(grants *g) {
+  const char *v = secure_getenv("WASM2NATIVE_ENV");
+  if (!v) return 0;
+  for (const char *p = v; *p;) {
+    size_t n = strcspn(p, ",");
+    if (n > 0) {
+      char *name = copy(p, n);
+      if (strchr(name, '=')) {
+        fprintf(stderr, "error: WASM2NATIVE_ENV: `%s`: list variable names only (NAME,NAME); set the variables "
+                        "themselves in the environment\n", name);
+        return -1;
+      }
+      const char *value = getenv(name);
+      if (value) {
+        char *entry = malloc(n + strlen(value) + 2);
+        if (!entry) {
+          fprintf(stderr, "error: out of memory\n");
+          exit(1);
+        }
+        sprintf(entry, "%s=%s", name, value);
+        set_env(g, entry);
+      }
+      free(name);
+    }
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  grants g;
+  memset(&g, 0, sizeof g);
+  compile_time_grants(&g);
+  if (!g.no_runtime_grants) {
+    if (runtime_dirs(&g, "WASM2NATIVE_DIRS", 0) != 0 || runtime_dirs(&g, "WASM2NATIVE_DIRS_RO", 1) != 0 ||
+        runtime_env(&g) != 0)
+      return 1;
+  }
+
   w2n_runtime_init();
   w2n_store *store = w2n_store_new();
   if (!store) {
@@ -46,11 +211,10 @@ int main(int argc, char **argv) {
   w2n_wasi_config config;
   config.argc = argc;
   config.argv = (const char *const *)argv;
-  const struct w2n_exe_config *granted = exe_config();
-  config.envc = granted->envc;
-  config.env = granted->env;
-  config.num_dirs = granted->num_dirs;
-  config.dirs = granted->dirs;
+  config.envc = g.envc;
+  config.env = g.env;
+  config.num_dirs = g.num_dirs;
+  config.dirs = g.dirs;
   config.inherit_stdio = 1;
   w2n_error err;
   if (w2n_wasi_configure(store, &config, &err) != 0) {

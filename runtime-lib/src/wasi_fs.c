@@ -304,14 +304,15 @@ static int guest_path(w2n_instance *ctx, int32_t ptr, int32_t len, char **out, i
   return 0;
 }
 
-/* The directory fd `fd` with `rights`. */
+/* The directory fd `fd` with `rights`: EBADF, then ENOTDIR (as openat(2) with a file), then
+ * ENOTCAPABLE. */
 static int dir_fd(w2n_instance *ctx, int32_t fd, uint64_t rights, wasi_fd **out) {
   struct w2n_wasi *w = w2n__wasi_state(ctx);
   if (!w) return WASI_ENOMEM;
-  int e = w2n__wasi_get_fd(w, fd, rights, out);
+  int e = w2n__wasi_get_fd(w, fd, 0, out);
   if (e) return e;
   if ((*out)->type != WASI_FILETYPE_DIRECTORY) return WASI_ENOTDIR;
-  return 0;
+  return w2n__wasi_get_fd(w, fd, rights, out);
 }
 
 /* ---- path_* ---- */

@@ -29,12 +29,20 @@ pub struct CompileArgs {
     /// Symbol prefix for libraries (default: derived from the output name).
     #[arg(long)]
     pub prefix: Option<String>,
-    /// Executables: grant a host directory, HOST[::GUEST], baked in.
+    /// Executables: grant a host directory, HOST[::GUEST], baked in (read-write; HOST as written,
+    /// so a relative path is relative to the working directory at run time).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     pub dirs: Vec<String>,
-    /// Executables: set an environment variable for the guest, NAME=VAL, baked in.
-    #[arg(long = "env", value_name = "NAME=VAL")]
+    /// Executables: grant a host directory read-only, HOST[::GUEST], baked in (after the --dir ones).
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    pub dirs_ro: Vec<String>,
+    /// Executables: set an environment variable for the guest, NAME=VAL (or NAME: its value here), baked in.
+    #[arg(long = "env", value_name = "NAME[=VAL]")]
     pub env: Vec<String>,
+    /// Executables: ignore WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV at run time, so
+    /// that the baked-in grants are all the guest can ever get.
+    #[arg(long)]
+    pub no_runtime_grants: bool,
 }
 
 pub fn parse_bounds(s: &str) -> Result<BoundsChecks, String> {
@@ -76,7 +84,22 @@ pub fn run(args: CompileArgs) -> Result<()> {
     let mut env = Vec::new();
     for e in &args.env {
         let (k, v) = super::parse_env(e).with_context(|| format!("--env {e}: not set in this environment"))?;
+        if k.is_empty() {
+            anyhow::bail!("--env {e}: the variable has no name");
+        }
         env.push(format!("{k}={v}"));
+    }
+    let granted = super::run::granted_dirs(&args.dirs, &args.dirs_ro)?;
+    // The runtime's `w2n_exe_config` has no fields for these settings yet: they travel as entries of
+    // the baked environment without '=' (never a variable), which runtime-lib/src/main.c reads and
+    // removes before the guest sees its environment.
+    for (i, d) in granted.iter().enumerate() {
+        if d.read_only {
+            env.push(format!("w2n:dir-ro:{i}"));
+        }
+    }
+    if args.no_runtime_grants {
+        env.push("w2n:no-runtime-grants".to_string());
     }
     let opts = CompileOptions {
         emit: args.emit,
@@ -85,7 +108,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         bounds_checks: args.bounds_checks,
         prefix: args.prefix.clone(),
-        exe: ExeConfig { dirs: args.dirs.iter().map(|d| super::parse_dir(d)).collect(), env },
+        exe: ExeConfig { dirs: granted.into_iter().map(|d| (d.host, d.guest)).collect(), env },
         shared_without_runtime: false,
         static_link: false,
     };

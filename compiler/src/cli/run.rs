@@ -5,15 +5,18 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wasm2native::host::{LoadedModule, Outcome, Session, Value, WasiGrants};
+use wasm2native::host::{GrantedDir, LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::module::{ModuleInfo, ValType};
 use wasm2native::{BoundsChecks, OptLevel};
 
 #[derive(Args)]
 pub struct RunArgs {
-    /// Grant a host directory to the guest: HOST[::GUEST].
+    /// Grant a host directory to the guest: HOST[::GUEST] (read-write).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
     pub dirs: Vec<String>,
+    /// Grant a host directory to the guest read-only: HOST[::GUEST]. Preopened after the --dir ones.
+    #[arg(long = "dir-ro", value_name = "HOST[::GUEST]")]
+    pub dirs_ro: Vec<String>,
     /// Set an environment variable for the guest: NAME=VAL, or NAME to pass this process's value.
     #[arg(long = "env", value_name = "NAME[=VAL]")]
     pub env: Vec<String>,
@@ -43,12 +46,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 
     let mut env = Vec::new();
     for e in &args.env {
-        env.push(super::parse_env(e).with_context(|| format!("--env {e}: not set in this environment"))?);
+        let (k, v) = super::parse_env(e).with_context(|| format!("--env {e}: not set in this environment"))?;
+        if k.is_empty() {
+            bail!("--env {e}: the variable has no name");
+        }
+        env.push((k, v));
     }
-    let dirs: Vec<(String, String)> = args.dirs.iter().map(|d| super::parse_dir(d)).collect();
-    for (host, _) in &dirs {
-        if !Path::new(host).is_dir() {
-            bail!("--dir {host}: not a directory");
+    let dirs = granted_dirs(&args.dirs, &args.dirs_ro)?;
+    for d in &dirs {
+        if !Path::new(&d.host).is_dir() {
+            bail!("--dir{} {}: not a directory", if d.read_only { "-ro" } else { "" }, d.host);
         }
     }
     let program = args.input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
@@ -71,6 +78,21 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             Ok(report(session.call(start, &mut slots), &[]))
         }
     }
+}
+
+/// The `--dir` grants, then the `--dir-ro` ones, checked for empty host or guest paths.
+pub fn granted_dirs(rw: &[String], ro: &[String]) -> Result<Vec<GrantedDir>> {
+    let mut dirs = Vec::new();
+    for (list, read_only, flag) in [(rw, false, "--dir"), (ro, true, "--dir-ro")] {
+        for d in list {
+            let (host, guest) = super::parse_dir(d);
+            if host.is_empty() || guest.is_empty() {
+                bail!("{flag} {d}: expected HOST[::GUEST] with non-empty paths");
+            }
+            dirs.push(GrantedDir { host, guest, read_only });
+        }
+    }
+    Ok(dirs)
 }
 
 fn invoke(session: &Session, info: &ModuleInfo<'_>, name: &str, raw: &[String]) -> Result<ExitCode> {
