@@ -3,8 +3,10 @@
 //! output.
 //!
 //! - `example_with_rustc`: the `examples/plugin-host` program, its module compiled by `Build` into a
-//!   temporary OUT_DIR and the program compiled by `rustc` directly (seconds, unlike a Cargo build of
-//!   the example, which builds wasm2native again: `cargo xtask test` does that).
+//!   temporary OUT_DIR and the program compiled by `rustc` directly (seconds).
+//! - `example_cargo_project`: the example as its users build it, `cargo run` (its build.rs calls
+//!   `Build`), for the host and cross-compiled for aarch64 under qemu-user; Cargo's target directory
+//!   is `target/plugin-host` so that rebuilds are incremental (about a minute the first time).
 //! - `c_program_with_header`: a C program linked with `--emit staticlib` + `--emit header` output.
 //!
 //! Expected output: `examples/plugin-host/expected-output.txt`, `tests/embed/*.c` header comments.
@@ -51,6 +53,25 @@ fn example_with_rustc() {
     let ran = run(&mut Command::new(&exe), b"", Duration::from_secs(60));
     assert_eq!(ran.code(), Some(0), "the example failed:\n{}", ran.report());
     assert_eq!(ran.stdout_text(), expected_example_output(), "{}", ran.report());
+}
+
+/// `cargo run` of `examples/plugin-host`, for the host and for aarch64 (`cargo xtask setup` adds the
+/// aarch64 standard library; the example's `.cargo/config.toml` names the linker and qemu runner).
+#[test]
+fn example_cargo_project() {
+    let example = repo_root().join("examples/plugin-host");
+    let target_dir = repo_root().join("target/plugin-host");
+    for target in [None, Some("aarch64-unknown-linux-gnu")] {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(["run", "--quiet", "--offline"]).current_dir(&example).env("CARGO_TARGET_DIR", &target_dir);
+        if let Some(t) = target {
+            cmd.args(["--target", t]);
+        }
+        let ran = run(&mut cmd, b"", Duration::from_secs(1200));
+        let what = target.unwrap_or("the host");
+        assert_eq!(ran.code(), Some(0), "cargo run of the example for {what} failed (cargo xtask setup adds the Rust targets):\n{}", ran.report());
+        assert_eq!(ran.stdout_text(), expected_example_output(), "example for {what}: {}", ran.report());
+    }
 }
 
 #[test]

@@ -77,7 +77,30 @@ fn missing_packages() -> Result<Vec<&'static str>> {
         .collect())
 }
 
+/// Rust standard libraries for the targets `examples/plugin-host` is cross-built for in the tests.
+const RUST_TARGETS: &[&str] = &["aarch64-unknown-linux-gnu"];
+
+/// Adds the missing `RUST_TARGETS` through rustup (when rustup manages this toolchain).
+fn setup_rust_targets() -> Result<()> {
+    let Ok(out) = Command::new("rustup").args(["target", "list", "--installed"]).output() else {
+        eprintln!("setup: rustup not found; add the Rust targets {} yourself", RUST_TARGETS.join(" "));
+        return Ok(());
+    };
+    let installed = String::from_utf8_lossy(&out.stdout);
+    for t in RUST_TARGETS {
+        if !installed.lines().any(|l| l.trim() == *t) {
+            eprintln!("setup: rustup target add {t}");
+            let status = Command::new("rustup").args(["target", "add", t]).status().context("running rustup")?;
+            if !status.success() {
+                bail!("`rustup target add {t}` failed ({status})");
+            }
+        }
+    }
+    Ok(())
+}
+
 fn setup() -> Result<()> {
+    setup_rust_targets()?;
     let missing = missing_packages()?;
     if missing.is_empty() {
         eprintln!("setup: all {} system packages present", PACKAGES.len());
