@@ -77,8 +77,9 @@ fn missing_packages() -> Result<Vec<&'static str>> {
         .collect())
 }
 
-/// Rust standard libraries for the targets `examples/plugin-host` is cross-built for in the tests.
-const RUST_TARGETS: &[&str] = &["aarch64-unknown-linux-gnu"];
+/// Rust standard libraries the tests build for: the targets `examples/plugin-host` is cross-built
+/// for, and wasm32-wasip1 for the Rust programs of `tests/rust` (compiler/tests/rust_programs.rs).
+const RUST_TARGETS: &[&str] = &["aarch64-unknown-linux-gnu", "wasm32-wasip1"];
 
 /// Adds the missing `RUST_TARGETS` through rustup (when rustup manages this toolchain).
 fn setup_rust_targets() -> Result<()> {
