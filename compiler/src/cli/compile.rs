@@ -17,6 +17,15 @@ pub struct CompileArgs {
     /// Target triple (see `wasm2native targets`).
     #[arg(long, default_value = wasm2native::target::HOST)]
     pub target: String,
+    /// CPU to generate code for (default: the target's portable baseline; `help` lists them).
+    #[arg(long)]
+    pub cpu: Option<String>,
+    /// Extra CPU features, e.g. `+avx2,+fma` (`help` lists them).
+    #[arg(long = "cpu-features")]
+    pub cpu_features: Option<String>,
+    /// Executables: link the C library statically (nothing to install on the target machine).
+    #[arg(long = "static")]
+    pub static_link: bool,
     /// Optimisation level: 0, 1, 2, 3 or s.
     #[arg(short = 'O', default_value = "2", value_parser = clap::value_parser!(OptLevel))]
     pub opt_level: OptLevel,
@@ -73,6 +82,11 @@ fn default_output(input: &std::path::Path, emit: Emit) -> PathBuf {
 
 pub fn run(args: CompileArgs) -> Result<()> {
     let target = TargetSpec::parse(&args.target)?;
+    if args.cpu.as_deref() == Some("help") || args.cpu_features.as_deref() == Some("help") {
+        return list_cpus_or_features(&target, args.cpu.as_deref() == Some("help"));
+    }
+    check_cpu_and_features(&target, args.cpu.as_deref(), args.cpu_features.as_deref())?;
+    let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
     let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
     if output == args.input || super::same_file(&output, &args.input) {
@@ -110,7 +124,63 @@ pub fn run(args: CompileArgs) -> Result<()> {
         prefix: args.prefix.clone(),
         exe: ExeConfig { dirs: granted.into_iter().map(|d| (d.host, d.guest)).collect(), env },
         shared_without_runtime: false,
-        static_link: false,
+        static_link: args.static_link,
     };
     wasm2native::compile_wasm(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
+}
+
+/// `--cpu help` / `--cpu-features help`: LLVM's own list for the target (from `llc-19`).
+fn list_cpus_or_features(target: &TargetSpec, cpus: bool) -> Result<()> {
+    let llc = ["llc-19", "/usr/lib/llvm-19/bin/llc"]
+        .into_iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok())
+        .context("llc-19 not found: run `cargo xtask setup`")?;
+    let flag = if cpus { "-mcpu=help" } else { "-mattr=help" };
+    let out = std::process::Command::new(llc)
+        .args([format!("-mtriple={}", target.llvm_triple), flag.to_string()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("running llc-19")?;
+    // llc prints the table on stderr; keep the section asked for.
+    let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let section = if cpus { "Available CPUs for this target:" } else { "Available features for this target:" };
+    let body = text.split(section).nth(1).unwrap_or(&text);
+    let body = body.split("Available ").next().unwrap_or(body);
+    println!("{section} ({}; default CPU: {})", target.name, target.cpu.as_deref().unwrap_or("generic"));
+    println!("{}", body.trim());
+    Ok(())
+}
+
+/// The names LLVM knows for `--cpu` (or `--cpu-features`) on `target`, from `llc-19`.
+fn llvm_names(target: &TargetSpec, cpus: bool) -> Result<Vec<String>> {
+    let flag = if cpus { "-mcpu=help" } else { "-mattr=help" };
+    let out = std::process::Command::new("llc-19")
+        .args([format!("-mtriple={}", target.llvm_triple), flag.to_string()])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .context("llc-19 not found: run `cargo xtask setup`")?;
+    let text = String::from_utf8_lossy(&out.stderr).to_string();
+    let section = if cpus { "Available CPUs for this target:" } else { "Available features for this target:" };
+    let body = text.split(section).nth(1).unwrap_or("");
+    let body = body.split("Available ").next().unwrap_or(body);
+    Ok(body.lines().filter_map(|l| l.split(" - ").next()).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
+}
+
+/// Rejects CPU and feature names LLVM does not know (it would only warn and carry on).
+fn check_cpu_and_features(target: &TargetSpec, cpu: Option<&str>, features: Option<&str>) -> Result<()> {
+    if let Some(cpu) = cpu {
+        if !llvm_names(target, true)?.iter().any(|n| n == cpu) {
+            anyhow::bail!("unknown CPU `{cpu}` for {} (see --cpu help)", target.name);
+        }
+    }
+    if let Some(features) = features.filter(|f| !f.is_empty()) {
+        let known = llvm_names(target, false)?;
+        for f in features.split(',') {
+            let name = f.strip_prefix(['+', '-']).unwrap_or("");
+            if name.is_empty() || !known.iter().any(|n| n == name) {
+                anyhow::bail!("unknown CPU feature `{f}` for {} (write +name or -name; see --cpu-features help)", target.name);
+            }
+        }
+    }
+    Ok(())
 }
