@@ -9,7 +9,9 @@
 //!   is `target/plugin-host` so that rebuilds are incremental (about a minute the first time).
 //! - `c_program_with_header`: a C program linked with `--emit staticlib` + `--emit header` output.
 //!
-//! Expected output: `examples/plugin-host/expected-output.txt`, `tests/embed/*.c` header comments.
+//! - `rust_programs_with_bindings`: `tests/embed/*.rs` against their modules' bindings (WASI, ...).
+//!
+//! Expected output: `examples/plugin-host/expected-output.txt`, `tests/embed/*.{c,rs}` header comments.
 
 mod common;
 
@@ -71,6 +73,45 @@ fn example_cargo_project() {
         let what = target.unwrap_or("the host");
         assert_eq!(ran.code(), Some(0), "cargo run of the example for {what} failed (cargo xtask setup adds the Rust targets):\n{}", ran.report());
         assert_eq!(ran.stdout_text(), expected_example_output(), "example for {what}: {}", ran.report());
+    }
+}
+
+/// Each `tests/embed/NAME.rs` names its module (`module: NAME.wat`, built by `Build` as library
+/// `NAME`) and its expected stdout (`stdout: ...` lines) in its header comment.
+#[test]
+fn rust_programs_with_bindings() {
+    for rs in test_files("embed", "rs") {
+        let text = std::fs::read_to_string(&rs).expect("read");
+        let fields = header(&text, "//");
+        let get = |k: &str| fields.iter().filter(|(key, _)| key == k).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+        let module = rs.parent().unwrap().join(&get("module")[0]);
+        let expected: String = get("stdout").iter().map(|l| format!("{l}\n")).collect();
+        let name = file_stem(&rs);
+        let dir = tempfile::tempdir().expect("tempdir");
+        wasm2native::Build::new()
+            .file(&module)
+            .out_dir(dir.path())
+            .target("x86_64-unknown-linux-gnu")
+            .cargo_metadata(false)
+            .try_compile(&name)
+            .unwrap_or_else(|e| panic!("{}: {e}", rs.display()));
+        let exe = dir.path().join("prog");
+        let out = run(
+            Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+                .args(["--edition", "2021", "-D", "warnings", "-o"])
+                .arg(&exe)
+                .arg(&rs)
+                .arg("-L")
+                .arg(dir.path())
+                .args(["-l", &format!("static={name}")])
+                .env("OUT_DIR", dir.path()),
+            b"",
+            Duration::from_secs(300),
+        );
+        assert_eq!(out.code(), Some(0), "{}: rustc failed:\n{}", rs.display(), out.report());
+        let ran = run(&mut Command::new(&exe), b"", Duration::from_secs(60));
+        assert_eq!(ran.code(), Some(0), "{}:\n{}", rs.display(), ran.report());
+        assert_eq!(ran.stdout_text(), expected, "{}: {}", rs.display(), ran.report());
     }
 }
 

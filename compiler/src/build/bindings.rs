@@ -259,7 +259,7 @@ impl Drop for {ty_name} {{
 
     let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
     let host_args: String = modules.iter().map(|m| format!("{}, ", m.arg)).collect();
-    writeln!(w, "\nimpl {ty_name} {{").unwrap();
+    writeln!(w, "\n#[allow(dead_code)]\nimpl {ty_name} {{").unwrap();
     let mut methods = Names::default();
     methods.reserve(&["new", "with_wasi", "instantiate", "call", "drop"]);
     if uses_wasi {
@@ -316,13 +316,13 @@ impl Drop for {ty_name} {{
             }}
             (*host).instance = instance;
             let mut this = {ty_name} {{ store, instance, host, funcs: [::std::ptr::null(); {nf}], memories: [::std::ptr::null_mut(); {nm}], globals: [::std::ptr::null_mut(); {ng}] }};
-            for (i, name) in [{fl}].iter().enumerate() {{
+            for (i, name) in ([{fl}] as [&str; {nf}]).iter().enumerate() {{
                 this.funcs[i] = __w2n_ffi::export(instance, name, 0).func;
             }}
-            for (i, name) in [{ml}].iter().enumerate() {{
+            for (i, name) in ([{ml}] as [&str; {nm}]).iter().enumerate() {{
                 this.memories[i] = __w2n_ffi::export(instance, name, 2).memory;
             }}
-            for (i, name) in [{gl}].iter().enumerate() {{
+            for (i, name) in ([{gl}] as [&str; {ng}]).iter().enumerate() {{
                 this.globals[i] = __w2n_ffi::export(instance, name, 3).global.cell;
             }}
             Ok(this)
@@ -442,6 +442,7 @@ impl Drop for {ty_name} {{
         Some(name) => writeln!(
             w,
             r#"
+#[allow(dead_code)]
 impl Caller<'_> {{
     /// The calling instance's exported memory `{0}`.
     pub fn memory(&mut self) -> Option<&mut [u8]> {{
@@ -458,7 +459,7 @@ impl Caller<'_> {{
         .unwrap(),
         None => writeln!(
             w,
-            "\nimpl Caller<'_> {{\n    /// The module exports no memory: always `None`.\n    pub fn memory(&mut self) -> Option<&mut [u8]> {{\n        let _ = self.instance;\n        None\n    }}\n}}"
+            "\n#[allow(dead_code)]\nimpl Caller<'_> {{\n    /// The module exports no memory: always `None`.\n    pub fn memory(&mut self) -> Option<&mut [u8]> {{\n        let _ = self.instance;\n        None\n    }}\n}}"
         )
         .unwrap(),
     }
@@ -619,6 +620,7 @@ mod __w2n_ffi {
 }
 
 /// Why a call into Wasm (or an instantiation) failed.
+#[allow(dead_code)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TrapKind {
     Unreachable,
@@ -644,6 +646,7 @@ pub enum TrapKind {
 }
 
 /// A trap (or another failure) reported by the runtime: the host keeps running.
+#[allow(dead_code)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trap {
     pub kind: TrapKind,
@@ -655,6 +658,7 @@ pub struct Trap {
     pub frames: Vec<String>,
 }
 
+#[allow(dead_code)]
 impl Trap {
     fn new(kind: TrapKind, code: u32, message: String) -> Trap {
         Trap { kind, code, message, frames: Vec::new() }
@@ -714,6 +718,7 @@ impl ::std::fmt::Display for Trap {
 impl ::std::error::Error for Trap {}
 
 /// What a host function sees of the instance that called it.
+#[allow(dead_code)]
 pub struct Caller<'a> {
     instance: *mut ::std::ffi::c_void,
     _store: ::std::marker::PhantomData<&'a mut ()>,
@@ -721,6 +726,7 @@ pub struct Caller<'a> {
 
 /// WASI grants for instances of modules that import `wasi_snapshot_preview1`: nothing is reachable
 /// unless granted here.
+#[allow(dead_code)]
 #[derive(Clone, Debug)]
 pub struct WasiOptions {
     /// The guest's argv.
