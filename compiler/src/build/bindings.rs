@@ -259,17 +259,18 @@ impl Drop for {ty_name} {{
 
     let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
     let host_args: String = modules.iter().map(|m| format!("{}, ", m.arg)).collect();
+    let new_params = host_params.trim_end_matches(", ");
     writeln!(w, "\n#[allow(dead_code)]\nimpl {ty_name} {{").unwrap();
     let mut methods = Names::default();
     methods.reserve(&["new", "with_wasi", "instantiate", "call", "drop"]);
     if uses_wasi {
         writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given,\n    /// and WASI with the process's stdio and no other grant.").unwrap();
-        writeln!(w, "    pub fn new({host_params}) -> Result<{ty_name}, Trap> {{\n        Self::with_wasi({host_args}&WasiOptions::default())\n    }}").unwrap();
+        writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::with_wasi({host_args}&WasiOptions::default())\n    }}").unwrap();
         writeln!(w, "\n    /// Instantiates the module with the host functions given and these WASI grants.").unwrap();
         writeln!(w, "    pub fn with_wasi({host_params}wasi: &WasiOptions) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(wasi))\n    }}").unwrap();
     } else {
         writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given.").unwrap();
-        writeln!(w, "    pub fn new({host_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None)\n    }}").unwrap();
+        writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None)\n    }}").unwrap();
     }
     writeln!(w, "\n    fn instantiate({host_params}wasi: Option<&WasiOptions>) -> Result<{ty_name}, Trap> {{").unwrap();
     writeln!(w, "        let host = Box::into_raw(Box::new(__W2nHost {{\n            instance: ::std::ptr::null_mut(),\n            funcs: Vec::new(),").unwrap();
