@@ -1,7 +1,7 @@
 // args_get, args_sizes_get, environ_get, environ_sizes_get: the argv and the environment the guest
 // was granted (nothing of the host's), and EFAULT for every pointer outside linear memory.
 // functions: args_get args_sizes_get environ_get environ_sizes_get
-// args: one "two" ünïcode
+// args: one "two" ünïcode --dir /etc --env=X
 // env: GREETING=hello EMPTY=
 #include "check.h"
 
@@ -33,10 +33,11 @@ static void check_strings(const char *what, I (*sizes)(I, I), I (*get)(I, I), co
 }
 
 int main(int argc, char **argv) {
-  /* argv[0] is the program's name as the runner saw it: checked by the harness's other cases. */
-  const char *want_args[] = {argv[0], "one", "\"two\"", "ünïcode"};
-  CHECK(argc == 4, "argc is 4 (argv[0] and three arguments, unchanged)");
-  check_strings("args", w_args_sizes_get, w_args_get, want_args, 4);
+  /* argv[0] is the program's name as it was started (the executable's path, or the module's file
+   * name under `wasm2native run`) */
+  const char *want_args[] = {argv[0], "one", "\"two\"", "ünïcode", "--dir", "/etc", "--env=X"};
+  CHECK(argc == 7, "argc is 7 (argv[0] and six arguments, unchanged, flags of wasm2native's included)");
+  check_strings("args", w_args_sizes_get, w_args_get, want_args, 7);
   const char *want_env[] = {"EMPTY=", "GREETING=hello"};
   check_strings("environ", w_environ_sizes_get, w_environ_get, want_env, 2);
   CHECK(getenv("HOME") == NULL && getenv("PATH") == NULL, "nothing of the host's environment");

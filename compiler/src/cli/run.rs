@@ -29,19 +29,25 @@ pub struct RunArgs {
     /// How out-of-bounds memory accesses are caught: guard or explicit.
     #[arg(long, default_value = "guard", value_parser = super::compile::parse_bounds)]
     pub bounds_checks: BoundsChecks,
-    /// The module: .wasm or .wat.
-    pub input: PathBuf,
-    /// Arguments for the program (or for the invoked function).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub args: Vec<String>,
+    /// The module (.wasm or .wat), then the arguments for the program (or for the invoked
+    /// function), all passed as they are, whatever they look like: options of wasm2native go before
+    /// the module.
+    #[arg(value_name = "IN [ARGS]", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub module_and_args: Vec<String>,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let wasm = super::read_module(&args.input)?;
-    let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", args.input.display()))?;
+    let (input, rest) = args.module_and_args.split_first().context("no module given")?;
+    let input = PathBuf::from(input);
+    run_module(&args, &input, rest)
+}
+
+fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<ExitCode> {
+    let wasm = super::read_module(input)?;
+    let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", input.display()))?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let library = wasm2native::cache::shared_library(&wasm, args.opt_level, args.bounds_checks, jobs)
-        .with_context(|| format!("compiling {}", args.input.display()))?;
+        .with_context(|| format!("compiling {}", input.display()))?;
     let module = LoadedModule::load(&library, wasm2native::cache::PREFIX).map_err(anyhow::Error::msg)?;
 
     let mut env = Vec::new();
@@ -58,10 +64,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
             bail!("--dir{} {}: not a directory", if d.read_only { "-ro" } else { "" }, d.host);
         }
     }
-    let program = args.input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let program = input.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let mut argv = vec![program];
     if args.invoke.is_none() {
-        argv.extend(args.args.iter().cloned());
+        argv.extend(program_args.iter().cloned());
     }
     let grants = WasiGrants { args: &argv, env: &env, dirs: &dirs };
     let session = match Session::instantiate(&module, &grants) {
@@ -69,7 +75,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         Err(outcome) => return Ok(report(outcome, &[])),
     };
     match &args.invoke {
-        Some(name) => invoke(&session, &info, name, &args.args),
+        Some(name) => invoke(&session, &info, name, program_args),
         None => {
             let Some(start) = session.export_func("_start").or_else(|| session.export_func("_initialize")) else {
                 return Ok(ExitCode::SUCCESS);
