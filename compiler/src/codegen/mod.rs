@@ -5,6 +5,7 @@
 
 pub mod module_unit;
 pub mod partition;
+mod unit_cache;
 pub mod unit;
 
 use crate::abi::ContextLayout;
@@ -63,6 +64,18 @@ pub fn compile_units(
         work.par_iter()
             .enumerate()
             .map(|(i, parts)| {
+                // A partition's object is cached by content: after a change to one function only
+                // its partition is compiled again.
+                let key = match parts.as_slice() {
+                    [Some(p)] if output == Output::Object => Some(unit_cache::key(info, &layout, opts, &p.funcs)),
+                    _ => None,
+                };
+                if let Some(obj) = key.as_deref().and_then(unit_cache::get) {
+                    if let Some(p) = &progress {
+                        p.inc(1);
+                    }
+                    return Ok(obj);
+                }
                 let llcx = Context::create();
                 let unit = Unit::new(&llcx, &format!("{}_unit{i}", opts.prefix), info, &layout, opts);
                 for part in parts {
@@ -77,6 +90,9 @@ pub fn compile_units(
                     }
                 }
                 let out = finish_unit(&unit, output);
+                if let (Some(key), Ok(obj)) = (&key, &out) {
+                    unit_cache::put(key, obj);
+                }
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
