@@ -133,9 +133,9 @@ impl TargetInfo {
     /// What `--emit` kinds this target supports here.
     pub fn emits(&self) -> &'static str {
         match self.os {
-            Os::Linux => "exe, obj, staticlib, sharedlib, llvm-ir, asm",
+            Os::Linux => "exe, obj, staticlib, sharedlib, header, llvm-ir, asm",
             // Linking needs the macOS SDK, and the runtime has not been ported to macOS yet.
-            Os::MacOs => "obj, llvm-ir, asm",
+            Os::MacOs => "obj, header, llvm-ir, asm",
         }
     }
 
