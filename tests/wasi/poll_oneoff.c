@@ -82,7 +82,12 @@ int main(void) {
   struct timespec ts = {0, 15 * 1000 * 1000};
   CHECK(nanosleep(&ts, NULL) == 0 && now(__WASI_CLOCKID_MONOTONIC) - t0 >= 15 * MS, "nanosleep(15 ms)");
 
-  /* fds: stdin has 12 bytes; stdout is writable; a long clock does not delay ready fds */
+  /* fds: stdin gets 12 bytes (the harness writes them while the program runs: wait for them with a
+   * 60 s clock as the backstop), stdout is writable; a long clock does not delay ready fds */
+  subs[0] = fd_sub(19, __WASI_EVENTTYPE_FD_READ, 0);
+  subs[1] = clock_sub(18, __WASI_CLOCKID_MONOTONIC, 60000 * MS, 0);
+  EXPECT(w_poll_oneoff(P(subs), P(ev), 2, P(&nev)), 0);
+  CHECK(nev == 1 && ev[0].userdata == 19 && ev[0].error == 0, "waiting for stdin: it becomes readable");
   subs[0] = fd_sub(20, __WASI_EVENTTYPE_FD_READ, 0);
   subs[1] = fd_sub(21, __WASI_EVENTTYPE_FD_WRITE, 1);
   subs[2] = clock_sub(22, __WASI_CLOCKID_MONOTONIC, 60000 * MS, 0);
