@@ -42,5 +42,13 @@ check "trap in the start function (init) -> 134" inittrap 134 "" "wasm trap: int
 check "link error -> status 1" link 1 "" "error: unknown import: wasi_snapshot_preview1.no_such_function"
 check "argv passes through (argv[0] included)" args 0 "$exe${nl}one${nl}two words" "" one "two words"
 check "environment only from the compiled-in grants" env 0 "GREETING=hi${nl}EMPTY=" ""
+# Run-time grants (main.c): WASM2NATIVE_ENV adds variables and replaces compiled-in ones; bad entries
+# are errors before the guest runs.
+export FOO=bar GREETING=over WASM2NATIVE_ENV=FOO,UNSET_NAME,GREETING
+check "WASM2NATIVE_ENV adds and replaces variables" env 0 "EMPTY=${nl}FOO=bar${nl}GREETING=over" ""
+unset WASM2NATIVE_ENV
+export WASM2NATIVE_DIRS=/nonexistent-w2n-dir
+check "WASM2NATIVE_DIRS naming no directory -> status 1" env 1 "" "error: WASM2NATIVE_DIRS: /nonexistent-w2n-dir is not a directory"
+unset WASM2NATIVE_DIRS FOO GREETING
 rm -rf "$tmp"
 exit $fail
