@@ -5,12 +5,14 @@
 //!   `N passed, N failed` line summing every test binary.
 //! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
 //!   (see `spec.rs`).
+//! - `bench-simd` builds and times the SIMD benchmark of `benches/simd/` (see `bench_simd.rs`).
 
 use anyhow::{bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod bench_simd;
 mod spec;
 
 /// Every system package the project uses, now or in the planned cross-compilation work.
@@ -40,6 +42,7 @@ fn main() -> Result<()> {
             test(&args[1..])
         }
         Some("spec") => spec::main(&args[1..]),
+        Some("bench-simd") => bench_simd::main(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <setup|test|spec> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs)");
@@ -47,6 +50,7 @@ fn main() -> Result<()> {
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
             eprintln!("          (cargo xtask spec --help for its options)");
+            eprintln!("  bench-simd  the SIMD benchmark of benches/simd: wasm2native vs native (see benches/simd/RESULTS.md)");
             std::process::exit(2)
         }
     }

@@ -277,12 +277,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn flush_load_sink(&mut self) -> Result<()> {
         if let Some(sink) = &self.load_sink {
             let i64t = self.u.llcx.i64_type();
-            let acc = self.b.build_load(i64t, sink.acc, "")?.into_int_value();
-            let vacc = self.b.build_load(sink.vacc_type, sink.vacc, "")?.into_vector_value();
-            let mut acc = acc;
-            for lane in 0..2 {
-                let half = self.b.build_extract_element(vacc, i64t.const_int(lane, false), "")?.into_int_value();
-                acc = self.b.build_xor(acc, half, "")?;
+            let mut acc = self.b.build_load(i64t, sink.acc, "")?.into_int_value();
+            for &vacc in &sink.vaccs {
+                let vacc = self.b.build_load(sink.vacc_type, vacc, "")?.into_vector_value();
+                for lane in 0..2 {
+                    let half = self.b.build_extract_element(vacc, i64t.const_int(lane, false), "")?.into_int_value();
+                    acc = self.b.build_xor(acc, half, "")?;
+                }
             }
             let store = self.b.build_store(sink.out, acc)?;
             store.set_volatile(true).map_err(|e| CompileError::Llvm(e.to_string()))?;

@@ -12,8 +12,12 @@
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
 //! - In guard mode every loaded value feeds the function's load sink (`LoadSink`), else LLVM deletes
 //!   loads whose value is unused and the access no longer traps.
-//! - v128 accesses (`simd_memory.rs`) go through `load_raw`/`store_raw` and so obey all of the
-//!   above; a lane or splat load is a scalar load of the lane's size.
+//! - v128 accesses (`simd_memory.rs`) go through `effective_address` like every access, with the
+//!   operator's access size (16; 8 for the extending loads; the lane's size for splat, zero and
+//!   lane forms). In guard mode, full and extending v128 loads are `volatile` instead of feeding
+//!   the sink (`load_pinned`): as undeletable, and not narrowable to the lanes used (a 16-byte load
+//!   straddling the end must trap even if only lane 0 is read). Splat, zero and lane loads feed the
+//!   sink with the v128 they produce, which determines the loaded bytes.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -202,27 +206,52 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Loads a `ty` from the popped address plus `memarg.offset` (`align 1`), through the sink.
     pub(super) fn load_raw(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.load_unsunk(memarg, ty)?;
+        self.sink_load(v)?;
+        Ok(v)
+    }
+
+    /// A load LLVM must keep without the sink: `volatile` in guard mode (explicit mode checks the
+    /// bounds before the access, so the load itself may go). Used for full v128 and extending
+    /// loads, whose sink xor would cost one vector instruction per load in every SIMD loop, where a
+    /// volatile vector load costs nothing on x86 (an unaligned SSE load is a separate instruction
+    /// anyway) and LLVM can neither delete it nor narrow it to the lanes that are used.
+    pub(super) fn load_pinned(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.load_unsunk(memarg, ty)?;
+        if self.load_sink.is_some() {
+            let inst = v.as_instruction_value().expect("load instruction");
+            inst.set_volatile(true).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        }
+        Ok(v)
+    }
+
+    /// `load_raw` without the sink: the caller must pass `sink_load` the loaded value or a value
+    /// computed from it injectively (LLVM can then not drop the dependence), e.g. the v128 a lane
+    /// load builds, which feeds the cheap vector sink instead of a general-purpose register.
+    pub(super) fn load_unsunk(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
         let inst = v.as_instruction_value().expect("load instruction");
         inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
-        self.sink_load(v)?;
         Ok(v)
     }
 
     /// Folds a loaded value into the load sink (guard mode only): scalars into the i64
     /// accumulator, v128s into the vector one (one xor, no lane extraction in loops).
-    fn sink_load(&mut self, v: BasicValueEnum<'ctx>) -> Result<()> {
+    pub(super) fn sink_load(&mut self, v: BasicValueEnum<'ctx>) -> Result<()> {
         let Some(sink) = &self.load_sink else { return Ok(()) };
         let i64t = self.u.llcx.i64_type();
         let bits = match v {
             BasicValueEnum::VectorValue(v) => {
-                let ty = sink.vacc_type;
-                let acc = self.b.build_load(ty, sink.vacc, "vsink")?.into_vector_value();
+                let (ty, vacc) = (sink.vacc_type, sink.vaccs[sink.next_vacc % sink.vaccs.len()]);
+                let acc = self.b.build_load(ty, vacc, "vsink")?.into_vector_value();
                 let v = self.b.build_bit_cast(v, ty, "")?.into_vector_value();
                 let acc = self.b.build_xor(acc, v, "vsink")?;
-                self.b.build_store(sink.vacc, acc)?;
+                self.b.build_store(vacc, acc)?;
+                if let Some(sink) = &mut self.load_sink {
+                    sink.next_vacc += 1;
+                }
                 return Ok(());
             }
             BasicValueEnum::FloatValue(f) => {
@@ -274,7 +303,7 @@ fn type_size(ty: BasicTypeEnum<'_>) -> u32 {
                 8
             }
         }
-        BasicTypeEnum::VectorType(_) => 16,
+        BasicTypeEnum::VectorType(t) => t.get_size() * type_size(t.get_element_type()),
         other => unreachable!("not a memory value type: {other:?}"),
     }
 }

@@ -121,9 +121,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_store(acc, i64t.const_zero())?;
             let out = self.b.build_alloca(i64t, "load_sink_out")?;
             let vacc_type = i64t.vec_type(2);
-            let vacc = self.b.build_alloca(vacc_type, "load_sink_v128")?;
-            self.b.build_store(vacc, vacc_type.const_zero())?;
-            self.load_sink = Some(LoadSink { acc, vacc, vacc_type, out });
+            let mut vaccs = Vec::with_capacity(VECTOR_SINKS);
+            for _ in 0..VECTOR_SINKS {
+                let vacc = self.b.build_alloca(vacc_type, "load_sink_v128")?;
+                self.b.build_store(vacc, vacc_type.const_zero())?;
+                vaccs.push(vacc);
+            }
+            self.load_sink = Some(LoadSink { acc, vaccs, next_vacc: 0, vacc_type, out });
         }
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
@@ -371,10 +375,18 @@ fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
 /// loaded value; `out` receives it with a volatile store before each return. A volatile store is
 /// never deleted, so neither is any load feeding it: an out-of-bounds load whose value the program
 /// ignores still faults in the guard region and traps. XOR keeps loops vectorisable (a reduction).
-/// v128 loads feed `vacc` (one vector xor each), folded into `acc` when flushed.
+/// v128 loads feed the vector accumulators `vaccs` (one vector xor each), folded into `acc` when
+/// flushed. They take turns: a loop's loads then feed different accumulators, and the loop-carried
+/// xor chains stay one xor long instead of one per load (LLVM's reassociation would otherwise
+/// line up all of a block's loads behind the accumulator's phi, making the chain the bottleneck
+/// of SIMD loops).
 pub struct LoadSink<'ctx> {
     pub acc: PointerValue<'ctx>,
-    pub vacc: PointerValue<'ctx>,
+    pub vaccs: Vec<PointerValue<'ctx>>,
+    pub next_vacc: usize,
     pub vacc_type: inkwell::types::VectorType<'ctx>,
     pub out: PointerValue<'ctx>,
 }
+
+/// How many vector accumulators the load sink rotates through.
+const VECTOR_SINKS: usize = 4;

@@ -220,10 +220,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.push_v(v)
     }
 
-    /// Rounding average `(x + y + 1) >> 1`, computed in lanes twice as wide.
+    /// Rounding average `(x + y + 1) >> 1`, computed in lanes twice as wide (pavgb/pavgw on x86).
     fn avgr_u(&mut self, s: Shape) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
+        if self.isa().x86 {
+            let name = if s == I8x16 { "llvm.x86.sse2.pavg.b" } else { "llvm.x86.sse2.pavg.w" };
+            let v = self.v_call(name, &[], &[x.into(), y.into()])?;
+            return self.push_v(v);
+        }
         let wide = self.int_vec(2 * s.lane_bits(), s.lanes());
         let x = self.b.build_int_z_extend(x, wide, "")?;
         let y = self.b.build_int_z_extend(y, wide, "")?;
