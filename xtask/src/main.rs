@@ -5,6 +5,8 @@
 //!   `N passed, N failed` line summing every test binary.
 //! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
 //!   (see `spec.rs`).
+//! - `bench` builds and times the benchmark suite of `benches/programs/` against native and other
+//!   engines; `bench --compile` measures compile speed (see `bench.rs`).
 //! - `bench-simd` builds and times the SIMD benchmark of `benches/simd/` (see `bench_simd.rs`).
 
 use anyhow::{bail, Context, Result};
@@ -12,6 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod bench;
 mod bench_simd;
 mod spec;
 
@@ -42,14 +45,17 @@ fn main() -> Result<()> {
             test(&args[1..])
         }
         Some("spec") => spec::main(&args[1..]),
+        Some("bench") => bench::main(&args[1..]),
         Some("bench-simd") => bench_simd::main(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup|test|spec> [ARGS]");
+            eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs)");
             eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
             eprintln!("          (cargo xtask spec --help for its options)");
+            eprintln!("  bench   the benchmark suite of benches/programs: native, wasm2native, wasmtime, node");
+            eprintln!("          (cargo xtask bench --help; --compile for compile speed; writes benches/RESULTS.md)");
             eprintln!("  bench-simd  the SIMD benchmark of benches/simd: wasm2native vs native (see benches/simd/RESULTS.md)");
             std::process::exit(2)
         }

@@ -1,0 +1,639 @@
+//! `cargo xtask bench`: the benchmark suite of `benches/programs/` (issue 9).
+//!
+//! Every `benches/programs/*.c` is built natively (`clang-19 -O2`) and to wasm32-wasi
+//! (`clang-19 --target=wasm32-wasi --sysroot=/usr -O2`); the Wasm is compiled by wasm2native to an
+//! executable. Each engine runs each program `--reps` times, interleaved (repetition by repetition,
+//! program by program, the engine order rotating), so that load elsewhere on the machine hits all
+//! engines alike; the median wall time counts. Every engine must print what the native build
+//! prints (the programs print a checksum).
+//!
+//! Engines: `native`, `wasm2native`, and when found on PATH `wasmtime` (`wasmtime run`), `node`
+//! (V8 through `node:wasi`, `benches/node-wasi.mjs`). `wasm2c` is reported when present but not
+//! run: it needs a WASI implementation (uvwasi glue) that the project does not carry.
+//!
+//! A full run (no `--quick`, no filter) writes the runtime section of `benches/RESULTS.md` and
+//! `benches/ratios.svg`. `--compile` measures the compiler instead (see `compile_bench`) and writes
+//! the compile section of RESULTS.md. Everything built goes under `target/bench/`.
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The argument each program gets under `--quick` (tiny sizes for CI; no argument = full size).
+const QUICK_ARGS: &[(&str, &str)] = &[
+    ("bintrees", "8"),
+    ("crc32", "1"),
+    ("fannkuch", "7"),
+    ("fib", "22"),
+    ("hashtable", "10"),
+    ("imgfilter", "200"),
+    ("json", "64"),
+    ("lz", "256"),
+    ("mandelbrot", "200"),
+    ("matmul", "100"),
+    ("nbody", "10000"),
+    ("quicksort", "20"),
+    ("sha256", "1"),
+    ("sieve", "100"),
+    ("spectral", "100"),
+    ("strops", "128"),
+];
+
+struct Options {
+    quick: bool,
+    reps: usize,
+    compile: bool,
+    filters: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Engine {
+    name: &'static str,
+    version: String,
+}
+
+struct Program {
+    name: String,
+    arg: Option<String>,
+    native: PathBuf,
+    wasm: PathBuf,
+    w2n: PathBuf,
+}
+
+pub fn main(args: &[String]) -> Result<()> {
+    let mut opts = Options { quick: false, reps: 5, compile: false, filters: vec![] };
+    let mut reps_given = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => opts.quick = true,
+            "--compile" => opts.compile = true,
+            "--reps" => {
+                let v = it.next().context("--reps needs a value")?;
+                opts.reps = v.parse::<usize>().with_context(|| format!("--reps: `{v}` is not a number"))?.max(1);
+                reps_given = true;
+            }
+            "-h" | "--help" => {
+                println!("usage: cargo xtask bench [--quick] [--reps N (5)] [--compile] [FILTER...]");
+                println!("  builds benches/programs/*.c natively and to wasm32-wasi, compiles the Wasm with wasm2native,");
+                println!("  checks every engine prints the native checksum and times native, wasm2native, wasmtime and");
+                println!("  node (when on PATH) side by side, N interleaved repetitions, median.");
+                println!("  A full run (no --quick, no FILTER) writes benches/RESULTS.md and benches/ratios.svg.");
+                println!("  --quick    tiny sizes, one repetition, debug compiler: a smoke test of the checksums");
+                println!("  --compile  the compile-speed benchmark instead (jobs 1/2, cold cache, one-function recompile)");
+                println!("  FILTER     only programs whose name contains one of the words");
+                println!("  W2N_BIN=PATH uses that wasm2native binary instead of building one");
+                return Ok(());
+            }
+            f if f.starts_with('-') => bail!("bench: unknown option `{f}` (try --help)"),
+            f => opts.filters.push(f.to_string()),
+        }
+    }
+    if opts.quick && !reps_given {
+        opts.reps = 1;
+    }
+    let root = crate::root();
+    let out = target_dir(&root).join("bench");
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let w2n = compiler_binary(&root, !opts.quick)?;
+    let programs = build_programs(&root, &out, &w2n, &opts)?;
+    if opts.compile {
+        return compile_bench(&root, &out, &w2n, &programs);
+    }
+    let engines = detect_engines(&w2n);
+    let results = run_all(&root, &programs, &engines, &opts)?;
+    let table = render_table(&programs, &engines, &results);
+    println!("\n{table}");
+    if !opts.quick && opts.filters.is_empty() {
+        let cmd = format!("cargo xtask bench --reps {}", opts.reps);
+        let section = runtime_section(&engines, &programs, &results, &table, &cmd);
+        write_section(&root.join("benches/RESULTS.md"), "runtime", &section)?;
+        std::fs::write(root.join("benches/ratios.svg"), svg(&programs, &engines, &results))?;
+        println!("wrote benches/RESULTS.md and benches/ratios.svg");
+    }
+    Ok(())
+}
+
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => root.join(d),
+        None => root.join("target"),
+    }
+}
+
+/// `$W2N_BIN`, or `cargo build [--release] -p wasm2native` and its binary.
+fn compiler_binary(root: &Path, release: bool) -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("W2N_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"]);
+    if release {
+        cmd.arg("--release");
+    }
+    run(&mut cmd)?;
+    Ok(target_dir(root).join(if release { "release" } else { "debug" }).join("wasm2native"))
+}
+
+fn run(cmd: &mut Command) -> Result<String> {
+    let shown = format!("{cmd:?}");
+    let output = cmd.output().with_context(|| format!("running {shown} (clang-19 missing? run cargo xtask setup)"))?;
+    if !output.status.success() {
+        bail!("{shown} failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result<Vec<Program>> {
+    let src = root.join("benches/programs");
+    let mut names: Vec<String> = std::fs::read_dir(&src)
+        .with_context(|| format!("reading {}", src.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".c")).map(String::from))
+        .filter(|n| opts.filters.is_empty() || opts.filters.iter().any(|f| n.contains(f.as_str())))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        bail!("bench: no program in benches/programs matches {:?}", opts.filters);
+    }
+    eprintln!("bench: building {} programs into {}", names.len(), out.display());
+    let mut programs = vec![];
+    for name in names {
+        let c = src.join(format!("{name}.c"));
+        let p = Program {
+            arg: if opts.quick {
+                Some(QUICK_ARGS.iter().find(|(n, _)| *n == name).map(|(_, a)| a.to_string()).unwrap_or_else(|| "1".into()))
+            } else {
+                None
+            },
+            native: out.join(format!("{name}.native")),
+            wasm: out.join(format!("{name}.wasm")),
+            w2n: out.join(format!("{name}.w2n")),
+            name,
+        };
+        run(Command::new("clang-19").args(["-O2", "-o"]).arg(&p.native).arg(&c).arg("-lm"))?;
+        run(Command::new("clang-19")
+            .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
+            .arg(&p.wasm)
+            .arg(&c))?;
+        run(Command::new(w2n).arg("compile").arg(&p.wasm).arg("-o").arg(&p.w2n))?;
+        programs.push(p);
+    }
+    Ok(programs)
+}
+
+fn version_of(cmd: &str, args: &[&str]) -> Option<String> {
+    let o = Command::new(cmd).args(args).stderr(Stdio::null()).output().ok()?;
+    if !o.status.success() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").trim().to_string())
+}
+
+fn detect_engines(w2n: &Path) -> Vec<Engine> {
+    let mut e = vec![
+        Engine { name: "native", version: version_of("clang-19", &["--version"]).unwrap_or_default() },
+        Engine {
+            name: "wasm2native",
+            version: format!(
+                "{} (git {})",
+                version_of(w2n.to_str().unwrap_or("wasm2native"), &["--version"]).unwrap_or_else(|| "wasm2native".into()),
+                version_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_default()
+            ),
+        },
+    ];
+    if let Some(v) = version_of("wasmtime", &["--version"]) {
+        e.push(Engine { name: "wasmtime", version: v });
+    }
+    if let Some(v) = version_of("node", &["--version"]) {
+        e.push(Engine { name: "node", version: format!("node {v} (V8, node:wasi)") });
+    }
+    if version_of("wasm2c", &["--version"]).is_some() {
+        eprintln!("bench: wasm2c found but not run (no WASI glue for wasm2c output in this project)");
+    }
+    e
+}
+
+fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
+    let mut cmd = match engine {
+        "native" => Command::new(&p.native),
+        "wasm2native" => Command::new(&p.w2n),
+        "wasmtime" => {
+            let mut c = Command::new("wasmtime");
+            c.arg("run").arg(&p.wasm);
+            c
+        }
+        "node" => {
+            let mut c = Command::new("node");
+            c.arg("--no-warnings").arg(root.join("benches/node-wasi.mjs")).arg(&p.wasm);
+            c
+        }
+        other => unreachable!("engine {other}"),
+    };
+    if let Some(a) = &p.arg {
+        cmd.arg(a);
+    }
+    cmd
+}
+
+/// Results: program -> engine -> wall times.
+type Results = BTreeMap<String, BTreeMap<&'static str, Vec<Duration>>>;
+
+fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options) -> Result<Results> {
+    let mut results: Results = BTreeMap::new();
+    let mut expected: BTreeMap<String, String> = BTreeMap::new();
+    let mut failures = vec![];
+    for rep in 0..opts.reps {
+        eprintln!("bench: repetition {}/{}", rep + 1, opts.reps);
+        for p in programs {
+            // Rotate the engine order each repetition; native first on the first one, for the checksum.
+            let n = engines.len();
+            for k in 0..n {
+                let e = &engines[(k + rep) % n];
+                let start = Instant::now();
+                let output = command_for(root, e.name, p)
+                    .stderr(Stdio::piped())
+                    .output()
+                    .with_context(|| format!("running {} under {}", p.name, e.name))?;
+                let elapsed = start.elapsed();
+                let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+                if !output.status.success() {
+                    failures.push(format!(
+                        "{} under {}: {}\n{}",
+                        p.name,
+                        e.name,
+                        output.status,
+                        String::from_utf8_lossy(&output.stderr)
+                    ));
+                    continue;
+                }
+                match expected.get(&p.name) {
+                    None => {
+                        expected.insert(p.name.clone(), stdout.clone());
+                    }
+                    Some(want) if *want != stdout => {
+                        failures.push(format!("{} under {}: printed {:?}, another engine {:?}", p.name, e.name, stdout.trim(), want.trim()));
+                        continue;
+                    }
+                    _ => {}
+                }
+                results.entry(p.name.clone()).or_default().entry(e.name).or_default().push(elapsed);
+            }
+            if rep == 0 {
+                eprintln!("  {:<12} {}", p.name, expected.get(&p.name).map(|s| s.trim()).unwrap_or("?"));
+            }
+        }
+    }
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("bench: FAILED: {f}");
+        }
+        bail!("bench: {} runs failed or printed a different checksum", failures.len());
+    }
+    println!("bench: every engine printed the same checksum for all {} programs", programs.len());
+    Ok(results)
+}
+
+fn median(v: &[Duration]) -> f64 {
+    let mut s: Vec<f64> = v.iter().map(|d| d.as_secs_f64()).collect();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
+}
+
+fn ratio(results: &Results, program: &str, engine: &str) -> Option<f64> {
+    let r = results.get(program)?;
+    Some(median(r.get(engine)?) / median(r.get("native")?))
+}
+
+fn geomean(results: &Results, programs: &[Program], engine: &str) -> Option<f64> {
+    let rs: Vec<f64> = programs.iter().filter_map(|p| ratio(results, &p.name, engine)).collect();
+    if rs.is_empty() {
+        return None;
+    }
+    Some((rs.iter().map(|r| r.ln()).sum::<f64>() / rs.len() as f64).exp())
+}
+
+fn render_table(programs: &[Program], engines: &[Engine], results: &Results) -> String {
+    let mut t = String::from("| program |");
+    for e in engines {
+        t += &format!(" {} s |", e.name);
+        if e.name != "native" {
+            t += &format!(" {} / native |", e.name);
+        }
+    }
+    t += "\n|---|";
+    for e in engines {
+        t += if e.name == "native" { "---:|" } else { "---:|---:|" };
+    }
+    t += "\n";
+    for p in programs {
+        t += &format!("| {} |", p.name);
+        for e in engines {
+            let m = results.get(&p.name).and_then(|r| r.get(e.name)).map(|v| median(v));
+            t += &format!(" {} |", m.map(|m| format!("{m:.3}")).unwrap_or("-".into()));
+            if e.name != "native" {
+                t += &format!(" {} |", ratio(results, &p.name, e.name).map(|r| format!("{r:.2}")).unwrap_or("-".into()));
+            }
+        }
+        t += "\n";
+    }
+    t += "| **geometric mean** |";
+    for e in engines {
+        if e.name == "native" {
+            t += " |";
+        } else {
+            t += &format!(" | **{}** |", geomean(results, programs, e.name).map(|g| format!("{g:.3}")).unwrap_or("-".into()));
+        }
+    }
+    t += "\n";
+    t
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .unwrap_or_else(|| "unknown".into());
+    let nproc = version_of("nproc", &[]).unwrap_or_default();
+    let kernel = version_of("uname", &["-sr"]).unwrap_or_default();
+    format!("{nproc} cores ({cpu}), {kernel}")
+}
+
+fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, table: &str, cmd: &str) -> String {
+    let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let mut s = String::from("## Run time\n\n");
+    s += &format!("Measured {date} on {}. Command: `{cmd}` (after `cargo build --release -p wasm2native`).\n\n", machine());
+    s += &format!(
+        "Median wall time of {} interleaved repetitions per engine, in seconds, and the ratio to native \
+         (lower is better). Every engine printed the native build's checksum. The machine is shared \
+         and noisy (another engineer's builds run on the same 2 cores): the ratios come from one run \
+         and single programs move by 10-20 % from run to run.\n\n",
+        results.values().next().and_then(|r| r.get("native")).map(|v| v.len()).unwrap_or(0)
+    );
+    s += table;
+    s += "\n![ratios to native](ratios.svg)\n\nEngines:\n\n";
+    for e in engines {
+        s += &format!("- `{}`: {}\n", e.name, e.version);
+    }
+    let have = |n: &str| engines.iter().any(|e| e.name == n);
+    if !have("wasmtime") {
+        s += "- `wasmtime`: not on PATH on this machine, so not measured (`cargo install wasmtime-cli` adds it).\n";
+    }
+    if !have("node") {
+        s += "- `node`: not on PATH on this machine, so not measured.\n";
+    }
+    s += "- `wasm2c`: not measured (not installed; the project carries no WASI glue for wasm2c output).\n";
+    let worst = programs
+        .iter()
+        .filter_map(|p| ratio(results, &p.name, "wasm2native").map(|r| (r, &p.name)))
+        .fold(None, |acc: Option<(f64, &String)>, x| if acc.map_or(true, |a| x.0 > a.0) { Some(x) } else { acc });
+    if let Some((r, n)) = worst {
+        s += &format!("\nWorst wasm2native ratio: `{n}` at {r:.2}.\n");
+    }
+    s
+}
+
+/// Replaces the text between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `path` (appending
+/// the section when it is not there yet); the rest of the file is kept as written.
+pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
+    let begin = format!("<!-- {name}:begin -->");
+    let end = format!("<!-- {name}:end -->");
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| "# Benchmark results\n\n".to_string());
+    let block = format!("{begin}\n{body}{end}");
+    let new = match (old.find(&begin), old.find(&end)) {
+        (Some(b), Some(e)) if e > b => format!("{}{}{}", &old[..b], block, &old[e + end.len()..]),
+        _ => format!("{}\n{}\n", old.trim_end(), block),
+    };
+    std::fs::write(path, new).with_context(|| format!("writing {}", path.display()))
+}
+
+fn svg(programs: &[Program], engines: &[Engine], results: &Results) -> String {
+    let others: Vec<&Engine> = engines.iter().filter(|e| e.name != "native").collect();
+    let colors = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5"];
+    let mut rows: Vec<(String, Vec<Option<f64>>)> =
+        programs.iter().map(|p| (p.name.clone(), others.iter().map(|e| ratio(results, &p.name, e.name)).collect())).collect();
+    rows.push(("geomean".into(), others.iter().map(|e| geomean(results, programs, e.name)).collect()));
+    let max = rows.iter().flat_map(|r| r.1.iter().flatten()).fold(1.5f64, |a, &b| a.max(b)).ceil();
+    let (left, top, bar_h, gap, width) = (110.0, 40.0, 12.0, 10.0, 520.0);
+    let group = bar_h * others.len() as f64 + gap;
+    let height = top + group * rows.len() as f64 + 40.0;
+    let x = |v: f64| left + v / max * width;
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"11\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"{left}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">Run time relative to native clang -O2 (lower is better)</text>\n",
+        left + width + 60.0
+    );
+    for (i, e) in others.iter().enumerate() {
+        let lx = left + i as f64 * 110.0;
+        s += &format!(
+            "<rect x=\"{lx}\" y=\"24\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"33\">{}</text>\n",
+            colors[i % colors.len()],
+            lx + 14.0,
+            e.name
+        );
+    }
+    let mut t = 0.0;
+    while t <= max + 1e-9 {
+        let gx = x(t);
+        s += &format!(
+            "<line x1=\"{gx}\" y1=\"{top}\" x2=\"{gx}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/><text x=\"{gx}\" y=\"{}\" text-anchor=\"middle\">{t:.1}</text>\n",
+            height - 30.0,
+            if (t - 1.0).abs() < 1e-9 { "#000" } else { "#ddd" },
+            if (t - 1.0).abs() < 1e-9 { 1.5 } else { 1.0 },
+            height - 18.0
+        );
+        t += 0.5;
+    }
+    for (r, (name, vals)) in rows.iter().enumerate() {
+        let y0 = top + r as f64 * group + gap / 2.0;
+        s += &format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{}>{name}</text>\n",
+            left - 6.0,
+            y0 + group / 2.0,
+            if name == "geomean" { " font-weight=\"bold\"" } else { "" }
+        );
+        for (i, v) in vals.iter().enumerate() {
+            if let Some(v) = v {
+                let y = y0 + i as f64 * bar_h;
+                s += &format!(
+                    "<rect x=\"{left}\" y=\"{y}\" width=\"{:.1}\" height=\"{}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"9\">{v:.2}</text>\n",
+                    x(*v) - left,
+                    bar_h - 2.0,
+                    colors[i % colors.len()],
+                    x(*v) + 3.0,
+                    y + bar_h - 4.0
+                );
+            }
+        }
+    }
+    s += "</svg>\n";
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compile speed
+
+/// One `wasm2native compile --emit obj` under `/usr/bin/time -f %M`: (wall seconds, peak KiB).
+fn timed_compile(w2n: &Path, input: &Path, out: &Path, jobs: u32, cache: &Path) -> Result<(f64, u64)> {
+    let start = Instant::now();
+    let o = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(w2n)
+        .arg("compile")
+        .arg(input)
+        .args(["--emit", "obj", "--jobs", &jobs.to_string(), "-o"])
+        .arg(out)
+        .env("WASM2NATIVE_CACHE_DIR", cache)
+        .stdout(Stdio::null())
+        .output()
+        .context("running /usr/bin/time (apt-get install time)")?;
+    let wall = start.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&o.stderr);
+    if !o.status.success() {
+        bail!("compiling {} failed: {err}", input.display());
+    }
+    let kib = err.lines().rev().find_map(|l| l.trim().parse::<u64>().ok()).unwrap_or(0);
+    Ok((wall, kib))
+}
+
+fn fresh_dir(base: &Path, name: &str) -> Result<PathBuf> {
+    let d = base.join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d)?;
+    Ok(d)
+}
+
+/// A large generated module: `n` functions with loops, memory traffic, branches and calls, as WAT.
+/// `variant` changes the body of one function (the middle one).
+fn generated_wat(n: usize, variant: u32) -> String {
+    let mut s = String::from("(module\n  (memory (export \"memory\") 4)\n  (global $g (mut i32) (i32.const 7))\n");
+    for i in 0..n {
+        let k = if i == n / 2 { 1000 + variant } else { (i as u32 * 2654435761u32) >> 20 };
+        let callee = if i == 0 { String::new() } else { format!("(local.set $acc (i32.add (local.get $acc) (call $f{} (local.get $i))))", i - 1) };
+        s += &format!(
+            "  (func $f{i} (export \"f{i}\") (param $n i32) (result i32) (local $i i32) (local $acc i32) (local $x i64)
+    (local.set $acc (i32.const {k}))
+    (block $done (loop $top
+      (br_if $done (i32.ge_u (local.get $i) (i32.and (local.get $n) (i32.const 15))))
+      (local.set $x (i64.mul (i64.extend_i32_u (local.get $acc)) (i64.const {k})))
+      (i32.store offset={off} (i32.and (i32.shl (local.get $i) (i32.const 2)) (i32.const 4092))
+        (i32.xor (i32.wrap_i64 (i64.shr_u (local.get $x) (i64.const 7))) (local.get $i)))
+      (local.set $acc (i32.add (local.get $acc)
+        (i32.load offset={off} (i32.and (i32.shl (local.get $n) (i32.const 2)) (i32.const 4092)))))
+      (if (i32.eqz (i32.rem_u (local.get $acc) (i32.const {m})))
+        (then (global.set $g (i32.add (global.get $g) (local.get $acc))))
+        (else (local.set $acc (i32.rotl (local.get $acc) (i32.const 5)))))
+      (local.set $acc (select (local.get $acc) (i32.div_u (local.get $acc) (i32.const 3)) (i32.lt_u (local.get $acc) (i32.const {k}))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $top)))
+    {callee}
+    (local.get $acc))\n",
+            off = (i % 64) * 4096,
+            m = 3 + i % 29,
+        );
+    }
+    s += ")\n";
+    s
+}
+
+fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> Result<()> {
+    let dir = out.join("compile");
+    std::fs::create_dir_all(&dir)?;
+    let largest = programs
+        .iter()
+        .max_by_key(|p| std::fs::metadata(&p.wasm).map(|m| m.len()).unwrap_or(0))
+        .context("no program")?;
+    let nfuncs = 5000;
+    let gen_a = dir.join("generated.wat");
+    let gen_b = dir.join("generated-changed.wat");
+    std::fs::write(&gen_a, generated_wat(nfuncs, 0))?;
+    std::fs::write(&gen_b, generated_wat(nfuncs, 1))?;
+    let wasm_size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut rows = vec![];
+    let inputs: Vec<(String, PathBuf)> = vec![
+        (format!("`{}.wasm` (largest of the suite, {} bytes)", largest.name, wasm_size(&largest.wasm)), largest.wasm.clone()),
+        (format!("generated, {nfuncs} functions (WAT, {} bytes)", wasm_size(&gen_a)), gen_a.clone()),
+    ];
+    let obj = dir.join("out.o");
+    for (label, input) in &inputs {
+        let mut cold = vec![];
+        for jobs in [1u32, 2] {
+            let cache = fresh_dir(&dir, &format!("cache-j{jobs}"))?;
+            eprintln!("bench: compiling {} at --jobs {jobs}, cold cache", input.display());
+            let (t, kib) = timed_compile(w2n, input, &obj, jobs, &cache)?;
+            cold.push((t, kib));
+        }
+        rows.push(format!(
+            "| {label} | {:.2} s, {} MiB | {:.2} s, {} MiB | {:.2}× |",
+            cold[0].0,
+            cold[0].1 / 1024,
+            cold[1].0,
+            cold[1].1 / 1024,
+            cold[0].0 / cold[1].0
+        ));
+    }
+    // Recompile after a one-function change, same cache (the cache-j2 dir holds generated.wat's units).
+    let cache = dir.join("cache-j2");
+    eprintln!("bench: recompiling the generated module after changing one function");
+    let (again, _) = timed_compile(w2n, &gen_a, &obj, 2, &cache)?;
+    let (changed, changed_kib) = timed_compile(w2n, &gen_b, &obj, 2, &cache)?;
+    let cold_j2 = {
+        let c = fresh_dir(&dir, "cache-cold")?;
+        timed_compile(w2n, &gen_b, &obj, 2, &c)?.0
+    };
+    let mut wasmtime = String::new();
+    if version_of("wasmtime", &["--version"]).is_some() {
+        for (label, input) in &inputs {
+            let start = Instant::now();
+            let st = Command::new("/usr/bin/time")
+                .args(["-f", "%M", "wasmtime", "compile"])
+                .arg(input)
+                .arg("-o")
+                .arg(dir.join("out.cwasm"))
+                .output()?;
+            let kib = String::from_utf8_lossy(&st.stderr).lines().rev().find_map(|l| l.trim().parse::<u64>().ok()).unwrap_or(0);
+            wasmtime += &format!("| {label} | {:.2} s, {} MiB |\n", start.elapsed().as_secs_f64(), kib / 1024);
+        }
+    }
+    let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let mut s = String::from("## Compile speed\n\n");
+    s += &format!(
+        "Measured {date} on {}. Command: `cargo xtask bench --compile` (release compiler, git {}). \
+         `wasm2native compile IN --emit obj --jobs J`, wall time and peak resident memory \
+         (`/usr/bin/time -f %M`), each cold run with a fresh `WASM2NATIVE_CACHE_DIR`; one run each \
+         on a shared, noisy machine.\n\n",
+        machine(),
+        version_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_default()
+    );
+    s += "| module | --jobs 1 (cold) | --jobs 2 (cold) | speed-up |\n|---|---:|---:|---:|\n";
+    for r in &rows {
+        s += r;
+        s += "\n";
+    }
+    s += &format!(
+        "\nRecompiling the generated module with a warm cache (`--jobs 2`): unchanged {again:.2} s; after \
+         changing the body of one function {changed:.2} s ({} MiB peak), against {cold_j2:.2} s cold for the \
+         same changed module: {:.2} of a cold compile.\n",
+        changed_kib / 1024,
+        changed / cold_j2
+    );
+    if wasmtime.is_empty() {
+        s += "\n`wasmtime compile`: not measured (wasmtime is not on PATH on this machine).\n";
+    } else {
+        s += "\n`wasmtime compile` (default settings, all cores):\n\n| module | wall, peak |\n|---|---:|\n";
+        s += &wasmtime;
+    }
+    println!("\n{s}");
+    write_section(&root.join("benches/RESULTS.md"), "compile", &s)?;
+    println!("wrote the compile section of benches/RESULTS.md");
+    Ok(())
+}
