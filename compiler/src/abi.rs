@@ -63,6 +63,9 @@ pub const EXTERN_MEMORY: u32 = 2;
 pub const EXTERN_GLOBAL: u32 = 3;
 pub const EXTERN_TAG: u32 = 4;
 
+/// `W2N_EXE_*` flags of `w2n_exe_config`.
+pub const EXE_NO_RUNTIME_GRANTS: u32 = 1;
+
 /// `W2N_MEM_*` flags.
 pub const MEM_64: u32 = 1;
 pub const MEM_SHARED: u32 = 2;

@@ -407,10 +407,15 @@ int w2n_wasi_exit_code(w2n_store *store, int *code);
  * "wasm trap: <message>" and exits 134. */
 typedef struct w2n_exe_config {
   int num_dirs;
-  const w2n_wasi_dir *dirs;
+  const w2n_wasi_dir *dirs;   /* read_only set per directory */
   int envc;
-  const char *const *env;
+  const char *const *env;     /* "NAME=VALUE" strings */
+  uint32_t flags;             /* W2N_EXE_* */
 } w2n_exe_config;
+
+/* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV (compile
+ * --no-runtime-grants): the baked-in grants are all the guest can get. */
+#define W2N_EXE_NO_RUNTIME_GRANTS 1u
 
 #ifdef __cplusplus
 }

@@ -20,11 +20,6 @@
  * Preopened fds are the compiled-in directories, then WASM2NATIVE_DIRS, then WASM2NATIVE_DIRS_RO, in
  * order. A name in WASM2NATIVE_ENV replaces a compiled-in variable of the same name; names that are
  * not set are left out. Nothing else of the process's environment reaches the guest.
- *
- * Compile-time directives. Until the compiler's `w2n_exe_config` carries them as fields, `compile`
- * passes two settings as entries of the baked environment that have no '=' (so cannot be variables):
- * "w2n:dir-ro:<index>" (baked directory <index> is read-only) and "w2n:no-runtime-grants". They are
- * removed before the guest sees the environment.
  */
 #include "internal.h"
 
@@ -105,17 +100,9 @@ static void set_env(grants *g, const char *entry) {
 static void compile_time_grants(grants *g) {
   const struct w2n_exe_config *baked = exe_config();
   for (int i = 0; i < baked->num_dirs; i++) add_dir(g, baked->dirs[i].host_path, baked->dirs[i].guest_path, baked->dirs[i].read_only);
-  for (int i = 0; i < baked->envc; i++) {
-    const char *e = baked->env[i];
-    if (strchr(e, '=')) {
-      set_env(g, e);
-    } else if (strncmp(e, "w2n:dir-ro:", 11) == 0) {
-      int index = atoi(e + 11);
-      if (index >= 0 && index < g->num_dirs) g->dirs[index].read_only = 1;
-    } else if (strcmp(e, "w2n:no-runtime-grants") == 0) {
-      g->no_runtime_grants = 1;
-    }
-  }
+  for (int i = 0; i < baked->envc; i++)
+    if (strchr(baked->env[i], '=')) set_env(g, baked->env[i]);
+  g->no_runtime_grants = (baked->flags & W2N_EXE_NO_RUNTIME_GRANTS) != 0;
 }
 
 /* Parses `var`'s value: HOST[::GUEST] entries separated by single ':' characters. Returns 0, or -1

@@ -104,17 +104,6 @@ pub fn run(args: CompileArgs) -> Result<()> {
         env.push(format!("{k}={v}"));
     }
     let granted = super::run::granted_dirs(&args.dirs, &args.dirs_ro)?;
-    // The runtime's `w2n_exe_config` has no fields for these settings yet: they travel as entries of
-    // the baked environment without '=' (never a variable), which runtime-lib/src/main.c reads and
-    // removes before the guest sees its environment.
-    for (i, d) in granted.iter().enumerate() {
-        if d.read_only {
-            env.push(format!("w2n:dir-ro:{i}"));
-        }
-    }
-    if args.no_runtime_grants {
-        env.push("w2n:no-runtime-grants".to_string());
-    }
     let opts = CompileOptions {
         emit: args.emit,
         target,
@@ -122,7 +111,11 @@ pub fn run(args: CompileArgs) -> Result<()> {
         jobs: args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         bounds_checks: args.bounds_checks,
         prefix: args.prefix.clone(),
-        exe: ExeConfig { dirs: granted.into_iter().map(|d| (d.host, d.guest)).collect(), env },
+        exe: ExeConfig {
+            dirs: granted.into_iter().map(|d| (d.host, d.guest, d.read_only)).collect(),
+            env,
+            no_runtime_grants: args.no_runtime_grants,
+        },
         shared_without_runtime: false,
         static_link: args.static_link,
     };

@@ -32,8 +32,12 @@ pub enum Output {
 /// Extra symbols of executables (`w2n_exe_module`, `w2n_exe_config`).
 #[derive(Clone, Debug, Default)]
 pub struct ExeConfig {
-    pub dirs: Vec<(String, String)>,
+    /// (host path, guest path, read-only).
+    pub dirs: Vec<(String, String, bool)>,
+    /// `NAME=VALUE` entries.
     pub env: Vec<String>,
+    /// Ignore the run-time grant variables (`W2N_EXE_NO_RUNTIME_GRANTS`).
+    pub no_runtime_grants: bool,
 }
 
 /// Compiles `info` to one buffer per unit (function partitions first, the module unit last).
