@@ -158,6 +158,7 @@ pub fn valtype_code(t: ValType) -> u8 {
         ValType::FuncRef => b'a',
         ValType::ExternRef => b'r',
         ValType::ExnRef => b'x',
+        ValType::AnyRef => b'n',
     }
 }
 
@@ -229,6 +230,12 @@ fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, sta
         H::Abstract { ty: A::NoExtern, .. } => out.push(case('y')),
         H::Abstract { ty: A::Exn, .. } => out.push(case('x')),
         H::Abstract { ty: A::NoExn, .. } => out.push(case('w')),
+        H::Abstract { ty: A::Any, .. } => out.push(case('n')),
+        H::Abstract { ty: A::Eq, .. } => out.push(case('q')),
+        H::Abstract { ty: A::I31, .. } => out.push(case('j')),
+        H::Abstract { ty: A::Struct, .. } => out.push(case('s')),
+        H::Abstract { ty: A::Array, .. } => out.push(case('g')),
+        H::Abstract { ty: A::None, .. } => out.push(case('o')),
         H::Concrete(idx) | H::Exact(idx) => {
             out.push(case('c'));
             out.push('[');

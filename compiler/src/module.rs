@@ -20,6 +20,9 @@ pub enum ValType {
     ExternRef,
     /// `exnref`: a `w2n_exception *` (exception-handling proposal).
     ExnRef,
+    /// The GC proposal's internal references (`any`, `eq`, `i31`, `struct`, `array`, `none`): only
+    /// their null value exists here, since GC types and instructions are not translated yet.
+    AnyRef,
 }
 
 impl ValType {
@@ -43,6 +46,9 @@ impl ValType {
             H::Abstract { shared: false, ty: A::Func | A::NoFunc } | H::Concrete(_) => Ok(ValType::FuncRef),
             H::Abstract { shared: false, ty: A::Extern | A::NoExtern } => Ok(ValType::ExternRef),
             H::Abstract { shared: false, ty: A::Exn | A::NoExn } => Ok(ValType::ExnRef),
+            H::Abstract { shared: false, ty: A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None } => {
+                Ok(ValType::AnyRef)
+            }
             _ => unsupported(format!("reference type `{r}` (GC proposal)")),
         }
     }

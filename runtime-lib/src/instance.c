@@ -137,7 +137,8 @@ static int limits_match(uint64_t actual_min, int actual_has_max, uint64_t actual
 }
 
 /* Reference-type matching on canonical codes: `a` func, `r` extern, `z` nofunc, `y` noextern,
- * `c[...]` a concrete function type; upper case = non-nullable. Numbers match only themselves. */
+ * `x` exn, `w` noexn, `n` any, `q` eq, `j` i31, `s` struct, `g` array, `o` none, `c[...]` a concrete
+ * function type; upper case = non-nullable. Numbers match only themselves. */
 static int ref_heap(const char *code, char *heap) {
   char c = *code;
   if (!c) return -1;
@@ -151,11 +152,15 @@ int w2n__valtype_subtype(const char *sub, const char *super) {
   if (strcmp(sub, super) == 0) return 1;
   char hs = 0, hp = 0;
   int ns = ref_heap(sub, &hs), np = ref_heap(super, &hp);
-  if (ns < 0 || np < 0 || strchr("arzyc", hs) == NULL || strchr("arzyc", hp) == NULL) return 0;
+  if (ns < 0 || np < 0 || strchr("arzycxwnqjsgo", hs) == NULL || strchr("arzycxwnqjsgo", hp) == NULL) return 0;
   if (np && !ns) return 0; /* nullable is not a subtype of non-nullable */
   switch (hp) {
   case 'a': return hs == 'a' || hs == 'z' || hs == 'c';
   case 'r': return hs == 'r' || hs == 'y';
+  case 'x': return hs == 'x' || hs == 'w';
+  case 'n': return strchr("nqjsgo", hs) != NULL; /* any > eq > i31, struct, array > none */
+  case 'q': return strchr("qjsgo", hs) != NULL;
+  case 'j': case 's': case 'g': return hs == hp || hs == 'o';
   case 'c': return hs == 'z' || (hs == 'c' && strcmp(sub + 1, super + 1) == 0);
   default: return hs == hp;
   }

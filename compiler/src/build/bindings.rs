@@ -36,7 +36,7 @@ fn rust_type(t: ValType) -> &'static str {
         ValType::F32 => "f32",
         ValType::F64 => "f64",
         ValType::V128 => "u128",
-        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => "*mut ::std::ffi::c_void",
+        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef => "*mut ::std::ffi::c_void",
     }
 }
 

@@ -29,7 +29,7 @@ fn c_type(t: ValType) -> &'static str {
         ValType::F64 => "double",
         ValType::V128 => "w2n_value",
         ValType::FuncRef => "w2n_func *",
-        ValType::ExternRef | ValType::ExnRef => "void *",
+        ValType::ExternRef | ValType::ExnRef | ValType::AnyRef => "void *",
     }
 }
 

@@ -57,7 +57,7 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             ValType::F64 => self.llcx.f64_type().into(),
             // Like `v128_t` of clang's wasm_simd128.h; SIMD operators bitcast to their lane shape.
             ValType::V128 => self.llcx.i32_type().vec_type(4).into(),
-            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => self.ptr().into(),
+            ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef => self.ptr().into(),
         }
     }
 
@@ -218,7 +218,7 @@ pub fn basic_types<'ctx>(u: &Unit<'ctx, '_>, ts: &[ValType]) -> Vec<BasicTypeEnu
 
 pub fn zero_value<'ctx>(u: &Unit<'ctx, '_>, t: ValType) -> inkwell::values::BasicValueEnum<'ctx> {
     match t {
-        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef => u.ptr().const_null().into(),
+        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef => u.ptr().const_null().into(),
         _ => u.llvm_type(t).const_zero(),
     }
 }
