@@ -260,6 +260,11 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
                     .with_context(|| format!("running {} under {}", p.name, e.name))?;
                 let elapsed = start.elapsed();
                 let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+                if !output.status.success() && !matches!(e.name, "native" | "wasm2native") {
+                    // Another engine failing is reported and left out of its figures, not fatal.
+                    eprintln!("bench: warning: {} under {} failed ({}); left out", p.name, e.name, output.status);
+                    continue;
+                }
                 if !output.status.success() {
                     failures.push(format!(
                         "{} under {}: {}\n{}",
@@ -379,6 +384,7 @@ fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, 
         results.values().next().and_then(|r| r.get("native")).map(|v| v.len()).unwrap_or(0)
     );
     s += table;
+    s += "\n(`-`: the engine failed on that program; the geometric mean is over the programs it ran.)\n";
     s += "\n![ratios to native](ratios.svg)\n\nEngines:\n\n";
     for e in engines {
         s += &format!("- `{}`: {}\n", e.name, e.version);
