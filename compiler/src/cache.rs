@@ -28,6 +28,7 @@ pub fn shared_library_for(
     let mut h = Sha256::new();
     h.update(env!("W2N_BUILD_ID").as_bytes());
     h.update(target.name.as_bytes());
+    h.update(format!("{:?}/{}", target.cpu, target.features).as_bytes());
     h.update(format!("{opt_level:?}/{bounds_checks:?}").as_bytes());
     h.update(wasm);
     let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();

@@ -19,6 +19,12 @@ pub struct WastArgs {
     /// Compile the modules for this target; other than the host, they run under qemu-user.
     #[arg(long, default_value = wasm2native::target::HOST)]
     pub target: String,
+    /// CPU to generate the modules' code for (default: the target's portable baseline).
+    #[arg(long)]
+    pub cpu: Option<String>,
+    /// Extra CPU features, e.g. `+avx2,+fma` or `-ssse3`.
+    #[arg(long = "cpu-features")]
+    pub cpu_features: Option<String>,
     /// The scripts.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -28,6 +34,7 @@ pub fn run(args: WastArgs) -> Result<ExitCode> {
     let start = std::time::Instant::now();
     let target = wasm2native::TargetSpec::parse(&args.target)?;
     target.require_linkable("running spec scripts")?;
+    let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
     let opts = RunnerOptions { opt_level: args.opt_level, bounds_checks: args.bounds_checks, target };
     let mut total = Summary::default();
     let mut unreadable = 0;
