@@ -3,7 +3,7 @@
 //! One driver (`bench.c`) and four kernels (`kernels.h`), built four ways:
 //! - `native`:  plain C (`kernels_plain.c`), `clang-19 -O2 -march=x86-64-v2` (auto-vectorized SSE);
 //! - `simd128`: the kernels written with `wasm_simd128.h` (`kernels_simd128.c`), wasm32-wasi
-//!   `-O2 -msimd128`, then `wasm2native compile` (its default CPU is x86-64-v2 too);
+//!   `-O2 -msimd128`, then `wasm2native compile --cpu x86-64-v2` (its default CPU);
 //! - `autovec`: the plain C to wasm32-wasi with `-msimd128` (clang's wasm auto-vectorizer), then
 //!   `wasm2native compile`;
 //! - `scalar`:  the plain C to wasm32-wasi without SIMD, then `wasm2native compile`.
@@ -13,6 +13,7 @@
 //! fastest run of each kernel counts. The table gives milliseconds and the ratio to native (lower
 //! is better; below 1 is faster than native). Everything is written under
 //! `target/bench-simd/`, including `simd128.s` (`wasm2native compile --emit asm`) to inspect.
+//! `--cpu x86-64-v3` compares AVX2 builds instead (`-march` and `--cpu` alike).
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
@@ -24,10 +25,12 @@ const BUILDS: [&str; 4] = ["native", "simd128", "autovec", "scalar"];
 struct Options {
     runs: usize,
     scale: u32,
+    /// `-march` of the native build and `--cpu` of wasm2native.
+    cpu: String,
 }
 
 pub fn main(args: &[String]) -> Result<()> {
-    let mut opts = Options { runs: 5, scale: 10 };
+    let mut opts = Options { runs: 5, scale: 10, cpu: "x86-64-v2".into() };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| -> Result<u32> {
@@ -37,10 +40,12 @@ pub fn main(args: &[String]) -> Result<()> {
         match a.as_str() {
             "--runs" => opts.runs = value("--runs")?.max(1) as usize,
             "--scale" => opts.scale = value("--scale")?.max(1),
+            "--cpu" => opts.cpu = it.next().context("--cpu needs a value")?.clone(),
             "-h" | "--help" => {
-                println!("usage: cargo xtask bench-simd [--runs N (5)] [--scale S (10)]");
+                println!("usage: cargo xtask bench-simd [--runs N (5)] [--scale S (10)] [--cpu CPU (x86-64-v2)]");
                 println!("  builds benches/simd natively and through wasm2native, runs each build N times,");
-                println!("  prints the fastest time per kernel and the ratio to native (S scales the work)");
+                println!("  prints the fastest time per kernel and the ratio to native (S scales the work;");
+                println!("  CPU is clang's -march for the native build and wasm2native's --cpu)");
                 return Ok(());
             }
             other => bail!("bench-simd: unknown argument `{other}` (try --help)"),
@@ -51,7 +56,7 @@ pub fn main(args: &[String]) -> Result<()> {
     let out = target_dir(&root).join("bench-simd");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let w2n = compiler_binary(&root)?;
-    build_all(&src, &out, &w2n)?;
+    build_all(&src, &out, &w2n, &opts.cpu)?;
     let results = run_all(&out, &opts)?;
     print_table(&results, &opts);
     println!("\nassembly of the simd128 build: {}", out.join("simd128.s").display());
@@ -84,7 +89,7 @@ fn run(cmd: &mut Command) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn build_all(src: &Path, out: &Path, w2n: &Path) -> Result<()> {
+fn build_all(src: &Path, out: &Path, w2n: &Path, cpu: &str) -> Result<()> {
     let driver = src.join("bench.c");
     let plain = src.join("kernels_plain.c");
     let simd = src.join("kernels_simd128.c");
@@ -94,7 +99,7 @@ fn build_all(src: &Path, out: &Path, w2n: &Path) -> Result<()> {
         run(&mut cmd).map(drop)
     };
     eprintln!("bench-simd: building native, simd128, autovec and scalar into {}", out.display());
-    clang(&["-O2", "-march=x86-64-v2"], [&driver, &plain], &out.join("native"))?;
+    clang(&["-O2", &format!("-march={cpu}")], [&driver, &plain], &out.join("native"))?;
     let wasm32 = ["--target=wasm32-wasi", "--sysroot=/usr", "-O2"];
     let with_simd: Vec<&str> = wasm32.iter().copied().chain(["-msimd128"]).collect();
     clang(&with_simd, [&driver, &simd], &out.join("simd128.wasm"))?;
@@ -102,10 +107,11 @@ fn build_all(src: &Path, out: &Path, w2n: &Path) -> Result<()> {
     clang(&wasm32, [&driver, &plain], &out.join("scalar.wasm"))?;
     for build in &BUILDS[1..] {
         let wasm = out.join(format!("{build}.wasm"));
-        run(Command::new(w2n).arg("compile").arg(&wasm).arg("-o").arg(out.join(build)))?;
+        run(Command::new(w2n).arg("compile").arg(&wasm).args(["--cpu", cpu, "-o"]).arg(out.join(build)))?;
     }
     let asm = out.join("simd128.s");
-    run(Command::new(w2n).arg("compile").arg(out.join("simd128.wasm")).args(["--emit", "asm", "-o"]).arg(asm))?;
+    let simd128 = out.join("simd128.wasm");
+    run(Command::new(w2n).arg("compile").arg(simd128).args(["--cpu", cpu, "--emit", "asm", "-o"]).arg(asm))?;
     Ok(())
 }
 
@@ -145,8 +151,8 @@ fn run_all(out: &Path, opts: &Options) -> Result<Results> {
 
 fn print_table(results: &Results, opts: &Options) {
     println!(
-        "\nfastest of {} runs, scale {}, milliseconds (ratio to native; lower is faster)\n",
-        opts.runs, opts.scale
+        "\nfastest of {} runs, scale {}, CPU {}, milliseconds (ratio to native; lower is faster)\n",
+        opts.runs, opts.scale, opts.cpu
     );
     println!("| kernel | native | wasm simd128.h | wasm auto-vectorized | wasm scalar |");
     println!("|---|--:|--:|--:|--:|");
