@@ -523,7 +523,7 @@ fn fresh_dir(base: &Path, name: &str) -> Result<PathBuf> {
 fn generated_wat(n: usize, variant: u32) -> String {
     let mut s = String::from("(module\n  (memory (export \"memory\") 4)\n  (global $g (mut i32) (i32.const 7))\n");
     for i in 0..n {
-        let k = if i == n / 2 { 1000 + variant } else { (i as u32 * 2654435761u32) >> 20 };
+        let k = if i == n / 2 { 1000 + variant } else { (i as u32).wrapping_mul(2654435761) >> 20 };
         let callee = if i == 0 { String::new() } else { format!("(local.set $acc (i32.add (local.get $acc) (call $f{} (local.get $i))))", i - 1) };
         s += &format!(
             "  (func $f{i} (export \"f{i}\") (param $n i32) (result i32) (local $i i32) (local $acc i32) (local $x i64)
