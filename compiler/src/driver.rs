@@ -89,7 +89,11 @@ pub fn compile(input: &[u8], output: &Path, opts: &CompileOptions) -> Result<()>
 
 /// Compiles a binary module to `output`.
 pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result<()> {
+    let started = std::time::Instant::now();
     let info = ModuleInfo::parse(wasm)?;
+    if codegen::timings() {
+        eprintln!("timings: validate+read {:.3}s", started.elapsed().as_secs_f64());
+    }
     let cg = CodegenOptions {
         target: opts.target.clone(),
         opt_level: opts.opt_level,
@@ -117,7 +121,12 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         _ => {}
     }
     let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs)?;
-    write_artifact(&units, output, opts)
+    let linking = std::time::Instant::now();
+    write_artifact(&units, output, opts)?;
+    if codegen::timings() {
+        eprintln!("timings: link/write {:.3}s; total {:.3}s", linking.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
+    }
+    Ok(())
 }
 
 /// Executables bind imports to WASI only: anything else could never be satisfied.

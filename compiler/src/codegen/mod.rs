@@ -80,6 +80,7 @@ pub fn compile_units(
                     }
                     return Ok(obj);
                 }
+                let started = std::time::Instant::now();
                 let llcx = Context::create();
                 let unit = Unit::new(&llcx, &format!("{}_unit{i}", opts.prefix), info, &layout, opts);
                 for part in parts {
@@ -93,7 +94,16 @@ pub fn compile_units(
                         None => module_unit::build(&unit, exe)?,
                     }
                 }
+                let translated = started.elapsed();
                 let out = finish_unit(&unit, output);
+                if timings() {
+                    eprintln!(
+                        "timings: unit {i} on {:?}: translate {:.3}s, optimise+emit {:.3}s",
+                        std::thread::current().id(),
+                        translated.as_secs_f64(),
+                        (started.elapsed() - translated).as_secs_f64()
+                    );
+                }
                 if let (Some(key), Ok(obj)) = (&key, &out) {
                     unit_cache::put(key, obj);
                 }
@@ -122,6 +132,11 @@ fn progress_bar(units: usize) -> Option<indicatif::ProgressBar> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
+}
+
+/// `WASM2NATIVE_TIMINGS=1` prints where compile time goes, per unit, on stderr.
+pub fn timings() -> bool {
+    std::env::var_os("WASM2NATIVE_TIMINGS").is_some_and(|v| v != "0")
 }
 
 fn init_llvm() {
