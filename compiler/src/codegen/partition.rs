@@ -8,7 +8,7 @@ use crate::module::ModuleInfo;
 
 /// Target body bytes per partition: small enough to keep two cores busy on mid-sized modules, large
 /// enough that inlining still sees most callees.
-const TARGET_BYTES: usize = 48 * 1024;
+const TARGET_BYTES: usize = 16 * 1024;
 const MAX_PARTITIONS: usize = 64;
 
 pub struct Partition {
