@@ -1,0 +1,30 @@
+;; v128 values outside the value stack: a mutable v128 global (8-byte-aligned cell), an exception
+;; payload (thrown and caught), a multi-value return and a block parameter. The exit status is
+;; 1 + 2 + 3 + 4 (global) + 10 + 20 (payload) + 2 (multi-value, block) = 42.
+;; expect-exit: 42
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (global $g (mut v128) (v128.const i32x4 0 0 0 0))
+  (tag $t (param v128 i32))
+  (func $sum (param v128) (result i32)
+    (i32.add (i32.add (i32x4.extract_lane 0 (local.get 0)) (i32x4.extract_lane 1 (local.get 0)))
+             (i32.add (i32x4.extract_lane 2 (local.get 0)) (i32x4.extract_lane 3 (local.get 0)))))
+  (func $two (result v128 i32 v128)
+    (v128.const i32x4 1 0 0 0) (i32.const 0) (v128.const i32x4 0 1 0 0))
+  (func (export "_start") (local $acc i32) (local $n i32) (local $v v128)
+    (global.set $g (v128.const i32x4 1 2 3 4))
+    (local.set $acc (call $sum (global.get $g)))
+    (block $h (result v128 i32)
+      (try_table (catch $t $h) (throw $t (v128.const i32x4 10 0 0 0) (i32.const 20)))
+      (unreachable))
+    (local.set $n)
+    (local.set $v)
+    (local.set $acc (i32.add (local.get $acc) (i32.add (local.get $n) (call $sum (local.get $v)))))
+    (call $two)
+    (local.set $v)
+    (drop)
+    (local.get $v)
+    (block (param v128 v128) (result v128) (i32x4.add))
+    (local.set $v)
+    (local.set $acc (i32.add (local.get $acc) (call $sum (local.get $v))))
+    (call $exit (local.get $acc))))
