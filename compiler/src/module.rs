@@ -482,9 +482,6 @@ fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
     if page_size_log2 != 16 && page_size_log2 != 0 {
         return unsupported(format!("page size 2^{page_size_log2} (only 1 and 65536 are defined)"));
     }
-    if t.shared {
-        return unsupported("shared memories (threads proposal)");
-    }
     Ok(MemoryInfo { min: t.initial, max: t.maximum, memory64: t.memory64, shared: t.shared, page_size_log2 })
 }
 

@@ -18,10 +18,12 @@ pub enum Trap {
     NullFunctionReference = 13,
     UncaughtException = 14,
     NullExceptionReference = 15,
+    UnalignedAtomic = 16,
+    ExpectedSharedMemory = 17,
 }
 
 impl Trap {
-    pub const ALL: [Trap; 14] = [
+    pub const ALL: [Trap; 16] = [
         Trap::Unreachable,
         Trap::IntegerDivideByZero,
         Trap::IntegerOverflow,
@@ -36,6 +38,8 @@ impl Trap {
         Trap::NullFunctionReference,
         Trap::UncaughtException,
         Trap::NullExceptionReference,
+        Trap::UnalignedAtomic,
+        Trap::ExpectedSharedMemory,
     ];
 
     pub fn code(self) -> u32 {
@@ -59,6 +63,8 @@ impl Trap {
             Trap::NullFunctionReference => "null function reference",
             Trap::UncaughtException => "uncaught exception",
             Trap::NullExceptionReference => "null exception reference",
+            Trap::UnalignedAtomic => "unaligned atomic",
+            Trap::ExpectedSharedMemory => "expected shared memory",
         }
     }
 }

@@ -53,6 +53,8 @@ typedef enum w2n_trap_code {
   W2N_TRAP_NULL_FUNC_REF = 13,        /* "null function reference" (call_ref through null) */
   W2N_TRAP_UNCAUGHT_EXCEPTION = 14,   /* "uncaught exception": a Wasm exception left the activation */
   W2N_TRAP_NULL_EXN_REF = 15,         /* "null exception reference" (throw_ref of null) */
+  W2N_TRAP_UNALIGNED_ATOMIC = 16,     /* "unaligned atomic" */
+  W2N_TRAP_EXPECTED_SHARED = 17,      /* "expected shared memory" (memory.atomic.wait on unshared memory) */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -362,6 +364,14 @@ void w2n_handler_push(w2n_instance *ctx, w2n_handler *h);
 void w2n_handler_pop(w2n_instance *ctx, w2n_handler *h);
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values);
 _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn);
+
+/* memory.atomic.wait32/64 at byte `addr` of memory `mem`: 1 ("not-equal") when the value there is
+ * not `expected`, 2 ("timed-out") after `timeout_ns` (negative: forever), 0 when woken by notify.
+ * Traps "expected shared memory" on an unshared memory. */
+uint32_t w2n_atomic_wait(w2n_instance *ctx, uint32_t mem, uint64_t addr, uint64_t expected, int64_t timeout_ns,
+                         uint32_t is64);
+/* memory.atomic.notify: wakes up to `count` waiters on `addr`; returns how many were woken. */
+uint32_t w2n_atomic_notify(w2n_instance *ctx, uint32_t mem, uint64_t addr, uint32_t count);
 
 /* table.grow: returns the old size, or -1. */
 int64_t w2n_table_grow(w2n_instance *ctx, uint32_t table, void *init, uint64_t delta);

@@ -54,6 +54,8 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_NULL_FUNC_REF: return "null function reference";
   case W2N_TRAP_UNCAUGHT_EXCEPTION: return "uncaught exception";
   case W2N_TRAP_NULL_EXN_REF: return "null exception reference";
+  case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+  case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
   default: return "unknown trap";
   }
 }

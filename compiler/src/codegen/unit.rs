@@ -148,6 +148,10 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             "w2n_exception_new" => p.fn_type(&[p.into(), p.into(), i32t.into()], false),
             "w2n_throw" => v.fn_type(&[p.into(), p.into()], false),
             "_setjmp" => i32t.fn_type(&[p.into()], false),
+            "w2n_atomic_wait" => {
+                i32t.fn_type(&[p.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into(), i32t.into()], false)
+            }
+            "w2n_atomic_notify" => i32t.fn_type(&[p.into(), i32t.into(), i64t.into(), i32t.into()], false),
             other => unreachable!("unknown runtime function {other}"),
         };
         let f = self.module.add_function(name, ty, Some(Linkage::External));

@@ -8,6 +8,7 @@
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
 mod call;
+mod atomic;
 mod control;
 mod conversion;
 mod exception;
@@ -163,6 +164,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.translate_control(op)
             }
             TryTable { .. } | Throw { .. } | ThrowRef => self.translate_exception(op),
+            _ if atomic::is_atomic(op) => self.translate_atomic(op),
             Call { .. } | CallIndirect { .. } | CallRef { .. } | ReturnCall { .. } | ReturnCallIndirect { .. }
             | ReturnCallRef { .. } => self.translate_call(op),
             LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {

@@ -33,7 +33,8 @@ const SPECTEST: &str = r#"(module
   (global (export "global_f64") f64 (f64.const 666.6))
   (table (export "table") 10 20 funcref)
   (table (export "table64") i64 10 20 funcref)
-  (memory (export "memory") 1 2))"#;
+  (memory (export "memory") 1 2)
+  (memory (export "shared_memory") 1 2 shared))"#;
 
 /// Counts of one script run.
 #[derive(Debug, Default, Clone, Copy)]
