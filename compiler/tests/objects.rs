@@ -123,3 +123,41 @@ fn macos_executables_are_refused_with_a_reason() {
         assert!(stderr.starts_with("error:") && stderr.contains("macOS SDK"), "--emit {emit}: {stderr}");
     }
 }
+
+/// v128 operators become the target's vector instructions: NEON on AArch64, the V extension on
+/// RISC-V when its features enable it (scalar code otherwise), SSE on x86-64.
+#[test]
+fn simd_lowers_to_each_targets_vector_instructions() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("v.wat");
+    std::fs::write(
+        &input,
+        r#"(module (memory 1)
+          (func (export "add") (param i32 i32)
+            (v128.store (local.get 0) (i32x4.add (v128.load (local.get 0)) (v128.load (local.get 1))))))"#,
+    )
+    .unwrap();
+    // (flags, expected instruction, or None: no vector instruction at all)
+    let cases: [(&[&str], Option<&str>); 4] = [
+        (&["--target", "x86_64-linux"], Some("paddd")),
+        (&["--target", "aarch64-linux"], Some("add\tv")),
+        (&["--target", "riscv64-linux", "--cpu-features", "+v"], Some("vadd.vv")),
+        (&["--target", "riscv64-linux"], None),
+    ];
+    for (i, (flags, needle)) in cases.iter().enumerate() {
+        let out = dir.path().join(format!("v{i}.s"));
+        let status = common::wasm2native()
+            .args(["compile", "--emit", "asm", "-o"])
+            .arg(&out)
+            .args(*flags)
+            .arg(&input)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{flags:?}");
+        let asm = std::fs::read_to_string(&out).unwrap();
+        match needle {
+            Some(needle) => assert!(asm.contains(needle), "{flags:?}: no `{needle}` in the assembly"),
+            None => assert!(!asm.contains("vadd") && !asm.contains("vle"), "{flags:?}: vector code without +v"),
+        }
+    }
+}
