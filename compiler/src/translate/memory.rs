@@ -10,14 +10,13 @@
 //!   against the size loaded fresh (another instance may have grown the memory). For 64-bit
 //!   addresses the additions are overflow-checked.
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
-//! - In guard mode every loaded value feeds the function's load sink (`LoadSink`), else LLVM deletes
-//!   loads whose value is unused and the access no longer traps.
+//! - In guard mode LLVM must never delete a load whose value is unused (the access would no longer
+//!   trap): scalar, full v128 and extending v128 loads are `volatile` (`load_pinned`), which also
+//!   keeps a 16-byte load straddling the end from being narrowed to the lanes used. Splat, zero and
+//!   lane loads feed the vector load sink (`LoadSink`) with the v128 they produce instead.
 //! - v128 accesses (`simd_memory.rs`) go through `effective_address` like every access, with the
 //!   operator's access size (16; 8 for the extending loads; the lane's size for splat, zero and
-//!   lane forms). In guard mode, full and extending v128 loads are `volatile` instead of feeding
-//!   the sink (`load_pinned`): as undeletable, and not narrowable to the lanes used (a 16-byte load
-//!   straddling the end must trap even if only lane 0 is read). Splat, zero and lane loads feed the
-//!   sink with the v128 they produce, which determines the loaded bytes.
+//!   lane forms).
 
 use super::FuncTranslator;
 use crate::abi;
@@ -194,7 +193,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn load(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>, widen: Option<IntType<'ctx>>, ext: Extend) -> Result<()> {
-        let v = self.load_raw(memarg, ty)?;
+        // Volatile rather than sunk: the sink's xor chain serialises every loop that loads (matmul
+        // ran 1.7x slower with it), while a volatile scalar load is the same instruction.
+        let v = self.load_pinned(memarg, ty)?;
         let v: BasicValueEnum = match (widen, ext) {
             (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
             (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
@@ -204,18 +205,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// Loads a `ty` from the popped address plus `memarg.offset` (`align 1`), through the sink.
-    pub(super) fn load_raw(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.load_unsunk(memarg, ty)?;
-        self.sink_load(v)?;
-        Ok(v)
-    }
-
-    /// A load LLVM must keep without the sink: `volatile` in guard mode (explicit mode checks the
-    /// bounds before the access, so the load itself may go). Used for full v128 and extending
-    /// loads, whose sink xor would cost one vector instruction per load in every SIMD loop, where a
-    /// volatile vector load costs nothing on x86 (an unaligned SSE load is a separate instruction
-    /// anyway) and LLVM can neither delete it nor narrow it to the lanes that are used.
+    /// A load LLVM must keep: `volatile` in guard mode (explicit mode checks the bounds before the
+    /// access, so the load itself may go). Every scalar and full v128 load takes this form: a
+    /// volatile load is the same instruction, while the alternative (folding each value into a sink)
+    /// adds a loop-carried dependence per load (matmul ran 1.7x slower with it). LLVM can neither
+    /// delete such a load nor narrow it to the lanes that are used.
     pub(super) fn load_pinned(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_unsunk(memarg, ty)?;
         if self.load_sink.is_some() {
