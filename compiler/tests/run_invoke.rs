@@ -21,6 +21,7 @@ const MODULE: &str = r#"(module
   (func (export "answer") (result i32) (i32.const 42))
   (func (export "boom") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
   (func (export "oob") (result i32) (i32.load (i32.const 65536)))
+  (func (export "lanes") (result v128) (v128.const i32x4 1 2 3 0xdeadbeef))
   (memory 1)
 )"#;
 
@@ -111,4 +112,9 @@ fn wrong_argument_count_or_type_is_an_error() {
         assert!(out.stderr_text().starts_with("error:"), "{}", out.report());
         assert!(!out.stderr_text().contains("panicked"), "{}", out.report());
     }
+}
+
+#[test]
+fn v128_result_prints_all_sixteen_bytes() {
+    assert_prints("lanes", &[], "0xdeadbeef000000030000000200000001\n");
 }
