@@ -10,18 +10,16 @@ fn main() {
     let include = rt.join("include");
     println!("cargo:rerun-if-changed={}", rt.display());
 
-    let mut sources: Vec<PathBuf> = std::fs::read_dir(&src)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut sources: Vec<PathBuf> =
+        std::fs::read_dir(&src).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
     sources.sort();
     // The cross-target agent of `wasm2native wast --target` (built per target, never linked in here).
     let mut agent: Vec<PathBuf> = std::fs::read_dir(rt.join("agent"))
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
     agent.sort();
-    let mut headers: Vec<PathBuf> = std::fs::read_dir(&include)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut headers: Vec<PathBuf> =
+        std::fs::read_dir(&include).map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();
     headers.sort();
 
     // The embedded source list: (relative path, bytes).

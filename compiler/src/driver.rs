@@ -32,7 +32,9 @@ impl std::str::FromStr for Emit {
             "asm" => Emit::Asm,
             "header" => Emit::Header,
             other => {
-                return Err(format!("unknown output kind `{other}` (expected exe, obj, staticlib, sharedlib, llvm-ir, asm or header)"))
+                return Err(format!(
+                    "unknown output kind `{other}` (expected exe, obj, staticlib, sharedlib, llvm-ir, asm or header)"
+                ))
             }
         })
     }
@@ -124,7 +126,11 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
     let linking = std::time::Instant::now();
     write_artifact(&units, output, opts)?;
     if codegen::timings() {
-        eprintln!("timings: link/write {:.3}s; total {:.3}s", linking.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
+        eprintln!(
+            "timings: link/write {:.3}s; total {:.3}s",
+            linking.elapsed().as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        );
     }
     Ok(())
 }
@@ -158,7 +164,9 @@ fn write_artifact(units: &[Vec<u8>], output: &Path, opts: &CompileOptions) -> Re
     let objects = link::write_objects(scratch.path(), units)?;
     let staged = scratch.path().join("artifact");
     match opts.emit {
-        Emit::Obj if objects.len() == 1 => std::fs::copy(&objects[0], &staged).map(|_| ()).map_err(|e| io_error(&staged, e))?,
+        Emit::Obj if objects.len() == 1 => {
+            std::fs::copy(&objects[0], &staged).map(|_| ()).map_err(|e| io_error(&staged, e))?
+        }
         Emit::Obj => link::merge_objects(&objects, &staged)?,
         Emit::Exe => link::link_executable(&opts.target, &objects, &staged, opts.static_link)?,
         Emit::SharedLib => link::link_shared(&opts.target, &objects, &staged, !opts.shared_without_runtime)?,
@@ -176,7 +184,11 @@ fn write_artifact(units: &[Vec<u8>], output: &Path, opts: &CompileOptions) -> Re
 /// Writes through a temporary file and a rename, so a failed compile never leaves half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.w2n-tmp-{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.w2n-tmp-{}",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
     std::fs::write(&tmp, bytes).map_err(|e| io_error(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -121,12 +121,23 @@ pub type ResolveFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const Impor
 extern "C" {
     pub fn w2n_runtime_init() -> c_int;
     pub fn w2n_store_new() -> *mut c_void;
-    pub fn w2n_instantiate(store: *mut c_void, module: *const c_void, resolve: ResolveFn, user: *mut c_void, err: *mut Error) -> *mut c_void;
+    pub fn w2n_instantiate(
+        store: *mut c_void,
+        module: *const c_void,
+        resolve: ResolveFn,
+        user: *mut c_void,
+        err: *mut Error,
+    ) -> *mut c_void;
     pub fn w2n_instance_export(inst: *mut c_void, name: *const c_char, out: *mut Extern) -> c_int;
     pub fn w2n_instance_export_n(inst: *mut c_void, name: *const c_char, len: usize, out: *mut Extern) -> c_int;
     pub fn w2n_call(store: *mut c_void, func: *const Func, args_results: *mut Value, err: *mut Error) -> c_int;
     pub fn w2n_wasi_configure(store: *mut c_void, config: *const WasiConfig, err: *mut Error) -> c_int;
-    pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int;
+    pub fn w2n_wasi_resolve(
+        user: *mut c_void,
+        importer: *mut c_void,
+        imp: *const ImportDesc,
+        out: *mut Extern,
+    ) -> c_int;
     pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
 }

@@ -33,9 +33,7 @@ fn find_tool(candidates: &[&str]) -> Option<PathBuf> {
 /// Finds the tools, or says how to install them.
 pub fn tools() -> Result<Tools> {
     let missing = |what: &str, pkg: &str| {
-        CompileError::Tool(format!(
-            "{what} not found: run `cargo xtask setup` (or `apt-get install {pkg}`)"
-        ))
+        CompileError::Tool(format!("{what} not found: run `cargo xtask setup` (or `apt-get install {pkg}`)"))
     };
     Ok(Tools {
         clang: find_tool(&["clang-19"]).ok_or_else(|| missing("clang-19", "clang-19"))?,
@@ -87,7 +85,12 @@ pub fn link_executable(target: &TargetSpec, objects: &[String], out: &Path, stat
     target.require_linkable("an executable")?;
     let t = tools()?;
     let rt = runtime_for(target)?;
-    let mut args = vec![format!("--target={}", target.clang_triple), "-fuse-ld=lld".into(), "-o".into(), out.display().to_string()];
+    let mut args = vec![
+        format!("--target={}", target.clang_triple),
+        "-fuse-ld=lld".into(),
+        "-o".into(),
+        out.display().to_string(),
+    ];
     args.extend(target.clang_flags.iter().cloned());
     if static_link {
         args.push("-static".into());
@@ -156,7 +159,10 @@ pub fn archive_static(target: &TargetSpec, objects: &[String], out: &Path, scrat
         .output()
         .map_err(|e| CompileError::Tool(format!("cannot run {}: {e}", t.ar.display())))?;
     if !out_of_ar.status.success() {
-        return Err(CompileError::Tool(format!("extracting the runtime: {}", String::from_utf8_lossy(&out_of_ar.stderr))));
+        return Err(CompileError::Tool(format!(
+            "extracting the runtime: {}",
+            String::from_utf8_lossy(&out_of_ar.stderr)
+        )));
     }
     let mut members: Vec<String> = std::fs::read_dir(&rt_dir)
         .map_err(|e| io_error(&rt_dir, e))?

@@ -180,7 +180,8 @@ impl TargetSpec {
             self.cpu = Some(cpu.to_string());
         }
         if let Some(extra) = features.filter(|f| !f.is_empty()) {
-            self.features = if self.features.is_empty() { extra.to_string() } else { format!("{},{extra}", self.features) };
+            self.features =
+                if self.features.is_empty() { extra.to_string() } else { format!("{},{extra}", self.features) };
         }
         self
     }

@@ -74,7 +74,13 @@ fn abi_layout_matches_runtime() {
             cmd.arg(p);
         }
     }
-    let out = cmd.arg("-o").arg(&exe).arg("-lm").arg("-lpthread").output().expect("clang-19 not found: run `cargo xtask setup`");
+    let out = cmd
+        .arg("-o")
+        .arg(&exe)
+        .arg("-lm")
+        .arg("-lpthread")
+        .output()
+        .expect("clang-19 not found: run `cargo xtask setup`");
     assert!(out.status.success(), "probe build failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let out = Command::new(&exe).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -144,7 +150,23 @@ fn layout_regions_are_ordered_and_aligned() {
     let wasm = wat::parse_str(wat).unwrap();
     let info = wasm2native::module::ModuleInfo::parse(&wasm).unwrap();
     let l = abi::ContextLayout::of(&info);
-    let starts = [l.memories, l.tables, l.globals, l.funcs, l.type_ids, l.data_lens, l.elem_lens, l.elem_items, l.def_funcs, l.def_memories, l.def_tables, l.def_globals, l.tags, l.def_tags, l.size];
+    let starts = [
+        l.memories,
+        l.tables,
+        l.globals,
+        l.funcs,
+        l.type_ids,
+        l.data_lens,
+        l.elem_lens,
+        l.elem_items,
+        l.def_funcs,
+        l.def_memories,
+        l.def_tables,
+        l.def_globals,
+        l.tags,
+        l.def_tags,
+        l.size,
+    ];
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "regions out of order: {l:?}");
     assert!(l.memories >= abi::CONTEXT_HEADER_SIZE);
     for off in [l.def_funcs, l.def_memories, l.def_tables, l.def_globals, l.size] {

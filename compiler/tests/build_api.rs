@@ -71,7 +71,12 @@ fn example_cargo_project() {
         }
         let ran = run(&mut cmd, b"", Duration::from_secs(1200));
         let what = target.unwrap_or("the host");
-        assert_eq!(ran.code(), Some(0), "cargo run of the example for {what} failed (cargo xtask setup adds the Rust targets):\n{}", ran.report());
+        assert_eq!(
+            ran.code(),
+            Some(0),
+            "cargo run of the example for {what} failed (cargo xtask setup adds the Rust targets):\n{}",
+            ran.report()
+        );
         assert_eq!(ran.stdout_text(), expected_example_output(), "example for {what}: {}", ran.report());
     }
 }

@@ -24,7 +24,10 @@ fn error_problems(out: &Outcome) -> Vec<String> {
         problems.push(format!("{}, expected exit status 1", out.describe_status()));
     }
     if !stderr.starts_with("error:") {
-        problems.push(format!("stderr does not start with `error:` (first line {:?})", stderr.lines().next().unwrap_or("")));
+        problems.push(format!(
+            "stderr does not start with `error:` (first line {:?})",
+            stderr.lines().next().unwrap_or("")
+        ));
     }
     if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
         problems.push("wasm2native panicked".into());
@@ -199,7 +202,11 @@ fn unsupported_target_fails_clearly() {
     assert!(!output.exists(), "no output for an unsupported target");
     let out = w2n(&["compile", s(&m), "--target", "sparc-sun-solaris", "-o", s(&output)]);
     assert_error(&out, "--target sparc-sun-solaris");
-    assert!(out.stderr_text().contains("x86_64-unknown-linux-gnu"), "the message lists the known targets:\n{}", out.report());
+    assert!(
+        out.stderr_text().contains("x86_64-unknown-linux-gnu"),
+        "the message lists the known targets:\n{}",
+        out.report()
+    );
 }
 
 #[test]
@@ -264,7 +271,8 @@ fn output_equal_to_input_never_overwrites_it() {
 #[test]
 fn executables_cannot_have_non_wasi_imports() {
     let tmp = tempfile::tempdir().unwrap();
-    let m = write_file(tmp.path(), "imp.wat", r#"(module (import "env" "f" (func)) (func (export "_start") (call 0)))"#);
+    let m =
+        write_file(tmp.path(), "imp.wat", r#"(module (import "env" "f" (func)) (func (export "_start") (call 0)))"#);
     let output = tmp.path().join("out");
     let out = w2n(&["compile", s(&m), "-o", s(&output)]);
     assert_error(&out, "an executable importing env.f");
@@ -301,8 +309,12 @@ fn targets_lists_the_host() {
         .lines()
         .find(|l| l.split_whitespace().next() == Some("x86_64-unknown-linux-gnu"))
         .unwrap_or_else(|| panic!("no x86_64-unknown-linux-gnu row:\n{text}"));
-    assert!(line.contains("exe") && line.contains("ok"), "the host emits executables and its toolchain is here: {line}");
-    for t in ["aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu", "x86_64-apple-darwin", "aarch64-apple-darwin"] {
+    assert!(
+        line.contains("exe") && line.contains("ok"),
+        "the host emits executables and its toolchain is here: {line}"
+    );
+    for t in ["aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu", "x86_64-apple-darwin", "aarch64-apple-darwin"]
+    {
         assert!(text.contains(t), "{t} is listed:\n{text}");
     }
 }

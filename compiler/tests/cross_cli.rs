@@ -47,6 +47,17 @@ fn unknown_cpu_or_feature_is_an_error() {
         assert_eq!(out.code(), Some(1), "{args:?}");
         assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: unknown CPU"), "{args:?}");
     }
-    let out = w2n(&["compile", &wat, "--emit", "obj", "-o", &format!("{wat}.o"), "--cpu", "haswell", "--cpu-features", "+avx2"]);
+    let out = w2n(&[
+        "compile",
+        &wat,
+        "--emit",
+        "obj",
+        "-o",
+        &format!("{wat}.o"),
+        "--cpu",
+        "haswell",
+        "--cpu-features",
+        "+avx2",
+    ]);
     assert_eq!(out.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

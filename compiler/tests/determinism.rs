@@ -27,10 +27,22 @@ fn generate_module() -> String {
         for k in 0..40u32 {
             let c = (i as u32).wrapping_mul(2654435761).wrapping_add(k.wrapping_mul(40503)) | 1;
             match k % 4 {
-                0 => { let _ = writeln!(w, "    (local.set $t (i32.xor (i32.mul (local.get $t) (i32.const {c})) (i32.shr_u (local.get $t) (i32.const {}))))", k % 31 + 1); }
-                1 => { let _ = writeln!(w, "    (local.set $u (i64.add (i64.extend_i32_u (local.get $t)) (i64.rotl (local.get $u) (i64.const {}))))", k % 63); }
-                2 => { let _ = writeln!(w, "    (local.set $t (i32.add (local.get $t) (i32.wrap_i64 (i64.shr_u (local.get $u) (i64.const 17)))))"); }
-                _ => { let _ = writeln!(w, "    (i32.store offset={} (i32.and (local.get $t) (i32.const 0x7ff0)) (local.get $t))", (k * 4) % 64); }
+                0 => {
+                    let _ = writeln!(w, "    (local.set $t (i32.xor (i32.mul (local.get $t) (i32.const {c})) (i32.shr_u (local.get $t) (i32.const {}))))", k % 31 + 1);
+                }
+                1 => {
+                    let _ = writeln!(w, "    (local.set $u (i64.add (i64.extend_i32_u (local.get $t)) (i64.rotl (local.get $u) (i64.const {}))))", k % 63);
+                }
+                2 => {
+                    let _ = writeln!(w, "    (local.set $t (i32.add (local.get $t) (i32.wrap_i64 (i64.shr_u (local.get $u) (i64.const 17)))))");
+                }
+                _ => {
+                    let _ = writeln!(
+                        w,
+                        "    (i32.store offset={} (i32.and (local.get $t) (i32.const 0x7ff0)) (local.get $t))",
+                        (k * 4) % 64
+                    );
+                }
             }
         }
         let (a, b) = ((i + 1) % FUNCS, (i * 7 + 3) % FUNCS);

@@ -55,7 +55,8 @@ fn emitted_assembly_and_ir_are_text() {
     std::fs::write(&input, WAT).unwrap();
     for (emit, needle) in [("asm", ".section\tw2n_code"), ("llvm-ir", "define hidden i32 @w2n_m_f0(ptr")] {
         let out = dir.path().join(format!("m.{emit}"));
-        let status = common::wasm2native().args(["compile", "--emit", emit, "-o"]).arg(&out).arg(&input).status().unwrap();
+        let status =
+            common::wasm2native().args(["compile", "--emit", emit, "-o"]).arg(&out).arg(&input).status().unwrap();
         assert!(status.success());
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.contains(needle), "--emit {emit} output lacks `{needle}`");

@@ -28,8 +28,8 @@ mod common;
 
 use common::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Emulation is slow: cross-compiled programs get more time.
@@ -75,14 +75,19 @@ fn parse_case(source: &Path) -> Case {
             "args" => case.args = value.split_whitespace().map(String::from).collect(),
             "env" => {
                 for item in value.split_whitespace() {
-                    let (k, v) = item.split_once('=').unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
+                    let (k, v) = item
+                        .split_once('=')
+                        .unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
                     case.env.insert(k.to_string(), v.to_string());
                 }
             }
             "dir" => case.dir = value == "yes",
             "native" => case.native = value != "no",
             "stdin" => case.stdin = unescape(&value),
-            "expect-exit" => case.expect_exit = Some(value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display()))),
+            "expect-exit" => {
+                case.expect_exit =
+                    Some(value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display())))
+            }
             _ => {} // prose that happens to contain a colon
         }
     }
@@ -242,7 +247,8 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     let wasm = match way {
         Way::Executable(flags) => {
             let exe = build_dir.join(&case.name);
-            let mut args = vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            let mut args =
+                vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
             args.extend(flags.iter().map(|f| f.to_string()));
             args.extend(grants(case, &wasm_work));
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
@@ -253,13 +259,18 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
         }
         Way::Cross(cross) => {
             let exe = build_dir.join(format!("{}-{}", case.name, cross.target));
-            let mut args = vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            let mut args =
+                vec!["compile".to_string(), builds.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
             args.extend(["--target".to_string(), cross.target.to_string()]);
             args.extend(grants(case, &wasm_work));
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
             if c.code() != Some(0) {
-                return Err(format!("`wasm2native {}` failed:
-{}", args.join(" "), c.report()));
+                return Err(format!(
+                    "`wasm2native {}` failed:
+{}",
+                    args.join(" "),
+                    c.report()
+                ));
             }
             run(cross.command(&exe).args(&case.args).current_dir(&build_dir), &case.stdin, CROSS_RUN_TIMEOUT)
         }
@@ -277,7 +288,12 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
         problems.push(format!("status: native {}, wasm {}", native.describe_status(), wasm.describe_status()));
     }
     if wasm.stdout != native.stdout {
-        problems.push(format!("stdout differs ({} bytes native, {} wasm); {}", native.stdout.len(), wasm.stdout.len(), first_difference(&native.stdout, &wasm.stdout)));
+        problems.push(format!(
+            "stdout differs ({} bytes native, {} wasm); {}",
+            native.stdout.len(),
+            wasm.stdout.len(),
+            first_difference(&native.stdout, &wasm.stdout)
+        ));
     }
     let mut around: Vec<String> = std::fs::read_dir(tmp.path())
         .expect("read tempdir")
@@ -334,12 +350,18 @@ fn c_programs_as_executables_at_o0_with_explicit_bounds_checks() {
 /// Cross-compiled executables run under qemu must give exactly the native outputs and statuses.
 #[test]
 fn c_programs_cross_compiled_for_aarch64_under_qemu() {
-    run_all(Way::Cross(AARCH64), "C programs, native vs `wasm2native compile --target aarch64-unknown-linux-gnu` under qemu");
+    run_all(
+        Way::Cross(AARCH64),
+        "C programs, native vs `wasm2native compile --target aarch64-unknown-linux-gnu` under qemu",
+    );
 }
 
 #[test]
 fn c_programs_cross_compiled_for_riscv64_under_qemu() {
-    run_all(Way::Cross(RISCV64), "C programs, native vs `wasm2native compile --target riscv64gc-unknown-linux-gnu` under qemu");
+    run_all(
+        Way::Cross(RISCV64),
+        "C programs, native vs `wasm2native compile --target riscv64gc-unknown-linux-gnu` under qemu",
+    );
 }
 
 #[test]

@@ -106,7 +106,9 @@ fn a_trapping_export_exits_134() {
 
 #[test]
 fn wrong_argument_count_or_type_is_an_error() {
-    for (name, args) in [("add", &["1"][..]), ("add", &["1", "2", "3"][..]), ("add", &["one", "2"][..]), ("half", &["x"][..])] {
+    for (name, args) in
+        [("add", &["1"][..]), ("add", &["1", "2", "3"][..]), ("add", &["one", "2"][..]), ("half", &["x"][..])]
+    {
         let out = invoke(name, args);
         assert_eq!(out.code(), Some(1), "run --invoke {name} {args:?}\n{}", out.report());
         assert!(out.stderr_text().starts_with("error:"), "{}", out.report());

@@ -47,13 +47,17 @@ fn parse_case(source: &Path) -> Case {
             "args" => case.args = value.split_whitespace().map(String::from).collect(),
             "env" => {
                 for item in value.split_whitespace() {
-                    let (k, v) = item.split_once('=').unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
+                    let (k, v) = item
+                        .split_once('=')
+                        .unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
                     case.env.insert(k.to_string(), v.to_string());
                 }
             }
             "dir" => case.dir = value == "yes",
             "stdin" => case.stdin = value.replace("\\n", "\n").into_bytes(),
-            "expect-exit" => case.expect_exit = value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display())),
+            "expect-exit" => {
+                case.expect_exit = value.parse().unwrap_or_else(|_| panic!("{}: bad expect-exit", source.display()))
+            }
             _ => {} // prose that happens to contain a colon
         }
     }
@@ -64,7 +68,8 @@ fn parse_case(source: &Path) -> Case {
 fn wasip1_target() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output().expect("running rustc --print sysroot");
+        let sysroot =
+            Command::new("rustc").args(["--print", "sysroot"]).output().expect("running rustc --print sysroot");
         let sysroot = PathBuf::from(String::from_utf8_lossy(&sysroot.stdout).trim());
         if sysroot.join("lib/rustlib/wasm32-wasip1/lib").is_dir() {
             return;
@@ -90,7 +95,14 @@ fn build(case: &Case, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
     let wasm = dir.join(format!("{}.wasm", case.name));
     let src = case.source.display().to_string();
     for (out, target) in [(&native, None), (&wasm, Some("wasm32-wasip1"))] {
-        let mut args = vec!["--edition".to_string(), "2021".into(), "-O".into(), src.clone(), "-o".into(), out.display().to_string()];
+        let mut args = vec![
+            "--edition".to_string(),
+            "2021".into(),
+            "-O".into(),
+            src.clone(),
+            "-o".into(),
+            out.display().to_string(),
+        ];
         if let Some(t) = target {
             args.extend(["--target".to_string(), t.to_string()]);
         }
@@ -128,7 +140,8 @@ fn snapshot(root: &Path) -> BTreeMap<String, String> {
 
 fn check(case: &Case, way: Way) -> Result<(), String> {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let (build_dir, native_work, wasm_work) = (tmp.path().join("build"), tmp.path().join("native-work"), tmp.path().join("wasm-work"));
+    let (build_dir, native_work, wasm_work) =
+        (tmp.path().join("build"), tmp.path().join("native-work"), tmp.path().join("wasm-work"));
     for d in [&build_dir, &native_work, &wasm_work] {
         std::fs::create_dir(d).expect("mkdir");
     }
@@ -139,7 +152,12 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
         RUN_TIMEOUT,
     );
     if native.code() != Some(case.expect_exit) {
-        return Err(format!("the native build exited {}, the file says expect-exit: {}:\n{}", native.describe_status(), case.expect_exit, native.report()));
+        return Err(format!(
+            "the native build exited {}, the file says expect-exit: {}:\n{}",
+            native.describe_status(),
+            case.expect_exit,
+            native.report()
+        ));
     }
     let mut grants = Vec::new();
     if case.dir {
@@ -151,7 +169,8 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     let out = match way {
         Way::Executable => {
             let exe = build_dir.join(&case.name);
-            let mut args = vec!["compile".to_string(), wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            let mut args =
+                vec!["compile".to_string(), wasm.display().to_string(), "-o".into(), exe.display().to_string()];
             args.extend(grants);
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
             if c.code() != Some(0) {
@@ -174,8 +193,10 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     if out.stdout != native.stdout {
         problems.push("stdout differs".to_string());
     }
-    let mut around: Vec<String> =
-        std::fs::read_dir(tmp.path()).expect("read tempdir").map(|e| e.expect("entry").file_name().to_string_lossy().into_owned()).collect();
+    let mut around: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("read tempdir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
     around.sort();
     if around != ["build", "native-work", "wasm-work"] {
         problems.push(format!("files appeared next to the granted directory: {around:?}"));
@@ -183,7 +204,9 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     if case.dir {
         let (n, w) = (snapshot(&native_work), snapshot(&wasm_work));
         if n != w {
-            problems.push(format!("the granted directory differs from the native working directory:\n  native: {n:?}\n  wasm:   {w:?}"));
+            problems.push(format!(
+                "the granted directory differs from the native working directory:\n  native: {n:?}\n  wasm:   {w:?}"
+            ));
         }
     }
     if problems.is_empty() {

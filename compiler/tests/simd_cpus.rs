@@ -35,7 +35,8 @@ fn run_with_cpu(cpu: &str) {
         eprintln!("skipped: no spec testsuite next to the repository (../shared/spec-testsuite)");
         return;
     }
-    let out = wasm2native().args(["wast", "-O", "2", "--cpu", cpu]).args(&files).output().expect("running wasm2native wast");
+    let out =
+        wasm2native().args(["wast", "-O", "2", "--cpu", cpu]).args(&files).output().expect("running wasm2native wast");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let last = stdout.lines().last().unwrap_or("");
     assert!(

@@ -41,14 +41,19 @@ fn parse_case(path: &Path) -> Case {
             _ => {}
         }
     }
-    let expect = expect.unwrap_or_else(|| panic!("{}: no `;; expect-trap:` or `;; expect-exit:` header", path.display()));
+    let expect =
+        expect.unwrap_or_else(|| panic!("{}: no `;; expect-trap:` or `;; expect-exit:` header", path.display()));
     Case { name: file_stem(path), expect, frames, stdout }
 }
 
 #[derive(Clone, Copy)]
 enum Way {
-    Executable { explicit: bool },
-    Run { explicit: bool },
+    Executable {
+        explicit: bool,
+    },
+    Run {
+        explicit: bool,
+    },
     /// Cross-compiled and run under qemu-user: signal contexts and program counters differ per arch.
     Cross(Cross),
 }
@@ -58,7 +63,8 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
     let out = match way {
         Way::Executable { explicit } => {
             let exe = tmp.path().join(&case.name);
-            let mut args = vec!["compile".to_string(), path.display().to_string(), "-o".into(), exe.display().to_string()];
+            let mut args =
+                vec!["compile".to_string(), path.display().to_string(), "-o".into(), exe.display().to_string()];
             if explicit {
                 args.extend(["--bounds-checks".to_string(), "explicit".to_string()]);
             }
@@ -70,8 +76,9 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
         }
         Way::Cross(cross) => {
             let exe = tmp.path().join(&case.name);
-            let args = ["compile", &path.display().to_string(), "--target", cross.target, "-o", &exe.display().to_string()]
-                .map(str::to_string);
+            let args =
+                ["compile", &path.display().to_string(), "--target", cross.target, "-o", &exe.display().to_string()]
+                    .map(str::to_string);
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
             if c.code() != Some(0) {
                 return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
@@ -99,7 +106,8 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
             if out.code() != Some(134) {
                 problems.push(format!("{}, expected exit status 134", out.describe_status()));
             }
-            let frame_lines: Vec<&str> = stderr.lines().skip(1).map(str::trim).filter(|l| l.starts_with("at ")).collect();
+            let frame_lines: Vec<&str> =
+                stderr.lines().skip(1).map(str::trim).filter(|l| l.starts_with("at ")).collect();
             for f in &case.frames {
                 if !frame_lines.iter().any(|l| l.contains(f.as_str())) {
                     problems.push(format!("no backtrace line `at ...{f}...` (backtrace lines: {frame_lines:?})"));

@@ -167,7 +167,12 @@ fn snapshot(root: &Path, skip: &[&str]) -> BTreeMap<String, String> {
                 "directory".to_string()
             } else {
                 use std::os::unix::fs::MetadataExt;
-                format!("file {:?} mode {:o} mtime {}", String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()), meta.mode(), meta.mtime())
+                format!(
+                    "file {:?} mode {:o} mtime {}",
+                    String::from_utf8_lossy(&std::fs::read(&p).unwrap_or_default()),
+                    meta.mode(),
+                    meta.mtime()
+                )
             };
             out.insert(rel, what);
         }
@@ -289,7 +294,12 @@ fn run_case(cmd: &mut Command, input: &Input, build: &Path) -> (Outcome, Option<
         peer.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
         let _ = peer.read_to_end(&mut sent);
     }
-    let outcome = Outcome { status, stdout: out_reader.join().unwrap_or_default(), stderr: err_reader.join().unwrap_or_default(), timed_out };
+    let outcome = Outcome {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+        timed_out,
+    };
     (outcome, Some(sent))
 }
 
@@ -306,7 +316,8 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     let mut cmd = match way {
         Way::Executable | Way::ExecutableRuntimeGrants => {
             let exe = build_dir.join(&case.name);
-            let mut args = vec!["compile".to_string(), wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+            let mut args =
+                vec!["compile".to_string(), wasm.display().to_string(), "-o".into(), exe.display().to_string()];
             if way == Way::Executable {
                 args.extend(["--dir".to_string(), rw.clone(), "--dir-ro".into(), ro.clone()]);
                 args.extend(env_args.iter().cloned());
@@ -361,7 +372,11 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
     if let Some(want) = &case.expect_socket {
         let got = sent.unwrap_or_default();
         if &got != want {
-            problems.push(format!("the guest sent {:?} on the socket, expected {:?}", String::from_utf8_lossy(&got), String::from_utf8_lossy(want)));
+            problems.push(format!(
+                "the guest sent {:?} on the socket, expected {:?}",
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(want)
+            ));
         }
     }
     if rounds.iter().any(|&r| r == 0) {
@@ -427,7 +442,10 @@ fn wasi_cases_as_executables_with_baked_grants() {
 
 #[test]
 fn wasi_cases_as_executables_with_runtime_grants_without_openat2() {
-    run_all(Way::ExecutableRuntimeGrants, "tests/wasi, executables with WASM2NATIVE_* grants and W2N_WASI_NO_OPENAT2=1");
+    run_all(
+        Way::ExecutableRuntimeGrants,
+        "tests/wasi, executables with WASM2NATIVE_* grants and W2N_WASI_NO_OPENAT2=1",
+    );
 }
 
 #[test]
@@ -460,9 +478,10 @@ fn every_wasi_function_has_a_case() {
         let text = std::fs::read_to_string(&f).expect("read case");
         for name in &case.functions {
             let c_name = format!("w_{name}");
-            let called = text.match_indices(&c_name).any(|(i, _)| {
-                !text[i + c_name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            }) || text.contains(&format!("\"{name}\""));
+            let called = text
+                .match_indices(&c_name)
+                .any(|(i, _)| !text[i + c_name.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+                || text.contains(&format!("\"{name}\""));
             if !called {
                 problems.push(format!("{}: lists {name} in `functions:` but never calls it", case.name));
             }

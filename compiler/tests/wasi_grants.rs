@@ -27,7 +27,11 @@ impl Fixture {
         let wasm = tmp.path().join("show_grants.wasm");
         let src = repo_root().join("tests/wasi-grants/show_grants.c");
         let o = run(
-            Command::new(clang()).args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2"]).arg(&src).arg("-o").arg(&wasm),
+            Command::new(clang())
+                .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2"])
+                .arg(&src)
+                .arg("-o")
+                .arg(&wasm),
             b"",
             COMPILE_TIMEOUT,
         );
@@ -40,7 +44,8 @@ impl Fixture {
     /// `wasm2native compile show_grants.wasm -o NAME FLAGS...`
     fn compile(&self, name: &str, flags: &[String]) -> PathBuf {
         let exe = self.tmp.path().join(name);
-        let mut args = vec!["compile".to_string(), self.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
+        let mut args =
+            vec!["compile".to_string(), self.wasm.display().to_string(), "-o".into(), exe.display().to_string()];
         args.extend(flags.iter().cloned());
         let o = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
         assert_eq!(o.code(), Some(0), "wasm2native {}:\n{}", args.join(" "), o.report());
@@ -75,14 +80,29 @@ fn baked_then_runtime_grants_in_order_and_argv_unchanged() {
     let f = Fixture::new();
     let exe = f.compile(
         "prog",
-        &s(&["--dir", &format!("{}::a", f.path("a")), "--dir-ro", &format!("{}::b", f.path("b")), "--env", "X=1", "--env", "Y=baked"]),
+        &s(&[
+            "--dir",
+            &format!("{}::a", f.path("a")),
+            "--dir-ro",
+            &format!("{}::b", f.path("b")),
+            "--env",
+            "X=1",
+            "--env",
+            "Y=baked",
+        ]),
     );
     let dirs = format!("{}::c:{}", f.path("c"), f.path("d"));
     let ro = format!("{}::e", f.path("e"));
     let o = run_exe(
         &exe,
         &["--dir", "/etc", "--env", "A=B", "--", "last"],
-        &[("WASM2NATIVE_DIRS", &dirs), ("WASM2NATIVE_DIRS_RO", &ro), ("WASM2NATIVE_ENV", "Y,Z,UNSET_VAR"), ("Y", "runtime"), ("Z", "3")],
+        &[
+            ("WASM2NATIVE_DIRS", &dirs),
+            ("WASM2NATIVE_DIRS_RO", &ro),
+            ("WASM2NATIVE_ENV", "Y,Z,UNSET_VAR"),
+            ("Y", "runtime"),
+            ("Z", "3"),
+        ],
     );
     assert_eq!(o.code(), Some(0), "{}", o.report());
     let want = format!(
@@ -108,7 +128,8 @@ fn nothing_is_granted_by_default() {
 #[test]
 fn no_runtime_grants_ignores_the_variables() {
     let f = Fixture::new();
-    let exe = f.compile("prog", &s(&["--dir-ro", &format!("{}::b", f.path("b")), "--env", "X=1", "--no-runtime-grants"]));
+    let exe =
+        f.compile("prog", &s(&["--dir-ro", &format!("{}::b", f.path("b")), "--env", "X=1", "--no-runtime-grants"]));
     let dirs = f.path("c");
     let o = run_exe(&exe, &[], &[("WASM2NATIVE_DIRS", &dirs), ("WASM2NATIVE_ENV", "X,Y"), ("X", "2"), ("Y", "3")]);
     assert_eq!(o.code(), Some(0), "{}", o.report());
@@ -133,7 +154,11 @@ fn bad_runtime_grants_are_errors() {
     for (var, value, message) in cases {
         let o = run_exe(&exe, &[], &[(var, value)]);
         assert_eq!(o.code(), Some(1), "{var}={value}: expected exit status 1:\n{}", o.report());
-        assert!(o.stderr_text().starts_with("error: ") && o.stderr_text().contains(message), "{var}={value}: expected `{message}`:\n{}", o.report());
+        assert!(
+            o.stderr_text().starts_with("error: ") && o.stderr_text().contains(message),
+            "{var}={value}: expected `{message}`:\n{}",
+            o.report()
+        );
         assert!(o.stdout.is_empty(), "{var}={value}: the guest must not run:\n{}", o.report());
     }
     // Empty entries (leading, trailing or doubled separators) are nothing.
@@ -147,12 +172,20 @@ fn run_grants_and_their_errors() {
     let f = Fixture::new();
     let (a, b) = (f.path("a"), f.path("b"));
     let o = run(
-        wasm2native().args(["run", "--dir-ro", &format!("{b}::b"), "--dir", &format!("{a}::a"), "--env", "K=V"]).arg(&f.wasm).args(["--dir", "x"]),
+        wasm2native()
+            .args(["run", "--dir-ro", &format!("{b}::b"), "--dir", &format!("{a}::a"), "--env", "K=V"])
+            .arg(&f.wasm)
+            .args(["--dir", "x"]),
         b"",
         RUN_TIMEOUT,
     );
     assert_eq!(o.code(), Some(0), "{}", o.report());
-    assert_eq!(after_argv0(&o), "arg --dir\narg x\ndir 3 a rw\ndir 4 b ro\nenv K=V\n", "--dir first, then --dir-ro:\n{}", o.report());
+    assert_eq!(
+        after_argv0(&o),
+        "arg --dir\narg x\ndir 3 a rw\ndir 4 b ro\nenv K=V\n",
+        "--dir first, then --dir-ro:\n{}",
+        o.report()
+    );
     for (flags, message) in [
         (vec!["--dir-ro", "/nonexistent"], "--dir-ro /nonexistent: not a directory"),
         (vec!["--dir", "::x"], "--dir ::x: expected HOST[::GUEST] with non-empty paths"),
@@ -162,6 +195,7 @@ fn run_grants_and_their_errors() {
         assert_eq!(o.code(), Some(1), "run {flags:?}:\n{}", o.report());
         assert!(o.stderr_text().contains(message), "run {flags:?}: expected `{message}`:\n{}", o.report());
     }
-    let o = run(wasm2native().arg("compile").arg(&f.wasm).args(["-o", &f.path("x"), "--dir-ro", "a::"]), b"", RUN_TIMEOUT);
+    let o =
+        run(wasm2native().arg("compile").arg(&f.wasm).args(["-o", &f.path("x"), "--dir-ro", "a::"]), b"", RUN_TIMEOUT);
     assert!(o.code() == Some(1) && o.stderr_text().contains("--dir-ro a::: expected HOST[::GUEST]"), "{}", o.report());
 }

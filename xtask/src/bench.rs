@@ -77,12 +77,18 @@ pub fn main(args: &[String]) -> Result<()> {
             }
             "-h" | "--help" => {
                 println!("usage: cargo xtask bench [--quick] [--reps N (5)] [--compile] [FILTER...]");
-                println!("  builds benches/programs/*.c natively and to wasm32-wasi, compiles the Wasm with wasm2native,");
-                println!("  checks every engine prints the native checksum and times native, wasm2native, wasmtime and");
+                println!(
+                    "  builds benches/programs/*.c natively and to wasm32-wasi, compiles the Wasm with wasm2native,"
+                );
+                println!(
+                    "  checks every engine prints the native checksum and times native, wasm2native, wasmtime and"
+                );
                 println!("  node (when on PATH) side by side, N interleaved repetitions, median.");
                 println!("  A full run (no --quick, no FILTER) writes benches/RESULTS.md and benches/ratios.svg.");
                 println!("  --quick    tiny sizes, one repetition, debug compiler: a smoke test of the checksums");
-                println!("  --compile  the compile-speed benchmark instead (jobs 1/2, cold cache, one-function recompile)");
+                println!(
+                    "  --compile  the compile-speed benchmark instead (jobs 1/2, cold cache, one-function recompile)"
+                );
                 println!("  FILTER     only programs whose name contains one of the words");
                 println!("  W2N_BIN=PATH uses that wasm2native binary instead of building one");
                 return Ok(());
@@ -165,7 +171,13 @@ fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result
         let c = src.join(format!("{name}.c"));
         let p = Program {
             arg: if opts.quick {
-                Some(QUICK_ARGS.iter().find(|(n, _)| *n == name).map(|(_, a)| a.to_string()).unwrap_or_else(|| "1".into()))
+                Some(
+                    QUICK_ARGS
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, a)| a.to_string())
+                        .unwrap_or_else(|| "1".into()),
+                )
             } else {
                 None
             },
@@ -200,7 +212,8 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
             name: "wasm2native",
             version: format!(
                 "{} (git {})",
-                version_of(w2n.to_str().unwrap_or("wasm2native"), &["--version"]).unwrap_or_else(|| "wasm2native".into()),
+                version_of(w2n.to_str().unwrap_or("wasm2native"), &["--version"])
+                    .unwrap_or_else(|| "wasm2native".into()),
                 version_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_default()
             ),
         },
@@ -280,7 +293,13 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
                         expected.insert(p.name.clone(), stdout.clone());
                     }
                     Some(want) if *want != stdout => {
-                        failures.push(format!("{} under {}: printed {:?}, another engine {:?}", p.name, e.name, stdout.trim(), want.trim()));
+                        failures.push(format!(
+                            "{} under {}: printed {:?}, another engine {:?}",
+                            p.name,
+                            e.name,
+                            stdout.trim(),
+                            want.trim()
+                        ));
                         continue;
                     }
                     _ => {}
@@ -345,7 +364,8 @@ fn render_table(programs: &[Program], engines: &[Engine], results: &Results) -> 
             let m = results.get(&p.name).and_then(|r| r.get(e.name)).map(|v| median(v));
             t += &format!(" {} |", m.map(|m| format!("{m:.3}")).unwrap_or("-".into()));
             if e.name != "native" {
-                t += &format!(" {} |", ratio(results, &p.name, e.name).map(|r| format!("{r:.2}")).unwrap_or("-".into()));
+                t +=
+                    &format!(" {} |", ratio(results, &p.name, e.name).map(|r| format!("{r:.2}")).unwrap_or("-".into()));
             }
         }
         t += "\n";
@@ -355,7 +375,10 @@ fn render_table(programs: &[Program], engines: &[Engine], results: &Results) -> 
         if e.name == "native" {
             t += " |";
         } else {
-            t += &format!(" | **{}** |", geomean(results, programs, e.name).map(|g| format!("{g:.3}")).unwrap_or("-".into()));
+            t += &format!(
+                " | **{}** |",
+                geomean(results, programs, e.name).map(|g| format!("{g:.3}")).unwrap_or("-".into())
+            );
         }
     }
     t += "\n";
@@ -365,7 +388,11 @@ fn render_table(programs: &[Program], engines: &[Engine], results: &Results) -> 
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into());
     let nproc = version_of("nproc", &[]).unwrap_or_default();
     let kernel = version_of("uname", &["-sr"]).unwrap_or_default();
@@ -375,7 +402,10 @@ fn machine() -> String {
 fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, table: &str, cmd: &str) -> String {
     let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
     let mut s = String::from("## Run time\n\n");
-    s += &format!("Measured {date} on {}. Command: `{cmd}` (after `cargo build --release -p wasm2native`).\n\n", machine());
+    s += &format!(
+        "Measured {date} on {}. Command: `{cmd}` (after `cargo build --release -p wasm2native`).\n\n",
+        machine()
+    );
     s += &format!(
         "Median wall time of {} interleaved repetitions per engine, in seconds, and the ratio to native \
          (lower is better). Every engine printed the native build's checksum. The machine is shared \
@@ -424,8 +454,10 @@ pub fn write_section(path: &Path, name: &str, body: &str) -> Result<()> {
 fn svg(programs: &[Program], engines: &[Engine], results: &Results) -> String {
     let others: Vec<&Engine> = engines.iter().filter(|e| e.name != "native").collect();
     let colors = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5"];
-    let mut rows: Vec<(String, Vec<Option<f64>>)> =
-        programs.iter().map(|p| (p.name.clone(), others.iter().map(|e| ratio(results, &p.name, e.name)).collect())).collect();
+    let mut rows: Vec<(String, Vec<Option<f64>>)> = programs
+        .iter()
+        .map(|p| (p.name.clone(), others.iter().map(|e| ratio(results, &p.name, e.name)).collect()))
+        .collect();
     rows.push(("geomean".into(), others.iter().map(|e| geomean(results, programs, e.name)).collect()));
     let max = rows.iter().flat_map(|r| r.1.iter().flatten()).fold(1.5f64, |a, &b| a.max(b)).ceil();
     let (left, top, bar_h, gap, width) = (110.0, 40.0, 12.0, 10.0, 520.0);
@@ -524,7 +556,11 @@ fn generated_wat(n: usize, variant: u32) -> String {
     let mut s = String::from("(module\n  (memory (export \"memory\") 4)\n  (global $g (mut i32) (i32.const 7))\n");
     for i in 0..n {
         let k = if i == n / 2 { 1000 + variant } else { (i as u32).wrapping_mul(2654435761) >> 20 };
-        let callee = if i == 0 { String::new() } else { format!("(local.set $acc (i32.add (local.get $acc) (call $f{} (local.get $i))))", i - 1) };
+        let callee = if i == 0 {
+            String::new()
+        } else {
+            format!("(local.set $acc (i32.add (local.get $acc) (call $f{} (local.get $i))))", i - 1)
+        };
         s += &format!(
             "  (func $f{i} (export \"f{i}\") (param $n i32) (result i32) (local $i i32) (local $acc i32) (local $x i64)
     (local.set $acc (i32.const {k}))
@@ -566,7 +602,10 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
     let wasm_size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let mut rows = vec![];
     let inputs: Vec<(String, PathBuf)> = vec![
-        (format!("`{}.wasm` (largest of the suite, {} bytes)", largest.name, wasm_size(&largest.wasm)), largest.wasm.clone()),
+        (
+            format!("`{}.wasm` (largest of the suite, {} bytes)", largest.name, wasm_size(&largest.wasm)),
+            largest.wasm.clone(),
+        ),
         (format!("generated, {nfuncs} functions (WAT, {} bytes)", wasm_size(&gen_a)), gen_a.clone()),
     ];
     let obj = dir.join("out.o");
@@ -606,7 +645,11 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
                 .arg("-o")
                 .arg(dir.join("out.cwasm"))
                 .output()?;
-            let kib = String::from_utf8_lossy(&st.stderr).lines().rev().find_map(|l| l.trim().parse::<u64>().ok()).unwrap_or(0);
+            let kib = String::from_utf8_lossy(&st.stderr)
+                .lines()
+                .rev()
+                .find_map(|l| l.trim().parse::<u64>().ok())
+                .unwrap_or(0);
             wasmtime += &format!("| {label} | {:.2} s, {} MiB |\n", start.elapsed().as_secs_f64(), kib / 1024);
         }
     }

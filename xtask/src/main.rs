@@ -56,17 +56,16 @@ fn main() -> Result<()> {
             eprintln!("          (cargo xtask spec --help for its options)");
             eprintln!("  bench   the benchmark suite of benches/programs: native, wasm2native, wasmtime, node");
             eprintln!("          (cargo xtask bench --help; --compile for compile speed; writes benches/RESULTS.md)");
-            eprintln!("  bench-simd  the SIMD benchmark of benches/simd: wasm2native vs native (see benches/simd/RESULTS.md)");
+            eprintln!(
+                "  bench-simd  the SIMD benchmark of benches/simd: wasm2native vs native (see benches/simd/RESULTS.md)"
+            );
             std::process::exit(2)
         }
     }
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 fn missing_packages() -> Result<Vec<&'static str>> {
@@ -79,11 +78,7 @@ fn missing_packages() -> Result<Vec<&'static str>> {
     Ok(PACKAGES
         .iter()
         .copied()
-        .filter(|p| {
-            !text
-                .lines()
-                .any(|l| l.starts_with(&format!("{p} ")) && l.ends_with("install ok installed"))
-        })
+        .filter(|p| !text.lines().any(|l| l.starts_with(&format!("{p} ")) && l.ends_with("install ok installed")))
         .collect())
 }
 
@@ -118,11 +113,7 @@ fn setup() -> Result<()> {
         return Ok(());
     }
     eprintln!("setup: installing {}", missing.join(" "));
-    let is_root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| o.stdout.starts_with(b"0"))
-        .unwrap_or(false);
+    let is_root = Command::new("id").arg("-u").output().map(|o| o.stdout.starts_with(b"0")).unwrap_or(false);
     let prefix: Vec<&str> = if is_root { vec![] } else { vec!["sudo"] };
     let run = |args: &[&str]| -> Result<()> {
         let mut cmd: Vec<&str> = prefix.clone();
@@ -150,10 +141,7 @@ fn setup() -> Result<()> {
 
 /// Runs a command, echoing its output, and adds up cargo's `test result:` lines.
 fn run_counting(cmd: &mut Command, totals: &mut (u64, u64, u64)) -> Result<bool> {
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("starting the test command")?;
+    let mut child = cmd.stdout(Stdio::piped()).spawn().context("starting the test command")?;
     let stdout = child.stdout.take().expect("piped stdout");
     for line in BufReader::new(stdout).lines() {
         let line = line?;
@@ -200,23 +188,18 @@ fn test(args: &[String]) -> Result<()> {
     let mut ok = true;
     let runtime_tests = root.join("runtime-lib/tests/run.sh");
     if runtime_tests.exists() {
-        ok &= run_counting(
-            Command::new("bash").arg(&runtime_tests).current_dir(&root),
-            &mut totals,
-        )?;
+        ok &= run_counting(Command::new("bash").arg(&runtime_tests).current_dir(&root), &mut totals)?;
     }
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    cargo
-        .current_dir(&root)
-        .args(["test", "--workspace"])
-        .args(extra);
+    cargo.current_dir(&root).args(["test", "--workspace"]).args(extra);
     ok &= run_counting(&mut cargo, &mut totals)?;
     ok &= totals.1 == 0;
     if !no_spec {
         // The spec testsuite for the host and, under qemu-user, for the cross targets.
         for target in [spec::HOST, "aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"] {
             println!("\ntest: the spec testsuite for {target} (cargo xtask spec --target {target})");
-            let spec = spec::run(&spec::Options { write_status: false, progress: false, ..spec::Options::new(target) })?;
+            let spec =
+                spec::run(&spec::Options { write_status: false, progress: false, ..spec::Options::new(target) })?;
             ok &= spec.check_ok;
             println!(
                 "test: {target}: spec files {} fully pass, {} fail as listed in the expected-failures list (counted as \

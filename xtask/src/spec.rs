@@ -43,9 +43,7 @@ impl Options {
     pub fn new(target: &str) -> Options {
         Options {
             target: target.to_string(),
-            jobs: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
+            jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             bless: false,
             filters: vec![],
@@ -86,9 +84,7 @@ pub fn main(args: &[String]) -> Result<()> {
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| -> Result<String> {
-            it.next()
-                .cloned()
-                .with_context(|| format!("{name} needs a value\n{USAGE}"))
+            it.next().cloned().with_context(|| format!("{name} needs a value\n{USAGE}"))
         };
         match arg.as_str() {
             "--target" => opts.target = value("--target")?,
@@ -99,11 +95,8 @@ pub fn main(args: &[String]) -> Result<()> {
                 }
             }
             "--timeout" => {
-                opts.timeout = Duration::from_secs(
-                    value("--timeout")?
-                        .parse()
-                        .context("--timeout: not a number of seconds")?,
-                )
+                opts.timeout =
+                    Duration::from_secs(value("--timeout")?.parse().context("--timeout: not a number of seconds")?)
             }
             "--bless" => opts.bless = true,
             "-h" | "--help" => {
@@ -137,24 +130,16 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         None => root.join("../shared/spec-testsuite"),
     };
     if !suite.is_dir() {
-        bail!(
-            "spec: the testsuite is not at {} (expected ../shared/spec-testsuite)",
-            suite.display()
-        );
+        bail!("spec: the testsuite is not at {} (expected ../shared/spec-testsuite)", suite.display());
     }
     let suite = suite.canonicalize()?;
     let version = source_version(&root);
     let bin = compiler_binary(&root)?;
     let mut target_args: Vec<String> = vec![];
     if target != HOST {
-        let help = Command::new(&bin)
-            .args(["wast", "--help"])
-            .output()
-            .context("running wasm2native wast --help")?;
+        let help = Command::new(&bin).args(["wast", "--help"]).output().context("running wasm2native wast --help")?;
         if !String::from_utf8_lossy(&help.stdout).contains("--target") {
-            bail!(
-                "spec: `wasm2native wast` runs only the host target ({HOST}) today, not {target}"
-            );
+            bail!("spec: `wasm2native wast` runs only the host target ({HOST}) today, not {target}");
         }
         target_args = vec!["--target".into(), target.clone()];
     }
@@ -166,11 +151,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         .cloned()
         .collect();
     if files.is_empty() {
-        bail!(
-            "spec: no .wast file under {} matches {:?}",
-            suite.display(),
-            opts.filters
-        );
+        bail!("spec: no .wast file under {} matches {:?}", suite.display(), opts.filters);
     }
     let filtered = !opts.filters.is_empty();
     let jobs = opts.jobs.max(1).min(files.len());
@@ -185,38 +166,17 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     );
 
     let start = Instant::now();
-    let results = run_all(
-        &bin,
-        &target_args,
-        &suite,
-        &files,
-        jobs,
-        opts.timeout,
-        &logs,
-        opts.progress,
-    )?;
+    let results = run_all(&bin, &target_args, &suite, &files, jobs, opts.timeout, &logs, opts.progress)?;
     let wall = start.elapsed();
 
-    let ctx = RunInfo {
-        target: target.clone(),
-        version,
-        wall,
-        jobs,
-        files_total: all.len(),
-    };
+    let ctx = RunInfo { target: target.clone(), version, wall, jobs, files_total: all.len() };
     let summary = summarize(&results);
-    let suffix = if target == HOST {
-        String::new()
-    } else {
-        format!("-{target}")
-    };
+    let suffix = if target == HOST { String::new() } else { format!("-{target}") };
     let spec_dir = root.join("spec-tests");
     if filtered {
         println!("spec: a filtered run; spec-tests/STATUS{suffix}.md left unchanged");
     } else if !opts.write_status {
-        println!(
-            "spec: spec-tests/STATUS{suffix}.md left unchanged (cargo xtask spec rewrites it)"
-        );
+        println!("spec: spec-tests/STATUS{suffix}.md left unchanged (cargo xtask spec rewrites it)");
     } else {
         let status_path = spec_dir.join(format!("STATUS{suffix}.md"));
         std::fs::write(&status_path, status_markdown(&ctx, &results, &summary))
@@ -248,34 +208,15 @@ pub fn run(opts: &Options) -> Result<Outcome> {
             now_passing.push(r.path.as_str());
         }
     }
-    let stale: Vec<&str> = if filtered {
-        vec![]
-    } else {
-        expected
-            .iter()
-            .map(String::as_str)
-            .filter(|p| !existing.contains(p))
-            .collect()
-    };
-    let list_name = list_path
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let stale: Vec<&str> =
+        if filtered { vec![] } else { expected.iter().map(String::as_str).filter(|p| !existing.contains(p)).collect() };
+    let list_name = list_path.file_name().unwrap().to_string_lossy().into_owned();
 
     let check_ok;
     if opts.bless {
-        let mut new: BTreeSet<String> = expected
-            .iter()
-            .filter(|p| !ran.contains(p.as_str()) && existing.contains(p.as_str()))
-            .cloned()
-            .collect();
-        new.extend(
-            results
-                .iter()
-                .filter(|r| !r.fully_passes())
-                .map(|r| r.path.clone()),
-        );
+        let mut new: BTreeSet<String> =
+            expected.iter().filter(|p| !ran.contains(p.as_str()) && existing.contains(p.as_str())).cloned().collect();
+        new.extend(results.iter().filter(|r| !r.fully_passes()).map(|r| r.path.clone()));
         let added: Vec<&String> = new.difference(&expected).collect();
         let removed: Vec<&String> = expected.difference(&new).collect();
         std::fs::write(&list_path, expected_text(&new, &target))
@@ -310,10 +251,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         }
         check_ok = regressions.is_empty() && now_passing.is_empty() && stale.is_empty();
         if check_ok {
-            let listed = results
-                .iter()
-                .filter(|r| expected.contains(&r.path))
-                .count();
+            let listed = results.iter().filter(|r| expected.contains(&r.path)).count();
             println!(
                 "spec: expected-failures check passed ({} files fully pass, {listed} listed in {list_name} still fail)",
                 summary.total.fully_passing
@@ -329,10 +267,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         }
     }
     let t = &summary.total;
-    println!(
-        "{} passed, {} failed, {} skipped",
-        t.passed, t.failed, t.skipped
-    );
+    println!("{} passed, {} failed, {} skipped", t.passed, t.failed, t.skipped);
     let files_passing = t.fully_passing as u64;
     let files_unexpected = if opts.bless { 0 } else { (regressions.len() + now_passing.len() + stale.len()) as u64 };
     let files_expected_failing = (results.len() as u64).saturating_sub(files_passing + files_unexpected);
@@ -365,14 +300,7 @@ fn compiler_binary(root: &Path) -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "wasm2native",
-            "--bin",
-            "wasm2native",
-        ])
+        .args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"])
         .status()
         .context("running cargo build -p wasm2native")?;
     if !status.success() {
@@ -391,11 +319,7 @@ fn collect_wast(dir: &Path) -> Result<Vec<String>> {
         for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
-            let path = if rel.is_empty() {
-                name.clone()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let path = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
             let ty = entry.file_type()?;
             if ty.is_dir() {
                 walk(&entry.path(), &path, out)?;
@@ -445,9 +369,7 @@ impl FileResult {
         match &self.status {
             Status::Ok => "ok".into(),
             Status::Fail => "fail".into(),
-            Status::Crash {
-                signal: Some(s), ..
-            } => format!("crash ({})", signal_name(*s)),
+            Status::Crash { signal: Some(s), .. } => format!("crash ({})", signal_name(*s)),
             Status::Crash { signal: None, code } => match code {
                 Some(c) => format!("crash (no summary, exit {c})"),
                 None => "crash (no summary)".into(),
@@ -457,13 +379,7 @@ impl FileResult {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "{}: {} passed, {} failed, {} skipped",
-            self.status_word(),
-            self.passed,
-            self.failed,
-            self.skipped
-        )
+        format!("{}: {} passed, {} failed, {} skipped", self.status_word(), self.passed, self.failed, self.skipped)
     }
 }
 
@@ -491,11 +407,7 @@ fn parse_summary(stdout: &str) -> Option<(u64, u64, u64)> {
             return None;
         }
         let mut nums = [0u64; 3];
-        for (i, (part, label)) in parts
-            .iter()
-            .zip(["passed", "failed", "skipped"])
-            .enumerate()
-        {
+        for (i, (part, label)) in parts.iter().zip(["passed", "failed", "skipped"]).enumerate() {
             let (n, l) = part.split_once(' ')?;
             if l != label {
                 return None;
@@ -519,17 +431,8 @@ fn run_all(
     logs: &Path,
     progress: bool,
 ) -> Result<Vec<FileResult>> {
-    let mut order: Vec<(u64, &String)> = files
-        .iter()
-        .map(|f| {
-            (
-                std::fs::metadata(suite.join(f))
-                    .map(|m| m.len())
-                    .unwrap_or(0),
-                f,
-            )
-        })
-        .collect();
+    let mut order: Vec<(u64, &String)> =
+        files.iter().map(|f| (std::fs::metadata(suite.join(f)).map(|m| m.len()).unwrap_or(0), f)).collect();
     order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let queue: Mutex<VecDeque<&String>> = Mutex::new(order.into_iter().map(|(_, f)| f).collect());
     let (tx, rx) = mpsc::channel::<Result<FileResult>>();
@@ -629,38 +532,22 @@ fn run_one(
     let status = if timed_out {
         Status::Timeout
     } else if let Some(sig) = exit.signal() {
-        Status::Crash {
-            signal: Some(sig),
-            code: None,
-        }
+        Status::Crash { signal: Some(sig), code: None }
     } else if summary.is_none() {
-        Status::Crash {
-            signal: None,
-            code: exit.code(),
-        }
+        Status::Crash { signal: None, code: exit.code() }
     } else if failed > 0 || !exit.success() {
         Status::Fail
     } else {
         Status::Ok
     };
-    let result = FileResult {
-        path: file.to_string(),
-        status,
-        passed,
-        failed,
-        skipped,
-        time,
-    };
+    let result = FileResult { path: file.to_string(), status, passed, failed, skipped, time };
 
     let log = logs.join(format!("{file}.log"));
     if let Some(dir) = log.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    let mut text = format!(
-        "$ wasm2native wast {file}\n# {} in {:.1} s, {exit}\n",
-        result.describe(),
-        time.as_secs_f64()
-    );
+    let mut text =
+        format!("$ wasm2native wast {file}\n# {} in {:.1} s, {exit}\n", result.describe(), time.as_secs_f64());
     if timed_out {
         let _ = writeln!(text, "# killed after the {} s timeout", timeout.as_secs());
     }
@@ -675,20 +562,14 @@ fn kill_tree(pid: u32) {
     let mut children: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
-            let Some(p) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
+            let Some(p) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
                 continue;
             };
             let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
                 continue;
             };
             // `pid (comm) state ppid ...`; comm may contain spaces and parentheses.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
+            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok());
             if let Some(ppid) = ppid {
                 children.entry(ppid).or_default().push(p);
             }
@@ -700,12 +581,8 @@ fn kill_tree(pid: u32) {
         all.extend(children.get(&all[i]).cloned().unwrap_or_default());
         i += 1;
     }
-    let _ = Command::new("kill")
-        .arg("-KILL")
-        .arg("--")
-        .args(all.iter().map(u32::to_string))
-        .stderr(Stdio::null())
-        .status();
+    let _ =
+        Command::new("kill").arg("-KILL").arg("--").args(all.iter().map(u32::to_string)).stderr(Stdio::null()).status();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -893,10 +770,8 @@ fn summarize(results: &[FileResult]) -> Summary {
         by.entry(proposal_of(&r.path)).or_default().add(r);
         total.add(r);
     }
-    let mut rows: Vec<(String, Totals)> = ROWS
-        .iter()
-        .map(|name| (name.to_string(), by.remove(*name).unwrap_or_default()))
-        .collect();
+    let mut rows: Vec<(String, Totals)> =
+        ROWS.iter().map(|name| (name.to_string(), by.remove(*name).unwrap_or_default())).collect();
     let other = by.remove(OTHER).unwrap_or_default();
     rows.extend(by);
     rows.push((OTHER.into(), other));
@@ -905,23 +780,14 @@ fn summarize(results: &[FileResult]) -> Summary {
 
 fn summary_text(s: &Summary) -> String {
     let mut t = String::new();
-    let w = s
-        .rows
-        .iter()
-        .map(|(n, _)| n.len())
-        .max()
-        .unwrap_or(5)
-        .max(8);
+    let w = s.rows.iter().map(|(n, _)| n.len()).max().unwrap_or(5).max(8);
     let _ = writeln!(
         t,
         "{:<w$}  {:>5}  {:>7}  {:>13}  {:>8}  {:>7}  {:>7}",
         "proposal", "files", "passing", "crash/timeout", "passed", "failed", "skipped"
     );
-    for (name, r) in s
-        .rows
-        .iter()
-        .filter(|(_, r)| r.files > 0)
-        .chain(std::iter::once(&("total".to_string(), s.total.clone())))
+    for (name, r) in
+        s.rows.iter().filter(|(_, r)| r.files > 0).chain(std::iter::once(&("total".to_string(), s.total.clone())))
     {
         let _ = writeln!(
             t,
@@ -935,10 +801,7 @@ fn summary_text(s: &Summary) -> String {
             r.skipped
         );
     }
-    let _ = writeln!(
-        t,
-        "(files: how many, how many fully pass, crashed or timed out; then assertions)"
-    );
+    let _ = writeln!(t, "(files: how many, how many fully pass, crashed or timed out; then assertions)");
     t
 }
 
@@ -979,7 +842,12 @@ fn other_targets_section(m: &mut String) {
             "| `{target}` | {} | {} | {} | [STATUS-{target}.md](STATUS-{target}.md) |",
             line("- files: "),
             line("- assertions: "),
-            core.trim_start_matches("| Wasm 2.0 core |").trim_end_matches('|').split('|').map(str::trim).collect::<Vec<_>>().join(" / ")
+            core.trim_start_matches("| Wasm 2.0 core |")
+                .trim_end_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" / ")
         ));
     }
     if rows.is_empty() {
@@ -998,41 +866,24 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
     let mut m = String::new();
     let t = &s.total;
     let _ = writeln!(m, "# Spec testsuite status\n");
-    let _ = writeln!(
-        m,
-        "Generated by `cargo xtask spec` — do not edit by hand; regenerate after a change.\n"
-    );
+    let _ = writeln!(m, "Generated by `cargo xtask spec` — do not edit by hand; regenerate after a change.\n");
     let _ = writeln!(m, "- date: {}", utc_now());
     let _ = writeln!(m, "- target: `{}`", info.target);
-    let _ = writeln!(
-        m,
-        "- compiler: `wasm2native wast` (debug build) at commit `{}`",
-        info.version
-    );
-    let _ = writeln!(
-        m,
-        "- testsuite: `../shared/spec-testsuite`, {} `.wast` files",
-        info.files_total
-    );
+    let _ = writeln!(m, "- compiler: `wasm2native wast` (debug build) at commit `{}`", info.version);
+    let _ = writeln!(m, "- testsuite: `../shared/spec-testsuite`, {} `.wast` files", info.files_total);
     let _ = writeln!(
         m,
         "- wall time: {:.1} s ({} files at a time on {} cores)",
         info.wall.as_secs_f64(),
         info.jobs,
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
     let _ = writeln!(
         m,
         "- files: {} run, {} fully passing, {} crashed, {} timed out",
         t.files, t.fully_passing, t.crashed, t.timed_out
     );
-    let _ = writeln!(
-        m,
-        "- assertions: {} passed, {} failed, {} skipped\n",
-        t.passed, t.failed, t.skipped
-    );
+    let _ = writeln!(m, "- assertions: {} passed, {} failed, {} skipped\n", t.passed, t.failed, t.skipped);
     let _ = writeln!(
         m,
         "A file *fully passes* when `wasm2native wast` ran it to the end with 0 failed and 0 skipped. \
@@ -1041,7 +892,10 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
          [`expected-failures.txt`](expected-failures.txt).\n"
     );
     let _ = writeln!(m, "## Summary per proposal\n");
-    let _ = writeln!(m, "| proposal | files | fully passing | crashed / timed out | assertions passed | failed | skipped |");
+    let _ = writeln!(
+        m,
+        "| proposal | files | fully passing | crashed / timed out | assertions passed | failed | skipped |"
+    );
     let _ = writeln!(m, "|---|--:|--:|--:|--:|--:|--:|");
     for (name, r) in &s.rows {
         let _ = writeln!(
@@ -1065,10 +919,7 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
         other_targets_section(&mut m);
     }
     let _ = writeln!(m, "## Per file\n");
-    let _ = writeln!(
-        m,
-        "| file | proposal | status | passed | failed | skipped |"
-    );
+    let _ = writeln!(m, "| file | proposal | status | passed | failed | skipped |");
     let _ = writeln!(m, "|---|---|---|--:|--:|--:|");
     for r in results {
         let _ = writeln!(
@@ -1087,10 +938,7 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
 
 /// `YYYY-MM-DD HH:MM UTC`.
 fn utc_now() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0) as i64;
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as i64;
     let (days, rem) = (secs.div_euclid(86400), secs.rem_euclid(86400));
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -1102,11 +950,7 @@ fn utc_now() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + (m <= 2) as i64;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", rem / 3600, rem % 3600 / 60)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1139,9 +983,7 @@ fn expected_text(list: &BTreeSet<String>, target: &str) -> String {
     let mut by: BTreeMap<usize, Vec<&String>> = BTreeMap::new();
     let row_index = |p: &str| {
         let row = proposal_of(p);
-        ROWS.iter()
-            .position(|r| *r == row)
-            .unwrap_or(if row == OTHER { usize::MAX } else { ROWS.len() })
+        ROWS.iter().position(|r| *r == row).unwrap_or(if row == OTHER { usize::MAX } else { ROWS.len() })
     };
     for p in list {
         by.entry(row_index(p)).or_default().push(p);
@@ -1164,14 +1006,8 @@ mod tests {
     #[test]
     fn summary_lines() {
         assert_eq!(parse_summary("a\n3 passed, 1 failed\n"), Some((3, 1, 0)));
-        assert_eq!(
-            parse_summary("x.wast:3: skipped: foo\n3 passed, 0 failed, 2 skipped"),
-            Some((3, 0, 2))
-        );
-        assert_eq!(
-            parse_summary("3 passed, 1 failed\nerror: boom\n"),
-            Some((3, 1, 0))
-        );
+        assert_eq!(parse_summary("x.wast:3: skipped: foo\n3 passed, 0 failed, 2 skipped"), Some((3, 0, 2)));
+        assert_eq!(parse_summary("3 passed, 1 failed\nerror: boom\n"), Some((3, 1, 0)));
         assert_eq!(parse_summary("passed, failed\n"), None);
         assert_eq!(parse_summary(""), None);
     }
@@ -1199,10 +1035,7 @@ mod tests {
             ("custom/name_annot.wast", "other"),
             ("annotations.wast", "other"),
             ("proposals/threads/atomic.wast", "threads"),
-            (
-                "proposals/custom-descriptors/exact.wast",
-                "custom-descriptors",
-            ),
+            ("proposals/custom-descriptors/exact.wast", "custom-descriptors"),
             ("proposals/relaxed-simd/x.wast", "relaxed SIMD"),
         ] {
             assert_eq!(proposal_of(path), row, "{path}");

@@ -147,39 +147,56 @@ pub fn generate(info: &ModuleInfo<'_>, name: &str, prefix: &str, source: &str) -
 
     // ---- host traits ----
     for m in &modules {
-        writeln!(w, "\n/// The host functions imported from `{}`: implement this and pass it to [`{ty_name}::new`].", m.module.escape_default()).unwrap();
+        writeln!(
+            w,
+            "\n/// The host functions imported from `{}`: implement this and pass it to [`{ty_name}::new`].",
+            m.module.escape_default()
+        )
+        .unwrap();
         writeln!(w, "pub trait {}: Send + 'static {{", m.trait_name).unwrap();
         for &i in &m.funcs {
             let f = &imports[i];
-            let params: String = f.ty.params.iter().enumerate().map(|(k, &t)| format!(", p{k}: {}", rust_type(t))).collect();
-            writeln!(w, "    /// `{}.{}`: `{}`.", f.module.escape_default(), f.name.escape_default(), f.ty.sig).unwrap();
-            writeln!(w, "    fn {}(&mut self, caller: &mut Caller<'_>{params}) -> Result<{}, Trap>;", f.method, result_type(&f.ty.results)).unwrap();
+            let params: String =
+                f.ty.params.iter().enumerate().map(|(k, &t)| format!(", p{k}: {}", rust_type(t))).collect();
+            writeln!(w, "    /// `{}.{}`: `{}`.", f.module.escape_default(), f.name.escape_default(), f.ty.sig)
+                .unwrap();
+            writeln!(
+                w,
+                "    fn {}(&mut self, caller: &mut Caller<'_>{params}) -> Result<{}, Trap>;",
+                f.method,
+                result_type(&f.ty.results)
+            )
+            .unwrap();
         }
         writeln!(w, "}}").unwrap();
     }
 
     // ---- host state: the objects and the function records the instance's imports point at ----
-    writeln!(w, "\nstruct __W2nHost {{\n    instance: *mut ::std::ffi::c_void,\n    funcs: Vec<__w2n_ffi::Func>,").unwrap();
+    writeln!(w, "\nstruct __W2nHost {{\n    instance: *mut ::std::ffi::c_void,\n    funcs: Vec<__w2n_ffi::Func>,")
+        .unwrap();
     for m in &modules {
         writeln!(w, "    {}: Box<dyn {}>,", m.arg, m.trait_name).unwrap();
     }
     writeln!(w, "}}").unwrap();
-    let import_names: String = imports
-        .iter()
-        .map(|f| format!("({:?}, {:?}), ", f.module, f.name))
-        .collect();
+    let import_names: String = imports.iter().map(|f| format!("({:?}, {:?}), ", f.module, f.name)).collect();
     writeln!(w, "\nconst __W2N_IMPORTS: &[(&str, &str)] = &[{import_names}];").unwrap();
 
     // Trampolines: the generated-code ABI `R f(ctx, P...)` with ctx = the host state.
     for (i, f) in imports.iter().enumerate() {
         let m = modules.iter().find(|m| m.module == f.module).expect("module of an import");
-        let params: String = f.ty.params.iter().enumerate().map(|(k, &t)| format!(", p{k}: {}", rust_type(t))).collect();
+        let params: String =
+            f.ty.params.iter().enumerate().map(|(k, &t)| format!(", p{k}: {}", rust_type(t))).collect();
         let pass: String = (0..f.ty.params.len()).map(|k| format!(", p{k}")).collect();
         let ret = result_type(&f.ty.results);
-        writeln!(w, "\nunsafe extern \"C\" fn __w2n_host_{i}(ctx: *mut ::std::ffi::c_void{params}) -> {ret} {{").unwrap();
+        writeln!(w, "\nunsafe extern \"C\" fn __w2n_host_{i}(ctx: *mut ::std::ffi::c_void{params}) -> {ret} {{")
+            .unwrap();
         writeln!(w, "    let host = ctx as *mut __W2nHost;").unwrap();
         writeln!(w, "    let r = __w2n_guard(move || {{\n        // SAFETY: ctx is the host state of the calling instance (set up by `new`), alive while it is.\n        let host = unsafe {{ &mut *host }};").unwrap();
-        writeln!(w, "        let mut caller = Caller {{ instance: host.instance, _store: ::std::marker::PhantomData }};").unwrap();
+        writeln!(
+            w,
+            "        let mut caller = Caller {{ instance: host.instance, _store: ::std::marker::PhantomData }};"
+        )
+        .unwrap();
         writeln!(w, "        host.{}.{}(&mut caller{pass})\n    }});", m.arg, f.method).unwrap();
         writeln!(w, "    match r {{\n        Ok(v) => v,\n        // SAFETY: no value with a destructor is alive in this frame.\n        Err(message) => unsafe {{ __w2n_ffi::w2n_trap_host(message.as_ptr() as *const ::std::ffi::c_char) }},\n    }}\n}}").unwrap();
     }
@@ -269,7 +286,8 @@ impl Drop for {ty_name} {{
         writeln!(w, "\n    /// Instantiates the module with the host functions given and these WASI grants.").unwrap();
         writeln!(w, "    pub fn with_wasi({host_params}wasi: &WasiOptions) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(wasi))\n    }}").unwrap();
     } else {
-        writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given.").unwrap();
+        writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given.")
+            .unwrap();
         writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None)\n    }}").unwrap();
     }
     writeln!(w, "\n    fn instantiate({host_params}wasi: Option<&WasiOptions>) -> Result<{ty_name}, Trap> {{").unwrap();
@@ -289,9 +307,8 @@ impl Drop for {ty_name} {{
         .unwrap();
     }
     writeln!(w, "            ];").unwrap();
-    let export_list = |kinds: &[&crate::module::Export]| -> String {
-        kinds.iter().map(|e| format!("{:?}, ", e.name)).collect()
-    };
+    let export_list =
+        |kinds: &[&crate::module::Export]| -> String { kinds.iter().map(|e| format!("{:?}, ", e.name)).collect() };
     writeln!(
         w,
         r#"            let store = __w2n_ffi::w2n_store_new();
@@ -357,7 +374,8 @@ impl Drop for {ty_name} {{
             writeln!(w, "        {}", store_slot(t, &format!("s[{i}]"), &format!("p{i}"))).unwrap();
         }
         writeln!(w, "        self.call({k}, &mut s)?;").unwrap();
-        let reads: Vec<String> = ty.results.iter().enumerate().map(|(i, &t)| load_slot(t, &format!("s[{i}]"))).collect();
+        let reads: Vec<String> =
+            ty.results.iter().enumerate().map(|(i, &t)| load_slot(t, &format!("s[{i}]"))).collect();
         let value = match reads.len() {
             0 => "()".to_string(),
             1 => reads[0].clone(),

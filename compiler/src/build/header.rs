@@ -179,7 +179,13 @@ static inline void {prefix}_free({prefix}_instance *p) {{
         }
         params.push_str(", w2n_error *err");
         let n = ty.params.len().max(ty.results.len()).max(1);
-        writeln!(w, "\n/* export \"{}\" ({}): 0 on success, -1 on a trap (see *err). */", e.name.escape_default(), ty.sig).unwrap();
+        writeln!(
+            w,
+            "\n/* export \"{}\" ({}): 0 on success, -1 on a trap (see *err). */",
+            e.name.escape_default(),
+            ty.sig
+        )
+        .unwrap();
         writeln!(w, "static inline int {f}({params}) {{\n  w2n_value s[{n}];\n  memset(s, 0, sizeof s);").unwrap();
         for (i, &t) in ty.params.iter().enumerate() {
             match slot_field(t) {

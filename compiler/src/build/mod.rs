@@ -148,7 +148,10 @@ impl Build {
     /// Like [`Build::compile`], returning the error instead of panicking.
     pub fn try_compile(&self, name: &str) -> Result<Artifacts> {
         check_library_name(name)?;
-        let file = self.file.as_ref().ok_or_else(|| CompileError::Io("no module: call .file(\"module.wasm\") first".into()))?;
+        let file = self
+            .file
+            .as_ref()
+            .ok_or_else(|| CompileError::Io("no module: call .file(\"module.wasm\") first".into()))?;
         if self.extra_files > 0 {
             return Err(CompileError::Io(format!(
                 "one module per library: .file() was called {} times (call compile once per module)",
@@ -157,9 +160,9 @@ impl Build {
         }
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
-            None => std::env::var_os("OUT_DIR")
-                .map(PathBuf::from)
-                .ok_or_else(|| CompileError::Io("OUT_DIR is not set: run from a build script or call .out_dir()".into()))?,
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| {
+                CompileError::Io("OUT_DIR is not set: run from a build script or call .out_dir()".into())
+            })?,
         };
         let target_name = self.target.clone().or_else(|| std::env::var("TARGET").ok());
         let target = match &target_name {
@@ -177,9 +180,10 @@ impl Build {
 
         std::fs::create_dir_all(&out_dir).map_err(|e| io_error(&out_dir, e))?;
         let library = out_dir.join(format!("lib{name}.a"));
-        let jobs = std::env::var("NUM_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        });
+        let jobs = std::env::var("NUM_JOBS")
+            .ok()
+            .and_then(|j| j.parse().ok())
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
         let opts = CompileOptions {
             emit: Emit::StaticLib,
             target,
@@ -239,10 +243,10 @@ pub(crate) fn camel_case(name: &str) -> String {
 }
 
 const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for",
-    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
-    "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "gen", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// An identifier (Rust and C) for an export or import name: other characters become `_`; a leading

@@ -156,7 +156,12 @@ fn llvm_names(target: &TargetSpec, cpus: bool) -> Result<Vec<String>> {
     let section = if cpus { "Available CPUs for this target:" } else { "Available features for this target:" };
     let body = text.split(section).nth(1).unwrap_or("");
     let body = body.split("Available ").next().unwrap_or(body);
-    Ok(body.lines().filter_map(|l| l.split(" - ").next()).map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect())
+    Ok(body
+        .lines()
+        .filter_map(|l| l.split(" - ").next())
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect())
 }
 
 /// Rejects CPU and feature names LLVM does not know (it would only warn and carry on).
@@ -171,7 +176,10 @@ fn check_cpu_and_features(target: &TargetSpec, cpu: Option<&str>, features: Opti
         for f in features.split(',') {
             let name = f.strip_prefix(['+', '-']).unwrap_or("");
             if name.is_empty() || !known.iter().any(|n| n == name) {
-                anyhow::bail!("unknown CPU feature `{f}` for {} (write +name or -name; see --cpu-features help)", target.name);
+                anyhow::bail!(
+                    "unknown CPU feature `{f}` for {} (write +name or -name; see --cpu-features help)",
+                    target.name
+                );
             }
         }
     }

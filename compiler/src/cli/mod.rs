@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "wasm2native", version, about = "Compile WebAssembly ahead of time to native executables and libraries")]
+#[command(
+    name = "wasm2native",
+    version,
+    about = "Compile WebAssembly ahead of time to native executables and libraries"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -156,8 +156,16 @@ fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
                         ValType::F32 => v.f32.to_string(),
                         ValType::F64 => v.f64.to_string(),
                         // All 16 bytes, most significant first (wasmtime prints v128 the same way).
-                        ValType::V128 => format!("0x{}", v.v128.iter().rev().map(|b| format!("{b:02x}")).collect::<String>()),
-                        _ => if v.r#ref.is_null() { "null".into() } else { format!("{:p}", v.r#ref) },
+                        ValType::V128 => {
+                            format!("0x{}", v.v128.iter().rev().map(|b| format!("{b:02x}")).collect::<String>())
+                        }
+                        _ => {
+                            if v.r#ref.is_null() {
+                                "null".into()
+                            } else {
+                                format!("{:p}", v.r#ref)
+                            }
+                        }
                     }
                 };
                 println!("{text}");

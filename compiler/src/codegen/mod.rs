@@ -5,8 +5,8 @@
 
 pub mod module_unit;
 pub mod partition;
-mod unit_cache;
 pub mod unit;
+mod unit_cache;
 
 use crate::abi::ContextLayout;
 use crate::error::{CompileError, Result};
@@ -184,9 +184,7 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
         OptLevel::O3 => "default<O3>",
         OptLevel::Os => "default<Os>",
     };
-    unit.module
-        .run_passes(passes, &tm, PassBuilderOptions::create())
-        .map_err(|e| CompileError::Llvm(e.to_string()))?;
+    unit.module.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| CompileError::Llvm(e.to_string()))?;
     match output {
         Output::LlvmIr => Ok(unit.module.print_to_string().to_bytes().to_vec()),
         Output::Object | Output::Assembly => {

@@ -68,7 +68,11 @@ fn trampoline<'ctx>(u: &Unit<'ctx, '_>, type_index: u32) -> Result<FunctionValue
 }
 
 /// Loads from a `w2n_value` (a slot or a global cell): 8-byte aligned, not 16 as a v128 would be.
-fn load_value<'ctx>(b: &Builder<'ctx>, ty: BasicTypeEnum<'ctx>, at: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+fn load_value<'ctx>(
+    b: &Builder<'ctx>,
+    ty: BasicTypeEnum<'ctx>,
+    at: PointerValue<'ctx>,
+) -> Result<BasicValueEnum<'ctx>> {
     let v = b.build_load(ty, at, "")?;
     if ty.is_vector_type() {
         let inst = v.as_instruction_value().expect("load");
@@ -85,7 +89,12 @@ fn store_value<'ctx>(b: &Builder<'ctx>, at: PointerValue<'ctx>, v: BasicValueEnu
     Ok(())
 }
 
-fn slot_ptr<'ctx>(u: &Unit<'ctx, '_>, b: &Builder<'ctx>, slots: PointerValue<'ctx>, i: usize) -> Result<PointerValue<'ctx>> {
+fn slot_ptr<'ctx>(
+    u: &Unit<'ctx, '_>,
+    b: &Builder<'ctx>,
+    slots: PointerValue<'ctx>,
+    i: usize,
+) -> Result<PointerValue<'ctx>> {
     let off = u.llcx.i64_type().const_int((i as u32 * abi::SIZEOF_VALUE) as u64, false);
     Ok(unsafe { b.build_gep(u.llcx.i8_type(), slots, &[off], "")? })
 }
@@ -139,7 +148,12 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                     let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
                     load_value(&self.b, ty, cell)?
                 }
-                Operator::I32Add | Operator::I64Add | Operator::I32Sub | Operator::I64Sub | Operator::I32Mul | Operator::I64Mul => {
+                Operator::I32Add
+                | Operator::I64Add
+                | Operator::I32Sub
+                | Operator::I64Sub
+                | Operator::I32Mul
+                | Operator::I64Mul => {
                     let y = stack.pop().expect("validated").into_int_value();
                     let x = stack.pop().expect("validated").into_int_value();
                     match op {
@@ -208,7 +222,14 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
     for (s, seg) in info.elems.iter().enumerate() {
         if let SegmentMode::Active { index, offset } = &seg.mode {
             let dst = ib.offset_i64(offset)?;
-            let args = [ib.i32(*index as u64), ib.i32(s as u64), ib.i32(u.layout.elem_item_offsets[s] as u64), dst, ib.i64(0), ib.i64(seg.items.len() as u64)];
+            let args = [
+                ib.i32(*index as u64),
+                ib.i32(s as u64),
+                ib.i32(u.layout.elem_item_offsets[s] as u64),
+                dst,
+                ib.i64(0),
+                ib.i64(seg.items.len() as u64),
+            ];
             ib.call("w2n_table_init", &args)?;
             ib.b.build_store(ib.at(u.layout.elem_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
         }
@@ -221,7 +242,8 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
         if let SegmentMode::Active { index, offset } = &seg.mode {
             let dst = ib.offset_i64(offset)?;
             let data = u.data_segment(s as u32).as_pointer_value();
-            let args = [ib.i32(*index as u64), ib.i32(s as u64), data.into(), dst, ib.i64(0), ib.i64(seg.bytes.len() as u64)];
+            let args =
+                [ib.i32(*index as u64), ib.i32(s as u64), data.into(), dst, ib.i64(0), ib.i64(seg.bytes.len() as u64)];
             ib.call("w2n_memory_init", &args)?;
             ib.b.build_store(ib.at(u.layout.data_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
         }
@@ -230,7 +252,18 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
         if start < info.num_imported_funcs {
             let record = ib.slot(u.layout.funcs, start)?;
             let code = ib.b.build_load(u.ptr(), record, "")?.into_pointer_value();
-            let callee_ctx = ib.b.build_load(u.ptr(), unsafe { ib.b.build_gep(u.llcx.i8_type(), record, &[u.llcx.i64_type().const_int(abi::FUNC_CTX as u64, false)], "")? }, "")?;
+            let callee_ctx = ib.b.build_load(
+                u.ptr(),
+                unsafe {
+                    ib.b.build_gep(
+                        u.llcx.i8_type(),
+                        record,
+                        &[u.llcx.i64_type().const_int(abi::FUNC_CTX as u64, false)],
+                        "",
+                    )?
+                },
+                "",
+            )?;
             ib.b.build_indirect_call(u.wasm_fn_type(info.func_type(start)), code, &[callee_ctx.into()], "")?;
         } else {
             ib.b.build_call(u.wasm_function(start), &[ib.ctx.into()], "")?;
@@ -258,14 +291,23 @@ fn cstring<'ctx>(u: &Unit<'ctx, '_>, s: &str) -> PointerValue<'ctx> {
 }
 
 /// A private constant array of `values`, or a null pointer when empty.
-fn array_of<'ctx>(u: &Unit<'ctx, '_>, name: &str, elem: BasicTypeEnum<'ctx>, values: Vec<BasicValueEnum<'ctx>>) -> PointerValue<'ctx> {
+fn array_of<'ctx>(
+    u: &Unit<'ctx, '_>,
+    name: &str,
+    elem: BasicTypeEnum<'ctx>,
+    values: Vec<BasicValueEnum<'ctx>>,
+) -> PointerValue<'ctx> {
     if values.is_empty() {
         return u.ptr().const_null();
     }
     let arr = match elem {
         BasicTypeEnum::IntType(t) => t.const_array(&values.iter().map(|v| v.into_int_value()).collect::<Vec<_>>()),
-        BasicTypeEnum::PointerType(t) => t.const_array(&values.iter().map(|v| v.into_pointer_value()).collect::<Vec<_>>()),
-        BasicTypeEnum::StructType(t) => t.const_array(&values.iter().map(|v| v.into_struct_value()).collect::<Vec<_>>()),
+        BasicTypeEnum::PointerType(t) => {
+            t.const_array(&values.iter().map(|v| v.into_pointer_value()).collect::<Vec<_>>())
+        }
+        BasicTypeEnum::StructType(t) => {
+            t.const_array(&values.iter().map(|v| v.into_struct_value()).collect::<Vec<_>>())
+        }
         _ => unreachable!("descriptor arrays hold ints, pointers or structs"),
     };
     private_constant(u, name, &arr).as_pointer_value()
@@ -275,24 +317,26 @@ fn struct_ty<'ctx>(u: &Unit<'ctx, '_>, fields: &[BasicTypeEnum<'ctx>]) -> Struct
     u.llcx.struct_type(fields, false)
 }
 
-fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], init: FunctionValue<'ctx>) -> Result<GlobalValue<'ctx>> {
+fn descriptor<'ctx>(
+    u: &Unit<'ctx, '_>,
+    trampolines: &[FunctionValue<'ctx>],
+    init: FunctionValue<'ctx>,
+) -> Result<GlobalValue<'ctx>> {
     let info = u.info;
     let (i8t, i32t, i64t, p) = (u.llcx.i8_type(), u.llcx.i32_type(), u.llcx.i64_type(), u.ptr());
     let c32 = |v: u64| -> BasicValueEnum<'ctx> { i32t.const_int(v, false).into() };
     let c64 = |v: u64| -> BasicValueEnum<'ctx> { i64t.const_int(v, false).into() };
     let max_or_none = |m: Option<u64>| c64(m.unwrap_or(u64::MAX));
 
-    let sigs = info
-        .types
-        .iter()
-        .map(|t| cstring(u, &t.sig).into())
-        .collect();
+    let sigs = info.types.iter().map(|t| cstring(u, &t.sig).into()).collect();
     let type_sigs = array_of(u, "type_sigs", p.into(), sigs);
     let tramps = trampolines.iter().map(|f| f.as_global_value().as_pointer_value().into()).collect();
     let type_array_calls = array_of(u, "type_array_calls", p.into(), tramps);
 
-    let import_ty =
-        struct_ty(u, &[p.into(), p.into(), i32t.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), p.into()]);
+    let import_ty = struct_ty(
+        u,
+        &[p.into(), p.into(), i32t.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), p.into()],
+    );
     let imports = info
         .imports
         .iter()
@@ -361,8 +405,12 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
         })
         .collect();
     let func_names = array_of(u, "func_names", p.into(), names);
-    let referenced =
-        array_of(u, "func_referenced", i8t.into(), info.referenced.iter().map(|&r| i8t.const_int(r as u64, false).into()).collect());
+    let referenced = array_of(
+        u,
+        "func_referenced",
+        i8t.into(),
+        info.referenced.iter().map(|&r| i8t.const_int(r as u64, false).into()).collect(),
+    );
 
     let limits_ty = struct_ty(u, &[i32t.into(), i32t.into(), i64t.into(), i64t.into(), p.into()]);
     let memories = info.memories[info.num_imported_memories as usize..]
@@ -377,7 +425,8 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
         .iter()
         .zip(&info.table_valtypes[info.num_imported_tables as usize..])
         .map(|(t, vt)| {
-            let fields = [c32(valtype_code(t.elem) as u64), c32(0), c64(t.min), max_or_none(t.max), cstring(u, vt).into()];
+            let fields =
+                [c32(valtype_code(t.elem) as u64), c32(0), c64(t.min), max_or_none(t.max), cstring(u, vt).into()];
             limits_ty.const_named_struct(&fields).into()
         })
         .collect();
@@ -395,8 +444,22 @@ fn descriptor<'ctx>(u: &Unit<'ctx, '_>, trampolines: &[FunctionValue<'ctx>], ini
 
     let l = u.layout;
     let layout_fields: Vec<BasicValueEnum> = [
-        l.size, l.memories, l.tables, l.globals, l.funcs, l.type_ids, l.data_lens, l.elem_lens, l.elem_items, l.def_funcs,
-        l.def_memories, l.def_tables, l.def_globals, l.tags, l.def_tags, 0,
+        l.size,
+        l.memories,
+        l.tables,
+        l.globals,
+        l.funcs,
+        l.type_ids,
+        l.data_lens,
+        l.elem_lens,
+        l.elem_items,
+        l.def_funcs,
+        l.def_memories,
+        l.def_tables,
+        l.def_globals,
+        l.tags,
+        l.def_tags,
+        0,
     ]
     .iter()
     .map(|&v| c32(v as u64))

@@ -16,7 +16,14 @@ pub struct Partition {
 }
 
 pub fn partition(info: &ModuleInfo<'_>) -> Vec<Partition> {
-    let sizes: Vec<usize> = info.bodies.iter().map(|b| { let r = b.range(); (r.end - r.start) as usize }).collect();
+    let sizes: Vec<usize> = info
+        .bodies
+        .iter()
+        .map(|b| {
+            let r = b.range();
+            (r.end - r.start) as usize
+        })
+        .collect();
     let total: usize = sizes.iter().sum();
     let count = total.div_ceil(TARGET_BYTES).clamp(1, MAX_PARTITIONS);
     let per = total.div_ceil(count).max(1);

@@ -36,7 +36,13 @@ pub struct Unit<'ctx, 'm> {
 }
 
 impl<'ctx, 'm> Unit<'ctx, 'm> {
-    pub fn new(llcx: &'ctx Context, name: &str, info: &'m ModuleInfo<'m>, layout: &'m ContextLayout, opts: &'m CodegenOptions) -> Self {
+    pub fn new(
+        llcx: &'ctx Context,
+        name: &str,
+        info: &'m ModuleInfo<'m>,
+        layout: &'m ContextLayout,
+        opts: &'m CodegenOptions,
+    ) -> Self {
         let module = llcx.create_module(name);
         if let Some(abi) = &opts.target.abi {
             // RISC-V: the float ABI (lp64d) is chosen by this module flag.
@@ -131,10 +137,9 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             "w2n_memory_copy" => {
                 v.fn_type(&[p.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()], false)
             }
-            "w2n_memory_init" => v.fn_type(
-                &[p.into(), i32t.into(), i32t.into(), p.into(), i64t.into(), i64t.into(), i64t.into()],
-                false,
-            ),
+            "w2n_memory_init" => {
+                v.fn_type(&[p.into(), i32t.into(), i32t.into(), p.into(), i64t.into(), i64t.into(), i64t.into()], false)
+            }
             "w2n_table_grow" => i64t.fn_type(&[p.into(), i32t.into(), p.into(), i64t.into()], false),
             "w2n_table_fill" => v.fn_type(&[p.into(), i32t.into(), i64t.into(), p.into(), i64t.into()], false),
             "w2n_table_copy" => {

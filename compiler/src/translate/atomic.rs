@@ -49,13 +49,25 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let expected = self.b.build_int_z_extend_or_bit_cast(expected, self.u.llcx.i64_type(), "")?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
                 let f = self.u.runtime_fn("w2n_atomic_wait");
-                let args = [self.vmctx.into(), mem.into(), addr.into(), expected.into(), timeout.into(), self.i32_const(is64 as u64).into()];
+                let args = [
+                    self.vmctx.into(),
+                    mem.into(),
+                    addr.into(),
+                    expected.into(),
+                    timeout.into(),
+                    self.i32_const(is64 as u64).into(),
+                ];
                 let v = self.call_value(f, &args)?;
                 self.push(v);
                 Ok(())
             }
-            I32AtomicLoad { memarg } | I64AtomicLoad { memarg } | I32AtomicLoad8U { memarg } | I32AtomicLoad16U { memarg }
-            | I64AtomicLoad8U { memarg } | I64AtomicLoad16U { memarg } | I64AtomicLoad32U { memarg } => {
+            I32AtomicLoad { memarg }
+            | I64AtomicLoad { memarg }
+            | I32AtomicLoad8U { memarg }
+            | I32AtomicLoad16U { memarg }
+            | I64AtomicLoad8U { memarg }
+            | I64AtomicLoad16U { memarg }
+            | I64AtomicLoad32U { memarg } => {
                 let (result, width) = shape(op);
                 let p = self.atomic_address(memarg, width)?;
                 let ty = self.int_type(width);
@@ -67,8 +79,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(v);
                 Ok(())
             }
-            I32AtomicStore { memarg } | I64AtomicStore { memarg } | I32AtomicStore8 { memarg } | I32AtomicStore16 { memarg }
-            | I64AtomicStore8 { memarg } | I64AtomicStore16 { memarg } | I64AtomicStore32 { memarg } => {
+            I32AtomicStore { memarg }
+            | I64AtomicStore { memarg }
+            | I32AtomicStore8 { memarg }
+            | I32AtomicStore16 { memarg }
+            | I64AtomicStore8 { memarg }
+            | I64AtomicStore16 { memarg }
+            | I64AtomicStore32 { memarg } => {
                 let (_, width) = shape(op);
                 let value = self.pop_int()?;
                 let p = self.atomic_address(memarg, width)?;
@@ -78,8 +95,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 store.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
                 Ok(())
             }
-            I32AtomicRmwCmpxchg { memarg } | I64AtomicRmwCmpxchg { memarg } | I32AtomicRmw8CmpxchgU { memarg }
-            | I32AtomicRmw16CmpxchgU { memarg } | I64AtomicRmw8CmpxchgU { memarg } | I64AtomicRmw16CmpxchgU { memarg }
+            I32AtomicRmwCmpxchg { memarg }
+            | I64AtomicRmwCmpxchg { memarg }
+            | I32AtomicRmw8CmpxchgU { memarg }
+            | I32AtomicRmw16CmpxchgU { memarg }
+            | I64AtomicRmw8CmpxchgU { memarg }
+            | I64AtomicRmw16CmpxchgU { memarg }
             | I64AtomicRmw32CmpxchgU { memarg } => self.cmpxchg(op, memarg),
             _ => self.rmw(op),
         }
@@ -151,7 +172,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let pair = self.b.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
             self.b.build_extract_value(pair, 0, "")?.into_int_value()
         } else {
-            let fits = self.b.build_int_compare(IntPredicate::EQ, expected, self.b.build_int_z_extend(cmp, expected.get_type(), "")?, "")?;
+            let fits = self.b.build_int_compare(
+                IntPredicate::EQ,
+                expected,
+                self.b.build_int_z_extend(cmp, expected.get_type(), "")?,
+                "",
+            )?;
             let (swap, load, done) = (
                 self.u.llcx.append_basic_block(self.func, "cmpxchg"),
                 self.u.llcx.append_basic_block(self.func, "cmpxchg_nomatch"),
@@ -183,19 +209,45 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 fn rmw_memarg(op: &Operator<'_>) -> Option<MemArg> {
     use Operator::*;
     Some(match *op {
-        I32AtomicRmw8AddU { memarg } | I32AtomicRmw16AddU { memarg } | I64AtomicRmw8AddU { memarg }
-        | I64AtomicRmw16AddU { memarg } | I64AtomicRmw32AddU { memarg } | I32AtomicRmwSub { memarg }
-        | I64AtomicRmwSub { memarg } | I32AtomicRmw8SubU { memarg } | I32AtomicRmw16SubU { memarg }
-        | I64AtomicRmw8SubU { memarg } | I64AtomicRmw16SubU { memarg } | I64AtomicRmw32SubU { memarg }
-        | I32AtomicRmwAnd { memarg } | I64AtomicRmwAnd { memarg } | I32AtomicRmw8AndU { memarg }
-        | I32AtomicRmw16AndU { memarg } | I64AtomicRmw8AndU { memarg } | I64AtomicRmw16AndU { memarg }
-        | I64AtomicRmw32AndU { memarg } | I32AtomicRmwOr { memarg } | I64AtomicRmwOr { memarg }
-        | I32AtomicRmw8OrU { memarg } | I32AtomicRmw16OrU { memarg } | I64AtomicRmw8OrU { memarg }
-        | I64AtomicRmw16OrU { memarg } | I64AtomicRmw32OrU { memarg } | I32AtomicRmwXor { memarg }
-        | I64AtomicRmwXor { memarg } | I32AtomicRmw8XorU { memarg } | I32AtomicRmw16XorU { memarg }
-        | I64AtomicRmw8XorU { memarg } | I64AtomicRmw16XorU { memarg } | I64AtomicRmw32XorU { memarg }
-        | I32AtomicRmwXchg { memarg } | I64AtomicRmwXchg { memarg } | I32AtomicRmw8XchgU { memarg }
-        | I32AtomicRmw16XchgU { memarg } | I64AtomicRmw8XchgU { memarg } | I64AtomicRmw16XchgU { memarg }
+        I32AtomicRmw8AddU { memarg }
+        | I32AtomicRmw16AddU { memarg }
+        | I64AtomicRmw8AddU { memarg }
+        | I64AtomicRmw16AddU { memarg }
+        | I64AtomicRmw32AddU { memarg }
+        | I32AtomicRmwSub { memarg }
+        | I64AtomicRmwSub { memarg }
+        | I32AtomicRmw8SubU { memarg }
+        | I32AtomicRmw16SubU { memarg }
+        | I64AtomicRmw8SubU { memarg }
+        | I64AtomicRmw16SubU { memarg }
+        | I64AtomicRmw32SubU { memarg }
+        | I32AtomicRmwAnd { memarg }
+        | I64AtomicRmwAnd { memarg }
+        | I32AtomicRmw8AndU { memarg }
+        | I32AtomicRmw16AndU { memarg }
+        | I64AtomicRmw8AndU { memarg }
+        | I64AtomicRmw16AndU { memarg }
+        | I64AtomicRmw32AndU { memarg }
+        | I32AtomicRmwOr { memarg }
+        | I64AtomicRmwOr { memarg }
+        | I32AtomicRmw8OrU { memarg }
+        | I32AtomicRmw16OrU { memarg }
+        | I64AtomicRmw8OrU { memarg }
+        | I64AtomicRmw16OrU { memarg }
+        | I64AtomicRmw32OrU { memarg }
+        | I32AtomicRmwXor { memarg }
+        | I64AtomicRmwXor { memarg }
+        | I32AtomicRmw8XorU { memarg }
+        | I32AtomicRmw16XorU { memarg }
+        | I64AtomicRmw8XorU { memarg }
+        | I64AtomicRmw16XorU { memarg }
+        | I64AtomicRmw32XorU { memarg }
+        | I32AtomicRmwXchg { memarg }
+        | I64AtomicRmwXchg { memarg }
+        | I32AtomicRmw8XchgU { memarg }
+        | I32AtomicRmw16XchgU { memarg }
+        | I64AtomicRmw8XchgU { memarg }
+        | I64AtomicRmw16XchgU { memarg }
         | I64AtomicRmw32XchgU { memarg } => memarg,
         _ => return None,
     })

@@ -20,7 +20,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::CallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, false),
             Operator::CallRef { type_index } => self.call_ref(type_index, false),
             Operator::ReturnCall { function_index } => self.call_function(function_index, true),
-            Operator::ReturnCallIndirect { type_index, table_index } => self.call_indirect(type_index, table_index, true),
+            Operator::ReturnCallIndirect { type_index, table_index } => {
+                self.call_indirect(type_index, table_index, true)
+            }
             Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true),
             _ => unreachable!("not a call: {op:?}"),
         }
@@ -80,7 +82,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.reachable = false;
             return Ok(());
         }
-        let n = fn_ty.get_return_type().map_or(0, |t| if t.is_struct_type() { t.into_struct_type().count_fields() as usize } else { 1 });
+        let n = fn_ty.get_return_type().map_or(0, |t| {
+            if t.is_struct_type() {
+                t.into_struct_type().count_fields() as usize
+            } else {
+                1
+            }
+        });
         self.push_call_results(call, n)
     }
 
@@ -119,7 +127,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.trap_if(is_null, Trap::UninitializedElement)?;
         let i32t = self.u.llcx.i32_type();
         let actual = self.load_at(i32t.into(), record, abi::FUNC_TYPE_ID)?.into_int_value();
-        let expected = self.load_invariant(i32t.into(), self.vmctx, self.u.layout.type_ids + 4 * type_index)?.into_int_value();
+        let expected =
+            self.load_invariant(i32t.into(), self.vmctx, self.u.layout.type_ids + 4 * type_index)?.into_int_value();
         let mismatch = self.b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
         self.trap_if(mismatch, Trap::IndirectCallTypeMismatch)?;
         let fn_ty = self.u.wasm_fn_type(&ft);

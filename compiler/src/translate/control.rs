@@ -98,7 +98,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::BrOnNull { relative_depth } => self.branch_on_null(relative_depth, true),
             Operator::BrOnNonNull { relative_depth } => self.branch_on_null(relative_depth, false),
             Operator::BrTable { ref targets } => {
-                let depths = targets.targets().collect::<Result<Vec<u32>, _>>().map_err(|e| CompileError::Malformed(e.to_string()))?;
+                let depths = targets
+                    .targets()
+                    .collect::<Result<Vec<u32>, _>>()
+                    .map_err(|e| CompileError::Malformed(e.to_string()))?;
                 self.branch_table(&depths, targets.default())
             }
             Operator::Return => {

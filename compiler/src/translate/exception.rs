@@ -42,7 +42,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let values = self.pop_n(params.len())?;
         let tag_ptr = self.ctx_slot(self.u.layout.tags, tag)?;
         let n = self.i32_const(params.len() as u64);
-        let exn = self.call_value(self.u.runtime_fn("w2n_exception_new"), &[self.vmctx.into(), tag_ptr.into(), n.into()])?;
+        let exn =
+            self.call_value(self.u.runtime_fn("w2n_exception_new"), &[self.vmctx.into(), tag_ptr.into(), n.into()])?;
         let exn = exn.into_pointer_value();
         for (i, v) in values.iter().enumerate() {
             let slot = self.gep_const(exn, (abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE) as u64)?;

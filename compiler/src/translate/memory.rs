@@ -97,7 +97,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let dst = self.pop_index()?;
                 let data = self.u.data_segment(data_index).as_pointer_value();
                 let (m, s) = (self.i32_const(mem as u64), self.i32_const(data_index as u64));
-                self.call_runtime("w2n_memory_init", &[m.into(), s.into(), data.into(), dst.into(), src.into(), len.into()])
+                self.call_runtime(
+                    "w2n_memory_init",
+                    &[m.into(), s.into(), data.into(), dst.into(), src.into(), len.into()],
+                )
             }
             DataDrop { data_index } => {
                 let slot = self.gep_const(self.vmctx, (self.u.layout.data_lens + 8 * data_index) as u64)?;
@@ -125,7 +128,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    pub(super) fn call_runtime(&mut self, name: &str, args: &[inkwell::values::BasicMetadataValueEnum<'ctx>]) -> Result<()> {
+    pub(super) fn call_runtime(
+        &mut self,
+        name: &str,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> Result<()> {
         let mut all = vec![self.vmctx.into()];
         all.extend_from_slice(args);
         self.b.build_call(self.u.runtime_fn(name), &all, "")?;
@@ -153,11 +160,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if info.memory64 || info.page_size_log2 != 16 {
             return self.checked_address64(base, addr, memarg.offset, size, mem);
         }
-        let eff = if memarg.offset == 0 {
-            addr
-        } else {
-            self.b.build_int_add(addr, self.i64_const(memarg.offset), "eff")?
-        };
+        let eff =
+            if memarg.offset == 0 { addr } else { self.b.build_int_add(addr, self.i64_const(memarg.offset), "eff")? };
         if self.u.opts.bounds_checks == BoundsChecks::Explicit {
             let end = self.b.build_int_add(eff, self.i64_const(size as u64), "")?;
             let mem_size = self.memory_size_bytes(memory_index(memarg)?)?;
@@ -192,7 +196,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.gep(base, eff)
     }
 
-    fn load(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>, widen: Option<IntType<'ctx>>, ext: Extend) -> Result<()> {
+    fn load(
+        &mut self,
+        memarg: MemArg,
+        ty: BasicTypeEnum<'ctx>,
+        widen: Option<IntType<'ctx>>,
+        ext: Extend,
+    ) -> Result<()> {
         // Volatile rather than sunk: the sink's xor chain serialises every loop that loads (matmul
         // ran 1.7x slower with it), while a volatile scalar load is the same instruction.
         let v = self.load_pinned(memarg, ty)?;

@@ -305,15 +305,24 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 fn proposal_hint(op: &Operator<'_>) -> &'static str {
     let name = operator_name(op);
     let lower = name.to_ascii_lowercase();
-    if lower.starts_with("v128") || lower.starts_with("i8x16") || lower.starts_with("i16x8")
-        || lower.starts_with("i32x4") || lower.starts_with("i64x2") || lower.starts_with("f32x4")
+    if lower.starts_with("v128")
+        || lower.starts_with("i8x16")
+        || lower.starts_with("i16x8")
+        || lower.starts_with("i32x4")
+        || lower.starts_with("i64x2")
+        || lower.starts_with("f32x4")
         || lower.starts_with("f64x2")
     {
         " (SIMD proposal)"
     } else if lower.contains("atomic") {
         " (threads proposal)"
-    } else if lower.starts_with("struct") || lower.starts_with("array") || lower.starts_with("ref") || lower.contains("i31")
-        || lower.starts_with("any") || lower.starts_with("extern") || lower.starts_with("bron")
+    } else if lower.starts_with("struct")
+        || lower.starts_with("array")
+        || lower.starts_with("ref")
+        || lower.contains("i31")
+        || lower.starts_with("any")
+        || lower.starts_with("extern")
+        || lower.starts_with("bron")
     {
         " (GC proposal)"
     } else if matches!(lower.as_str(), "try" | "catch" | "catchall" | "delegate" | "rethrow") {

@@ -233,11 +233,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let idx: Vec<u32> = (0..2 * s.lanes()).collect();
         let both = self.shuffle(x, y, &idx)?;
         let bits = s.lane_bits() / 2;
-        let (lo, hi) = if signed {
-            ((-(1i64 << (bits - 1))) as u64, (1u64 << (bits - 1)) - 1)
-        } else {
-            (0, (1u64 << bits) - 1)
-        };
+        let (lo, hi) =
+            if signed { ((-(1i64 << (bits - 1))) as u64, (1u64 << (bits - 1)) - 1) } else { (0, (1u64 << bits) - 1) };
         let ty = both.get_type();
         let v = self.v_call("llvm.smax", &[ty.into()], &[both.into(), self.const_splat_of(ty, lo).into()])?;
         let v = self.v_call("llvm.smin", &[ty.into()], &[v.into(), self.const_splat_of(ty, hi).into()])?;

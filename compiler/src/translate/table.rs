@@ -58,7 +58,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let t = self.i32_const(table as u64);
                 let seg = self.i32_const(elem_index as u64);
                 let items = self.i32_const(self.u.layout.elem_item_offsets[elem_index as usize] as u64);
-                self.call_runtime("w2n_table_init", &[t.into(), seg.into(), items.into(), dst.into(), src.into(), len.into()])?;
+                self.call_runtime(
+                    "w2n_table_init",
+                    &[t.into(), seg.into(), items.into(), dst.into(), src.into(), len.into()],
+                )?;
             }
             Operator::ElemDrop { elem_index } => {
                 let slot = self.gep_const(self.vmctx, (self.u.layout.elem_lens + 8 * elem_index) as u64)?;

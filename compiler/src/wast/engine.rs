@@ -51,7 +51,12 @@ impl LocalEngine {
 }
 
 /// Binds imports to registered instances' exports.
-unsafe extern "C" fn resolve(user: *mut c_void, _importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int {
+unsafe extern "C" fn resolve(
+    user: *mut c_void,
+    _importer: *mut c_void,
+    imp: *const ImportDesc,
+    out: *mut Extern,
+) -> c_int {
     let registered = &*(user as *const HashMap<String, *mut c_void>);
     let imp = &*imp;
     let Some(&instance) = registered.get(&imp.module_name()) else { return 1 };
@@ -188,7 +193,9 @@ impl Engine for RemoteEngine {
 
     fn instantiate(&mut self, module: ModuleId) -> Result<InstanceId, InstantiateError> {
         match self.ask(&format!("inst {module}")) {
-            Ok((w, id)) if w == "ok" => id.parse().map_err(|_| InstantiateError::Link(format!("agent: bad reply `{id}`"))),
+            Ok((w, id)) if w == "ok" => {
+                id.parse().map_err(|_| InstantiateError::Link(format!("agent: bad reply `{id}`")))
+            }
             Ok((w, m)) if w == "trap" => Err(InstantiateError::Trap(m)),
             Ok((_, m)) | Err(m) => Err(InstantiateError::Link(m)),
         }

@@ -209,7 +209,8 @@ impl<'a> Runner<'a> {
             }
             WastDirective::ModuleDefinition(mut module) => {
                 let name = module.name().map(|id| id.name().to_string());
-                let compiled = Self::encode(&mut module).map_err(CompileError::Malformed).and_then(|w| self.compile(&w));
+                let compiled =
+                    Self::encode(&mut module).map_err(CompileError::Malformed).and_then(|w| self.compile(&w));
                 match compiled {
                     Ok(c) => {
                         if let Some(n) = name {
@@ -295,7 +296,9 @@ impl<'a> Runner<'a> {
             WastDirective::AssertException { span, exec } => match self.execute(exec) {
                 Outcome::Trap(m) if m == crate::trap::Trap::UncaughtException.message() => self.pass(),
                 Outcome::Trap(m) => self.fail(span, format!("expected an uncaught exception, got trap `{m}`")),
-                Outcome::Values(v) => self.fail(span, format!("expected an uncaught exception, got {}", values::show(&v))),
+                Outcome::Values(v) => {
+                    self.fail(span, format!("expected an uncaught exception, got {}", values::show(&v)))
+                }
                 Outcome::Error(m) => self.fail(span, format!("expected an uncaught exception: {m}")),
             },
             WastDirective::AssertInvalidCustom { span, .. } | WastDirective::AssertMalformedCustom { span, .. } => {
@@ -360,7 +363,12 @@ impl<'a> Runner<'a> {
             }
         }
         if invoke.args.len() != ft.params.len() {
-            return Outcome::Error(format!("`{}` takes {} arguments, {} given", invoke.name, ft.params.len(), invoke.args.len()));
+            return Outcome::Error(format!(
+                "`{}` takes {} arguments, {} given",
+                invoke.name,
+                ft.params.len(),
+                invoke.args.len()
+            ));
         }
         match self.engine.call(inst.id, invoke.name, &mut slots) {
             Ok(Ok(())) => Outcome::Values(ft.results.iter().zip(slots).map(|(&t, v)| (t, v)).collect()),
@@ -372,5 +380,7 @@ impl<'a> Runner<'a> {
 
 /// The spec's trap text is a prefix of, or contained in, ours.
 fn trap_matches(actual: &str, expected: &str) -> bool {
-    actual.contains(expected) || expected.starts_with(actual) || (expected == "unreachable" && actual.starts_with("unreachable"))
+    actual.contains(expected)
+        || expected.starts_with(actual)
+        || (expected == "unreachable" && actual.starts_with("unreachable"))
 }

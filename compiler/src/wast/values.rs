@@ -56,7 +56,8 @@ pub fn show(values: &[(ValType, Value)]) -> String {
             ValType::AnyRef => format!("anyref:{:#x}", ptr(v)),
             ValType::V128 => {
                 let b = bytes(v);
-                let lanes: Vec<String> = b.chunks(4).map(|w| format!("0x{:08x}", u32::from_le_bytes([w[0], w[1], w[2], w[3]]))).collect();
+                let lanes: Vec<String> =
+                    b.chunks(4).map(|w| format!("0x{:08x}", u32::from_le_bytes([w[0], w[1], w[2], w[3]]))).collect();
                 format!("v128:i32x4 {}", lanes.join(" "))
             }
         })
@@ -71,7 +72,9 @@ fn matches(ty: ValType, v: &Value, expected: &WastRetCore<'_>) -> bool {
         (ValType::F32, WastRetCore::F32(p)) => f32_matches(bits32(v), p),
         (ValType::F64, WastRetCore::F64(p)) => f64_matches(bits64(v), p),
         (ValType::V128, WastRetCore::V128(p)) => v128_matches(&bytes(v), p),
-        (ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef, WastRetCore::RefNull(_)) => ptr(v) == 0,
+        (ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef, WastRetCore::RefNull(_)) => {
+            ptr(v) == 0
+        }
         (ValType::ExternRef, WastRetCore::RefExtern(Some(n))) => ptr(v) == *n as usize + 1,
         (ValType::ExternRef, WastRetCore::RefExtern(None)) => ptr(v) != 0,
         (ValType::FuncRef, WastRetCore::RefFunc(_)) => ptr(v) != 0,

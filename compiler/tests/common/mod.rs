@@ -86,7 +86,9 @@ impl Outcome {
             None => "did not finish".into(),
             Some(s) => match (s.code(), s.signal()) {
                 (Some(c), _) => format!("exit status {c}"),
-                (None, Some(sig)) => format!("killed by signal {sig}{}", if s.core_dumped() { " (core dumped)" } else { "" }),
+                (None, Some(sig)) => {
+                    format!("killed by signal {sig}{}", if s.core_dumped() { " (core dumped)" } else { "" })
+                }
                 _ => format!("{s}"),
             },
         }
@@ -161,7 +163,12 @@ pub fn run(cmd: &mut Command, stdin: &[u8], timeout: Duration) -> Outcome {
         }
     };
     let _ = writer.join();
-    Outcome { status, stdout: out_reader.join().unwrap_or_default(), stderr: err_reader.join().unwrap_or_default(), timed_out }
+    Outcome {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+        timed_out,
+    }
 }
 
 /// Generous limits: the machine may be busy with other test binaries.
@@ -185,7 +192,8 @@ pub fn compile_ok(args: &[&str]) {
 /// silently without their compiler.
 pub fn clang() -> PathBuf {
     let path = std::env::var_os("PATH").unwrap_or_default();
-    let candidates = std::env::split_paths(&path).map(|d| d.join("clang-19")).chain([PathBuf::from("/usr/lib/llvm-19/bin/clang")]);
+    let candidates =
+        std::env::split_paths(&path).map(|d| d.join("clang-19")).chain([PathBuf::from("/usr/lib/llvm-19/bin/clang")]);
     for p in candidates {
         if p.is_file() {
             return p;
@@ -235,7 +243,8 @@ pub struct Cross {
     pub runner: &'static [&'static str],
 }
 
-pub const AARCH64: Cross = Cross { target: "aarch64-unknown-linux-gnu", runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"] };
+pub const AARCH64: Cross =
+    Cross { target: "aarch64-unknown-linux-gnu", runner: &["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"] };
 pub const RISCV64: Cross =
     Cross { target: "riscv64gc-unknown-linux-gnu", runner: &["qemu-riscv64", "-L", "/usr/riscv64-linux-gnu"] };
 
@@ -243,8 +252,7 @@ impl Cross {
     /// The command that runs `exe` for this target; panics with the setup hint when qemu is missing.
     pub fn command(&self, exe: &Path) -> Command {
         let qemu = self.runner[0];
-        let found = std::env::var_os("PATH")
-            .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(qemu).is_file()));
+        let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(qemu).is_file()));
         assert!(found, "{qemu} not found: run `cargo xtask setup` (package qemu-user)");
         let mut c = Command::new(qemu);
         c.args(&self.runner[1..]).arg(exe);
