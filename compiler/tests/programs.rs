@@ -322,15 +322,10 @@ fn check(case: &Case, way: Way) -> Result<(), String> {
 fn run_all(way: Way, suite: &str) {
     clang(); // panics with the setup hint when clang-19 is missing
     let files = test_files("c", "c");
-    let mut failures = Failures::default();
-    for f in &files {
+    Failures::run_each(suite, &files, |f| {
         let case = parse_case(f);
-        match check(&case, way) {
-            Ok(()) => failures.pass(&case.name),
-            Err(e) => failures.add(&case.name, e),
-        }
-    }
-    failures.finish(suite, files.len());
+        (case.name.clone(), check(&case, way))
+    });
 }
 
 #[test]

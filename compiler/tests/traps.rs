@@ -140,15 +140,10 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
 
 fn run_all(way: Way, suite: &str) {
     let files = test_files("traps", "wat");
-    let mut failures = Failures::default();
-    for f in &files {
+    Failures::run_each(suite, &files, |f| {
         let case = parse_case(f);
-        match check(f, &case, way) {
-            Ok(()) => failures.pass(&case.name),
-            Err(e) => failures.add(&case.name, e),
-        }
-    }
-    failures.finish(suite, files.len());
+        (case.name.clone(), check(f, &case, way))
+    });
 }
 
 #[test]

@@ -424,15 +424,10 @@ fn test_files_optional(dir: &str, ext: &str) -> Vec<PathBuf> {
 fn run_all(way: Way, suite: &str) {
     clang(); // panics with the setup hint when clang-19 is missing
     let files = cases();
-    let mut failures = Failures::default();
-    for f in &files {
+    Failures::run_each(suite, &files, |f| {
         let case = parse_case(f);
-        match check(&case, way) {
-            Ok(()) => failures.pass(&case.name),
-            Err(e) => failures.add(&case.name, e),
-        }
-    }
-    failures.finish(suite, files.len());
+        (case.name.clone(), check(&case, way))
+    });
 }
 
 #[test]

@@ -224,6 +224,18 @@ impl Failures {
     pub fn pass(&self, case: &str) {
         eprintln!("ok   {case}");
     }
+    /// Checks every case file with `check` (which names its case), then fails with all failures.
+    pub fn run_each(suite: &str, files: &[PathBuf], check: impl Fn(&Path) -> (String, Result<(), String>)) {
+        let mut failures = Failures::default();
+        for f in files {
+            match check(f) {
+                (name, Ok(())) => failures.pass(&name),
+                (name, Err(e)) => failures.add(&name, e),
+            }
+        }
+        failures.finish(suite, files.len());
+    }
+
     pub fn finish(self, suite: &str, total: usize) {
         if !self.0.is_empty() {
             panic!(
