@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 enum Input {
@@ -264,42 +264,13 @@ fn run_case(cmd: &mut Command, input: &Input, build: &Path) -> (Outcome, Option<
             (Stdio::from(std::os::fd::OwnedFd::from(listener)), Some(client))
         }
     };
-    let mut child = cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
-    let out_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait().expect("wait") {
-            Some(s) => break Some(s),
-            None if Instant::now() >= deadline => {
-                timed_out = true;
-                let _ = child.kill();
-                break child.wait().ok();
-            }
-            None => std::thread::sleep(Duration::from_millis(10)),
-        }
-    };
+    let child = cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let outcome = collect(child, RUN_TIMEOUT);
     let mut sent = Vec::new();
     if let Some(mut peer) = peer {
         peer.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
         let _ = peer.read_to_end(&mut sent);
     }
-    let outcome = Outcome {
-        status,
-        stdout: out_reader.join().unwrap_or_default(),
-        stderr: err_reader.join().unwrap_or_default(),
-        timed_out,
-    };
     (outcome, Some(sent))
 }
 

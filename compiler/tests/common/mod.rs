@@ -136,6 +136,13 @@ pub fn run(cmd: &mut Command, stdin: &[u8], timeout: Duration) -> Outcome {
         // The program may exit without reading its input: a broken pipe is fine.
         let _ = input.write_all(&data);
     });
+    let outcome = collect(child, timeout);
+    let _ = writer.join();
+    outcome
+}
+
+/// Waits for a spawned `child` (stdout and stderr piped), capturing both; kills it after `timeout`.
+pub fn collect(mut child: std::process::Child, timeout: Duration) -> Outcome {
     let mut out = child.stdout.take().expect("stdout");
     let mut err = child.stderr.take().expect("stderr");
     let out_reader = std::thread::spawn(move || {
@@ -159,10 +166,9 @@ pub fn run(cmd: &mut Command, stdin: &[u8], timeout: Duration) -> Outcome {
                 break child.wait().ok();
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => panic!("waiting for {cmd:?}: {e}"),
+            Err(e) => panic!("waiting for a child process: {e}"),
         }
     };
-    let _ = writer.join();
     Outcome {
         status,
         stdout: out_reader.join().unwrap_or_default(),
