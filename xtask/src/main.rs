@@ -18,7 +18,7 @@ mod bench;
 mod bench_simd;
 mod spec;
 
-/// Every system package the project uses, now or in the planned cross-compilation work.
+/// Every system package the project uses (LLVM, clang/lld, wasi-libc, qemu and the cross C libraries).
 const PACKAGES: &[&str] = &[
     "llvm-19-dev",
     "libpolly-19-dev",
