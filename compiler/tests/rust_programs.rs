@@ -45,14 +45,7 @@ fn parse_case(source: &Path) -> Case {
     for (key, value) in header(&text, "//") {
         match key.as_str() {
             "args" => case.args = value.split_whitespace().map(String::from).collect(),
-            "env" => {
-                for item in value.split_whitespace() {
-                    let (k, v) = item
-                        .split_once('=')
-                        .unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
-                    case.env.insert(k.to_string(), v.to_string());
-                }
-            }
+            "env" => case.env.extend(env_items(&value, source)),
             "dir" => case.dir = value == "yes",
             "stdin" => case.stdin = value.replace("\\n", "\n").into_bytes(),
             "expect-exit" => {

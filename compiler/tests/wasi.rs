@@ -378,20 +378,6 @@ fn cases() -> Vec<PathBuf> {
     files
 }
 
-/// Like `test_files` but an empty result is fine (a filter may leave no .wat case).
-fn test_files_optional(dir: &str, ext: &str) -> Vec<PathBuf> {
-    let root = repo_root().join("tests").join(dir);
-    let filter = std::env::var("W2N_TEST_FILTER").ok();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext))
-        .filter(|p| filter.as_deref().is_none_or(|f| p.file_name().unwrap().to_string_lossy().contains(f)))
-        .collect();
-    files.sort();
-    files
-}
-
 fn run_all(way: Way, suite: &str) {
     clang(); // panics with the setup hint when clang-19 is missing
     let files = cases();

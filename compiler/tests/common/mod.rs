@@ -22,6 +22,16 @@ pub fn repo_root() -> PathBuf {
 /// The files of `tests/<dir>` with extension `ext`, sorted, filtered by `W2N_TEST_FILTER` (a
 /// substring of the file name) when that variable is set.
 pub fn test_files(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let files = test_files_optional(dir, ext);
+    if std::env::var_os("W2N_TEST_FILTER").is_none() {
+        let root = repo_root().join("tests").join(dir);
+        assert!(!files.is_empty(), "no *.{ext} files in {}", root.display());
+    }
+    files
+}
+
+/// Like `test_files`, but no file at all is fine (a directory may hold only some kinds of case).
+pub fn test_files_optional(dir: &str, ext: &str) -> Vec<PathBuf> {
     let root = repo_root().join("tests").join(dir);
     let filter = std::env::var("W2N_TEST_FILTER").ok();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
@@ -31,10 +41,20 @@ pub fn test_files(dir: &str, ext: &str) -> Vec<PathBuf> {
         .filter(|p| filter.as_deref().is_none_or(|f| p.file_name().unwrap().to_string_lossy().contains(f)))
         .collect();
     files.sort();
-    if filter.is_none() {
-        assert!(!files.is_empty(), "no *.{ext} files in {}", root.display());
-    }
     files
+}
+
+/// The `NAME=VAL` items of an `env:` header line.
+pub fn env_items(value: &str, source: &Path) -> Vec<(String, String)> {
+    value
+        .split_whitespace()
+        .map(|item| {
+            let (k, v) = item
+                .split_once('=')
+                .unwrap_or_else(|| panic!("{}: env item `{item}` is not NAME=VAL", source.display()));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
 }
 
 pub fn file_stem(p: &Path) -> String {
