@@ -192,6 +192,9 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         if let Some(cpu) = &self.opts.target.cpu {
             f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("target-cpu", cpu));
         }
+        if let Some(tune) = &self.opts.target.tune_cpu {
+            f.add_attribute(AttributeLoc::Function, self.llcx.create_string_attribute("tune-cpu", tune));
+        }
         if !self.opts.target.features.is_empty() {
             f.add_attribute(
                 AttributeLoc::Function,
