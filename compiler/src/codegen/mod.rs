@@ -3,6 +3,7 @@
 //! init code, trampolines, data). Units are independent, so their order and contents (and so the
 //! output bytes) do not depend on the number of threads.
 
+pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 pub mod unit;
@@ -184,12 +185,15 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
         OptLevel::O3 => "default<O3>",
         OptLevel::Os => "default<Os>",
     };
-    unit.module.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| CompileError::Llvm(e.to_string()))?;
+    let optimise = |m: &inkwell::module::Module<'_>| {
+        m.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| CompileError::Llvm(e.to_string()))
+    };
+    let module = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
     match output {
-        Output::LlvmIr => Ok(unit.module.print_to_string().to_bytes().to_vec()),
+        Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
         Output::Object | Output::Assembly => {
             let ft = if output == Output::Object { FileType::Object } else { FileType::Assembly };
-            let buf = tm.write_to_memory_buffer(&unit.module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            let buf = tm.write_to_memory_buffer(&module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
             Ok(buf.as_slice().to_vec())
         }
     }

@@ -33,6 +33,8 @@ pub struct Unit<'ctx, 'm> {
     pub info: &'m ModuleInfo<'m>,
     pub layout: &'m ContextLayout,
     pub opts: &'m CodegenOptions,
+    /// The next `!w2n.load` id (`kept_loads.rs`).
+    pub next_load_id: std::cell::Cell<u32>,
 }
 
 impl<'ctx, 'm> Unit<'ctx, 'm> {
@@ -48,7 +50,7 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             // RISC-V: the float ABI (lp64d) is chosen by this module flag.
             module.add_metadata_flag("target-abi", inkwell::module::FlagBehavior::Error, llcx.metadata_string(abi));
         }
-        Unit { llcx, module, info, layout, opts }
+        Unit { llcx, module, info, layout, opts, next_load_id: std::cell::Cell::new(0) }
     }
 
     pub fn ptr(&self) -> inkwell::types::PointerType<'ctx> {

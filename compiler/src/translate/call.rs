@@ -40,7 +40,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut all: Vec<BasicMetadataValueEnum> = vec![self.vmctx.into()];
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
         if tail {
-            self.flush_load_sink()?;
             self.leave_all_handlers()?;
         }
         let call = self.b.build_call(callee, &all, "")?;
@@ -61,7 +60,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut all: Vec<BasicMetadataValueEnum> = vec![callee_ctx.into()];
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
         if tail {
-            self.flush_load_sink()?;
             self.leave_all_handlers()?;
         }
         let call = self.b.build_indirect_call(fn_ty, code, &all, "")?;

@@ -192,9 +192,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let frame = self.frames.last_mut().expect("frame");
         let (else_bb, params) = frame.else_block.take().expect("else of an if");
         frame.kind = FrameKind::Else;
-        let height = frame.height;
-        self.reachable = frame.reachable_at_start;
-        self.stack.truncate(height);
+        let (height, reachable_at_start) = (frame.height, frame.reachable_at_start);
+        self.discard_stack_to(height)?;
+        self.reachable = reachable_at_start;
         self.stack.extend(params);
         self.b.position_at_end(else_bb);
         Ok(())
@@ -226,7 +226,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_unconditional_branch(frame.end_block)?;
             frame.incoming.push((params, else_bb));
         }
-        self.stack.truncate(frame.height);
+        self.discard_stack_to(frame.height)?;
         self.b.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
         if !self.reachable {
@@ -266,31 +266,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return Ok(());
         }
         let values = self.pop_n(results.len())?;
-        self.flush_load_sink()?;
         match values.as_slice() {
             [] => self.b.build_return(None)?,
             [v] => self.b.build_return(Some(v))?,
             vs => self.b.build_aggregate_return(vs)?,
         };
         self.reachable = false;
-        Ok(())
-    }
-
-    /// Before leaving the function: the volatile store that keeps every load alive (see `LoadSink`).
-    pub(super) fn flush_load_sink(&mut self) -> Result<()> {
-        if let Some(sink) = &self.load_sink {
-            let i64t = self.u.llcx.i64_type();
-            let mut acc = self.b.build_load(i64t, sink.acc, "")?.into_int_value();
-            for &vacc in &sink.vaccs {
-                let vacc = self.b.build_load(sink.vacc_type, vacc, "")?.into_vector_value();
-                for lane in 0..2 {
-                    let half = self.b.build_extract_element(vacc, i64t.const_int(lane, false), "")?.into_int_value();
-                    acc = self.b.build_xor(acc, half, "")?;
-                }
-            }
-            let store = self.b.build_store(sink.out, acc)?;
-            store.set_volatile(true).map_err(|e| CompileError::Llvm(e.to_string()))?;
-        }
         Ok(())
     }
 

@@ -10,10 +10,11 @@
 //!   against the size loaded fresh (another instance may have grown the memory). For 64-bit
 //!   addresses the additions are overflow-checked.
 //! - Accesses are `align 1`: Wasm's alignment hint is not a promise.
-//! - In guard mode LLVM must never delete a load whose value is unused (the access would no longer
-//!   trap): scalar, full v128 and extending v128 loads are `volatile` (`load_pinned`), which also
-//!   keeps a 16-byte load straddling the end from being narrowed to the lanes used. Splat, zero and
-//!   lane loads feed the vector load sink (`LoadSink`) with the v128 they produce instead.
+//! - In guard mode LLVM must never delete a load whose value is unused, nor narrow one that is
+//!   used in part (the access would no longer trap): scalar loads are ordinary loads, made
+//!   `volatile` when the program discards or narrows their value (`pin.rs`); v128 loads are
+//!   always volatile (`load_kept`), since a 16-byte load whose lanes are used selectively would
+//!   otherwise be narrowed to those lanes.
 //! - v128 accesses (`simd_memory.rs`) go through `effective_address` like every access, with the
 //!   operator's access size (16; 8 for the extending loads; the lane's size for splat, zero and
 //!   lane forms).
@@ -203,9 +204,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         widen: Option<IntType<'ctx>>,
         ext: Extend,
     ) -> Result<()> {
-        // Volatile rather than sunk: the sink's xor chain serialises every loop that loads (matmul
-        // ran 1.7x slower with it), while a volatile scalar load is the same instruction.
-        let v = self.load_pinned(memarg, ty)?;
+        let v = self.load_access(memarg, ty)?;
         let v: BasicValueEnum = match (widen, ext) {
             (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
             (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
@@ -215,60 +214,32 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// A load LLVM must keep: `volatile` in guard mode (explicit mode checks the bounds before the
-    /// access, so the load itself may go). Every scalar and full v128 load takes this form: a
-    /// volatile load is the same instruction, while the alternative (folding each value into a sink)
-    /// adds a loop-carried dependence per load (matmul ran 1.7x slower with it). LLVM can neither
-    /// delete such a load nor narrow it to the lanes that are used.
-    pub(super) fn load_pinned(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.load_unsunk(memarg, ty)?;
-        if self.load_sink.is_some() {
+    /// A load LLVM must keep whole: `volatile` in guard mode (explicit mode checks the bounds
+    /// before the access, so the load itself may go or shrink).
+    pub(super) fn load_kept(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.load_access(memarg, ty)?;
+        if self.pin_loads {
             let inst = v.as_instruction_value().expect("load instruction");
             inst.set_volatile(true).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
         }
         Ok(v)
     }
 
-    /// `load_raw` without the sink: the caller must pass `sink_load` the loaded value or a value
-    /// computed from it injectively (LLVM can then not drop the dependence), e.g. the v128 a lane
-    /// load builds, which feeds the cheap vector sink instead of a general-purpose register.
-    pub(super) fn load_unsunk(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+    /// An `align 1` load of `ty` at the popped address plus `memarg.offset`, recorded as a memory
+    /// load so that `pin.rs` can keep it when its value turns out unused.
+    pub(super) fn load_access(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
         let inst = v.as_instruction_value().expect("load instruction");
         inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        if self.pin_loads {
+            let id = self.u.next_load_id.get();
+            self.u.next_load_id.set(id + 1);
+            crate::codegen::kept_loads::tag(self.u.llcx, inst, id)?;
+        }
+        self.memory_loads.insert(inst);
         Ok(v)
-    }
-
-    /// Folds a loaded value into the load sink (guard mode only): scalars into the i64
-    /// accumulator, v128s into the vector one (one xor, no lane extraction in loops).
-    pub(super) fn sink_load(&mut self, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let Some(sink) = &self.load_sink else { return Ok(()) };
-        let i64t = self.u.llcx.i64_type();
-        let bits = match v {
-            BasicValueEnum::VectorValue(v) => {
-                let (ty, vacc) = (sink.vacc_type, sink.vaccs[sink.next_vacc % sink.vaccs.len()]);
-                let acc = self.b.build_load(ty, vacc, "vsink")?.into_vector_value();
-                let v = self.b.build_bit_cast(v, ty, "")?.into_vector_value();
-                let acc = self.b.build_xor(acc, v, "vsink")?;
-                self.b.build_store(vacc, acc)?;
-                if let Some(sink) = &mut self.load_sink {
-                    sink.next_vacc += 1;
-                }
-                return Ok(());
-            }
-            BasicValueEnum::FloatValue(f) => {
-                let width = if f.get_type() == self.u.llcx.f32_type() { self.u.llcx.i32_type() } else { i64t };
-                self.b.build_bit_cast(f, width, "")?.into_int_value()
-            }
-            other => other.into_int_value(),
-        };
-        let bits = self.b.build_int_z_extend_or_bit_cast(bits, i64t, "")?;
-        let acc = self.b.build_load(i64t, sink.acc, "sink")?.into_int_value();
-        let acc = self.b.build_xor(acc, bits, "sink")?;
-        self.b.build_store(sink.acc, acc)?;
-        Ok(())
     }
 
     fn store(&mut self, memarg: MemArg, narrow: Option<IntType<'ctx>>) -> Result<()> {

@@ -14,6 +14,7 @@ mod conversion;
 mod exception;
 mod memory;
 mod numeric;
+mod pin;
 mod simd;
 mod simd_arith;
 mod simd_convert;
@@ -51,9 +52,12 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     pub(crate) dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// Guard mode: every loaded value is folded into this accumulator, stored volatile on return,
-    /// so that LLVM can never delete a load (and the trap it must raise) as unused.
-    pub(crate) load_sink: Option<LoadSink<'ctx>>,
+    /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
+    pub(crate) pin_loads: bool,
+    /// The linear-memory loads of this function (the only loads that can trap).
+    pub(crate) memory_loads: std::collections::HashSet<inkwell::values::InstructionValue<'ctx>>,
+    /// Per local: whether any `local.get` reads it.
+    pub(crate) locals_read: Vec<bool>,
     /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
     /// the function does not restore values kept in registers.
     pub(crate) volatile_locals: bool,
@@ -89,7 +93,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable: true,
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
-            load_sink: None,
+            pin_loads: false,
+            memory_loads: Default::default(),
+            locals_read: Vec::new(),
             volatile_locals: false,
         })
     }
@@ -116,19 +122,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.locals.push((slot, ty));
             }
         }
-        if self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty() {
-            let i64t = self.u.llcx.i64_type();
-            let acc = self.b.build_alloca(i64t, "load_sink")?;
-            self.b.build_store(acc, i64t.const_zero())?;
-            let out = self.b.build_alloca(i64t, "load_sink_out")?;
-            let vacc_type = i64t.vec_type(2);
-            let mut vaccs = Vec::with_capacity(VECTOR_SINKS);
-            for _ in 0..VECTOR_SINKS {
-                let vacc = self.b.build_alloca(vacc_type, "load_sink_v128")?;
-                self.b.build_store(vacc, vacc_type.const_zero())?;
-                vaccs.push(vacc);
-            }
-            self.load_sink = Some(LoadSink { acc, vaccs, next_vacc: 0, vacc_type, out });
+        self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
+        if self.pin_loads {
+            self.locals_read = pin::locals_read(body, self.locals.len())?;
         }
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
@@ -157,6 +153,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.reachable {
             return self.skip_unreachable(op);
         }
+        self.pin_before(op)?;
         use Operator::*;
         match op {
             Unreachable
@@ -417,22 +414,3 @@ fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
     Ok(false)
 }
 
-/// The two allocas of the unused-load guard: `acc` (promoted to SSA by mem2reg) accumulates every
-/// loaded value; `out` receives it with a volatile store before each return. A volatile store is
-/// never deleted, so neither is any load feeding it: an out-of-bounds load whose value the program
-/// ignores still faults in the guard region and traps. XOR keeps loops vectorisable (a reduction).
-/// v128 loads feed the vector accumulators `vaccs` (one vector xor each), folded into `acc` when
-/// flushed. They take turns: a loop's loads then feed different accumulators, and the loop-carried
-/// xor chains stay one xor long instead of one per load (LLVM's reassociation would otherwise
-/// line up all of a block's loads behind the accumulator's phi, making the chain the bottleneck
-/// of SIMD loops).
-pub struct LoadSink<'ctx> {
-    pub acc: PointerValue<'ctx>,
-    pub vaccs: Vec<PointerValue<'ctx>>,
-    pub next_vacc: usize,
-    pub vacc_type: inkwell::types::VectorType<'ctx>,
-    pub out: PointerValue<'ctx>,
-}
-
-/// How many vector accumulators the load sink rotates through.
-const VECTOR_SINKS: usize = 4;

@@ -1,14 +1,11 @@
 //! v128 loads and stores. Addresses and bounds come from `effective_address` of `memory.rs`, so
 //! the rules of its banner hold unchanged: the access size is 16 for `v128.load`/`store`, 8 for the
-//! extending loads, the lane's size for splat, zero and lane forms. What keeps an unused load (and
-//! its trap) alive in guard mode: full and extending loads are volatile (`load_pinned`); splat,
-//! zero and lane loads sink the v128 they produce (one vector xor; their load can still fold into
-//! a broadcast or an insert).
+//! extending loads, the lane's size for splat, zero and lane forms. Every v128 load is volatile in
+//! guard mode (`load_kept`): LLVM would otherwise narrow a load to the lanes used, or delete it.
 
 use super::simd::*;
 use super::FuncTranslator;
 use crate::error::Result;
-use inkwell::values::VectorValue;
 use wasmparser::{MemArg, Operator};
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -16,7 +13,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         use Operator::*;
         match *op {
             V128Load { memarg } => {
-                let v = self.load_pinned(memarg, self.v128_type().into())?;
+                let v = self.load_kept(memarg, self.v128_type().into())?;
                 self.push(v)
             }
             V128Store { memarg } => {
@@ -48,39 +45,33 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(true)
     }
 
-    /// Pushes the v128 a load produced, feeding it to the load sink.
-    fn push_loaded(&mut self, v: VectorValue<'ctx>) -> Result<()> {
-        self.sink_load(v.into())?;
-        self.push_v(v)
-    }
-
     /// 8 bytes read as half a vector of `from` lanes, each extended to twice its width.
     fn load_extend(&mut self, memarg: MemArg, from: Shape, signed: bool) -> Result<()> {
         let half = self.int_vec(from.lane_bits(), from.lanes() / 2);
-        let v = self.load_pinned(memarg, half.into())?.into_vector_value();
+        let v = self.load_kept(memarg, half.into())?.into_vector_value();
         let v = self.widen(v, 2 * from.lane_bits(), signed)?;
         self.push_v(v)
     }
 
     fn load_splat(&mut self, memarg: MemArg, s: Shape) -> Result<()> {
-        let x = self.load_unsunk(memarg, self.lane_type(s))?;
+        let x = self.load_kept(memarg, self.lane_type(s))?;
         let v = self.splat(x, s.lanes())?;
-        self.push_loaded(v)
+        self.push_v(v)
     }
 
     /// One lane loaded into lane 0, the others zero.
     fn load_zero(&mut self, memarg: MemArg, s: Shape) -> Result<()> {
-        let x = self.load_unsunk(memarg, self.lane_type(s))?;
+        let x = self.load_kept(memarg, self.lane_type(s))?;
         let v = self.b.build_insert_element(self.vec_type(s).const_zero(), x, self.i32_const(0), "")?;
-        self.push_loaded(v)
+        self.push_v(v)
     }
 
     /// The vector operand is on top of the address: pop it first.
     fn load_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {
         let v = self.pop_v(s)?;
-        let x = self.load_unsunk(memarg, self.lane_type(s))?;
+        let x = self.load_kept(memarg, self.lane_type(s))?;
         let v = self.b.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
-        self.push_loaded(v)
+        self.push_v(v)
     }
 
     fn store_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {

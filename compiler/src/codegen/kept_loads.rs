@@ -1,0 +1,123 @@
+//! Guard mode: no load that Wasm executes may vanish in optimisation.
+//!
+//! An out-of-bounds load traps in guard mode only if its machine instruction runs, but LLVM deletes
+//! a load whose value turns out unused (`x * 0`, a comparison nobody reads, a second load of the
+//! same address). `translate/pin.rs` makes the obvious cases volatile while translating; this
+//! module checks the outcome. Every linear-memory load carries `!w2n.load !{i32 id}`; after the
+//! pass pipeline, each function must still contain every id it was given. If some vanished, those
+//! loads become volatile in a pristine copy of the unit and the pipeline runs again, until none
+//! vanishes. Inlined copies of a callee's loads are not checked against the callee: a call whose
+//! result the program discards is never inlined (`pin.rs`), so those copies stay used.
+
+use crate::error::{CompileError, Result};
+use inkwell::context::Context;
+use inkwell::module::Module;
+use inkwell::values::{BasicMetadataValueEnum, FunctionValue, InstructionOpcode, InstructionValue};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The metadata kind that numbers linear-memory loads.
+pub const LOAD_ID: &str = "w2n.load";
+
+/// After this many rounds every tagged load of the unit is made volatile (never seen in practice:
+/// each round only adds volatile loads, which LLVM keeps).
+const MAX_ROUNDS: usize = 4;
+
+/// Per function name, the load ids it contains.
+type LoadIds = BTreeMap<String, BTreeSet<u32>>;
+
+/// Tags `load` with `id`.
+pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32) -> Result<()> {
+    let node = llcx.metadata_node(&[llcx.i32_type().const_int(id as u64, false).into()]);
+    load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(|e| CompileError::Llvm(e.to_string()))
+}
+
+/// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy.
+pub fn optimise_keeping_loads<'ctx>(
+    llcx: &'ctx Context,
+    module: &Module<'ctx>,
+    optimise: impl Fn(&Module<'ctx>) -> Result<()>,
+) -> Result<Module<'ctx>> {
+    let kind = llcx.get_kind_id(LOAD_ID);
+    let expected = load_ids(module, kind);
+    if expected.is_empty() {
+        optimise(module)?;
+        return Ok(module.clone());
+    }
+    let mut pinned = BTreeSet::new();
+    for round in 0.. {
+        let candidate = module.clone();
+        if round == MAX_ROUNDS {
+            pin(&candidate, kind, |_| true)?;
+            optimise(&candidate)?;
+            return Ok(candidate);
+        }
+        pin(&candidate, kind, |id| pinned.contains(&id))?;
+        optimise(&candidate)?;
+        let found = load_ids(&candidate, kind);
+        let vanished: Vec<u32> = expected
+            .iter()
+            .flat_map(|(f, ids)| {
+                let have = found.get(f);
+                ids.iter().filter(move |id| have.is_none_or(|h| !h.contains(id))).copied()
+            })
+            .filter(|id| !pinned.contains(id))
+            .collect();
+        if vanished.is_empty() {
+            return Ok(candidate);
+        }
+        pinned.extend(vanished);
+    }
+    unreachable!("the loop returns by MAX_ROUNDS")
+}
+
+fn load_ids(module: &Module<'_>, kind: u32) -> LoadIds {
+    let mut ids = LoadIds::new();
+    for f in module.get_functions() {
+        let mut mine = BTreeSet::new();
+        for_each_instruction(f, |inst| {
+            if let Some(id) = load_id(inst, kind) {
+                mine.insert(id);
+            }
+        });
+        if !mine.is_empty() {
+            ids.insert(f.get_name().to_string_lossy().into_owned(), mine);
+        }
+    }
+    ids
+}
+
+/// Makes volatile the tagged loads whose id `which` selects.
+fn pin(module: &Module<'_>, kind: u32, which: impl Fn(u32) -> bool) -> Result<()> {
+    let mut result = Ok(());
+    for f in module.get_functions() {
+        for_each_instruction(f, |inst| {
+            if inst.get_opcode() == InstructionOpcode::Load && load_id(inst, kind).is_some_and(&which) {
+                if let Err(e) = inst.set_volatile(true) {
+                    result = Err(CompileError::Llvm(e.to_string()));
+                }
+            }
+        });
+    }
+    result
+}
+
+fn load_id(inst: InstructionValue<'_>, kind: u32) -> Option<u32> {
+    if !inst.has_metadata() {
+        return None;
+    }
+    let values = inst.get_metadata(kind)?.get_node_values()?;
+    match values.first() {
+        Some(BasicMetadataValueEnum::IntValue(v)) => v.get_zero_extended_constant().map(|n| n as u32),
+        _ => None,
+    }
+}
+
+fn for_each_instruction(f: FunctionValue<'_>, mut visit: impl FnMut(InstructionValue<'_>)) {
+    for bb in f.get_basic_block_iter() {
+        let mut next = bb.get_first_instruction();
+        while let Some(inst) = next {
+            visit(inst);
+            next = inst.get_next_instruction();
+        }
+    }
+}
