@@ -599,6 +599,9 @@ fn generated_wat(n: usize, variant: u32) -> String {
     s
 }
 
+/// Bytes of Wasm in the module whose peak compile memory is measured (issue 9: a 10 MB module).
+const BIG_MODULE_BYTES: u64 = 10_500_000;
+
 fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> Result<()> {
     let dir = out.join("compile");
     std::fs::create_dir_all(&dir)?;
@@ -607,10 +610,10 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
         .max_by_key(|p| std::fs::metadata(&p.wasm).map(|m| m.len()).unwrap_or(0))
         .context("no program")?;
     let nfuncs = 5000;
-    let gen_a = dir.join("generated.wat");
-    let gen_b = dir.join("generated-changed.wat");
-    std::fs::write(&gen_a, generated_wat(nfuncs, 0))?;
-    std::fs::write(&gen_b, generated_wat(nfuncs, 1))?;
+    let gen_a = dir.join("generated.wasm");
+    let gen_b = dir.join("generated-changed.wasm");
+    std::fs::write(&gen_a, wat::parse_str(generated_wat(nfuncs, 0))?)?;
+    std::fs::write(&gen_b, wat::parse_str(generated_wat(nfuncs, 1))?)?;
     let wasm_size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let mut rows = vec![];
     let inputs: Vec<(String, PathBuf)> = vec![
@@ -618,7 +621,7 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
             format!("`{}.wasm` (largest of the suite, {} bytes)", largest.name, wasm_size(&largest.wasm)),
             largest.wasm.clone(),
         ),
-        (format!("generated, {nfuncs} functions (WAT, {} bytes)", wasm_size(&gen_a)), gen_a.clone()),
+        (format!("generated, {nfuncs} functions ({} bytes)", wasm_size(&gen_a)), gen_a.clone()),
     ];
     let obj = dir.join("out.o");
     for (label, input) in &inputs {
@@ -647,6 +650,12 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
         let c = fresh_dir(&dir, "cache-cold")?;
         timed_compile(w2n, &gen_b, &obj, 2, &c)?.0
     };
+    // Peak memory on a module of at least 10 MB (issue 9's bar: under 2 GiB), at --jobs 2.
+    let big = dir.join("generated-10mb.wasm");
+    let big_funcs = (BIG_MODULE_BYTES * nfuncs as u64).div_ceil(wasm_size(&gen_a).max(1)) as usize;
+    std::fs::write(&big, wat::parse_str(generated_wat(big_funcs, 0))?)?;
+    eprintln!("bench: compiling {} ({} bytes) at --jobs 2, cold cache", big.display(), wasm_size(&big));
+    let (big_t, big_kib) = timed_compile(w2n, &big, &obj, 2, &fresh_dir(&dir, "cache-big")?)?;
     let mut wasmtime = String::new();
     if version_of("wasmtime", &["--version"]).is_some() {
         for (label, input) in &inputs {
@@ -686,6 +695,12 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
          same changed module: {:.2} of a cold compile.\n",
         changed_kib / 1024,
         changed / cold_j2
+    );
+    s += &format!(
+        "\nA generated module of {} bytes ({big_funcs} functions), `--jobs 2`, cold cache: {big_t:.1} s, \
+         peak {} MiB.\n",
+        wasm_size(&big),
+        big_kib / 1024
     );
     if wasmtime.is_empty() {
         s += "\n`wasmtime compile`: not measured (wasmtime is not on PATH on this machine).\n";
