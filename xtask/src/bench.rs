@@ -220,10 +220,10 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
         },
     ];
     if let Some(v) = version_of("wasmtime", &["--version"]) {
-        e.push(Engine { name: "wasmtime", version: v });
+        e.push(Engine { name: "wasmtime", version: format!("{v} (precompiled, -W max-wasm-stack=7000000)") });
     }
     if let Some(v) = version_of("node", &["--version"]) {
-        e.push(Engine { name: "node", version: format!("node {v} (V8, node:wasi)") });
+        e.push(Engine { name: "node", version: format!("node {v} (V8, node:wasi, --single-threaded)") });
     }
     if version_of("wasm2c", &["--version"]).is_some() {
         eprintln!("bench: wasm2c found but not run (no WASI glue for wasm2c output in this project)");

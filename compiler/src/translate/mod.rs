@@ -413,4 +413,3 @@ fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
     }
     Ok(false)
 }
-
