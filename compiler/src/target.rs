@@ -189,8 +189,9 @@ impl TargetSpec {
     pub fn with_cpu(mut self, cpu: Option<&str>, features: Option<&str>) -> TargetSpec {
         if let Some(cpu) = cpu {
             self.cpu = Some(cpu.to_string());
-            // A CPU the user names is also the one to tune for.
-            self.tune_cpu = None;
+            // A CPU the user names is also the one to tune for, but for the x86-64-vN levels,
+            // which are ISA levels, not CPUs (clang tunes those generically too).
+            self.tune_cpu = cpu.starts_with("x86-64").then(|| "generic".to_string());
         }
         if let Some(extra) = features.filter(|f| !f.is_empty()) {
             self.features =

@@ -1,0 +1,75 @@
+//! The shape of the optimised IR where it decides speed: guard-mode loads whose value is used stay
+//! ordinary loads (LLVM may combine, hoist and vectorise them), only discarded ones turn volatile,
+//! and the default x86-64 CPU is tuned generically (not for Sandy Bridge, whose tuning makes every
+//! rotate a slow `shld`).
+
+mod common;
+
+const WAT: &str = r#"(module
+  (memory 1)
+  (func (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $top
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $top)))
+    (local.get $s))
+  (func (export "probe") (param $p i32)
+    (drop (i64.load offset=8 (local.get $p))))
+  (func (export "rot") (param i32) (result i32) (i32.rotl (local.get 0) (i32.const 13))))"#;
+
+fn emit(args: &[&str], what: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("m.wat");
+    std::fs::write(&input, WAT).unwrap();
+    let out = dir.path().join("m.out");
+    let status = common::wasm2native()
+        .args(["compile", "--emit", what, "-o"])
+        .arg(&out)
+        .args(args)
+        .arg(&input)
+        .env("WASM2NATIVE_CACHE_DIR", dir.path().join("cache"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "wasm2native compile --emit {what} {args:?} failed");
+    std::fs::read_to_string(&out).unwrap()
+}
+
+/// The body of the function `name` in LLVM IR text.
+fn function<'a>(ir: &'a str, name: &str) -> &'a str {
+    let start = ir.find(&format!("@{name}(")).unwrap_or_else(|| panic!("no function {name} in:\n{ir}"));
+    let end = ir[start..].find("\n}\n").map(|e| start + e).unwrap_or(ir.len());
+    &ir[start..end]
+}
+
+#[test]
+fn used_loads_are_ordinary_and_dropped_loads_volatile_in_guard_mode() {
+    let ir = emit(&[], "llvm-ir");
+    let sum = function(&ir, "w2n_m_f0");
+    assert!(sum.contains("load i32"), "the loop still loads:\n{sum}");
+    assert!(!sum.contains("volatile"), "a used load must be an ordinary load:\n{sum}");
+    let probe = function(&ir, "w2n_m_f1");
+    assert!(probe.contains("load volatile i64"), "a dropped load must be kept volatile:\n{probe}");
+}
+
+#[test]
+fn explicit_bounds_checks_need_no_volatile_loads() {
+    let ir = emit(&["--bounds-checks", "explicit"], "llvm-ir");
+    assert!(!ir.contains("load volatile"), "explicit mode checks bounds before the access:\n{ir}");
+}
+
+#[test]
+fn default_x86_64_cpu_is_tuned_generically_and_rotates_are_rol() {
+    let ir = emit(&[], "llvm-ir");
+    assert!(ir.contains("\"tune-cpu\"=\"generic\""), "default x86-64 functions tune for generic");
+    let asm = emit(&[], "asm");
+    let rot = &asm[asm.find("w2n_m_f2:").expect("rot in assembly")..];
+    let rot = &rot[..rot.find("ret").expect("ret")];
+    assert!(rot.contains("rol") || rot.contains("ror"), "rotate as rol/ror:\n{rot}");
+    assert!(!rot.contains("shld"), "no shld for a rotate:\n{rot}");
+    let named = emit(&["--cpu", "znver3"], "llvm-ir");
+    assert!(!named.contains("tune-cpu"), "a CPU the user names is also the tuning");
+    let level = emit(&["--cpu", "x86-64-v3"], "llvm-ir");
+    assert!(level.contains("\"tune-cpu\"=\"generic\""), "an x86-64-vN level is tuned generically");
+}
