@@ -31,17 +31,18 @@ pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32) -> Result<()> {
     load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(|e| CompileError::Llvm(e.to_string()))
 }
 
-/// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy.
+/// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy; or,
+/// when `module` has no tagged load, optimises `module` itself and returns `None`.
 pub fn optimise_keeping_loads<'ctx>(
     llcx: &'ctx Context,
     module: &Module<'ctx>,
     optimise: impl Fn(&Module<'ctx>) -> Result<()>,
-) -> Result<Module<'ctx>> {
+) -> Result<Option<Module<'ctx>>> {
     let kind = llcx.get_kind_id(LOAD_ID);
     let expected = load_ids(module, kind);
     if expected.is_empty() {
         optimise(module)?;
-        return Ok(module.clone());
+        return Ok(None);
     }
     let mut pinned = BTreeSet::new();
     for round in 0.. {
@@ -49,7 +50,7 @@ pub fn optimise_keeping_loads<'ctx>(
         if round == MAX_ROUNDS {
             pin(&candidate, kind, |_| true)?;
             optimise(&candidate)?;
-            return Ok(candidate);
+            return Ok(Some(candidate));
         }
         pin(&candidate, kind, |id| pinned.contains(&id))?;
         optimise(&candidate)?;
@@ -63,7 +64,7 @@ pub fn optimise_keeping_loads<'ctx>(
             .filter(|id| !pinned.contains(id))
             .collect();
         if vanished.is_empty() {
-            return Ok(candidate);
+            return Ok(Some(candidate));
         }
         pinned.extend(vanished);
     }

@@ -188,12 +188,13 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
     let optimise = |m: &inkwell::module::Module<'_>| {
         m.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| CompileError::Llvm(e.to_string()))
     };
-    let module = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
+    let kept = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
+    let module = kept.as_ref().unwrap_or(&unit.module);
     match output {
         Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
         Output::Object | Output::Assembly => {
             let ft = if output == Output::Object { FileType::Object } else { FileType::Assembly };
-            let buf = tm.write_to_memory_buffer(&module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            let buf = tm.write_to_memory_buffer(module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
             Ok(buf.as_slice().to_vec())
         }
     }
