@@ -102,6 +102,11 @@ fn pin(module: &Module<'_>, kind: u32, which: impl Fn(u32) -> bool) -> Result<()
     result
 }
 
+/// Whether `inst` is a tagged (linear-memory) load.
+pub fn is_tagged(llcx: &Context, inst: InstructionValue<'_>) -> bool {
+    load_id(inst, llcx.get_kind_id(LOAD_ID)).is_some()
+}
+
 fn load_id(inst: InstructionValue<'_>, kind: u32) -> Option<u32> {
     if !inst.has_metadata() {
         return None;

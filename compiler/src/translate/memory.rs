@@ -219,14 +219,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn load_kept(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_access(memarg, ty)?;
         if self.pin_loads {
-            let inst = v.as_instruction_value().expect("load instruction");
-            inst.set_volatile(true).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+            super::pin::set_volatile(v.as_instruction_value().expect("load instruction"))?;
         }
         Ok(v)
     }
 
-    /// An `align 1` load of `ty` at the popped address plus `memarg.offset`, recorded as a memory
-    /// load so that `pin.rs` can keep it when its value turns out unused.
+    /// An `align 1` load of `ty` at the popped address plus `memarg.offset`, tagged in guard mode
+    /// (`codegen/kept_loads.rs`), which is also how `pin.rs` tells it from other loads.
     pub(super) fn load_access(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
         let p = self.effective_address(memarg, size)?;
@@ -238,7 +237,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.u.next_load_id.set(id + 1);
             crate::codegen::kept_loads::tag(self.u.llcx, inst, id)?;
         }
-        self.memory_loads.insert(inst);
         Ok(v)
     }
 

@@ -54,8 +54,6 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
     /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
     pub(crate) pin_loads: bool,
-    /// The linear-memory loads of this function (the only loads that can trap).
-    pub(crate) memory_loads: std::collections::HashSet<inkwell::values::InstructionValue<'ctx>>,
     /// Per local: whether any `local.get` reads it.
     pub(crate) locals_read: Vec<bool>,
     /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
@@ -94,7 +92,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
             pin_loads: false,
-            memory_loads: Default::default(),
             locals_read: Vec::new(),
             volatile_locals: false,
         })
@@ -110,7 +107,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_store(slot, v)?;
             self.locals.push((slot, ty));
         }
-        self.volatile_locals = has_try_table(body)?;
         let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
@@ -122,10 +118,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.locals.push((slot, ty));
             }
         }
+        let scan = prescan(body, self.locals.len())?;
+        self.volatile_locals = scan.has_try_table;
+        self.locals_read = scan.locals_read;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
-        if self.pin_loads {
-            self.locals_read = pin::locals_read(body, self.locals.len())?;
-        }
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
         let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
@@ -403,13 +399,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 }
 
-/// Whether the body contains a `try_table` (a cheap pre-scan of the operators).
-fn has_try_table(body: &FunctionBody<'_>) -> Result<bool> {
+/// What the translator needs to know of a body before translating it, from one pass over its
+/// operators.
+struct BodyScan {
+    /// A `try_table` is present (locals then stay in memory, see `volatile_locals`).
+    has_try_table: bool,
+    /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
+    locals_read: Vec<bool>,
+}
+
+fn prescan(body: &FunctionBody<'_>, locals: usize) -> Result<BodyScan> {
+    let mut scan = BodyScan { has_try_table: false, locals_read: vec![false; locals] };
     let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
     while !ops.eof() {
-        if let Operator::TryTable { .. } = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))? {
-            return Ok(true);
+        match ops.read().map_err(|e| CompileError::Malformed(e.to_string()))? {
+            Operator::TryTable { .. } => scan.has_try_table = true,
+            Operator::LocalGet { local_index } => {
+                if let Some(r) = scan.locals_read.get_mut(local_index as usize) {
+                    *r = true;
+                }
+            }
+            _ => {}
         }
     }
-    Ok(false)
+    Ok(scan)
 }

@@ -24,7 +24,7 @@
 use super::FuncTranslator;
 use crate::error::{CompileError, Result};
 use inkwell::values::{AnyValue, BasicValue, BasicValueEnum, InstructionOpcode, InstructionValue};
-use wasmparser::{FunctionBody, Operator};
+use wasmparser::Operator;
 
 /// How many instructions `pin_unused` looks through (a dropped value is rarely a deep tree).
 const WALK_LIMIT: usize = 64;
@@ -91,7 +91,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             match inst.get_opcode() {
                 // Locals, globals and context fields are loads too, but never trap.
-                InstructionOpcode::Load if self.memory_loads.contains(&inst) => set_volatile(inst)?,
+                InstructionOpcode::Load if self.is_memory_load(inst) => set_volatile(inst)?,
                 InstructionOpcode::Load => {}
                 // Inlined, the callee's loads would be as dead as this result, and the check of
                 // `kept_loads.rs` only follows a load in the function it was written in.
@@ -122,26 +122,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn as_memory_load(&self, v: BasicValueEnum<'ctx>) -> Option<InstructionValue<'ctx>> {
-        v.as_instruction_value().filter(|i| self.memory_loads.contains(i))
+        v.as_instruction_value().filter(|&i| self.is_memory_load(i))
+    }
+
+    /// Linear-memory loads are the tagged ones (`load_access` tags every one in guard mode).
+    fn is_memory_load(&self, inst: InstructionValue<'ctx>) -> bool {
+        crate::codegen::kept_loads::is_tagged(self.u.llcx, inst)
     }
 
     fn peek(&self, depth: usize) -> BasicValueEnum<'ctx> {
         self.stack[self.stack.len() - 1 - depth]
     }
-}
-
-/// Which locals some `local.get` reads (a `local.set` of any other is a discarded value).
-pub(super) fn locals_read(body: &FunctionBody<'_>, count: usize) -> Result<Vec<bool>> {
-    let mut read = vec![false; count];
-    let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
-    while !ops.eof() {
-        if let Operator::LocalGet { local_index } = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))? {
-            if let Some(r) = read.get_mut(local_index as usize) {
-                *r = true;
-            }
-        }
-    }
-    Ok(read)
 }
 
 fn is_constant(v: BasicValueEnum<'_>) -> bool {
@@ -169,10 +160,7 @@ fn no_inline(u: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>)
     Ok(())
 }
 
-fn set_volatile(inst: InstructionValue<'_>) -> Result<()> {
-    // Atomic loads are never deleted anyway and keep their own form.
-    if inst.get_atomic_ordering().map(|o| o != inkwell::AtomicOrdering::NotAtomic).unwrap_or(false) {
-        return Ok(());
-    }
+/// Makes a load volatile: LLVM neither deletes nor narrows it.
+pub(super) fn set_volatile(inst: InstructionValue<'_>) -> Result<()> {
     inst.set_volatile(true).map_err(|e| CompileError::Llvm(format!("{e}: {}", inst.print_to_string())))
 }
