@@ -220,7 +220,7 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
         },
     ];
     if let Some(v) = version_of("wasmtime", &["--version"]) {
-        e.push(Engine { name: "wasmtime", version: format!("{v} (precompiled, -W max-wasm-stack=7000000)") });
+        e.push(Engine { name: "wasmtime", version: format!("{v} (precompiled, -W {WASMTIME_STACK})") });
     }
     if let Some(v) = version_of("node", &["--version"]) {
         e.push(Engine { name: "node", version: format!("node {v} (V8, node:wasi, --single-threaded)") });
@@ -231,6 +231,10 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
     e
 }
 
+/// fib's Ackermann recursion needs more than wasmtime's default 512 KiB of Wasm stack; native code
+/// and wasm2native get the 8 MiB main-thread stack.
+const WASMTIME_STACK: &str = "max-wasm-stack=7000000";
+
 fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
     let mut cmd = match engine {
         "native" => Command::new(&p.native),
@@ -238,9 +242,7 @@ fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
         "wasmtime" => {
             // Ahead of time, like wasm2native: the Cranelift compile is not timed.
             let mut c = Command::new("wasmtime");
-            // fib's Ackermann recursion needs more than wasmtime's default 512 KiB of Wasm stack;
-            // native code and wasm2native get the 8 MiB main-thread stack.
-            c.args(["run", "-W", "max-wasm-stack=7000000", "--allow-precompiled"]).arg(p.wasm.with_extension("cwasm"));
+            c.args(["run", "-W", WASMTIME_STACK, "--allow-precompiled"]).arg(p.wasm.with_extension("cwasm"));
             c
         }
         "node" => {
