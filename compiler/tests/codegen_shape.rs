@@ -1,7 +1,7 @@
 //! The shape of the optimised IR where it decides speed: guard-mode loads whose value is used stay
 //! ordinary loads (LLVM may combine, hoist and vectorise them), only discarded ones turn volatile,
-//! and the default x86-64 CPU is tuned generically (not for Sandy Bridge, whose tuning makes every
-//! rotate a slow `shld`).
+//! the context pointer carries what LLVM needs to hoist its loads, and the default x86-64 CPU is
+//! tuned generically (not for Sandy Bridge, whose tuning makes every rotate a slow `shld`).
 
 mod common;
 
@@ -72,4 +72,14 @@ fn default_x86_64_cpu_is_tuned_generically_and_rotates_are_rol() {
     assert!(!named.contains("tune-cpu"), "a CPU the user names is also the tuning");
     let level = emit(&["--cpu", "x86-64-v3"], "llvm-ir");
     assert!(level.contains("\"tune-cpu\"=\"generic\""), "an x86-64-vN level is tuned generically");
+}
+
+#[test]
+fn the_context_parameter_is_a_dereferenceable_aligned_block() {
+    let ir = emit(&[], "llvm-ir");
+    let define = ir.lines().find(|l| l.contains("@w2n_m_f0(")).expect("definition of f0");
+    for attr in ["nonnull", "noundef", "align 8", "dereferenceable("] {
+        assert!(define.contains(attr), "context parameter lacks `{attr}`: {define}");
+    }
+    assert!(!define.contains("noalias"), "the context may be reached through other pointers: {define}");
 }

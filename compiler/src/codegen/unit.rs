@@ -109,7 +109,21 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         }
         let f = self.module.add_function(&name, self.wasm_fn_type(self.info.func_type(index)), Some(Linkage::External));
         f.as_global_value().set_visibility(inkwell::GlobalVisibility::Hidden);
+        self.set_context_param_attributes(f);
         f
+    }
+
+    /// What every function may assume of its context pointer (parameter 0): a live, aligned
+    /// `ContextLayout::size`-byte block. Dereferenceable lets LLVM hoist context loads (globals,
+    /// memory base) out of conditional code. Not `noalias`: a call through a table or an import
+    /// can reach the same instance through a context pointer loaded from memory.
+    fn set_context_param_attributes(&self, f: FunctionValue<'ctx>) {
+        let attr =
+            |name: &str, value: u64| self.llcx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
+        f.add_attribute(AttributeLoc::Param(0), attr("nonnull", 0));
+        f.add_attribute(AttributeLoc::Param(0), attr("noundef", 0));
+        f.add_attribute(AttributeLoc::Param(0), attr("align", 8));
+        f.add_attribute(AttributeLoc::Param(0), attr("dereferenceable", self.layout.size as u64));
     }
 
     /// The bytes of data segment `index` (defined in the module unit, declared elsewhere).
