@@ -119,7 +119,7 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
             check_executable_imports(&info)?;
         }
         Emit::SharedLib => opts.target.require_linkable("a shared library")?,
-        Emit::StaticLib => opts.target.require_linkable("a static library with the runtime")?,
+        Emit::StaticLib => opts.target.require_runtime()?,
         _ => {}
     }
     let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs)?;

@@ -146,7 +146,7 @@ fn version_script() -> Result<PathBuf> {
 
 /// A static library: the units plus the runtime's objects, in one archive.
 pub fn archive_static(target: &TargetSpec, objects: &[String], out: &Path, scratch: &Path) -> Result<()> {
-    target.require_linkable("a static library with the runtime")?;
+    target.require_runtime()?;
     let t = tools()?;
     let rt = runtime_for(target)?;
     // Merge the runtime archive's members in with an MRI-free approach: extract, then re-archive.
@@ -173,7 +173,7 @@ pub fn archive_static(target: &TargetSpec, objects: &[String], out: &Path, scrat
     if out.exists() {
         std::fs::remove_file(out).map_err(|e| io_error(out, e))?;
     }
-    let mut args = vec!["rcs".to_string(), out.display().to_string()];
+    let mut args = crate::runtime::archive_args(target, out);
     args.extend(objects.iter().cloned());
     args.extend(members);
     run_tool(&t.ar, &args, "creating the static library")

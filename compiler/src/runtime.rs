@@ -3,7 +3,7 @@
 
 use crate::error::{CompileError, Result};
 use crate::link::{run_tool, tools, Tools};
-use crate::target::TargetSpec;
+use crate::target::{Os, TargetSpec};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -41,6 +41,10 @@ fn sources_hash(target: &TargetSpec) -> String {
     for flag in CFLAGS.iter().copied().chain(target.clang_flags.iter().map(String::as_str)) {
         h.update(flag.as_bytes());
     }
+    if target.os == Os::MacOs {
+        // Another SDK, another runtime.
+        h.update(std::env::var_os(MACOS_SDK_ENV).unwrap_or_default().as_encoded_bytes());
+    }
     for (name, bytes) in RUNTIME_SOURCES {
         h.update(name.as_bytes());
         h.update((bytes.len() as u64).to_le_bytes());
@@ -61,7 +65,7 @@ pub fn runtime_for(target: &TargetSpec) -> Result<BuiltRuntime> {
     if built.archive.exists() && built.main_object.exists() {
         return Ok(built);
     }
-    target.require_linkable("the runtime")?;
+    target.require_runtime()?;
     let tools = tools()?;
     // Build in a private directory and rename it into place, so concurrent builds never see half a
     // runtime; the loser of a race simply discards its copy.
@@ -92,6 +96,9 @@ fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
         let mut args: Vec<String> = vec![format!("--target={}", target.clang_triple)];
         args.extend(CFLAGS.iter().map(|s| s.to_string()));
         args.extend(target.clang_flags.iter().cloned());
+        if target.os == Os::MacOs {
+            args.extend(["-isysroot".to_string(), macos_sdk()?.display().to_string()]);
+        }
         args.extend([
             format!("-I{}", dir.join("include").display()),
             format!("-I{}", dir.join("src").display()),
@@ -105,10 +112,45 @@ fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
             objects.push(obj.display().to_string());
         }
     }
-    let mut args = vec!["rcs".to_string(), dir.join("libw2n_runtime.a").display().to_string()];
+    let mut args = archive_args(target, &dir.join("libw2n_runtime.a"));
     args.extend(objects);
     run_tool(&tools.ar, &args, "archiving the runtime")?;
     Ok(())
+}
+
+/// `llvm-ar` arguments creating the archive `out` for `target`: Apple's linker wants the BSD
+/// (darwin) archive format and symbol table.
+pub fn archive_args(target: &TargetSpec, out: &Path) -> Vec<String> {
+    let mut args = vec!["rcs".to_string()];
+    if target.os == Os::MacOs {
+        args.push("--format=darwin".into());
+    }
+    args.push(out.display().to_string());
+    args
+}
+
+/// The environment variable naming a macOS SDK (or any directory with the macOS C headers under
+/// `usr/include`) to build the runtime for macOS targets with.
+pub const MACOS_SDK_ENV: &str = "WASM2NATIVE_MACOS_SDK";
+
+/// The macOS SDK the runtime is compiled against for macOS targets (`-isysroot`): a real
+/// `MacOSX.sdk`, or the headers `cargo xtask setup` unpacks (from PyPI's `ziglang`).
+pub fn macos_sdk() -> Result<PathBuf> {
+    let missing = |why: String| {
+        CompileError::Tool(format!(
+            "the macOS C headers are needed to build the runtime for macOS ({why}): set {MACOS_SDK_ENV} to a \
+             macOS SDK (a directory with usr/include/stdio.h); `cargo xtask setup` unpacks one into \
+             target/macos-sdk"
+        ))
+    };
+    let Some(dir) = std::env::var_os(MACOS_SDK_ENV) else {
+        return Err(missing(format!("{MACOS_SDK_ENV} is not set")));
+    };
+    let dir = PathBuf::from(dir);
+    if !dir.join("usr/include/stdio.h").is_file() {
+        return Err(missing(format!("{} has no usr/include/stdio.h", dir.display())));
+    }
+    Ok(dir)
 }
 
 fn tempdir_in(parent: &Path) -> Result<PathBuf> {

@@ -144,8 +144,9 @@ impl TargetInfo {
     pub fn emits(&self) -> &'static str {
         match self.os {
             Os::Linux => "exe, obj, staticlib, sharedlib, header, llvm-ir, asm",
-            // Linking needs the macOS SDK, and the runtime has not been ported to macOS yet.
-            Os::MacOs => "obj, header, llvm-ir, asm",
+            // Executables and shared libraries need the macOS linker and libSystem, which are not
+            // here; a static library only needs the macOS C headers to build the runtime.
+            Os::MacOs => "obj, staticlib, header, llvm-ir, asm",
         }
     }
 
@@ -219,15 +220,26 @@ impl TargetSpec {
         }
     }
 
-    /// Fails clearly for artifacts this target cannot produce here.
+    /// Fails clearly for linked artifacts (executables, shared libraries) this target cannot
+    /// produce here.
     pub fn require_linkable(&self, what: &str) -> Result<()> {
         if self.os == Os::MacOs {
             return Err(CompileError::Unsupported(format!(
-                "{what} for {}: linking for macOS needs the macOS SDK, which is not available here, and the \
-                 runtime has not been ported to macOS yet; use --emit obj and link on a Mac",
+                "{what} for {}: linking for macOS needs Apple's linker and the macOS SDK, which are not \
+                 available here; use --emit staticlib (the module and the runtime) or --emit obj, and link \
+                 on a Mac",
                 self.name
             )));
         }
         self.require_libc()
+    }
+
+    /// Fails clearly when the runtime cannot be built for this target here: the C library on
+    /// Linux, the macOS C headers for macOS (`runtime::macos_sdk`).
+    pub fn require_runtime(&self) -> Result<()> {
+        match self.os {
+            Os::MacOs => crate::runtime::macos_sdk().map(|_| ()),
+            Os::Linux => self.require_libc(),
+        }
     }
 }

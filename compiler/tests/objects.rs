@@ -112,7 +112,7 @@ fn macos_executables_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("m.wat");
     std::fs::write(&input, WAT).unwrap();
-    for emit in ["exe", "sharedlib", "staticlib"] {
+    for emit in ["exe", "sharedlib"] {
         let out = common::wasm2native()
             .args(["compile", "--target", "aarch64-apple-darwin", "--emit", emit, "-o"])
             .arg(dir.path().join("out"))
@@ -122,6 +122,78 @@ fn macos_executables_are_refused_with_a_reason() {
         assert_eq!(out.status.code(), Some(1), "--emit {emit}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.starts_with("error:") && stderr.contains("macOS SDK"), "--emit {emit}: {stderr}");
+    }
+}
+
+/// The macOS SDK headers `cargo xtask setup` unpacks (or the one the environment names).
+fn macos_sdk() -> std::path::PathBuf {
+    let sdk = std::env::var_os("WASM2NATIVE_MACOS_SDK")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| common::repo_root().join("target/macos-sdk"));
+    assert!(
+        sdk.join("usr/include/stdio.h").is_file(),
+        "no macOS headers in {}: run `cargo xtask setup`",
+        sdk.display()
+    );
+    sdk
+}
+
+/// `--emit staticlib` for macOS: a darwin-format archive of Mach-O members for the target's
+/// architecture, holding the module (its descriptor) and the runtime built for macOS, so that the
+/// archive needs nothing but the system library (libSystem) at link time on a Mac.
+#[test]
+fn macos_static_libraries_hold_the_module_and_the_runtime() {
+    use object::read::archive::ArchiveFile;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("m.wat");
+    std::fs::write(&input, WAT).unwrap();
+    let sdk = macos_sdk();
+    for (target, arch) in
+        [("x86_64-apple-darwin", object::Architecture::X86_64), ("aarch64-apple-darwin", object::Architecture::Aarch64)]
+    {
+        let out = dir.path().join(format!("libmymod-{target}.a"));
+        let run = common::wasm2native()
+            .args(["compile", "--emit", "staticlib", "--prefix", "mymod", "--target", target, "-o"])
+            .arg(&out)
+            .arg(&input)
+            .env("WASM2NATIVE_MACOS_SDK", &sdk)
+            .env("WASM2NATIVE_CACHE_DIR", dir.path().join("cache"))
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{target}: {}", String::from_utf8_lossy(&run.stderr));
+        let bytes = std::fs::read(&out).unwrap();
+        let archive = ArchiveFile::parse(&*bytes).unwrap();
+        assert!(
+            matches!(archive.kind(), object::archive::ArchiveKind::Bsd | object::archive::ArchiveKind::Bsd64),
+            "{target}: Apple's linker wants a BSD archive, got {:?}",
+            archive.kind()
+        );
+        let mut defined = std::collections::BTreeSet::new();
+        let mut undefined = std::collections::BTreeSet::new();
+        let mut members = 0;
+        for member in archive.members() {
+            let member = member.unwrap();
+            let data = member.data(&*bytes).unwrap();
+            let obj = object::File::parse(data).unwrap();
+            assert_eq!(obj.format(), object::BinaryFormat::MachO, "{target}: {:?}", member.name());
+            assert_eq!(obj.architecture(), arch, "{target}: {:?}", member.name());
+            members += 1;
+            for sym in obj.symbols().filter(|s| s.is_global()) {
+                let name = sym.name().unwrap().to_string();
+                if sym.is_undefined() {
+                    undefined.insert(name);
+                } else {
+                    defined.insert(name);
+                }
+            }
+        }
+        assert!(members > 5, "{target}: the module and the runtime's objects, got {members} members");
+        for sym in ["_mymod_module", "_w2n_instantiate", "_w2n_call", "_w2n_trap", "_w2n_memory_grow"] {
+            assert!(defined.contains(sym), "{target}: {sym} is not defined in the archive");
+        }
+        let unresolved: Vec<_> = undefined.difference(&defined).filter(|s| s.starts_with("_w2n")).collect();
+        assert!(unresolved.is_empty(), "{target}: runtime symbols left undefined: {unresolved:?}");
+        assert!(undefined.contains("_mmap"), "{target}: the runtime maps memory through libSystem");
     }
 }
 

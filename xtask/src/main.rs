@@ -1,6 +1,7 @@
 //! Project automation: `cargo xtask setup | test | spec`.
 //!
-//! - `setup` installs the Debian packages the project needs (idempotent; quick when all are there).
+//! - `setup` installs the Debian packages the project needs and unpacks the macOS C headers into
+//!   `target/macos-sdk` (idempotent; quick when all are there).
 //! - `test` runs setup, the runtime's C tests and the whole Rust test suite, and ends with one
 //!   `N passed, N failed` line summing every test binary.
 //! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
@@ -34,7 +35,17 @@ const PACKAGES: &[&str] = &[
     "zlib1g-dev",
     "libzstd-dev",
     "libxml2-dev",
+    "curl",
+    "unzip",
 ];
+
+/// The macOS C headers for building the runtime for macOS targets (Mach-O static libraries): zig's
+/// copy of them, from the `ziglang` wheel on PyPI (pinned and checked by hash).
+const MACOS_HEADERS_WHEEL: &str = "https://files.pythonhosted.org/packages/0c/b7/\
+ecfdce6368cc3664d301f7f52db4fe1004aa7da7a12c4a9bf1de534ff6ab/\
+ziglang-0.13.0-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl";
+const MACOS_HEADERS_SHA256: &str = "3ce0c9f16547e5d61b32e0d226926e9a2552ef4b91fccf7ab5ea1a623a77824b";
+const MACOS_HEADERS_IN_WHEEL: &str = "ziglang/lib/libc/include/any-macos-any";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,7 +60,8 @@ fn main() -> Result<()> {
         Some("bench-simd") => bench_simd::main(&args[1..]),
         _ => {
             eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
-            eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs)");
+            eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs) and");
+            eprintln!("          unpack the macOS C headers into target/macos-sdk");
             eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
@@ -105,8 +117,54 @@ fn setup_rust_targets() -> Result<()> {
     Ok(())
 }
 
+/// Where `setup` puts the macOS SDK headers (`WASM2NATIVE_MACOS_SDK` for the tests).
+fn macos_sdk_dir() -> PathBuf {
+    root().join("target/macos-sdk")
+}
+
+/// Unpacks the macOS C headers into `target/macos-sdk/usr/include` (once).
+fn setup_macos_sdk() -> Result<()> {
+    let sdk = macos_sdk_dir();
+    if sdk.join("usr/include/stdio.h").is_file() {
+        return Ok(());
+    }
+    eprintln!("setup: fetching the macOS C headers (ziglang 0.13.0 from PyPI, 80 MB) into {}", sdk.display());
+    let work = sdk.with_extension("tmp");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let wheel = work.join("ziglang.whl");
+    let ok = |c: &mut Command, what: &str| -> Result<()> {
+        let status = c.status().with_context(|| format!("running {what}"))?;
+        if !status.success() {
+            bail!("{what} failed ({status})");
+        }
+        Ok(())
+    };
+    ok(Command::new("curl").args(["-fsSL", "--retry", "3", "-o"]).arg(&wheel).arg(MACOS_HEADERS_WHEEL), "curl")?;
+    let sum = Command::new("sha256sum").arg(&wheel).output().context("running sha256sum")?;
+    if !String::from_utf8_lossy(&sum.stdout).starts_with(MACOS_HEADERS_SHA256) {
+        bail!("setup: {} does not have the expected SHA-256 {MACOS_HEADERS_SHA256}", wheel.display());
+    }
+    ok(
+        Command::new("unzip").arg("-q").arg(&wheel).arg(format!("{MACOS_HEADERS_IN_WHEEL}/*")).arg("-d").arg(&work),
+        "unzip",
+    )?;
+    std::fs::create_dir_all(work.join("usr"))?;
+    std::fs::rename(work.join(MACOS_HEADERS_IN_WHEEL), work.join("usr/include"))?;
+    std::fs::remove_dir_all(work.join("ziglang"))?;
+    std::fs::remove_file(&wheel)?;
+    let _ = std::fs::remove_dir_all(&sdk);
+    std::fs::rename(&work, &sdk)?;
+    Ok(())
+}
+
 fn setup() -> Result<()> {
     setup_rust_targets()?;
+    setup_packages()?;
+    setup_macos_sdk()
+}
+
+fn setup_packages() -> Result<()> {
     let missing = missing_packages()?;
     if missing.is_empty() {
         eprintln!("setup: all {} system packages present", PACKAGES.len());
@@ -192,6 +250,8 @@ fn test(args: &[String]) -> Result<()> {
     }
     let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cargo.current_dir(&root).args(["test", "--workspace"]).args(extra);
+    // The macOS static-library tests build the runtime against the headers setup unpacked.
+    cargo.env("WASM2NATIVE_MACOS_SDK", macos_sdk_dir());
     ok &= run_counting(&mut cargo, &mut totals)?;
     ok &= totals.1 == 0;
     if !no_spec {

@@ -63,7 +63,10 @@ fn targets() {
                 false => format!("ok (clang-19 + lld; run with {})", t.runner.join(" ")),
                 true => "ok (clang-19 + lld)".to_string(),
             },
-            (Ok(_), None) => "objects only (no macOS SDK here)".to_string(),
+            (Ok(_), None) => match wasm2native::runtime::macos_sdk() {
+                Ok(sdk) => format!("ok for obj and staticlib (headers: {}); no macOS linker here", sdk.display()),
+                Err(_) => format!("objects only; staticlib needs {}", wasm2native::runtime::MACOS_SDK_ENV),
+            },
         };
         println!("{:<30} {:<40} {}", t.name, t.emits(), toolchain);
         println!("{:<30} aliases: {}", "", t.aliases.join(", "));
