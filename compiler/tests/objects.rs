@@ -164,7 +164,10 @@ fn macos_static_libraries_hold_the_module_and_the_runtime() {
         let bytes = std::fs::read(&out).unwrap();
         let archive = ArchiveFile::parse(&*bytes).unwrap();
         assert!(
-            matches!(archive.kind(), object::archive::ArchiveKind::Bsd | object::archive::ArchiveKind::Bsd64),
+            matches!(
+                archive.kind(),
+                object::read::archive::ArchiveKind::Bsd | object::read::archive::ArchiveKind::Bsd64
+            ),
             "{target}: Apple's linker wants a BSD archive, got {:?}",
             archive.kind()
         );

@@ -27,8 +27,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __APPLE__
+#include <unistd.h> /* issetugid */
+#endif
 
 extern const w2n_module *const w2n_exe_module;
+
+#ifdef __APPLE__
+/* Darwin has no secure_getenv: issetugid() is its "set-user-ID or set-group-ID program" test. */
+static const char *os_secure_getenv(const char *name) { return issetugid() ? NULL : getenv(name); }
+#else
+#define os_secure_getenv secure_getenv
+#endif
 
 /* The compiler's `w2n_exe_config` object. In C its name collides with the header's typedef of the same
  * name, so it is declared at block scope (which hides the typedef) with the struct tag. */
@@ -108,7 +118,7 @@ static void compile_time_grants(grants *g) {
 /* Parses `var`'s value: HOST[::GUEST] entries separated by single ':' characters. Returns 0, or -1
  * after printing what is wrong. */
 static int runtime_dirs(grants *g, const char *var, int read_only) {
-  const char *v = secure_getenv(var);
+  const char *v = os_secure_getenv(var);
   if (!v) return 0;
   const char *p = v;
   while (*p) {
@@ -150,7 +160,7 @@ static int runtime_dirs(grants *g, const char *var, int read_only) {
 
 /* WASM2NATIVE_ENV: names separated by ','. Returns 0, or -1 after printing what is wrong. */
 static int runtime_env(grants *g) {
-  const char *v = secure_getenv("WASM2NATIVE_ENV");
+  const char *v = os_secure_getenv("WASM2NATIVE_ENV");
   if (!v) return 0;
   for (const char *p = v; *p;) {
     size_t n = strcspn(p, ",");

@@ -19,7 +19,11 @@
 /* Bytes made read-write for a memory of `size` bytes: whole OS pages (custom page sizes may end a
  * memory inside one; the compiler checks such memories' bounds explicitly). */
 static uint64_t os_round(uint64_t size) {
+#if defined(__APPLE__) && defined(__aarch64__)
+  uint64_t os_page = 16384; /* Apple silicon's pages: mprotect() needs addresses aligned to them */
+#else
   uint64_t os_page = 4096;
+#endif
   return (size + os_page - 1) & ~(os_page - 1);
 }
 

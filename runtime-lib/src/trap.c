@@ -28,7 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __APPLE__
+#include <sys/ucontext.h> /* <ucontext.h> is the deprecated getcontext() API, refused without _XOPEN_SOURCE */
+#else
 #include <ucontext.h>
+#endif
 #include <unistd.h>
 
 #define STACK_RESERVE_FOR_HOST (256u << 10) /* left below the Wasm stack limit for host code */
@@ -89,8 +93,34 @@ static struct sigaction prev_segv, prev_bus;
 #define FRAME_RA(fp) (((const uintptr_t *)(fp))[-1])
 #define FRAME_BELOW 16u
 #else
-#error "wasm2native runtime: unsupported architecture (x86-64, aarch64 and riscv64 Linux only)"
+#error "wasm2native runtime: unsupported architecture (x86-64 and aarch64 Linux or macOS, riscv64 Linux)"
 #endif
+
+/* The interrupted PC, frame pointer and stack pointer of a signal's context. */
+static inline void context_regs(const ucontext_t *uc, uintptr_t *pc, uintptr_t *fp, uintptr_t *sp) {
+#if defined(__APPLE__) && defined(__x86_64__)
+  *pc = (uintptr_t)uc->uc_mcontext->__ss.__rip;
+  *fp = (uintptr_t)uc->uc_mcontext->__ss.__rbp;
+  *sp = (uintptr_t)uc->uc_mcontext->__ss.__rsp;
+#elif defined(__APPLE__) && defined(__aarch64__)
+  /* The SDK's accessors: plain fields on arm64, pointer-authenticated ones on arm64e. */
+  *pc = (uintptr_t)__darwin_arm_thread_state64_get_pc(uc->uc_mcontext->__ss);
+  *fp = (uintptr_t)__darwin_arm_thread_state64_get_fp(uc->uc_mcontext->__ss);
+  *sp = (uintptr_t)__darwin_arm_thread_state64_get_sp(uc->uc_mcontext->__ss);
+#elif defined(__x86_64__)
+  *pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+  *fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
+  *sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+  *pc = (uintptr_t)uc->uc_mcontext.pc;
+  *fp = (uintptr_t)uc->uc_mcontext.regs[29];
+  *sp = (uintptr_t)uc->uc_mcontext.sp;
+#else
+  *pc = (uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
+  *fp = (uintptr_t)uc->uc_mcontext.__gregs[REG_S0];
+  *sp = (uintptr_t)uc->uc_mcontext.__gregs[REG_SP];
+#endif
+}
 
 /* Collects return addresses (minus one, so that they name the calling instruction) of generated-code
  * frames, following saved frame pointers from `fp`. Reads only stack memory between `floor` and the
@@ -120,18 +150,33 @@ static void altstack_free(void *mem) {
   munmap(mem, ALTSTACK_SIZE + (size_t)sysconf(_SC_PAGESIZE));
 }
 
-static void thread_setup(void) {
-  if (tls.initialized) return;
+/* The calling thread's stack [low, high), left unset when unknown. */
+static void os_thread_stack(uintptr_t *low, uintptr_t *high) {
+#ifdef __APPLE__
+  /* Darwin: pthread_get_stackaddr_np is the stack's high end (the stack grows down from it). */
+  uintptr_t top = (uintptr_t)pthread_get_stackaddr_np(pthread_self());
+  size_t size = pthread_get_stacksize_np(pthread_self());
+  if (top != 0 && size != 0 && size < top) {
+    *low = top - size;
+    *high = top;
+  }
+#else
   pthread_attr_t attr;
   if (pthread_getattr_np(pthread_self(), &attr) == 0) {
     void *addr;
     size_t size;
     if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-      tls.stack_low = (uintptr_t)addr;
-      tls.stack_high = (uintptr_t)addr + size;
+      *low = (uintptr_t)addr;
+      *high = (uintptr_t)addr + size;
     }
     pthread_attr_destroy(&attr);
   }
+#endif
+}
+
+static void thread_setup(void) {
+  if (tls.initialized) return;
+  os_thread_stack(&tls.stack_low, &tls.stack_high);
   if (tls.stack_high == 0) {
     /* Unknown: assume 1 MiB below the current frame and a little above it. */
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -200,20 +245,8 @@ static void fault_handler(int sig, siginfo_t *info, void *ucontext) {
   int saved_errno = errno;
   w2n_activation *a = tls.current;
   if (a != NULL) {
-    const ucontext_t *uc = ucontext;
-#if defined(__x86_64__)
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    uintptr_t fp = (uintptr_t)uc->uc_mcontext.gregs[REG_RBP];
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-#elif defined(__aarch64__)
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.pc;
-    uintptr_t fp = (uintptr_t)uc->uc_mcontext.regs[29];
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.sp;
-#else
-    uintptr_t pc = (uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
-    uintptr_t fp = (uintptr_t)uc->uc_mcontext.__gregs[REG_S0];
-    uintptr_t sp = (uintptr_t)uc->uc_mcontext.__gregs[REG_SP];
-#endif
+    uintptr_t pc, fp, sp;
+    context_regs(ucontext, &pc, &fp, &sp);
     uintptr_t addr = (uintptr_t)info->si_addr;
     int pc_in_code = w2n__in_code(pc);
     uint32_t code = W2N_TRAP_NONE;

@@ -25,7 +25,122 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_IOVS 1024 /* IOV_MAX on Linux; longer vectors are a short read/write */
+#define MAX_IOVS 1024 /* IOV_MAX on Linux (and macOS); longer vectors are a short read/write */
+
+/* ---- Host differences: Linux, and macOS (Darwin) ---- */
+
+#ifdef __APPLE__
+#define ST_ATIM st_atimespec /* struct stat's timestamps */
+#define ST_MTIM st_mtimespec
+#define ST_CTIM st_ctimespec
+#else
+#define ST_ATIM st_atim
+#define ST_MTIM st_mtim
+#define ST_CTIM st_ctim
+#endif
+
+/* Fills buf with up to len random bytes: the count, or -1 with errno. */
+static ssize_t os_getrandom(void *buf, size_t len) {
+#ifdef __APPLE__
+  size_t n = len < 256 ? len : 256; /* getentropy's limit per call */
+  return getentropy(buf, n) == 0 ? (ssize_t)n : -1;
+#else
+  return getrandom(buf, len, 0);
+#endif
+}
+
+/* fsync and fdatasync: 0, or -1 with errno. Darwin's fsync() leaves the data in the drive's cache
+ * and there is no fdatasync: F_FULLFSYNC flushes it (as Linux's fsync and fdatasync do); where it
+ * is refused (file systems without it, pipes, ttys), fsync() decides. */
+#ifdef __APPLE__
+static int os_fsync(int fd) { return fcntl(fd, F_FULLFSYNC) == 0 ? 0 : fsync(fd); }
+static int os_fdatasync(int fd) { return os_fsync(fd); }
+#else
+static int os_fsync(int fd) { return fsync(fd); }
+static int os_fdatasync(int fd) { return fdatasync(fd); }
+#endif
+
+/* posix_fadvise with a WASI `advice` (0-5, checked by the caller): 0 or an errno value. */
+static int os_fadvise(int fd, off_t offset, off_t len, int advice) {
+#ifdef __APPLE__
+  /* Darwin has no posix_fadvise; advice is only a hint, so taking none is correct. */
+  (void)fd;
+  (void)offset;
+  (void)len;
+  (void)advice;
+  return 0;
+#else
+  static const int advices[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                                POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
+  return posix_fadvise(fd, offset, len, advices[advice]);
+#endif
+}
+
+/* posix_fallocate: 0 or an errno value. */
+static int os_fallocate(int fd, off_t offset, off_t len) {
+#ifdef __APPLE__
+  /* Darwin has none: grow the file to offset + len when it is shorter (never shrink), after asking
+   * for the new blocks (F_PREALLOCATE) so that a full disk is ENOSPC now rather than at a later
+   * write. Errors in Linux's order: EINVAL, EBADF (not open for writing), ESPIPE, EISDIR, ENODEV,
+   * EFBIG. */
+  if (offset < 0 || len <= 0) return EINVAL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0) return errno;
+  if ((fl & O_ACCMODE) == O_RDONLY) return EBADF;
+  struct stat st;
+  if (fstat(fd, &st) != 0) return errno;
+  if (S_ISFIFO(st.st_mode)) return ESPIPE;
+  if (S_ISDIR(st.st_mode)) return EISDIR;
+  if (!S_ISREG(st.st_mode)) return ENODEV;
+  if (offset > INT64_MAX - len) return EFBIG;
+  off_t end = offset + len;
+  if (end <= st.st_size) return 0;
+  fstore_t store = {F_ALLOCATEALL, F_PEOFPOSMODE, 0, end - st.st_size, 0};
+  if (fcntl(fd, F_PREALLOCATE, &store) != 0 && errno == ENOSPC) return ENOSPC; /* else best effort */
+  return ftruncate(fd, end) == 0 ? 0 : errno;
+#else
+  return posix_fallocate(fd, offset, len);
+#endif
+}
+
+/* ppoll without a signal mask: the count, or -1 with errno. */
+static int os_ppoll(struct pollfd *fds, nfds_t n, const struct timespec *timeout) {
+#ifdef __APPLE__
+  /* Darwin has no ppoll: poll() in milliseconds, rounded up so as never to return before the
+   * timeout, in slices of at most INT_MAX ms. */
+  if (!timeout) return poll(fds, n, -1);
+  uint64_t ms = (uint64_t)timeout->tv_sec * 1000u + ((uint64_t)timeout->tv_nsec + 999999u) / 1000000u;
+  for (;;) {
+    int r = poll(fds, n, ms > INT_MAX ? INT_MAX : (int)ms);
+    if (r != 0 || ms <= INT_MAX) return r;
+    ms -= INT_MAX;
+  }
+#else
+  return ppoll(fds, n, timeout, NULL);
+#endif
+}
+
+/* accept4 with close-on-exec, and O_NONBLOCK when `nonblock`: the socket, or -1 with errno. */
+static int os_accept(int fd, int nonblock) {
+#ifdef __APPLE__
+  /* Darwin has no accept4: accept, then set the flags (not atomically: a concurrent fork+exec may
+   * inherit the socket). There the new socket inherits the listener's O_NONBLOCK, so it is set or
+   * cleared as asked. */
+  int s = accept(fd, NULL, NULL);
+  if (s < 0) return -1;
+  int fl = fcntl(s, F_GETFL);
+  if (fl < 0 || fcntl(s, F_SETFD, FD_CLOEXEC) != 0 ||
+      fcntl(s, F_SETFL, nonblock ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) != 0) {
+    int e = errno;
+    close(s);
+    errno = e;
+    return -1;
+  }
+  return s;
+#else
+  return accept4(fd, NULL, NULL, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
+#endif
+}
 
 /* ---- errno and types ---- */
 
@@ -132,9 +247,9 @@ void w2n__wasi_put_filestat(uint8_t *dst, const struct stat *st) {
   dst[16] = w2n__wasi_filetype(st->st_mode);
   w2n__st64(dst + 24, (uint64_t)st->st_nlink);
   w2n__st64(dst + 32, (uint64_t)st->st_size);
-  w2n__st64(dst + 40, ts_ns(st->st_atim));
-  w2n__st64(dst + 48, ts_ns(st->st_mtim));
-  w2n__st64(dst + 56, ts_ns(st->st_ctim));
+  w2n__st64(dst + 40, ts_ns(st->ST_ATIM));
+  w2n__st64(dst + 48, ts_ns(st->ST_MTIM));
+  w2n__st64(dst + 56, ts_ns(st->ST_CTIM));
 }
 
 int w2n__wasi_times(uint64_t atim, uint64_t mtim, uint32_t flags, struct timespec ts[2]) {
@@ -406,7 +521,7 @@ static int32_t wasi_random_get(w2n_instance *ctx, int32_t buf, int32_t len) {
   if (!p) return WASI_EFAULT;
   size_t done = 0, n = (uint32_t)len;
   while (done < n) {
-    ssize_t r = getrandom(p + done, n - done, 0);
+    ssize_t r = os_getrandom(p + done, n - done);
     if (r < 0) {
       if (errno == EINTR) continue;
       return w2n__wasi_errno(errno);
@@ -551,7 +666,7 @@ static int32_t wasi_fd_sync(w2n_instance *ctx, int32_t fd) {
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_SYNC, &f);
   if (e) return e;
-  return fsync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
+  return os_fsync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
 }
 
 static int32_t wasi_fd_datasync(w2n_instance *ctx, int32_t fd) {
@@ -559,7 +674,7 @@ static int32_t wasi_fd_datasync(w2n_instance *ctx, int32_t fd) {
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_DATASYNC, &f);
   if (e) return e;
-  return fdatasync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
+  return os_fdatasync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
 }
 
 /* The WASI sync fdflag of host status flags `fl`: SYNC or DSYNC (O_SYNC includes O_DSYNC, and on
@@ -666,10 +781,8 @@ static int32_t wasi_fd_advise(w2n_instance *ctx, int32_t fd, int64_t offset, int
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_ADVISE, &f);
   if (e) return e;
-  static const int advices[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
-                                POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
   if (advice < 0 || advice > 5 || offset < 0 || len < 0) return WASI_EINVAL;
-  int r = posix_fadvise(f->host, (off_t)offset, (off_t)len, advices[advice]);
+  int r = os_fadvise(f->host, (off_t)offset, (off_t)len, advice);
   if (r == ESPIPE && f->type != WASI_FILETYPE_REGULAR_FILE) return 0; /* advice is only advice */
   return r == 0 ? 0 : w2n__wasi_errno(r);
 }
@@ -680,7 +793,7 @@ static int32_t wasi_fd_allocate(w2n_instance *ctx, int32_t fd, int64_t offset, i
   int e = w2n__wasi_get_fd(w, fd, R_FD_ALLOCATE, &f);
   if (e) return e;
   if (offset < 0 || len <= 0) return WASI_EINVAL;
-  int r = posix_fallocate(f->host, (off_t)offset, (off_t)len);
+  int r = os_fallocate(f->host, (off_t)offset, (off_t)len);
   return r == 0 ? 0 : w2n__wasi_errno(r);
 }
 
@@ -823,7 +936,7 @@ static int32_t wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int3
       ts.tv_sec = (time_t)(timeout / 1000000000);
       ts.tv_nsec = (long)(timeout % 1000000000);
     }
-    r = ppoll(pfds, npfds, timeout >= 0 ? &ts : NULL, NULL);
+    r = os_ppoll(pfds, npfds, timeout >= 0 ? &ts : NULL);
     if (r >= 0 || errno != EINTR) break;
     if (timeout > 0) { /* interrupted: wait for what is left */
       clock_gettime(CLOCK_MONOTONIC, &end);
@@ -875,7 +988,7 @@ static int32_t wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, in
   if ((uint32_t)flags & ~WASI_FDFLAG_NONBLOCK) return WASI_EINVAL;
   uint8_t *p = w2n__guest(ctx, (uint32_t)result, 4);
   if (!p) return WASI_EFAULT;
-  int s = accept4(f->host, NULL, NULL, SOCK_CLOEXEC | (flags & WASI_FDFLAG_NONBLOCK ? SOCK_NONBLOCK : 0));
+  int s = os_accept(f->host, (flags & WASI_FDFLAG_NONBLOCK) != 0);
   if (s < 0) return w2n__wasi_errno(errno);
   uint8_t type;
   uint64_t rights;

@@ -13,6 +13,10 @@
  * Operations that act on a directory entry (mkdir, unlink, rename, link, symlink, readlink, ...) resolve
  * the parent directory that way and then use the *at() call on the last component, which is never a
  * symlink that gets followed (except where the guest asked for it, and then `walk` expanded it).
+ *
+ * macOS has neither openat2 nor O_PATH: there `walk` is always used, its directory descriptors are
+ * opened O_RDONLY | O_DIRECTORY (see O_DIR_ANCHOR), and path_filestat_get stats (parent, last
+ * component) with fstatat(AT_SYMLINK_NOFOLLOW) instead of opening the object.
  */
 #include "wasi_impl.h"
 
@@ -22,15 +26,37 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__linux__)
 #include <sys/syscall.h>
+#endif
 #include <unistd.h>
 
 int w2n__wasi_no_openat2;
 
+#define MAX_SYMLINK_EXPANSIONS 40
+
+/* Descriptors that only anchor *at() calls on a directory. Darwin has no O_PATH: there they are
+ * opened for reading, which O_DIRECTORY confines to directories (the kernel refuses anything else
+ * before opening it, so a FIFO or device is never opened); unlike O_PATH this needs read permission
+ * on each directory passed through (EACCES otherwise). */
+#ifdef __APPLE__
+#define O_DIR_ANCHOR (O_RDONLY | O_DIRECTORY)
+#else
+#define O_DIR_ANCHOR (O_PATH | O_DIRECTORY)
+#endif
+
+/* WASI's rsync fdflag. Darwin has no O_RSYNC; on Linux it is O_SYNC. */
+#ifdef __APPLE__
+#define OS_O_RSYNC O_SYNC
+#else
+#define OS_O_RSYNC O_RSYNC
+#endif
+
+#if defined(__linux__)
+#define HAVE_OPENAT2 1
 #define SYS_OPENAT2 437 /* same number on x86-64, aarch64 and riscv64 */
 #define RESOLVE_NO_MAGICLINKS_ 0x02
 #define RESOLVE_BENEATH_ 0x08
-#define MAX_SYMLINK_EXPANSIONS 40
 
 struct open_how_ {
   uint64_t flags, mode, resolve;
@@ -76,11 +102,22 @@ static int openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) 
     return -e;
   }
 }
+#else
+/* openat2 is Linux's: elsewhere every resolution takes the component walk below. */
+#define HAVE_OPENAT2 0
+static int openat2_beneath(int dirfd, const char *path, int flags, mode_t mode) {
+  (void)dirfd;
+  (void)path;
+  (void)flags;
+  (void)mode;
+  return -ENOSYS;
+}
+#endif
 
 /* ---- The component walk ---- */
 
 typedef struct walk_result {
-  int dirfd;   /* O_PATH descriptor of the directory holding `name` (caller closes) */
+  int dirfd;   /* O_DIR_ANCHOR descriptor of the directory holding `name` (caller closes) */
   char *name;  /* last component ("." when the path names the directory itself); points into `buf` */
   char *buf;   /* caller frees */
 } walk_result;
@@ -98,7 +135,7 @@ static int walk(int base, const char *path, int follow_last, walk_result *out) {
     err = WASI_ENOMEM;
     goto fail;
   }
-  stack[0] = openat(base, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  stack[0] = openat(base, ".", O_DIR_ANCHOR | O_CLOEXEC);
   if (stack[0] < 0) {
     err = w2n__wasi_errno(errno);
     goto fail;
@@ -138,7 +175,7 @@ static int walk(int base, const char *path, int follow_last, walk_result *out) {
     }
     int is_link = 0;
     if (!last) {
-      int fd = openat(stack[depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int fd = openat(stack[depth], comp, O_DIR_ANCHOR | O_NOFOLLOW | O_CLOEXEC);
       if (fd >= 0) {
         if (depth + 1 == cap) {
           int *s = realloc(stack, cap * 2 * sizeof *stack);
@@ -256,7 +293,7 @@ static int open_beneath(int base, const char *path, int flags, mode_t mode) {
 static int resolve_parent(int base, const char *path, int follow_last, walk_result *out) {
   if (path[0] == '/') return WASI_ESCAPE;
   if (path[0] == 0) return WASI_ENOENT;
-  if (!follow_last) {
+  if (HAVE_OPENAT2 && !follow_last) {
     const char *slash = strrchr(path, '/');
     const char *last = slash ? slash + 1 : path;
     int whole = strcmp(last, ".") == 0 || strcmp(last, "..") == 0; /* names a directory: resolve it all */
@@ -267,7 +304,7 @@ static int resolve_parent(int base, const char *path, int follow_last, walk_resu
       free(parent);
       return WASI_ENOMEM;
     }
-    int fd = openat2_beneath(base, parent, O_PATH | O_DIRECTORY, 0);
+    int fd = openat2_beneath(base, parent, O_DIR_ANCHOR, 0);
     free(parent);
     if (fd >= 0) {
       out->dirfd = fd;
@@ -278,6 +315,31 @@ static int resolve_parent(int base, const char *path, int follow_last, walk_resu
     if (fd != -ENOSYS) return fd == -EXDEV ? WASI_ESCAPE : w2n__wasi_errno(-fd);
   }
   return walk(base, path, follow_last, out);
+}
+
+/* fstat of the object `path` names beneath `base`, following a final symlink when `follow`; with
+ * `dir_only` ("name/") a final symlink is followed and the object must be a directory. Returns 0 or
+ * a WASI errno. */
+static int stat_beneath(int base, const char *path, int follow, int dir_only, struct stat *st) {
+#ifdef __APPLE__
+  /* Without O_PATH, opening the object could block (a FIFO), act on a device or need read
+   * permission: stat the last component in its directory instead, never following it there (the
+   * walk expanded it when it is to be followed). */
+  walk_result w;
+  int e = resolve_parent(base, path, follow || dir_only, &w);
+  if (e) return e;
+  e = fstatat(w.dirfd, w.name, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : w2n__wasi_errno(errno);
+  if (!e && dir_only && !S_ISDIR(st->st_mode)) e = WASI_ENOTDIR;
+  close(w.dirfd);
+  free(w.buf);
+  return e;
+#else
+  int h = open_beneath(base, path, O_PATH | (follow || dir_only ? 0 : O_NOFOLLOW) | (dir_only ? O_DIRECTORY : 0), 0);
+  if (h < 0) return -h;
+  int e = fstat(h, st) == 0 ? 0 : w2n__wasi_errno(errno);
+  close(h);
+  return e;
+#endif
 }
 
 /* ---- Guest paths ---- */
@@ -348,7 +410,7 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
   if (ff & WASI_FDFLAG_APPEND) flags |= O_APPEND;
   if (ff & WASI_FDFLAG_DSYNC) flags |= O_DSYNC;
   if (ff & WASI_FDFLAG_NONBLOCK) flags |= O_NONBLOCK;
-  if (ff & WASI_FDFLAG_RSYNC) flags |= O_RSYNC;
+  if (ff & WASI_FDFLAG_RSYNC) flags |= OS_O_RSYNC;
   if (ff & WASI_FDFLAG_SYNC) flags |= O_SYNC;
   if ((d->base & need_dir) != need_dir) return WASI_ENOTCAPABLE;
   /* Reading and writing are the rights that cannot silently be dropped; the sync flags need the sync
@@ -420,9 +482,9 @@ int32_t w2n__wasi_path_create_directory(w2n_instance *ctx, int32_t fd, int32_t p
   return e;
 }
 
-/* An O_PATH descriptor of the object `path` names (following a final symlink when `follow`). */
-static int object_fd(w2n_instance *ctx, int32_t fd, uint64_t rights, int32_t path, int32_t path_len, int follow,
-                     int *out) {
+/* Stats the object `path` names (following a final symlink when `follow`). */
+static int object_stat(w2n_instance *ctx, int32_t fd, uint64_t rights, int32_t path, int32_t path_len, int follow,
+                       struct stat *st) {
   wasi_fd *d;
   int e = dir_fd(ctx, fd, rights, &d);
   if (e) return e;
@@ -430,23 +492,17 @@ static int object_fd(w2n_instance *ctx, int32_t fd, uint64_t rights, int32_t pat
   int dir_only;
   e = guest_path(ctx, path, path_len, &p, &dir_only);
   if (e) return e;
-  int h = open_beneath(d->host, p, O_PATH | (follow || dir_only ? 0 : O_NOFOLLOW) | (dir_only ? O_DIRECTORY : 0), 0);
+  e = stat_beneath(d->host, p, follow, dir_only, st);
   free(p);
-  if (h < 0) return -h;
-  *out = h;
-  return 0;
+  return e;
 }
 
 int32_t w2n__wasi_path_filestat_get(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t path, int32_t path_len,
                                     int32_t buf) {
   uint8_t *out = w2n__guest(ctx, (uint32_t)buf, WASI_FILESTAT_SIZE);
   if (!out) return WASI_EFAULT;
-  int h;
-  int e = object_fd(ctx, fd, R_PATH_FILESTAT_GET, path, path_len, (uint32_t)flags & WASI_LOOKUP_SYMLINK_FOLLOW, &h);
-  if (e) return e;
   struct stat st;
-  e = fstat(h, &st) == 0 ? 0 : w2n__wasi_errno(errno);
-  close(h);
+  int e = object_stat(ctx, fd, R_PATH_FILESTAT_GET, path, path_len, (uint32_t)flags & WASI_LOOKUP_SYMLINK_FOLLOW, &st);
   if (!e) w2n__wasi_put_filestat(out, &st);
   return e;
 }
