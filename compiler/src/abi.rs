@@ -20,6 +20,10 @@ pub const MEMORY_BASE: u32 = 0;
 pub const MEMORY_SIZE: u32 = 8;
 pub const SIZEOF_MEMORY: u32 = 40;
 
+/// `W2N_MEM32_MAX_PAGES`: the most pages a 32-bit memory of 64 KiB pages ever holds (4 GiB - 64 KiB),
+/// which `translate/address_facts.rs` relies on.
+pub const MEM32_MAX_PAGES: u64 = 65535;
+
 /// `w2n_table`.
 pub const TABLE_ELEMS: u32 = 0;
 pub const TABLE_SIZE: u32 = 8;

@@ -40,6 +40,7 @@ int main(void) {
   P("EXTERN_GLOBAL", W2N_EXTERN_GLOBAL);
   P("MEM_64", W2N_MEM_64);
   P("MEM_SHARED", W2N_MEM_SHARED);
+  P("MEM32_MAX_PAGES", W2N_MEM32_MAX_PAGES);
   P("sizeof_w2n_error", sizeof(w2n_error));
   P("sizeof_w2n_extern", sizeof(w2n_extern));
   P("sizeof_w2n_wasi_config", sizeof(w2n_wasi_config));
@@ -115,6 +116,7 @@ fn abi_layout_matches_runtime() {
         ("EXTERN_GLOBAL", abi::EXTERN_GLOBAL as u64),
         ("MEM_64", abi::MEM_64 as u64),
         ("MEM_SHARED", abi::MEM_SHARED as u64),
+        ("MEM32_MAX_PAGES", abi::MEM32_MAX_PAGES),
         ("sizeof_w2n_error", std::mem::size_of::<wasm2native::host::Error>() as u64),
         ("sizeof_w2n_extern", std::mem::size_of::<wasm2native::host::Extern>() as u64),
         ("sizeof_w2n_wasi_config", std::mem::size_of::<wasm2native::host::WasiConfig>() as u64),

@@ -154,6 +154,13 @@ typedef struct w2n_memory {
 #define W2N_MEM_SHARED 2u /* threads proposal */
 #define W2N_MEM_PAGE1 4u  /* custom-page-sizes proposal: pages of 1 byte instead of 65536 */
 
+/* ABI: a 32-bit memory of 64 KiB pages never holds more than this many pages (4 GiB - 64 KiB):
+ * creating a larger one fails and memory.grow past it returns -1, which the spec allows. Generated
+ * code relies on it: after an access at `p` did not trap, `p + c` cannot wrap for c < 64 KiB (the
+ * compiler's translate/address_facts.rs). `max_pages` still holds the declared maximum (65536 may
+ * be declared), which import matching compares. */
+#define W2N_MEM32_MAX_PAGES 65535u
+
 /* ABI: a table. Elements are `w2n_func *` for funcref tables and `void *` for externref tables. */
 typedef struct w2n_table {
   void **elems;      /* `size` elements */

@@ -21,8 +21,8 @@ _Static_assert(sizeof(w2n_value) == 16, "w2n_value is one 16-byte slot");
 #define W2N_WASM_PAGE 65536ull
 /* The page size of a memory with flags `f` (custom-page-sizes proposal). */
 #define W2N_PAGE_SIZE(f) (((f) & W2N_MEM_PAGE1) ? 1ull : W2N_WASM_PAGE)
-/* Pages a 32-bit memory can ever have (4 GiB). */
-#define W2N_MEM32_MAX_PAGES 65536ull
+/* Pages a 32-bit memory may declare as its maximum (4 GiB; it holds at most W2N_MEM32_MAX_PAGES). */
+#define W2N_MEM32_DECLARABLE_PAGES 65536ull
 /* Address space reserved for every 32-bit memory: any u32 address + u32 offset (+ access size) lands
  * inside it, so out-of-bounds accesses hit PROT_NONE pages and fault. */
 #define W2N_MEM32_RESERVATION ((8ull << 30) + W2N_WASM_PAGE)

@@ -39,13 +39,14 @@ int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *
     reserve = os_round(max_pages * page);
     if (reserve == 0) reserve = W2N_WASM_PAGE;
   } else {
-    uint64_t limit = page == 1 ? (1ull << 32) : W2N_MEM32_MAX_PAGES;
+    uint64_t limit = page == 1 ? (1ull << 32) : W2N_MEM32_DECLARABLE_PAGES;
     max_pages = no_max || desc->max > limit ? limit : desc->max;
     reserve = W2N_MEM32_RESERVATION;
   }
-  if (desc->min > max_pages) {
+  uint64_t holdable = is64 || page == 1 ? max_pages : W2N_MEM32_MAX_PAGES;
+  if (desc->min > max_pages || desc->min > holdable) {
     w2n__error_set(err, W2N_TRAP_NONE, "memory of %llu pages exceeds the implementation limit of %llu pages",
-                   (unsigned long long)desc->min, (unsigned long long)max_pages);
+                   (unsigned long long)desc->min, (unsigned long long)(max_pages < holdable ? max_pages : holdable));
     return -1;
   }
   void *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -88,7 +89,9 @@ int64_t w2n_memory_grow(w2n_instance *ctx, uint32_t index, uint64_t delta_pages)
   w2n_memory *mem = w2n__memories(ctx)[index];
   uint64_t page = W2N_PAGE_SIZE(mem->flags);
   uint64_t old = mem->size / page;
-  if (delta_pages > mem->max_pages || old > mem->max_pages - delta_pages) return -1;
+  uint64_t limit = mem->max_pages;
+  if (!(mem->flags & (W2N_MEM_64 | W2N_MEM_PAGE1)) && limit > W2N_MEM32_MAX_PAGES) limit = W2N_MEM32_MAX_PAGES;
+  if (delta_pages > limit || old > limit - delta_pages) return -1;
   if (delta_pages == 0) return (int64_t)old;
   uint64_t grow = delta_pages * page;
   if (grow > mem->reserved - mem->size) return -1;

@@ -149,6 +149,9 @@ int main(void) {
   CHECK(call("grow", 0, &r) == 0 && r == -1, "grow past max -> -1");
   P[0] = 65536;
   CHECK(call("grow", 1, &r) == 0 && r == -1, "memory 1: grow 65536 pages on top of 1 -> -1");
+  P[0] = 65535;
+  CHECK(call("grow", 1, &r) == 0 && r == -1 && mem1->size == 65536,
+        "memory 1: growing to 65536 pages (4 GiB) -> -1, past W2N_MEM32_MAX_PAGES");
   P[0] = UINT64_MAX;
   CHECK(call("grow", 1, &r) == 0 && r == -1, "grow by 2^64-1 pages -> -1 (no overflow)");
   P[0] = 3;

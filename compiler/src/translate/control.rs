@@ -3,6 +3,7 @@
 //! Each frame knows where a branch to it goes (a loop's header, else the block's end) and collects the
 //! values arriving there; at `end` they become phi nodes. A branch to a loop feeds the header's phis.
 
+use super::address_facts::Bounds;
 use super::FuncTranslator;
 use crate::error::{CompileError, Result};
 use crate::module::ValType;
@@ -39,6 +40,8 @@ pub struct Frame<'ctx> {
     pub reachable_at_start: bool,
     /// A try_table's exception handler, popped whenever control leaves the block.
     pub handler: Option<PointerValue<'ctx>>,
+    /// The address facts at the start, restored at `else` and at the end of a block or `if`.
+    pub facts_at_start: Bounds,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -65,6 +68,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: true,
             handler: None,
+            facts_at_start: Bounds::new(),
         });
         Ok(())
     }
@@ -140,6 +144,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: self.reachable,
             handler: None,
+            facts_at_start: self.facts.snapshot(),
         }
     }
 
@@ -167,6 +172,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         frame.header = Some((header, phis));
         self.frames.push(frame);
+        self.facts.enter_loop();
         Ok(())
     }
 
@@ -196,6 +202,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.discard_stack_to(height)?;
         self.reachable = reachable_at_start;
         self.stack.extend(params);
+        self.facts.restore(self.frames.last().expect("frame").facts_at_start.clone());
         self.b.position_at_end(else_bb);
         Ok(())
     }
@@ -227,6 +234,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             frame.incoming.push((params, else_bb));
         }
         self.discard_stack_to(frame.height)?;
+        if frame.kind != FrameKind::Loop {
+            self.facts.restore(std::mem::take(&mut frame.facts_at_start));
+        }
         self.b.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
         if !self.reachable {

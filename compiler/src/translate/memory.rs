@@ -151,7 +151,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// The native address of an access of `size` bytes at the popped address plus `memarg.offset`.
     pub(super) fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
-        let addr = self.pop_index()?;
+        let wasm_addr = self.pop_int()?;
+        let addr = self.b.build_int_z_extend_or_bit_cast(wasm_addr, self.u.llcx.i64_type(), "")?;
         let mem = memory_index(memarg)?;
         let m = self.memory_ptr(mem)?;
         let base = self.load_invariant(self.u.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
@@ -169,6 +170,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let oob = self.b.build_int_compare(IntPredicate::UGT, end, mem_size, "oob")?;
             self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         }
+        // The access follows at once: what comes after it runs only if it did not trap.
+        self.facts.accessed(wasm_addr, memarg.offset, size);
         self.gep(base, eff)
     }
 

@@ -7,6 +7,7 @@
 //! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
+mod address_facts;
 mod atomic;
 mod call;
 mod control;
@@ -59,6 +60,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
     /// the function does not restore values kept in registers.
     pub(crate) volatile_locals: bool,
+    /// What accesses that did not trap prove about locals used as addresses.
+    pub(crate) facts: address_facts::AddressFacts<'ctx>,
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
@@ -94,6 +97,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             pin_loads: false,
             locals_read: Vec::new(),
             volatile_locals: false,
+            facts: Default::default(),
         })
     }
 
@@ -119,6 +123,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
         }
         let scan = prescan(body, self.locals.len())?;
+        self.facts = address_facts::AddressFacts::new(self.locals.len());
         self.volatile_locals = scan.has_try_table;
         self.locals_read = scan.locals_read;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();

@@ -56,7 +56,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I32Ctz | I64Ctz => self.bit_count("llvm.cttz", true)?,
             I32Popcnt | I64Popcnt => self.bit_count("llvm.ctpop", false)?,
 
-            I32Add | I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
+            I32Add => self.i32_add()?,
+            I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
             I32Sub | I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
             I32Mul | I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
             I32And | I64And => self.int_binop(|b, x, y| b.build_and(x, y, ""))?,
@@ -97,6 +98,19 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
             _ => return unsupported(format!("instruction `{}`{}", operator_name(op), proposal_hint(op))),
         }
+        Ok(())
+    }
+
+    /// `add nuw` where the address facts prove that the sum cannot wrap (`address_facts.rs`).
+    fn i32_add(&mut self) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let v = if self.facts.add_cannot_wrap(x, y) {
+            self.b.build_int_nuw_add(x, y, "")?
+        } else {
+            self.b.build_int_add(x, y, "")?
+        };
+        self.push(v);
         Ok(())
     }
 

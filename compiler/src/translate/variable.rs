@@ -18,6 +18,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 if self.volatile_locals {
                     v.as_instruction_value().expect("load").set_volatile(true).map_err(llvm)?;
                 }
+                if v.is_int_value() {
+                    self.facts.read(local_index, v.into_int_value());
+                }
                 self.push(v);
             }
             Operator::LocalSet { local_index } => {
@@ -27,6 +30,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalTee { local_index } => {
                 let v = *self.stack.last().expect("tee operand");
                 self.store_local(local_index, v)?;
+                if v.is_int_value() {
+                    self.facts.read(local_index, v.into_int_value());
+                }
             }
             Operator::GlobalGet { global_index } => {
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
@@ -45,6 +51,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
+        self.facts.set(index);
         let store = self.b.build_store(self.locals[index as usize].0, v)?;
         if self.volatile_locals {
             store.set_volatile(true).map_err(llvm)?;

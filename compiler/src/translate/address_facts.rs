@@ -1,0 +1,183 @@
+//! Address facts: what a memory access that did not trap proves about its address, so that the
+//! address arithmetic after it can be `add nuw`.
+//!
+//! Wasm's `i32.add` wraps, so to LLVM `zext(p + 8)` is not `zext(p) + 8`: it cannot tell that `p`
+//! and `p + 8` address neighbouring bytes, and a loop that walks arrays with 32-bit pointers is
+//! neither vectorised nor given 64-bit induction variables. But once an access of `size` bytes at
+//! `p + offset` to a 32-bit memory of 64 KiB pages has not trapped,
+//! `p + offset + size <= memory size <= abi::MEM32_MAX_PAGES * 64 KiB = 2^32 - 2^16`
+//! (the runtime never lets such a memory hold 65536 pages), so `p + c` cannot wrap for any
+//! `c < 2^16 + offset + size`, and the `i32.add` computing it is `add nuw`.
+//!
+//! SAFETY RULES (a wrong fact makes an `add nuw` poison, which is undefined behaviour downstream;
+//! read twice before changing):
+//! - A fact is about the current value of a local. It is learned from an access whose address
+//!   operand is the result of a `local.get` of that local with no `local.set`/`local.tee` of it in
+//!   between: every set starts a new generation of the local, and values read from, and facts
+//!   about, an older generation count for nothing.
+//! - A fact holds only where its access dominates. The facts of a block or `if` arm are dropped at
+//!   its `else` and `end` (a branch may reach those around the access), which restore the facts
+//!   the construct started with; and a loop body starts with none (its back edges bring values
+//!   that the facts from before the loop say nothing of). A loop's `end` is reached only by falling
+//!   out of its body, so the body's facts stand there.
+//! - Memory never shrinks and the limit is static: calls and `memory.grow` keep every fact.
+//! - "Did not trap" means the access ran: in explicit mode its check did; in guard mode the load
+//!   or store itself, which `pin.rs` and `codegen/kept_loads.rs` keep. In their residual gaps
+//!   (`pin.rs`), LLVM computes such an address as `zext(p) + c` in practice, which still lies in
+//!   the guard reservation, so the next access through it faults as it should.
+
+use inkwell::values::IntValue;
+use std::collections::HashMap;
+
+/// The largest value a local can hold, per local, with the generation it was learned for.
+pub type Bounds = HashMap<u32, (u32, u64)>;
+
+/// Bytes a 32-bit memory of 64 KiB pages can ever hold.
+const MEM32_MAX_BYTES: u64 = crate::abi::MEM32_MAX_PAGES << 16;
+
+#[derive(Default)]
+pub struct AddressFacts<'ctx> {
+    /// Per local: bumped by every set.
+    generation: Vec<u32>,
+    /// i32 `local.get` results: the local and the generation each read.
+    read_from: HashMap<IntValue<'ctx>, (u32, u32)>,
+    bounds: Bounds,
+}
+
+impl<'ctx> AddressFacts<'ctx> {
+    pub fn new(locals: usize) -> Self {
+        AddressFacts { generation: vec![0; locals], read_from: HashMap::new(), bounds: Bounds::new() }
+    }
+
+    /// `value` was just read from `local` (or stored into it by `local.tee`).
+    pub fn read(&mut self, local: u32, value: IntValue<'ctx>) {
+        if value.get_type().get_bit_width() == 32 {
+            self.read_from.insert(value, (local, self.generation[local as usize]));
+        }
+    }
+
+    /// `local` was just set: what was known of its old value no longer applies.
+    pub fn set(&mut self, local: u32) {
+        let g = &mut self.generation[local as usize];
+        *g = g.wrapping_add(1);
+    }
+
+    /// The local that `value` is the current value of, if any.
+    fn local_of(&self, value: IntValue<'ctx>) -> Option<u32> {
+        let &(local, generation) = self.read_from.get(&value)?;
+        (self.generation[local as usize] == generation).then_some(local)
+    }
+
+    /// An access of `size` bytes at `addr + offset` to a 32-bit memory of 64 KiB pages is about to
+    /// run; the code after it runs only if it did not trap.
+    pub fn accessed(&mut self, addr: IntValue<'ctx>, offset: u64, size: u32) {
+        let Some(local) = self.local_of(addr) else { return };
+        let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
+        let generation = self.generation[local as usize];
+        let max = match self.bounds.get(&local) {
+            Some(&(g, known)) if g == generation => known.min(max),
+            _ => max,
+        };
+        self.bounds.insert(local, (generation, max));
+    }
+
+    /// Whether the i32 sum `x + y` is known not to wrap: one is a constant, the other the value of
+    /// a local with a bound small enough.
+    pub fn add_cannot_wrap(&self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> bool {
+        let (value, c) = match (x.get_zero_extended_constant(), y.get_zero_extended_constant()) {
+            (None, Some(c)) => (x, c),
+            (Some(c), None) => (y, c),
+            _ => return false,
+        };
+        let Some(local) = self.local_of(value) else { return false };
+        match self.bounds.get(&local) {
+            Some(&(g, max)) if g == self.generation[local as usize] => max + c <= u32::MAX as u64,
+            _ => false,
+        }
+    }
+
+    /// The facts now, for a construct to start from and return to.
+    pub fn snapshot(&self) -> Bounds {
+        self.bounds.clone()
+    }
+
+    /// Back to the facts a construct started with (at its `else` and `end`).
+    pub fn restore(&mut self, bounds: Bounds) {
+        self.bounds = bounds;
+    }
+
+    /// A loop header: reached from its back edges too, where nothing known before holds.
+    pub fn enter_loop(&mut self) {
+        self.bounds.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inkwell::context::Context;
+
+    /// A module with one function whose parameters stand in for values read from locals.
+    fn with_values(f: impl FnOnce(&[IntValue<'_>], IntValue<'_>, IntValue<'_>)) {
+        let cx = Context::create();
+        let m = cx.create_module("t");
+        let i32t = cx.i32_type();
+        let func = m.add_function("f", cx.void_type().fn_type(&[i32t.into(); 3], false), None);
+        let params: Vec<IntValue> = func.get_params().into_iter().map(|p| p.into_int_value()).collect();
+        f(&params, i32t.const_int(8, false), i32t.const_int(0x1_0000 + 7, false));
+    }
+
+    #[test]
+    fn a_read_value_is_bounded_by_an_access_through_it() {
+        with_values(|v, eight, past| {
+            let mut f = AddressFacts::new(3);
+            f.read(0, v[0]);
+            assert!(!f.add_cannot_wrap(v[0], eight), "nothing known before an access");
+            f.accessed(v[0], 0, 8);
+            assert!(f.add_cannot_wrap(v[0], eight));
+            assert!(f.add_cannot_wrap(eight, v[0]), "either operand may be the constant");
+            assert!(f.add_cannot_wrap(v[0], past), "c < 2^16 + offset + size");
+            let past_more = v[0].get_type().const_int(0x1_0000 + 8, false);
+            assert!(!f.add_cannot_wrap(v[0], past_more));
+            assert!(!f.add_cannot_wrap(v[0], v[1]), "a sum of two unknowns");
+        });
+    }
+
+    #[test]
+    fn a_set_or_a_loop_forgets_and_a_construct_restores() {
+        with_values(|v, eight, _| {
+            let mut f = AddressFacts::new(3);
+            f.read(0, v[0]);
+            f.accessed(v[0], 0, 4);
+            f.set(0);
+            assert!(!f.add_cannot_wrap(v[0], eight), "the value read before the set is not the local's");
+            f.read(0, v[1]);
+            assert!(!f.add_cannot_wrap(v[1], eight), "the new value is unknown");
+            f.accessed(v[1], 0, 4);
+            let start = f.snapshot();
+            f.read(2, v[2]);
+            f.accessed(v[2], 0, 4);
+            assert!(f.add_cannot_wrap(v[2], eight));
+            f.restore(start);
+            assert!(!f.add_cannot_wrap(v[2], eight), "learned inside the construct");
+            assert!(f.add_cannot_wrap(v[1], eight), "known at its start");
+            f.enter_loop();
+            assert!(!f.add_cannot_wrap(v[1], eight), "a loop header knows nothing");
+        });
+    }
+
+    #[test]
+    fn an_unread_value_or_a_far_offset_proves_nothing() {
+        with_values(|v, eight, _| {
+            let mut f = AddressFacts::new(3);
+            f.accessed(v[0], 0, 8);
+            assert!(!f.add_cannot_wrap(v[0], eight), "not a local's value");
+            f.read(1, v[1]);
+            f.accessed(v[1], 0x8000_0000, 8);
+            assert!(f.add_cannot_wrap(v[1], v[1].get_type().const_int(0x8000_0000, false)), "an offset bounds the value");
+            f.read(2, v[2]);
+            f.accessed(v[2], u32::MAX as u64, 8);
+            assert!(!f.add_cannot_wrap(v[2], eight), "an access that always traps teaches nothing");
+        });
+    }
+}
