@@ -148,6 +148,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
+    pub(super) fn in_loop(&self) -> bool {
+        self.frames.iter().any(|f| f.kind == FrameKind::Loop)
+    }
+
     pub(super) fn begin_block(&mut self, bt: BlockType) -> Result<()> {
         let (params, results) = self.block_signature(bt)?;
         let frame = self.new_frame(FrameKind::Block, params, results);

@@ -172,7 +172,29 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         // The access follows at once: what comes after it runs only if it did not trap.
         self.facts.accessed(wasm_addr, memarg.offset, size);
+        let base = match self.streams.stream(wasm_addr) {
+            Some(stream) if self.in_loop() => self.stream_base(base, stream)?,
+            _ => base,
+        };
         self.gep(base, eff)
+    }
+
+    /// The memory base as seen by the accesses of one alias stream (`alias_streams.rs`): an empty
+    /// inline asm that returns its operand, which LLVM cannot see through. It reads no memory, so
+    /// LLVM merges the copies of one stream and hoists them out of loops.
+    fn stream_base(&mut self, base: PointerValue<'ctx>, stream: u32) -> Result<PointerValue<'ctx>> {
+        use inkwell::attributes::{Attribute, AttributeLoc};
+        let cx = self.u.llcx;
+        let i32t = cx.i32_type();
+        let fty = self.u.ptr().fn_type(&[self.u.ptr().into(), i32t.into()], false);
+        // The stream number is an unused immediate operand: copies of different streams differ.
+        let asm = cx.create_inline_asm(fty, String::new(), "=r,0,i".into(), false, false, None, false);
+        let call = self.b.build_indirect_call(fty, asm, &[base.into(), self.i32_const(stream as u64).into()], "")?;
+        for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
+            let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
+            call.add_attribute(AttributeLoc::Function, attr);
+        }
+        Ok(call.try_as_basic_value().basic().expect("asm returns a pointer").into_pointer_value())
     }
 
     /// A 64-bit address: `addr + offset` may wrap, and `+ size` too, so check without overflowing:

@@ -8,6 +8,7 @@
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
 mod address_facts;
+mod alias_streams;
 mod atomic;
 mod call;
 mod control;
@@ -62,6 +63,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) volatile_locals: bool,
     /// What accesses that did not trap prove about locals used as addresses.
     pub(crate) facts: address_facts::AddressFacts<'ctx>,
+    /// Which local each address was derived from.
+    pub(crate) streams: alias_streams::AliasStreams<'ctx>,
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
@@ -98,6 +101,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             locals_read: Vec::new(),
             volatile_locals: false,
             facts: Default::default(),
+            streams: Default::default(),
         })
     }
 
@@ -124,6 +128,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let scan = prescan(body, self.locals.len())?;
         self.facts = address_facts::AddressFacts::new(self.locals.len());
+        self.streams = alias_streams::AliasStreams::new(self.locals.len());
         self.volatile_locals = scan.has_try_table;
         self.locals_read = scan.locals_read;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();

@@ -58,7 +58,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
             I32Add => self.i32_add()?,
             I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
-            I32Sub | I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
+            I32Sub => self.i32_sub()?,
+            I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
             I32Mul | I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
             I32And | I64And => self.int_binop(|b, x, y| b.build_and(x, y, ""))?,
             I32Or | I64Or => self.int_binop(|b, x, y| b.build_or(x, y, ""))?,
@@ -110,6 +111,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         } else {
             self.b.build_int_add(x, y, "")?
         };
+        self.streams.offset(x, y, v);
+        self.push(v);
+        Ok(())
+    }
+
+    fn i32_sub(&mut self) -> Result<()> {
+        let y = self.pop_int()?;
+        let x = self.pop_int()?;
+        let v = self.b.build_int_sub(x, y, "")?;
+        self.streams.offset(x, y, v);
         self.push(v);
         Ok(())
     }

@@ -20,6 +20,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 }
                 if v.is_int_value() {
                     self.facts.read(local_index, v.into_int_value());
+                    self.streams.read(local_index, v.into_int_value());
                 }
                 self.push(v);
             }
@@ -31,7 +32,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let v = *self.stack.last().expect("tee operand");
                 self.store_local(local_index, v)?;
                 if v.is_int_value() {
+                    // The value left on the stack is now the local's.
                     self.facts.read(local_index, v.into_int_value());
+                    self.streams.read(local_index, v.into_int_value());
                 }
             }
             Operator::GlobalGet { global_index } => {
@@ -52,6 +55,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
         self.facts.set(index);
+        if v.is_int_value() {
+            self.streams.set(index, v.into_int_value());
+        }
         let store = self.b.build_store(self.locals[index as usize].0, v)?;
         if self.volatile_locals {
             store.set_volatile(true).map_err(llvm)?;
