@@ -233,6 +233,15 @@ int main(void) {
   CHECK(TRAPS(op(7, 8, 4, 0, 0, 0), W2N_TRAP_TABLE_OOB), "table.init of length 0 past the segment traps");
 
   w2n_instance_free(inst);
+
+  /* ---- the 32-bit limit: 65536 pages may be declared as a maximum, never held ---- */
+  static const w2n_limits_desc mems_4g[] = {{0, 0, 65536, 65536}, {0, 0, 1, UINT64_MAX}};
+  m.memories = mems_4g;
+  memset(&err, 0, sizeof err);
+  inst = w2n_instantiate(s, &m, NULL, NULL, &err);
+  CHECK(inst == NULL && strstr(err.message, "exceeds the implementation limit of 65535 pages") != NULL,
+        "a memory of 65536 pages (4 GiB) is refused (%s)", err.message);
+  if (inst) w2n_instance_free(inst);
   w2n_store_free(s);
   return t_done();
 }

@@ -174,7 +174,10 @@ mod tests {
             assert!(!f.add_cannot_wrap(v[0], eight), "not a local's value");
             f.read(1, v[1]);
             f.accessed(v[1], 0x8000_0000, 8);
-            assert!(f.add_cannot_wrap(v[1], v[1].get_type().const_int(0x8000_0000, false)), "an offset bounds the value");
+            assert!(
+                f.add_cannot_wrap(v[1], v[1].get_type().const_int(0x8000_0000, false)),
+                "an offset bounds the value"
+            );
             f.read(2, v[2]);
             f.accessed(v[2], u32::MAX as u64, 8);
             assert!(!f.add_cannot_wrap(v[2], eight), "an access that always traps teaches nothing");
