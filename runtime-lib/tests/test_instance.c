@@ -241,6 +241,16 @@ int main(void) {
     CHECK(ok != NULL, "memory max above the actual max is fine");
     w2n_instance_free(ok);
   }
+  {
+    /* A memory holding 65536 pages (4 GiB), as a host could make one by hand, does not bind:
+     * generated code relies on W2N_MEM32_MAX_PAGES. */
+    w2n_extern x;
+    w2n_instance_export(e, "mem", &x);
+    uint64_t size = x.of.memory->size;
+    x.of.memory->size = 65536ull * 65536;
+    expect_link_error(s, e, "incompatible import type: env.mem", "a memory past W2N_MEM32_MAX_PAGES");
+    x.of.memory->size = size;
+  }
   i_imports[2].type = W2N_EXTERNREF;
   expect_link_error(s, e, "incompatible import type: env.tab", "table element type mismatch");
   i_imports[2].min = 3;
