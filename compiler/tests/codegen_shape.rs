@@ -35,7 +35,13 @@ const WAT: &str = r#"(module
   (func (export "before") (param $p i32) (result i32)
     (i32.add (i32.add (local.get $p) (i32.const 4)) (i32.load (local.get $p))))
   (func (export "far") (param $p i32) (result i32)
-    (i32.add (i32.load (local.get $p)) (i32.add (local.get $p) (i32.const 0x20000)))))"#;
+    (i32.add (i32.load (local.get $p)) (i32.add (local.get $p) (i32.const 0x20000))))
+  (func (export "merged") (param $p i32) (result i32)
+    (block $b (br_if $b (i32.eqz (i32.load (local.get $p)))) (drop (i32.load offset=4 (local.get $p))))
+    (i32.add (local.get $p) (i32.const 4)))
+  (func (export "around") (param $p i32) (param $c i32) (result i32)
+    (block $b (br_if $b (local.get $c)) (drop (i32.load (local.get $p))))
+    (i32.add (local.get $p) (i32.const 4))))"#;
 
 fn emit(args: &[&str], what: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -111,6 +117,10 @@ fn a_constant_added_to_an_address_that_did_not_trap_is_add_nuw() {
     assert!(!before.contains("nuw"), "p + 4 before any access at p may wrap:\n{before}");
     let far = function(&ir, "w2n_m_f6");
     assert!(!far.contains("nuw"), "p + 2^17 may wrap even after an access at p:\n{far}");
+    let merged = function(&ir, "w2n_m_f7");
+    assert!(merged.contains("add nuw i32 %1, 4"), "the access precedes both edges into the block's end:\n{merged}");
+    let around = function(&ir, "w2n_m_f8");
+    assert!(!around.contains("add nuw"), "a branch reaches the block's end around the access:\n{around}");
 }
 
 #[test]

@@ -15,11 +15,14 @@
 //!   operand is the result of a `local.get` of that local with no `local.set`/`local.tee` of it in
 //!   between: every set starts a new generation of the local, and values read from, and facts
 //!   about, an older generation count for nothing.
-//! - A fact holds only where its access dominates. The facts of a block or `if` arm are dropped at
-//!   its `else` and `end` (a branch may reach those around the access), which restore the facts
-//!   the construct started with; and a loop body starts with none (its back edges bring values
-//!   that the facts from before the loop say nothing of). A loop's `end` is reached only by falling
-//!   out of its body, so the body's facts stand there.
+//! - A fact holds only where its access dominates. At the `end` of a block, `if` or `try_table`
+//!   hold the facts common to every edge into it (`AddressFacts::meet`): each branch to its label
+//!   (`br`, `br_if`, `br_table`, `br_on_*`, and a `catch`, which may come from anywhere in the
+//!   try body and so carries the facts of the try's start), the fall-through, and for an `if`
+//!   without `else` the facts of its start. An `else` arm starts from the facts of the `if`. A loop
+//!   body starts with none (its back edges bring values that the facts from before the loop say
+//!   nothing of); a loop's `end` is reached only by falling out of its body, so the body's facts
+//!   stand there.
 //! - Memory never shrinks and the limit is static: calls and `memory.grow` keep every fact.
 //! - "Did not trap" means the access ran: in explicit mode its check did; in guard mode the load
 //!   or store itself, which `pin.rs` and `codegen/kept_loads.rs` keep. In their residual gaps
@@ -101,9 +104,21 @@ impl<'ctx> AddressFacts<'ctx> {
         self.bounds.clone()
     }
 
-    /// Back to the facts a construct started with (at its `else` and `end`).
+    /// Back to the facts a construct started with (at its `else`), or to those that hold on
+    /// every edge into its end.
     pub fn restore(&mut self, bounds: Bounds) {
         self.bounds = bounds;
+    }
+
+    /// The facts that hold on both of two edges into one place: the same generation of a local,
+    /// with the weaker bound.
+    pub fn meet(a: &Bounds, b: &Bounds) -> Bounds {
+        a.iter()
+            .filter_map(|(&local, &(g, max))| match b.get(&local) {
+                Some(&(gb, maxb)) if gb == g => Some((local, (g, max.max(maxb)))),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A loop header: reached from its back edges too, where nothing known before holds.
@@ -164,6 +179,15 @@ mod tests {
             f.enter_loop();
             assert!(!f.add_cannot_wrap(v[1], eight), "a loop header knows nothing");
         });
+    }
+
+    #[test]
+    fn edges_meet_in_what_both_know() {
+        let a: Bounds = [(0, (1, 100)), (1, (0, 50)), (2, (3, 10))].into_iter().collect();
+        let b: Bounds = [(0, (1, 70)), (1, (1, 50)), (3, (0, 10))].into_iter().collect();
+        let m = AddressFacts::meet(&a, &b);
+        assert_eq!(m.get(&0), Some(&(1, 100)), "the weaker bound");
+        assert_eq!(m.len(), 1, "other generations or locals known on one edge only are dropped");
     }
 
     #[test]

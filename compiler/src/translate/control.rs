@@ -3,7 +3,7 @@
 //! Each frame knows where a branch to it goes (a loop's header, else the block's end) and collects the
 //! values arriving there; at `end` they become phi nodes. A branch to a loop feeds the header's phis.
 
-use super::address_facts::Bounds;
+use super::address_facts::{AddressFacts, Bounds};
 use super::FuncTranslator;
 use crate::error::{CompileError, Result};
 use crate::module::ValType;
@@ -40,8 +40,10 @@ pub struct Frame<'ctx> {
     pub reachable_at_start: bool,
     /// A try_table's exception handler, popped whenever control leaves the block.
     pub handler: Option<PointerValue<'ctx>>,
-    /// The address facts at the start, restored at `else` and at the end of a block or `if`.
+    /// The address facts at the start, restored at `else`.
     pub facts_at_start: Bounds,
+    /// Those common to every edge into the end seen so far (branches, catches, a then-arm).
+    pub facts_at_edges: Option<Bounds>,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -69,6 +71,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable_at_start: true,
             handler: None,
             facts_at_start: Bounds::new(),
+            facts_at_edges: None,
         });
         Ok(())
     }
@@ -145,6 +148,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable_at_start: self.reachable,
             handler: None,
             facts_at_start: self.facts.snapshot(),
+            facts_at_edges: None,
         }
     }
 
@@ -198,6 +202,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.dead_depth = 0;
         if self.reachable {
             self.fall_through_to_end()?;
+            self.facts_on_edge_to(self.frames.len() - 1);
         }
         let frame = self.frames.last_mut().expect("frame");
         let (else_bb, params) = frame.else_block.take().expect("else of an if");
@@ -229,6 +234,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn end_frame(&mut self) -> Result<()> {
         if self.reachable {
             self.fall_through_to_end()?;
+            self.facts_on_edge_to(self.frames.len() - 1);
         }
         let mut frame = self.frames.pop().expect("frame");
         // An `if` without `else`: the implicit else arm passes the parameters through.
@@ -239,7 +245,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         self.discard_stack_to(frame.height)?;
         if frame.kind != FrameKind::Loop {
-            self.facts.restore(std::mem::take(&mut frame.facts_at_start));
+            // What holds at the end is what holds on every edge into it (an `if` without `else`
+            // has one from its start).
+            let mut at_end = frame.facts_at_edges.take();
+            if frame.kind == FrameKind::If {
+                let start = &frame.facts_at_start;
+                at_end = Some(at_end.map_or_else(|| start.clone(), |edges| AddressFacts::meet(&edges, start)));
+            }
+            self.facts.restore(at_end.unwrap_or_default());
         }
         self.b.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
@@ -324,11 +337,26 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(leave)
     }
 
+    /// An edge into the end of frame `idx` leaves from here: only facts that hold here too hold
+    /// at the end (a loop's edges go to its header, where nothing is known anyway).
+    fn facts_on_edge_to(&mut self, idx: usize) {
+        let frame = &mut self.frames[idx];
+        if frame.kind == FrameKind::Loop {
+            return;
+        }
+        let here = self.facts.snapshot();
+        frame.facts_at_edges = Some(match &frame.facts_at_edges {
+            Some(seen) => AddressFacts::meet(seen, &here),
+            None => here,
+        });
+    }
+
     /// Records an edge from the current block to frame `depth` carrying the top values (which stay
     /// on the stack).
     fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let from = self.b.get_insert_block().expect("positioned");
         let idx = self.frames.len() - 1 - depth as usize;
+        self.facts_on_edge_to(idx);
         let n = self.frames[idx].branch_arity();
         let values = self.peek_n(n);
         let frame = &mut self.frames[idx];
