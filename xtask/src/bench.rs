@@ -261,8 +261,8 @@ fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
     cmd
 }
 
-/// Results: program -> engine -> wall times.
-type Results = BTreeMap<String, BTreeMap<&'static str, Vec<Duration>>>;
+/// Results: program -> engine -> repetition -> wall time.
+type Results = BTreeMap<String, BTreeMap<&'static str, BTreeMap<usize, Duration>>>;
 
 fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options) -> Result<Results> {
     let mut results: Results = BTreeMap::new();
@@ -318,7 +318,7 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
                     }
                     _ => {}
                 }
-                results.entry(p.name.clone()).or_default().entry(e.name).or_default().push(elapsed);
+                results.entry(p.name.clone()).or_default().entry(e.name).or_default().insert(rep, elapsed);
             }
             if rep == 0 {
                 eprintln!("  {:<12} {}", p.name, expected.get(&p.name).map(|s| s.trim()).unwrap_or("?"));
@@ -335,9 +335,12 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     Ok(results)
 }
 
-fn median(v: &[Duration]) -> f64 {
-    let mut s: Vec<f64> = v.iter().map(|d| d.as_secs_f64()).collect();
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+fn median(runs: &BTreeMap<usize, Duration>) -> f64 {
+    median_of(runs.values().map(|d| d.as_secs_f64()).collect())
+}
+
+fn median_of(mut s: Vec<f64>) -> f64 {
+    s.sort_by(|a, b| a.total_cmp(b));
     let n = s.len();
     if n % 2 == 1 {
         s[n / 2]
@@ -346,9 +349,16 @@ fn median(v: &[Duration]) -> f64 {
     }
 }
 
+/// The median over repetitions of the engine's time over native's in the same repetition: the two
+/// runs are next to each other, so a load that comes and goes on the machine mostly cancels out.
 fn ratio(results: &Results, program: &str, engine: &str) -> Option<f64> {
     let r = results.get(program)?;
-    Some(median(r.get(engine)?) / median(r.get("native")?))
+    let (runs, native) = (r.get(engine)?, r.get("native")?);
+    let paired: Vec<f64> = runs
+        .iter()
+        .filter_map(|(rep, t)| native.get(rep).map(|n| t.as_secs_f64() / n.as_secs_f64()))
+        .collect();
+    (!paired.is_empty()).then(|| median_of(paired))
 }
 
 fn geomean(results: &Results, programs: &[Program], engine: &str) -> Option<f64> {
@@ -422,9 +432,11 @@ fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, 
     );
     s += &format!(
         "Median wall time of {} interleaved repetitions per engine, in seconds, and the ratio to native \
-         (lower is better). Every engine printed the native build's checksum. The machine is shared \
-         and noisy (another engineer's builds run on the same 2 cores): the ratios come from one run \
-         and single programs move by 10-20 % from run to run.\n\n",
+         (lower is better): the median over the repetitions of the engine's time over native's in the \
+         same repetition (the runs are seconds apart, so a load that comes and goes on the \
+         machine mostly cancels out). Every engine printed the native build's checksum. The machine \
+         is shared and noisy (other virtual machines' load on the same host): the ratios come from \
+         one run and single programs still move by 5-15 % from run to run.\n\n",
         results.values().next().and_then(|r| r.get("native")).map(|v| v.len()).unwrap_or(0)
     );
     s += table;
