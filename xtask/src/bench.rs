@@ -350,7 +350,7 @@ fn median_of(mut s: Vec<f64>) -> f64 {
 }
 
 /// The median over repetitions of the engine's time over native's in the same repetition: the two
-/// runs are next to each other, so a load that comes and goes on the machine mostly cancels out.
+/// runs are seconds apart, so a load that comes and goes on the machine mostly cancels out.
 fn ratio(results: &Results, program: &str, engine: &str) -> Option<f64> {
     let r = results.get(program)?;
     let (runs, native) = (r.get(engine)?, r.get("native")?);
