@@ -172,7 +172,13 @@ pub fn instance_export(instance: *mut c_void, name: &str) -> Option<Extern> {
 pub enum Outcome {
     Returned(Vec<Value>),
     Exited(i32),
-    Trapped { message: String, frames: Vec<String> },
+    Trapped {
+        message: String,
+        frames: Vec<String>,
+    },
+    /// A failure that is no trap: WASI configuration, an import that does not link, a memory or
+    /// table past an implementation limit.
+    Failed(String),
 }
 
 /// A store with WASI configured, and one instance of a module in it.
@@ -230,7 +236,7 @@ impl Session {
             w2n_runtime_init();
             let store = w2n_store_new();
             if w2n_wasi_configure(store, &config, &mut *err) != 0 {
-                return Err(Outcome::Trapped { message: err.message(), frames: vec![] });
+                return Err(Outcome::Failed(err.message()));
             }
             let instance = w2n_instantiate(store, module.descriptor, w2n_wasi_resolve, std::ptr::null_mut(), &mut *err);
             if instance.is_null() {
@@ -261,6 +267,9 @@ fn finish_failed_call(store: *mut c_void, err: &Error) -> Outcome {
     let mut code: c_int = 0;
     if unsafe { w2n_wasi_exit_code(store, &mut code) } != 0 {
         return Outcome::Exited(code);
+    }
+    if err.trap == 0 {
+        return Outcome::Failed(err.message());
     }
     Outcome::Trapped { message: err.message(), frames: err.frames() }
 }

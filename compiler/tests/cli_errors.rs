@@ -292,6 +292,16 @@ fn run_with_a_missing_granted_directory() {
 }
 
 #[test]
+fn run_with_a_memory_past_the_implementation_limit() {
+    // Instantiation fails without a trap: an error (status 1), not `wasm trap:` (134).
+    let tmp = tempfile::tempdir().unwrap();
+    let m = write_file(tmp.path(), "big.wat", r#"(module (memory 65536) (func (export "_start")))"#);
+    let out = w2n(&["run", s(&m)]);
+    assert_error(&out, "run (memory 65536)");
+    assert!(out.stderr_text().contains("implementation limit of 65535 pages"), "{}", out.report());
+}
+
+#[test]
 fn run_with_an_unknown_export() {
     let tmp = tempfile::tempdir().unwrap();
     let m = valid_module(tmp.path());

@@ -354,10 +354,8 @@ fn median_of(mut s: Vec<f64>) -> f64 {
 fn ratio(results: &Results, program: &str, engine: &str) -> Option<f64> {
     let r = results.get(program)?;
     let (runs, native) = (r.get(engine)?, r.get("native")?);
-    let paired: Vec<f64> = runs
-        .iter()
-        .filter_map(|(rep, t)| native.get(rep).map(|n| t.as_secs_f64() / n.as_secs_f64()))
-        .collect();
+    let paired: Vec<f64> =
+        runs.iter().filter_map(|(rep, t)| native.get(rep).map(|n| t.as_secs_f64() / n.as_secs_f64())).collect();
     (!paired.is_empty()).then(|| median_of(paired))
 }
 

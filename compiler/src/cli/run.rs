@@ -173,11 +173,11 @@ fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Outcome::Exited(code) => ExitCode::from(code as u8),
+        Outcome::Failed(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
         Outcome::Trapped { message, frames } => {
-            if message.starts_with("unknown import") || message.starts_with("incompatible import") {
-                eprintln!("error: {message}");
-                return ExitCode::from(1);
-            }
             eprintln!("wasm trap: {message}");
             for f in frames {
                 eprintln!("    at {f}");
