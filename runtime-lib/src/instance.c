@@ -202,7 +202,7 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
     const w2n_memory *mem = ext->of.memory;
     if (!mem || imp->index >= m->num_memories || mem->flags != imp->type) return -1;
     /* Generated code relies on the limit (W2N_MEM32_MAX_PAGES), whoever made the memory. */
-    if (!(mem->flags & (W2N_MEM_64 | W2N_MEM_PAGE1)) && mem->size > W2N_MEM32_MAX_PAGES * W2N_WASM_PAGE) return -1;
+    if (mem->size / W2N_PAGE_SIZE(mem->flags) > w2n__holdable_pages(mem->flags, UINT64_MAX)) return -1;
     if (!limits_match(mem->size / W2N_PAGE_SIZE(mem->flags), !(mem->_pad & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
                       imp->max))
       return -1;

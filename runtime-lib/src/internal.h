@@ -23,6 +23,12 @@ _Static_assert(sizeof(w2n_value) == 16, "w2n_value is one 16-byte slot");
 #define W2N_PAGE_SIZE(f) (((f) & W2N_MEM_PAGE1) ? 1ull : W2N_WASM_PAGE)
 /* Pages a 32-bit memory may declare as its maximum (4 GiB; it holds at most W2N_MEM32_MAX_PAGES). */
 #define W2N_MEM32_DECLARABLE_PAGES 65536ull
+/* The most pages a memory with flags `flags` and maximum `max_pages` may hold: a 32-bit memory of
+ * 64 KiB pages stops at W2N_MEM32_MAX_PAGES whatever it declares (generated code relies on it). */
+static inline uint64_t w2n__holdable_pages(uint32_t flags, uint64_t max_pages) {
+  int capped = !(flags & (W2N_MEM_64 | W2N_MEM_PAGE1));
+  return capped && max_pages > W2N_MEM32_MAX_PAGES ? W2N_MEM32_MAX_PAGES : max_pages;
+}
 /* Address space reserved for every 32-bit memory: any u32 address + u32 offset (+ access size) lands
  * inside it, so out-of-bounds accesses hit PROT_NONE pages and fault. */
 #define W2N_MEM32_RESERVATION ((8ull << 30) + W2N_WASM_PAGE)

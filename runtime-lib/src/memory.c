@@ -43,10 +43,10 @@ int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *
     max_pages = no_max || desc->max > limit ? limit : desc->max;
     reserve = W2N_MEM32_RESERVATION;
   }
-  uint64_t holdable = is64 || page == 1 ? max_pages : W2N_MEM32_MAX_PAGES;
-  if (desc->min > max_pages || desc->min > holdable) {
+  uint64_t holdable = w2n__holdable_pages(desc->type, max_pages);
+  if (desc->min > holdable) {
     w2n__error_set(err, W2N_TRAP_NONE, "memory of %llu pages exceeds the implementation limit of %llu pages",
-                   (unsigned long long)desc->min, (unsigned long long)(max_pages < holdable ? max_pages : holdable));
+                   (unsigned long long)desc->min, (unsigned long long)holdable);
     return -1;
   }
   void *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -89,8 +89,7 @@ int64_t w2n_memory_grow(w2n_instance *ctx, uint32_t index, uint64_t delta_pages)
   w2n_memory *mem = w2n__memories(ctx)[index];
   uint64_t page = W2N_PAGE_SIZE(mem->flags);
   uint64_t old = mem->size / page;
-  uint64_t limit = mem->max_pages;
-  if (!(mem->flags & (W2N_MEM_64 | W2N_MEM_PAGE1)) && limit > W2N_MEM32_MAX_PAGES) limit = W2N_MEM32_MAX_PAGES;
+  uint64_t limit = w2n__holdable_pages(mem->flags, mem->max_pages);
   if (delta_pages > limit || old > limit - delta_pages) return -1;
   if (delta_pages == 0) return (int64_t)old;
   uint64_t grow = delta_pages * page;

@@ -56,9 +56,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I32Ctz | I64Ctz => self.bit_count("llvm.cttz", true)?,
             I32Popcnt | I64Popcnt => self.bit_count("llvm.ctpop", false)?,
 
-            I32Add => self.i32_add()?,
+            I32Add => self.i32_add_or_sub(true)?,
             I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
-            I32Sub => self.i32_sub()?,
+            I32Sub => self.i32_add_or_sub(false)?,
             I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
             I32Mul | I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
             I32And | I64And => self.int_binop(|b, x, y| b.build_and(x, y, ""))?,
@@ -102,24 +102,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// `add nuw` where the address facts prove that the sum cannot wrap (`address_facts.rs`).
-    fn i32_add(&mut self) -> Result<()> {
+    /// i32 `add` or `sub`, the address arithmetic: an `add` the address facts prove cannot wrap is
+    /// `add nuw` (`address_facts.rs`), and a constant step keeps a pointer's alias stream.
+    fn i32_add_or_sub(&mut self, add: bool) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        let v = if self.facts.add_cannot_wrap(x, y) {
+        let v = if !add {
+            self.b.build_int_sub(x, y, "")?
+        } else if self.facts.add_cannot_wrap(x, y) {
             self.b.build_int_nuw_add(x, y, "")?
         } else {
             self.b.build_int_add(x, y, "")?
         };
-        self.streams.offset(x, y, v);
-        self.push(v);
-        Ok(())
-    }
-
-    fn i32_sub(&mut self) -> Result<()> {
-        let y = self.pop_int()?;
-        let x = self.pop_int()?;
-        let v = self.b.build_int_sub(x, y, "")?;
         self.streams.offset(x, y, v);
         self.push(v);
         Ok(())

@@ -18,10 +18,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 if self.volatile_locals {
                     v.as_instruction_value().expect("load").set_volatile(true).map_err(llvm)?;
                 }
-                if v.is_int_value() {
-                    self.facts.read(local_index, v.into_int_value());
-                    self.streams.read(local_index, v.into_int_value());
-                }
+                self.note_read(local_index, v);
                 self.push(v);
             }
             Operator::LocalSet { local_index } => {
@@ -31,11 +28,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalTee { local_index } => {
                 let v = *self.stack.last().expect("tee operand");
                 self.store_local(local_index, v)?;
-                if v.is_int_value() {
-                    // The value left on the stack is now the local's.
-                    self.facts.read(local_index, v.into_int_value());
-                    self.streams.read(local_index, v.into_int_value());
-                }
+                // The value left on the stack is now the local's.
+                self.note_read(local_index, v);
             }
             Operator::GlobalGet { global_index } => {
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
@@ -51,6 +45,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             _ => unreachable!("not a variable operator: {op:?}"),
         }
         Ok(())
+    }
+
+    /// `v` is the current value of `local`, for the address facts and alias streams.
+    fn note_read(&mut self, local: u32, v: BasicValueEnum<'ctx>) {
+        if let BasicValueEnum::IntValue(v) = v {
+            self.facts.read(local, v);
+            self.streams.read(local, v);
+        }
     }
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
