@@ -245,7 +245,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// In unreachable code only the block structure matters.
     fn skip_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => self.dead_depth += 1,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
+                self.dead_depth += 1
+            }
             Operator::Else if self.dead_depth == 0 => return self.translate_control(op),
             Operator::End if self.dead_depth == 0 => return self.translate_control(op),
             Operator::End => self.dead_depth -= 1,
