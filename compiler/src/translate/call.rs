@@ -2,7 +2,11 @@
 //! `call_indirect` with its three checks (index in bounds, non-null, signature), `call_ref`, and the
 //! tail-call forms (`return_call*`), which become LLVM `musttail` calls when caller and callee have
 //! the same native type (the common case: mutual recursion between same-typed functions), and a
-//! call followed by a return otherwise.
+//! call followed by a return otherwise. A function holding a `try_table` calls `_setjmp`, and
+//! LLVM's backends cannot tail-call out of a function that calls a returns-twice function (a
+//! `musttail` there aborts code generation): its tail calls are plain calls, so tail recursion
+//! through such a function uses stack and ends in `call stack exhausted` rather than running
+//! forever.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -70,7 +74,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// when the native types allow it, so that unbounded tail recursion runs in constant stack).
     fn finish_call(&mut self, call: CallSiteValue<'ctx>, fn_ty: FunctionType<'ctx>, tail: bool) -> Result<()> {
         if tail {
-            if fn_ty == self.func.get_type() {
+            if fn_ty == self.func.get_type() && !self.calls_setjmp {
                 call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindMustTail);
             }
             match call.try_as_basic_value().basic() {

@@ -61,6 +61,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
     /// the function does not restore values kept in registers.
     pub(crate) volatile_locals: bool,
+    /// The function calls `_setjmp` (it has a `try_table`): no `musttail` calls (see `call.rs`).
+    pub(crate) calls_setjmp: bool,
     /// What accesses that did not trap prove about locals used as addresses.
     pub(crate) facts: address_facts::AddressFacts<'ctx>,
     /// Which local each address was derived from.
@@ -100,6 +102,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             pin_loads: false,
             locals_read: Vec::new(),
             volatile_locals: false,
+            calls_setjmp: false,
             facts: Default::default(),
             streams: Default::default(),
         })
@@ -130,6 +133,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.facts = address_facts::AddressFacts::new(self.locals.len());
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
         self.volatile_locals = scan.has_try_table;
+        self.calls_setjmp = scan.has_try_table;
         self.locals_read = scan.locals_read;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
         self.stack_check()?;
