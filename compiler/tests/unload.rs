@@ -28,7 +28,9 @@ const LOADS: usize = 1000;
 /// export whose load faults in the memory reservation (a trap through the signal handler).
 fn shape_wat(k: usize) -> String {
     let fillers: String = (0..k)
-        .map(|j| format!("  (func $fill_{k}_{j} (param i32) (result i32) (i32.mul (local.get 0) (i32.const {})))\n", j + 3))
+        .map(|j| {
+            format!("  (func $fill_{k}_{j} (param i32) (result i32) (i32.mul (local.get 0) (i32.const {})))\n", j + 3)
+        })
         .collect();
     format!(
         r#"(module
@@ -110,32 +112,34 @@ fn load_trap_unload_1000_modules() {
     }
 }
 
-/// Script `n`: eight modules of different shapes, each checked for a result and four kinds of trap
-/// (`unreachable` one and several calls deep, out of bounds through the signal handler, stack
-/// exhaustion). Returns the script and its number of assertions.
+/// Script `n`: eight modules of different shapes (1 to 9 exported functions), each checked for a
+/// result and four kinds of trap (`unreachable` one and several calls deep, out of bounds through
+/// the signal handler, stack exhaustion). Returns the script and its number of commands.
 fn script(n: usize) -> (String, usize) {
     let mut text = String::new();
     for j in 0..8 {
-        let fillers: String = (0..(n * 7 + j * 3) % 9)
-            .map(|f| format!("  (func $f{f} (export \"f{f}\") (param i32) (result i32) (i32.add (local.get 0) (i32.const {f})))\n"))
+        let funcs: String = (0..1 + (n * 7 + j * 3) % 9)
+            .map(|k| {
+                let c = n * 1000 + j * 10 + k;
+                format!("  (func $f{k} (export \"f{k}\") (param i32) (result i32) (i32.add (local.get 0) (i32.const {c})))\n")
+            })
             .collect();
-        let value = n * 1000 + j;
         text.push_str(&format!(
             r#"(module
   (memory 1)
-{fillers}  (func $value_{n}_{j} (export "value") (result i32) (i32.const {value}))
-  (func $trap_{n}_{j} (export "trap") unreachable)
+{funcs}  (func $trap_{n}_{j} (export "trap") unreachable)
   (func $deep (export "deep") (param i32) (result i32)
     (if (i32.eqz (local.get 0)) (then unreachable))
     (i32.add (call $deep (i32.sub (local.get 0) (i32.const 1))) (i32.const 1)))
   (func (export "oob") (result i32) (i32.load (i32.const {oob})))
   (func $rec (export "rec") (result i32) (i32.add (call $rec) (i32.const 1))))
-(assert_return (invoke "value") (i32.const {value}))
+(assert_return (invoke "f0" (i32.const 1)) (i32.const {value}))
 (assert_trap (invoke "trap") "unreachable")
 (assert_trap (invoke "deep" (i32.const {depth})) "unreachable")
 (assert_trap (invoke "oob") "out of bounds memory access")
 (assert_exhaustion (invoke "rec") "call stack exhausted")
 "#,
+            value = n * 1000 + j * 10 + 1,
             oob = 65536 + n,
             depth = j + 2,
         ));
