@@ -79,12 +79,15 @@ int w2n__in_reservation(uintptr_t addr) {
  * and the names, and clears the slot, so:
  *   - the handler never touches memory that unregistration frees or dlclose unmaps (no grace period
  *     or epoch is needed: there is nothing to reclaim from under it);
- *   - a reader racing with unregistration may still see the range once (the module's code is not
- *     running then, or the host broke the contract below), never after w2n_module_unregister returned;
+ *   - a reader racing with unregistration may still see the range (none of the module's code runs
+ *     then, unless the host broke w2n_module_unregister's contract), never once it has returned;
  *   - the symbolizer reads a descriptor only while it is registered, and the host unregisters before
- *     it unloads (w2n_module_unregister's contract), so it never reads an unloaded library.
- * The names w2n__symbolize returns (w2n_error.frames) are the module's own `func_names` or synthetic
- * "wasm-function[i]" strings kept in the slot: both stay valid until the module is unregistered. */
+ *     it unloads (the contract in w2n_runtime.h), so it never reads an unloaded library.
+ * Copying the names out of the library at registration would buy nothing: they would be freed at the
+ * same moment. The names w2n__symbolize returns (w2n_error.frames) are the module's own `func_names`
+ * or synthetic "wasm-function[i]" strings kept in the slot: both valid until unregistration.
+ * A host that unloads without unregistering leaves a stale slot; a later module overlapping it
+ * drops it (register_code), but one loaded at exactly the same place would inherit its index. */
 
 #define MAX_CODE_RANGES 4096
 
