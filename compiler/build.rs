@@ -53,8 +53,10 @@ fn main() {
         println!("cargo:rustc-link-lib=dylib=m");
     }
     println!("cargo:rustc-env=W2N_BUILD_ID={:016x}", build_id(&manifest));
-    // Export the runtime's symbols to shared objects dlopen'ed by `run` and `wast`.
+    // Export the runtime's symbols to shared objects dlopen'ed by `run` and `wast`, and by the
+    // integration tests that load modules in-process (tests/unload.rs).
     println!("cargo:rustc-link-arg-bins=-rdynamic");
+    println!("cargo:rustc-link-arg-tests=-rdynamic");
 }
 
 /// A fingerprint of everything that shapes generated artifacts (compiler and runtime sources, the

@@ -121,6 +121,9 @@ pub type ResolveFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const Impor
 extern "C" {
     pub fn w2n_runtime_init() -> c_int;
     pub fn w2n_store_new() -> *mut c_void;
+    pub fn w2n_store_free(store: *mut c_void);
+    pub fn w2n_module_register(module: *const c_void) -> c_int;
+    pub fn w2n_module_unregister(module: *const c_void);
     pub fn w2n_instantiate(
         store: *mut c_void,
         module: *const c_void,
@@ -128,6 +131,7 @@ extern "C" {
         user: *mut c_void,
         err: *mut Error,
     ) -> *mut c_void;
+    pub fn w2n_instance_free(inst: *mut c_void);
     pub fn w2n_instance_export(inst: *mut c_void, name: *const c_char, out: *mut Extern) -> c_int;
     pub fn w2n_instance_export_n(inst: *mut c_void, name: *const c_char, len: usize, out: *mut Extern) -> c_int;
     pub fn w2n_call(store: *mut c_void, func: *const Func, args_results: *mut Value, err: *mut Error) -> c_int;
@@ -142,9 +146,12 @@ extern "C" {
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
 }
 
-/// A compiled module loaded from a shared library.
+/// A compiled module loaded from a shared library, its code registered with the runtime (the fault
+/// handler claims faults in it, backtraces name its functions) for as long as it stays loaded.
+/// Dropping it unregisters the code, then unloads the library: free every instance of the module
+/// first (and copy any `Error::frames` naming it).
 pub struct LoadedModule {
-    _lib: libloading::Library,
+    lib: Option<libloading::Library>,
     pub descriptor: *const c_void,
 }
 
@@ -157,7 +164,20 @@ impl LoadedModule {
         let descriptor = unsafe { lib.get::<*const c_void>(symbol.as_bytes()) }
             .map_err(|e| format!("{}: no module descriptor `{symbol}`: {e}", path.display()))?;
         let descriptor = *descriptor as *const c_void;
-        Ok(LoadedModule { _lib: lib, descriptor })
+        // One registration per load: a library loaded twice (dlopen counts) is registered twice.
+        if unsafe { w2n_module_register(descriptor) } != 0 {
+            return Err(format!("loading {}: the runtime cannot register more modules", path.display()));
+        }
+        Ok(LoadedModule { lib: Some(lib), descriptor })
+    }
+}
+
+impl Drop for LoadedModule {
+    fn drop(&mut self) {
+        // Unregister before dlclose: once w2n_module_unregister returns, neither the fault handler
+        // nor the symbolizer reads the library's code range, descriptor or names again.
+        unsafe { w2n_module_unregister(self.descriptor) };
+        drop(self.lib.take());
     }
 }
 
@@ -181,7 +201,8 @@ pub enum Outcome {
     Failed(String),
 }
 
-/// A store with WASI configured, and one instance of a module in it.
+/// A store with WASI configured, and one instance of a module in it; dropping it frees both (drop
+/// it before its `LoadedModule`).
 pub struct Session {
     pub store: *mut c_void,
     pub instance: *mut c_void,
@@ -260,6 +281,15 @@ impl Session {
             return Outcome::Returned(args.to_vec());
         }
         finish_failed_call(self.store, &err)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        unsafe {
+            w2n_instance_free(self.instance);
+            w2n_store_free(self.store);
+        }
     }
 }
 

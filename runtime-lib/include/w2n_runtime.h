@@ -307,7 +307,8 @@ typedef int (*w2n_resolve_fn)(void *user, w2n_instance *importer, const w2n_impo
 typedef struct w2n_error {
   uint32_t trap;      /* W2N_TRAP_* when the failure was a trap, else W2N_TRAP_NONE */
   char message[512];  /* full text, e.g. "out of bounds memory access" or "unknown import: env.f" */
-  /* Wasm function names on the stack at the trap, innermost first (may be empty). */
+  /* Wasm function names on the stack at the trap, innermost first (may be empty). Each stays valid
+   * until its module is unregistered (w2n_module_unregister): copy them before unloading it. */
   uint32_t num_frames;
   const char *frames[32];
 } w2n_error;
@@ -315,6 +316,24 @@ typedef struct w2n_error {
 /* Process-wide initialisation: installs the signal handlers (chaining to previous ones). Idempotent,
  * thread-safe. `w2n_store_new` calls it unless W2N_NO_SIGNAL_HANDLERS is set in the environment. */
 int w2n_runtime_init(void);
+
+/* Modules in shared libraries the host loads and unloads (dlopen/dlclose): the signal handler and
+ * trap backtraces know a module's code only while it is registered. w2n_instantiate registers a
+ * module that is not registered yet, so a host that never unloads code needs neither call.
+ *
+ * w2n_module_register takes a reference on the registration of `module`'s code (its range, claimed
+ * by the fault handler, and its address -> function index, which names frames). Returns 0, or -1
+ * when the runtime cannot take more modules (4096 at once) or is out of memory. Call it after each
+ * dlopen of a library that may be unloaded.
+ *
+ * w2n_module_unregister drops one reference (or the implicit registration of w2n_instantiate); at
+ * none, the code range stops being claimed, and the index and the names made for its frames are
+ * freed. Call it before the matching dlclose, once no instance of the module can run any more (free
+ * the instances first; w2n_error.frames naming the module become invalid). After it returns, no
+ * thread (the signal handler included) reads the module's descriptor or names again, so the library
+ * may be unmapped. Thread-safe; not async-signal-safe. */
+int w2n_module_register(const w2n_module *module);
+void w2n_module_unregister(const w2n_module *module);
 
 w2n_store *w2n_store_new(void);
 void w2n_store_free(w2n_store *store);

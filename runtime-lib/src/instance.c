@@ -261,7 +261,11 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
     w2n__error_set(err, W2N_TRAP_NONE, "module descriptor has a bad context layout");
     return NULL;
   }
-  w2n__register_code(m);
+  if (w2n__register_code(m) != 0) {
+    w2n__error_set(err, W2N_TRAP_NONE, "cannot register the code of module %s: too many modules loaded",
+                   m->name ? m->name : "(unnamed)");
+    return NULL;
+  }
 
   size_t size = ((size_t)m->layout.size + 15) & ~(size_t)15;
   w2n_instance *ctx = NULL;

@@ -126,11 +126,14 @@ void w2n__unregister_reservation(void *base);
 /* 1 if addr lies in a registered linear-memory reservation. Async-signal-safe. */
 int w2n__in_reservation(uintptr_t addr);
 
-/* Registers module's generated code range and builds its address -> function index (idempotent). */
-void w2n__register_code(const w2n_module *module);
+/* w2n_instantiate's implicit registration of module's generated code range and address -> function
+ * index: does nothing if it is registered already, takes no reference (see w2n_module_register).
+ * 0, or -1 when the registry is full or out of memory. */
+int w2n__register_code(const w2n_module *module);
 /* 1 if pc lies in registered generated code. Async-signal-safe. */
 int w2n__in_code(uintptr_t pc);
-/* Name of the Wasm function containing pc, or NULL. Not async-signal-safe (may allocate). */
+/* Name of the Wasm function containing pc, or NULL; valid until its module is unregistered. Not
+ * async-signal-safe (takes the registry lock, may allocate). */
 const char *w2n__symbolize(uintptr_t pc);
 
 /* ---- Traps and activations (trap.c) ---- */

@@ -33,8 +33,12 @@ pub trait Engine {
 
 // ---- in this process ----
 
+/// Owns everything a script made: dropping it frees the instances (newest first, so importers go
+/// before exporters) and the store, then unloads the libraries (each `LoadedModule` unregisters its
+/// code first). `wast` makes one per file, so any number of files run in one process.
 pub struct LocalEngine {
     store: *mut c_void,
+    instances: Vec<*mut c_void>,
     libraries: Vec<LoadedModule>,
     /// Boxed so the resolver's pointer to it stays valid.
     registered: Box<HashMap<String, *mut c_void>>,
@@ -46,7 +50,19 @@ impl LocalEngine {
             host::w2n_runtime_init();
             host::w2n_store_new()
         };
-        LocalEngine { store, libraries: Vec::new(), registered: Box::default() }
+        LocalEngine { store, instances: Vec::new(), libraries: Vec::new(), registered: Box::default() }
+    }
+}
+
+impl Drop for LocalEngine {
+    fn drop(&mut self) {
+        // An instance whose init trapped was never handed out: the runtime keeps it (its effects on
+        // imported tables and memories remain) and nothing here can reach it any more.
+        for &instance in self.instances.iter().rev() {
+            unsafe { host::w2n_instance_free(instance) };
+        }
+        unsafe { host::w2n_store_free(self.store) };
+        // Field drop order does the rest: `libraries` unregister and unload after this.
     }
 }
 
@@ -85,6 +101,7 @@ impl Engine for LocalEngine {
             let m = err.message();
             return Err(if err.trap != 0 { InstantiateError::Trap(m) } else { InstantiateError::Link(m) });
         }
+        self.instances.push(ptr);
         Ok(ptr as InstanceId)
     }
 
