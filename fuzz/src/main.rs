@@ -22,6 +22,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = if args.first().map(String::as_str) == Some("--child") {
         child(&args[1..])
+    } else if args.first().map(String::as_str) == Some("--print") {
+        print(&args[1..])
     } else {
         campaign::Options::parse(&args).and_then(|o| campaign::run(&o))
     };
@@ -33,6 +35,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `--print FILE.wasm`: the module as text, to read or minimise a failure by hand.
+fn print(args: &[String]) -> Result<bool> {
+    let [wasm] = args else { bail!("usage: --print FILE.wasm") };
+    let bytes = std::fs::read(wasm).with_context(|| format!("reading {wasm}"))?;
+    println!("{}", wasmprinter::print_bytes(&bytes)?);
+    Ok(true)
 }
 
 /// `--child WASM SEED OPT CHECKS`: compile and run one configuration, print the trace.

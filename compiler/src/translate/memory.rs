@@ -261,6 +261,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let id = self.u.next_load_id.get();
             self.u.next_load_id.set(id + 1);
             crate::codegen::kept_loads::tag(self.u.llcx, inst, id)?;
+            // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
+            // yet instruction selection still drops a load whose value folds away (a v128 lane
+            // never read, a bitmask of known lanes): every load is kept whole there.
+            if self.u.opts.opt_level == crate::OptLevel::O0 {
+                super::pin::set_volatile(inst)?;
+            }
         }
         Ok(v)
     }
