@@ -56,6 +56,7 @@ fn main() -> Result<()> {
             test(&args[1..])
         }
         Some("spec") => spec::main(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("bench") => bench::main(&args[1..]),
         Some("bench-simd") => bench_simd::main(&args[1..]),
         _ => {
@@ -66,6 +67,7 @@ fn main() -> Result<()> {
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
             eprintln!("          (cargo xtask spec --help for its options)");
+            eprintln!("  fuzz    differential fuzzing against wasmi (cargo xtask fuzz --help; default: seeds 0..20)");
             eprintln!("  bench   the benchmark suite of benches/programs: native, wasm2native, wasmtime, node");
             eprintln!("          (cargo xtask bench --help; --compile for compile speed; writes benches/RESULTS.md)");
             eprintln!(
@@ -195,6 +197,24 @@ fn setup_packages() -> Result<()> {
         bail!("setup: still missing after install: {}", still.join(" "));
     }
     Ok(())
+}
+
+/// `cargo xtask fuzz [ARGS]`: builds the compiler and `w2n-fuzz` (release) and runs a campaign
+/// (`fuzz/src/main.rs`; e.g. `--seeds 0..5000 --time 3600`). Exit status 1 on any failure.
+fn fuzz(args: &[String]) -> Result<()> {
+    let root = root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(&cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "-p", "wasm2native", "-p", "w2n-fuzz"])
+        .status()
+        .context("building the fuzzer")?;
+    if !built.success() {
+        bail!("building the fuzzer failed");
+    }
+    let status =
+        Command::new(root.join("target/release/w2n-fuzz")).args(args).current_dir(&root).status().context("running w2n-fuzz")?;
+    std::process::exit(status.code().unwrap_or(1));
 }
 
 /// Runs a command, echoing its output, and adds up cargo's `test result:` lines.
