@@ -144,6 +144,45 @@ extern "C" {
     ) -> c_int;
     pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
+    pub fn w2n_run_on_stack(max_wasm_stack: usize, f: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) -> c_int;
+}
+
+struct Job<F, R> {
+    f: Option<F>,
+    out: Option<std::thread::Result<R>>,
+}
+
+unsafe extern "C" fn trampoline<F: FnOnce() -> R, R>(p: *mut c_void) {
+    // SAFETY: `p` is the `Job` of `run_job`, alive until w2n_run_on_stack has joined this thread.
+    let job = unsafe { &mut *(p as *mut Job<F, R>) };
+    if let Some(f) = job.f.take() {
+        // A panic must not unwind into C: carry it back to the caller's thread.
+        job.out = Some(std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
+    }
+}
+
+/// Runs `f` on a thread whose stack the runtime allocates (`w2n_run_on_stack`): Wasm entered from
+/// it may use `max_wasm_stack` bytes (0: the runtime's default, 64 MiB), whatever this thread's stack.
+/// A panic in `f` resumes here. Errs when the thread cannot be created.
+pub fn on_wasm_stack<R>(max_wasm_stack: u64, f: impl FnOnce() -> R) -> Result<R, String> {
+    let size = usize::try_from(max_wasm_stack).map_err(|_| format!("a Wasm stack of {max_wasm_stack} bytes"))?;
+    run_job(size, Job { f: Some(f), out: None }, max_wasm_stack)
+}
+
+fn run_job<F: FnOnce() -> R, R>(size: usize, mut job: Job<F, R>, max_wasm_stack: u64) -> Result<R, String> {
+    // SAFETY: the runtime calls the trampoline once with `job` and joins the thread before returning.
+    let rc = unsafe { w2n_run_on_stack(size, trampoline::<F, R>, &mut job as *mut Job<F, R> as *mut c_void) };
+    if rc != 0 {
+        let reason = std::io::Error::from_raw_os_error(rc);
+        return Err(format!(
+            "cannot create the Wasm stack ({max_wasm_stack} bytes; --max-wasm-stack sets it): {reason}"
+        ));
+    }
+    match job.out.take() {
+        Some(Ok(r)) => Ok(r),
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => Err("the Wasm stack's thread did not run".into()),
+    }
 }
 
 /// A compiled module loaded from a shared library, its code registered with the runtime (the fault

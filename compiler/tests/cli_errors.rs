@@ -345,3 +345,31 @@ fn a_valid_compile_leaves_the_input_alone() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left next to the output: {leftovers:?}");
 }
+
+#[test]
+fn bad_wasm_stack_sizes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = valid_module(tmp.path());
+    let exe = tmp.path().join("out");
+    for size in ["0", "abc", "-1", "16X", "1.5M", "2T", "2048G", "99999999999999999999", ""] {
+        assert_error(&w2n(&["run", "--max-wasm-stack", size, s(&m)]), &format!("run --max-wasm-stack {size:?}"));
+        assert_error(
+            &w2n(&["compile", s(&m), "--max-wasm-stack", size, "-o", s(&exe)]),
+            &format!("compile --max-wasm-stack {size:?}"),
+        );
+        assert!(!exe.exists());
+    }
+    let out = w2n(&["compile", s(&m), "-o", s(&exe)]);
+    assert_eq!(out.code(), Some(0), "{}", out.report());
+    for size in ["0", "abc", "16X", "2048G", ""] {
+        let out = run(std::process::Command::new(&exe).env("WASM2NATIVE_MAX_WASM_STACK", size), b"", RUN_TIMEOUT);
+        assert_error(&out, &format!("WASM2NATIVE_MAX_WASM_STACK={size:?}"));
+        assert!(out.stderr_text().contains("WASM2NATIVE_MAX_WASM_STACK"), "{}", out.report());
+    }
+    for size in ["4096", "16k", "8M", "256m"] {
+        let out = run(std::process::Command::new(&exe).env("WASM2NATIVE_MAX_WASM_STACK", size), b"", RUN_TIMEOUT);
+        assert_eq!(out.code(), Some(0), "WASM2NATIVE_MAX_WASM_STACK={size}: {}", out.report());
+        let out = w2n(&["run", "--max-wasm-stack", size, s(&m)]);
+        assert_eq!(out.code(), Some(0), "run --max-wasm-stack {size}: {}", out.report());
+    }
+}

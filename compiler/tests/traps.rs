@@ -6,6 +6,10 @@
 //!   ;; expect-exit: N                status N, and no `wasm trap` on stderr
 //!   ;; expect-frame: NAME            (optional, repeatable) a backtrace line `at ...NAME...` follows
 //!   ;; expect-stdout: TEXT           (optional) stdout is TEXT plus a newline
+//!   ;; ulimit-s: N|unlimited         (optional) started by `sh -c 'ulimit -s N; exec ...'`
+//!   ;; max-wasm-stack: BYTES         (optional) the guest's stack size: `run --max-wasm-stack`;
+//!                                    executables get `WASM2NATIVE_MAX_WASM_STACK` (guard pages,
+//!                                    cross) or have it compiled in with `--max-wasm-stack` (explicit)
 //!
 //! A new case is a new `.wat` file. `W2N_TEST_FILTER=<part of a file name>` runs only matching cases.
 
@@ -25,6 +29,8 @@ struct Case {
     expect: Expect,
     frames: Vec<String>,
     stdout: Option<String>,
+    ulimit_s: Option<String>,
+    max_wasm_stack: Option<String>,
 }
 
 fn parse_case(path: &Path) -> Case {
@@ -32,18 +38,39 @@ fn parse_case(path: &Path) -> Case {
     let mut expect = None;
     let mut frames = Vec::new();
     let mut stdout = None;
+    let (mut ulimit_s, mut max_wasm_stack) = (None, None);
     for (key, value) in header(&text, ";;") {
         match key.as_str() {
             "expect-trap" => expect = Some(Expect::Trap(value)),
             "expect-exit" => expect = Some(Expect::Exit(value.parse().expect("expect-exit: a number"))),
             "expect-frame" => frames.push(value),
             "expect-stdout" => stdout = Some(value),
+            "ulimit-s" => ulimit_s = Some(value),
+            "max-wasm-stack" => max_wasm_stack = Some(value),
             _ => {}
         }
     }
     let expect =
         expect.unwrap_or_else(|| panic!("{}: no `;; expect-trap:` or `;; expect-exit:` header", path.display()));
-    Case { name: file_stem(path), expect, frames, stdout }
+    Case { name: file_stem(path), expect, frames, stdout, ulimit_s, max_wasm_stack }
+}
+
+/// `command` as it is, or started by a shell that first sets `ulimit -s` to `limit`.
+fn with_ulimit(command: Command, limit: Option<&str>) -> Command {
+    let Some(limit) = limit else { return command };
+    let mut sh = Command::new("sh");
+    sh.arg("-c").arg(format!("ulimit -s {limit} && exec \"$0\" \"$@\"")).arg(command.get_program());
+    sh.args(command.get_args());
+    for (k, v) in command.get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    if let Some(dir) = command.get_current_dir() {
+        sh.current_dir(dir);
+    }
+    sh
 }
 
 #[derive(Clone, Copy)]
@@ -68,11 +95,18 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
             if explicit {
                 args.extend(["--bounds-checks".to_string(), "explicit".to_string()]);
             }
+            let mut command = Command::new(&exe);
+            match (&case.max_wasm_stack, explicit) {
+                (Some(size), true) => args.extend(["--max-wasm-stack".to_string(), size.clone()]),
+                (Some(size), false) => _ = command.env("WASM2NATIVE_MAX_WASM_STACK", size),
+                (None, _) => _ = command.env_remove("WASM2NATIVE_MAX_WASM_STACK"),
+            }
             let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
             if c.code() != Some(0) {
                 return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
             }
-            run(Command::new(&exe).current_dir(tmp.path()), b"", RUN_TIMEOUT)
+            command.current_dir(tmp.path());
+            run(&mut with_ulimit(command, case.ulimit_s.as_deref()), b"", RUN_TIMEOUT)
         }
         Way::Cross(cross) => {
             let exe = tmp.path().join(&case.name);
@@ -83,15 +117,26 @@ fn check(path: &Path, case: &Case, way: Way) -> Result<(), String> {
             if c.code() != Some(0) {
                 return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
             }
-            run(cross.command(&exe).current_dir(tmp.path()), b"", std::time::Duration::from_secs(120))
+            let mut command = cross.command(&exe);
+            match &case.max_wasm_stack {
+                Some(size) => command.env("WASM2NATIVE_MAX_WASM_STACK", size),
+                None => command.env_remove("WASM2NATIVE_MAX_WASM_STACK"),
+            };
+            command.current_dir(tmp.path());
+            run(&mut with_ulimit(command, case.ulimit_s.as_deref()), b"", std::time::Duration::from_secs(120))
         }
         Way::Run { explicit } => {
             let mut args = vec!["run".to_string()];
             if explicit {
                 args.extend(["--bounds-checks".to_string(), "explicit".to_string()]);
             }
+            if let Some(size) = &case.max_wasm_stack {
+                args.extend(["--max-wasm-stack".to_string(), size.clone()]);
+            }
             args.push(path.display().to_string());
-            run(wasm2native().args(&args).current_dir(tmp.path()), b"", RUN_TIMEOUT)
+            let mut command = wasm2native();
+            command.args(&args).current_dir(tmp.path());
+            run(&mut with_ulimit(command, case.ulimit_s.as_deref()), b"", RUN_TIMEOUT)
         }
     };
     let stderr = out.stderr_text();

@@ -357,8 +357,28 @@ int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_
 
 /* Calls a function from the host: the host->Wasm boundary. Sets the store's stack limit when the store
  * is not already running Wasm, catches traps. Returns 0 on success (results in args_results), or -1
- * with *err filled. Re-entrant (host functions may call back into Wasm). */
+ * with *err filled. Re-entrant (host functions may call back into Wasm).
+ *
+ * Stack limit: Wasm runs on the calling thread's stack. An outermost w2n_call lets it use the bytes
+ * below the call, at most W2N_DEFAULT_MAX_WASM_STACK of them (or the w2n_run_on_stack size on such a
+ * thread), and never the lowest 256 KiB of the thread's stack, kept for host functions; past that,
+ * "call stack exhausted". The thread's stack is what the thread library reports (the main thread's:
+ * `ulimit -s`; a Rust thread's: 2 MiB unless set). For a depth independent of the caller's stack, call
+ * from inside w2n_run_on_stack. */
 int w2n_call(w2n_store *store, const w2n_func *func, w2n_value *args_results, w2n_error *err);
+
+/* Wasm stack of executables and `wasm2native run` without a size given: 64 MiB. */
+#define W2N_DEFAULT_MAX_WASM_STACK (64ull << 20)
+/* The largest size w2n_run_on_stack accepts: 1 TiB. */
+#define W2N_MAX_WASM_STACK_LIMIT (1ull << 40)
+
+/* Runs fn(arg) on a new thread whose stack (mapped by the thread library, a guard area below) gives
+ * Wasm entered from it `max_wasm_stack` bytes (0: W2N_DEFAULT_MAX_WASM_STACK), whatever the process's
+ * stack limit; joins it. The stack limit of every outermost w2n_call on that thread is computed from
+ * this size. Returns 0, or an errno value when the size exceeds W2N_MAX_WASM_STACK_LIMIT (EINVAL) or
+ * the thread cannot be created (e.g. EAGAIN: no memory for the stack). Executables and
+ * `wasm2native run` run their guest this way. */
+int w2n_run_on_stack(size_t max_wasm_stack, void (*fn)(void *), void *arg);
 
 /* Interns a canonical signature string; equal strings give equal ids. Thread-safe. */
 uint32_t w2n_intern_signature(const char *sig);
@@ -447,6 +467,7 @@ typedef struct w2n_exe_config {
   int envc;
   const char *const *env;     /* "NAME=VALUE" strings */
   uint32_t flags;             /* W2N_EXE_* */
+  uint64_t max_wasm_stack;    /* compile --max-wasm-stack; 0: W2N_DEFAULT_MAX_WASM_STACK */
 } w2n_exe_config;
 
 /* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV (compile

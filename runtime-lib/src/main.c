@@ -20,6 +20,12 @@
  * Preopened fds are the compiled-in directories, then WASM2NATIVE_DIRS, then WASM2NATIVE_DIRS_RO, in
  * order. A name in WASM2NATIVE_ENV replaces a compiled-in variable of the same name; names that are
  * not set are left out. Nothing else of the process's environment reaches the guest.
+ *
+ * Stack. The guest runs on a thread whose stack the runtime allocates (w2n_run_on_stack), so its
+ * recursion depth does not depend on `ulimit -s`: Wasm gets W2N_DEFAULT_MAX_WASM_STACK (64 MiB), or
+ * the size compiled in with --max-wasm-stack, or the one this variable names (it wins):
+ *   WASM2NATIVE_MAX_WASM_STACK=N[K|M|G]   bytes Wasm may use (K, M, G: KiB, MiB, GiB), 1 to 1 TiB
+ * A bad value is "error: ..." and exit status 1.
  */
 #include "internal.h"
 
@@ -189,6 +195,94 @@ static int runtime_env(grants *g) {
   return 0;
 }
 
+/* ---- The Wasm stack ---- */
+
+/* Parses N[K|M|G] (binary multiples) into 1 ..= W2N_MAX_WASM_STACK_LIMIT. Returns 0, or -1. */
+static int parse_stack_size(const char *s, uint64_t *out) {
+  uint64_t v = 0;
+  const char *p = s;
+  if (*p < '0' || *p > '9') return -1;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (v > W2N_MAX_WASM_STACK_LIMIT) return -1;
+    v = v * 10 + (uint64_t)(*p - '0');
+  }
+  unsigned shift = 0;
+  switch (*p) {
+  case 'k': case 'K': shift = 10; p++; break;
+  case 'm': case 'M': shift = 20; p++; break;
+  case 'g': case 'G': shift = 30; p++; break;
+  default: break;
+  }
+  if (*p != 0 || v == 0 || v > (W2N_MAX_WASM_STACK_LIMIT >> shift)) return -1;
+  *out = v << shift;
+  return 0;
+}
+
+/* The size Wasm gets: WASM2NATIVE_MAX_WASM_STACK, else the compiled-in one, else the default. */
+static int wasm_stack_size(uint64_t *size) {
+  *size = exe_config()->max_wasm_stack ? exe_config()->max_wasm_stack : W2N_DEFAULT_MAX_WASM_STACK;
+  const char *v = getenv("WASM2NATIVE_MAX_WASM_STACK");
+  if (!v) return 0;
+  if (parse_stack_size(v, size) != 0) {
+    fprintf(stderr, "error: WASM2NATIVE_MAX_WASM_STACK=%s: expected a size in bytes from 1 to 1T, "
+                    "optionally with a K, M or G suffix (e.g. 65536, 16M)\n", v);
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- The guest, on its own stack ---- */
+
+typedef struct guest_run {
+  int argc;
+  char **argv;
+  grants *g;
+  int status;
+} guest_run;
+
+static void run_guest(void *p) {
+  guest_run *r = p;
+  grants *g = r->g;
+  w2n_store *store = w2n_store_new();
+  if (!store) {
+    fprintf(stderr, "error: out of memory\n");
+    r->status = 1;
+    return;
+  }
+  w2n_wasi_config config;
+  config.argc = r->argc;
+  config.argv = (const char *const *)r->argv;
+  config.envc = g->envc;
+  config.env = g->env;
+  config.num_dirs = g->num_dirs;
+  config.dirs = g->dirs;
+  config.inherit_stdio = 1;
+  w2n_error err;
+  if (w2n_wasi_configure(store, &config, &err) != 0) {
+    fprintf(stderr, "error: %s\n", err.message);
+    r->status = 1;
+    return;
+  }
+  w2n_instance *inst = w2n_instantiate(store, w2n_exe_module, w2n_wasi_resolve, NULL, &err);
+  if (!inst) {
+    r->status = report_failure(store, &err);
+    return;
+  }
+  w2n_extern entry;
+  if (w2n_instance_export(inst, "_start", &entry) == 0 || w2n_instance_export(inst, "_initialize", &entry) == 0) {
+    if (entry.kind == W2N_EXTERN_FUNC) {
+      w2n_value args[1];
+      args[0].i64 = 0;
+      if (w2n_call(store, entry.of.func, args, &err) != 0) {
+        r->status = report_failure(store, &err);
+        return;
+      }
+    }
+  }
+  int code;
+  r->status = w2n_wasi_exit_code(store, &code) ? code : 0;
+}
+
 int main(int argc, char **argv) {
   grants g;
   memset(&g, 0, sizeof g);
@@ -199,37 +293,16 @@ int main(int argc, char **argv) {
       return 1;
   }
 
-  w2n_runtime_init();
-  w2n_store *store = w2n_store_new();
-  if (!store) {
-    fprintf(stderr, "error: out of memory\n");
-    return 1;
-  }
-  w2n_wasi_config config;
-  config.argc = argc;
-  config.argv = (const char *const *)argv;
-  config.envc = g.envc;
-  config.env = g.env;
-  config.num_dirs = g.num_dirs;
-  config.dirs = g.dirs;
-  config.inherit_stdio = 1;
-  w2n_error err;
-  if (w2n_wasi_configure(store, &config, &err) != 0) {
-    fprintf(stderr, "error: %s\n", err.message);
-    return 1;
-  }
-  w2n_instance *inst = w2n_instantiate(store, w2n_exe_module, w2n_wasi_resolve, NULL, &err);
-  if (!inst) return report_failure(store, &err);
+  uint64_t stack;
+  if (wasm_stack_size(&stack) != 0) return 1;
 
-  w2n_extern entry;
-  if (w2n_instance_export(inst, "_start", &entry) == 0 || w2n_instance_export(inst, "_initialize", &entry) == 0) {
-    if (entry.kind == W2N_EXTERN_FUNC) {
-      w2n_value args[1];
-      args[0].i64 = 0;
-      if (w2n_call(store, entry.of.func, args, &err) != 0) return report_failure(store, &err);
-    }
+  w2n_runtime_init();
+  guest_run r = {argc, argv, &g, 0};
+  int rc = w2n_run_on_stack((size_t)stack, run_guest, &r);
+  if (rc != 0) {
+    fprintf(stderr, "error: cannot create the Wasm stack (%llu bytes; WASM2NATIVE_MAX_WASM_STACK sets it): %s\n",
+            (unsigned long long)stack, strerror(rc));
+    return 1;
   }
-  int code;
-  if (w2n_wasi_exit_code(store, &code)) return code;
-  return 0;
+  return r.status;
 }

@@ -36,7 +36,10 @@
 #include <unistd.h>
 
 #define STACK_RESERVE_FOR_HOST (256u << 10) /* left below the Wasm stack limit for host code */
-#define MAX_WASM_STACK (64ull << 20)        /* Wasm may use at most this much of a thread's stack */
+/* w2n_call on a thread the runtime did not create: Wasm may use at most this much of its stack. */
+#define MAX_WASM_STACK W2N_DEFAULT_MAX_WASM_STACK
+#define WASM_STACK_GUARD (64u << 10) /* guard below the stacks of w2n_run_on_stack threads */
+#define WASM_STACK_SLACK (64u << 10) /* the thread's TLS and entry frames, above the Wasm part */
 #define ALTSTACK_SIZE (64u << 10)
 #define STACK_GUARD_SPAN (2u << 20) /* below the stack's low end: its guard area */
 
@@ -69,6 +72,7 @@ const char *w2n_trap_message(uint32_t code) {
 typedef struct w2n_thread {
   w2n_activation *current; /* innermost activation, NULL outside Wasm */
   uintptr_t stack_low, stack_high;
+  size_t max_wasm_stack; /* set by w2n_run_on_stack; 0: MAX_WASM_STACK */
   int initialized;
 } w2n_thread;
 
@@ -206,11 +210,51 @@ static void thread_setup(void) {
   tls.initialized = 1;
 }
 
+/* The stack limit for an outermost entry into Wasm from here: Wasm may use `max` bytes below this
+ * frame (the w2n_run_on_stack size, else MAX_WASM_STACK), and never the lowest STACK_RESERVE_FOR_HOST
+ * bytes of the thread's stack, which host functions and the runtime need. */
 static uintptr_t stack_limit_here(void) {
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+  size_t max = tls.max_wasm_stack ? tls.max_wasm_stack : MAX_WASM_STACK;
   uintptr_t limit = tls.stack_low + STACK_RESERVE_FOR_HOST;
-  if (sp > MAX_WASM_STACK && sp - MAX_WASM_STACK > limit) limit = sp - MAX_WASM_STACK;
+  if (sp > max && sp - max > limit) limit = sp - max;
   return limit;
+}
+
+/* ---- A stack of its own: w2n_run_on_stack ---- */
+
+typedef struct stack_run {
+  void (*fn)(void *);
+  void *arg;
+  size_t max_wasm_stack;
+} stack_run;
+
+static void *stack_thread(void *p) {
+  stack_run *r = p;
+  tls.max_wasm_stack = r->max_wasm_stack; /* before thread_setup: fresh thread, nothing entered yet */
+  r->fn(r->arg);
+  return NULL;
+}
+
+int w2n_run_on_stack(size_t max_wasm_stack, void (*fn)(void *), void *arg) {
+  if (max_wasm_stack == 0) max_wasm_stack = W2N_DEFAULT_MAX_WASM_STACK;
+  if (max_wasm_stack > W2N_MAX_WASM_STACK_LIMIT) return EINVAL;
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  /* The Wasm part, the host's reserve below it, the thread's TLS and entry frames above it. The
+   * thread library maps it with a guard area below (the fault handler's "call stack exhausted"). */
+  size_t size = max_wasm_stack + STACK_RESERVE_FOR_HOST + WASM_STACK_SLACK;
+  size = (size + page - 1) / page * page;
+  pthread_attr_t attr;
+  int rc = pthread_attr_init(&attr);
+  if (rc != 0) return rc;
+  rc = pthread_attr_setstacksize(&attr, size);
+  if (rc == 0) rc = pthread_attr_setguardsize(&attr, WASM_STACK_GUARD);
+  stack_run r = {fn, arg, max_wasm_stack};
+  pthread_t thread;
+  if (rc == 0) rc = pthread_create(&thread, &attr, stack_thread, &r);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return rc;
+  return pthread_join(thread, NULL);
 }
 
 /* ---- The signal handler ---- */

@@ -1,7 +1,8 @@
 /* Traps: unwinding to w2n_call with backtraces, host traps, re-entrancy, stack exhaustion (prologue check
- * and guard-page backstop), traps on other threads, and a trap with no activation. */
+ * and guard-page backstop), traps on other threads, w2n_run_on_stack, and a trap with no activation. */
 #include "harness.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -47,6 +48,11 @@ GEN static int32_t g_check_limit(w2n_instance *ctx, int32_t x) {
   uintptr_t limit = T_STORE(ctx)->stack_limit;
   return limit != 0 && (uintptr_t)__builtin_frame_address(0) > limit && T_STORE(ctx)->activation != NULL;
 }
+/* KiB of stack left to Wasm below this frame. */
+GEN static int32_t g_room(w2n_instance *ctx, int32_t x) {
+  (void)x;
+  return (int32_t)(((uintptr_t)__builtin_frame_address(0) - T_STORE(ctx)->stack_limit) >> 10);
+}
 GEN static int32_t g_load(w2n_instance *ctx, int32_t addr) {
   volatile uint8_t *base = T_MEM(ctx, 0)->base;
   return base[(uint32_t)addr];
@@ -75,18 +81,19 @@ static int32_t host_fn(w2n_instance *ctx, int32_t x) {
 static const char *const sigs[] = {"i:i"};
 static const w2n_array_call_fn acs[] = {t_ac_i_i};
 static const w2n_import_desc imports[] = {{"env", "host", W2N_EXTERN_FUNC, 0, 0, 0, 0, 0}};
-static const uint32_t func_types[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+static const uint32_t func_types[] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 static void *const func_code[] = {NULL,         (void *)g_leaf,          (void *)g_mid,        (void *)g_outer,
                                   (void *)g_call_host, (void *)g_rec, (void *)g_rec_nocheck, (void *)g_unnamed,
-                                  (void *)g_check_limit, (void *)g_load};
+                                  (void *)g_check_limit, (void *)g_load, (void *)g_room};
 static const char *const func_names[] = {"host", "leaf", "mid", "outer", "call_host", "rec", "rec_nocheck", NULL,
-                                         "check_limit", "load"};
-static const uint8_t referenced[] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+                                         "check_limit", "load", "room"};
+static const uint8_t referenced[] = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 static const w2n_limits_desc mems[] = {{0, 0, 1, UINT64_MAX}};
 static const w2n_export_desc exports[] = {
     {"leaf", W2N_EXTERN_FUNC, 1, sizeof "leaf" - 1},        {"outer", W2N_EXTERN_FUNC, 3, sizeof "outer" - 1},   {"call_host", W2N_EXTERN_FUNC, 4, sizeof "call_host" - 1},
     {"rec", W2N_EXTERN_FUNC, 5, sizeof "rec" - 1},         {"rec_nocheck", W2N_EXTERN_FUNC, 6, sizeof "rec_nocheck" - 1}, {"unnamed", W2N_EXTERN_FUNC, 7, sizeof "unnamed" - 1},
-    {"check_limit", W2N_EXTERN_FUNC, 8, sizeof "check_limit" - 1}, {"load", W2N_EXTERN_FUNC, 9, sizeof "load" - 1}};
+    {"check_limit", W2N_EXTERN_FUNC, 8, sizeof "check_limit" - 1}, {"load", W2N_EXTERN_FUNC, 9, sizeof "load" - 1},
+    {"room", W2N_EXTERN_FUNC, 10, sizeof "room" - 1}};
 
 static int resolve(void *user, w2n_instance *importer, const w2n_import_desc *imp, w2n_extern *out) {
   (void)user;
@@ -107,6 +114,7 @@ static int resolve(void *user, w2n_instance *importer, const w2n_import_desc *im
 
 typedef struct thread_result {
   int oob_rc, oob_trap, rec_rc, rec_trap, guard_rc, guard_trap;
+  int32_t room_kib; /* KiB of stack Wasm had below its first frame */
 } thread_result;
 
 static void *thread_main(void *p) {
@@ -116,6 +124,7 @@ static void *thread_main(void *p) {
   int32_t r;
   w2n_instance *ti = w2n_instantiate(ts, &m, resolve, NULL, &err);
   if (!ti) return NULL;
+  if (t_call_i_i(ts, t_export_func(ti, "room"), 0, &r, &err) == 0) res->room_kib = r;
   res->oob_rc = t_call_i_i(ts, t_export_func(ti, "load"), 70000, &r, &err);
   res->oob_trap = (int)err.trap;
   res->rec_rc = t_call_i_i(ts, t_export_func(ti, "rec"), 0, &r, &err);
@@ -127,6 +136,8 @@ static void *thread_main(void *p) {
   return NULL;
 }
 
+static void thread_main_v(void *p) { thread_main(p); }
+
 int main(void) {
   s = w2n_store_new();
   m.abi_version = W2N_ABI_VERSION;
@@ -137,7 +148,7 @@ int main(void) {
   m.imports = imports;
   m.num_exports = sizeof exports / sizeof exports[0];
   m.exports = exports;
-  m.num_funcs = 10;
+  m.num_funcs = 11;
   m.num_imported_funcs = 1;
   m.func_types = func_types;
   m.func_code = func_code;
@@ -209,6 +220,27 @@ int main(void) {
     CHECK(ok && res.guard_rc == -1 && res.guard_trap == W2N_TRAP_STACK_EXHAUSTED,
           "guard-page backstop on a 1 MiB thread");
     pthread_attr_destroy(&attr);
+  }
+
+  /* w2n_run_on_stack: Wasm gets the size asked for, whatever the caller's stack; exhaustion and the
+   * guard backstop work there as on any thread */
+  {
+    static const size_t sizes[] = {1u << 20, 32u << 20};
+    for (size_t i = 0; i < 2; i++) {
+      thread_result res;
+      memset(&res, 0, sizeof res);
+      int rc = w2n_run_on_stack(sizes[i], thread_main_v, &res);
+      int32_t want = (int32_t)(sizes[i] >> 10);
+      CHECK(rc == 0 && res.room_kib > want - 16 && res.room_kib <= want,
+            "w2n_run_on_stack(%zu MiB): Wasm gets %d KiB of stack (want %d less the entry frames)", sizes[i] >> 20,
+            res.room_kib, want);
+      CHECK(rc == 0 && res.oob_rc == -1 && res.oob_trap == W2N_TRAP_MEMORY_OOB &&
+                res.rec_rc == -1 && res.rec_trap == W2N_TRAP_STACK_EXHAUSTED && res.guard_rc == -1 &&
+                res.guard_trap == W2N_TRAP_STACK_EXHAUSTED,
+            "w2n_run_on_stack(%zu MiB): out-of-bounds fault, exhaustion and the guard backstop trap", sizes[i] >> 20);
+    }
+    CHECK(w2n_run_on_stack(W2N_MAX_WASM_STACK_LIMIT + 1, thread_main_v, NULL) == EINVAL,
+          "w2n_run_on_stack past W2N_MAX_WASM_STACK_LIMIT is EINVAL");
   }
 
   /* a trap with no activation: message and abort() */

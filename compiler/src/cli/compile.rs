@@ -52,6 +52,10 @@ pub struct CompileArgs {
     /// that the baked-in grants are all the guest can ever get.
     #[arg(long)]
     pub no_runtime_grants: bool,
+    /// Executables: bytes of stack the guest may use, N[K|M|G] (default 64M), baked in; the
+    /// WASM2NATIVE_MAX_WASM_STACK variable overrides it at run time.
+    #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
+    pub max_wasm_stack: Option<u64>,
 }
 
 pub fn parse_bounds(s: &str) -> Result<BoundsChecks, String> {
@@ -115,6 +119,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
             dirs: granted.into_iter().map(|d| (d.host, d.guest, d.read_only)).collect(),
             env,
             no_runtime_grants: args.no_runtime_grants,
+            max_wasm_stack: args.max_wasm_stack.unwrap_or(0),
         },
         shared_without_runtime: false,
         static_link: args.static_link,

@@ -73,6 +73,31 @@ fn targets() {
     }
 }
 
+/// The largest `--max-wasm-stack`: `W2N_MAX_WASM_STACK_LIMIT` of the runtime (1 TiB).
+pub const MAX_WASM_STACK_LIMIT: u64 = 1 << 40;
+
+/// Parses a stack size, `N[K|M|G]` (binary multiples), from 1 byte to 1 TiB: the syntax of
+/// `--max-wasm-stack` and of executables' `WASM2NATIVE_MAX_WASM_STACK` (`parse_stack_size` in main.c).
+pub fn parse_stack_size(s: &str) -> Result<u64, String> {
+    let bad = || {
+        format!("`{s}`: expected a size in bytes from 1 to 1T, optionally with a K, M or G suffix (e.g. 65536, 16M)")
+    };
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 30),
+        _ => (s, 0),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    if n == 0 || n > MAX_WASM_STACK_LIMIT >> shift {
+        return Err(bad());
+    }
+    Ok(n << shift)
+}
+
 /// Parses `HOST[::GUEST]` as wasmtime does.
 pub fn parse_dir(s: &str) -> (String, String) {
     match s.split_once("::") {

@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use wasm2native::host::{GrantedDir, LoadedModule, Outcome, Session, Value, WasiGrants};
+use wasm2native::host::{on_wasm_stack, GrantedDir, LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::module::{ModuleInfo, ValType};
 use wasm2native::{BoundsChecks, OptLevel};
 
@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// How out-of-bounds memory accesses are caught: guard or explicit.
     #[arg(long, default_value = "guard", value_parser = super::compile::parse_bounds)]
     pub bounds_checks: BoundsChecks,
+    /// Bytes of stack the guest may use, N[K|M|G] (default 64M), whatever `ulimit -s` says: the
+    /// guest runs on a stack of that size allocated for it (wasmtime: `-W max-wasm-stack=N`).
+    #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
+    pub max_wasm_stack: Option<u64>,
     /// The module (.wasm or .wat), then the arguments for the program (or for the invoked
     /// function), all passed as they are, whatever they look like: options of wasm2native go before
     /// the module.
@@ -70,20 +74,24 @@ fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<E
         argv.extend(program_args.iter().cloned());
     }
     let grants = WasiGrants { args: &argv, env: &env, dirs: &dirs };
-    let session = match Session::instantiate(&module, &grants) {
-        Ok(s) => s,
-        Err(outcome) => return Ok(report(outcome, &[])),
-    };
-    match &args.invoke {
-        Some(name) => invoke(&session, &info, name, program_args),
-        None => {
-            let Some(start) = session.export_func("_start").or_else(|| session.export_func("_initialize")) else {
-                return Ok(ExitCode::SUCCESS);
-            };
-            let mut slots = [Value { i64: 0 }; 1];
-            Ok(report(session.call(start, &mut slots), &[]))
+    // Instantiation (the start function) and the call run on the guest's own stack.
+    on_wasm_stack(args.max_wasm_stack.unwrap_or(0), || {
+        let session = match Session::instantiate(&module, &grants) {
+            Ok(s) => s,
+            Err(outcome) => return Ok(report(outcome, &[])),
+        };
+        match &args.invoke {
+            Some(name) => invoke(&session, &info, name, program_args),
+            None => {
+                let Some(start) = session.export_func("_start").or_else(|| session.export_func("_initialize")) else {
+                    return Ok(ExitCode::SUCCESS);
+                };
+                let mut slots = [Value { i64: 0 }; 1];
+                Ok(report(session.call(start, &mut slots), &[]))
+            }
         }
-    }
+    })
+    .map_err(anyhow::Error::msg)?
 }
 
 /// The `--dir` grants, then the `--dir-ro` ones, checked for empty host or guest paths.

@@ -39,6 +39,9 @@ pub struct ExeConfig {
     pub env: Vec<String>,
     /// Ignore the run-time grant variables (`W2N_EXE_NO_RUNTIME_GRANTS`).
     pub no_runtime_grants: bool,
+    /// Bytes of stack Wasm may use (`compile --max-wasm-stack`); 0: the runtime's default
+    /// (`W2N_DEFAULT_MAX_WASM_STACK`). `WASM2NATIVE_MAX_WASM_STACK` overrides it at run time.
+    pub max_wasm_stack: u64,
 }
 
 /// Compiles `info` to one buffer per unit (function partitions first, the module unit last).

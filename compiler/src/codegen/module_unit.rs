@@ -547,7 +547,8 @@ fn exe_symbols<'ctx>(u: &Unit<'ctx, '_>, module: GlobalValue<'ctx>, cfg: &ExeCon
         .collect();
     let dirs = array_of(u, "exe_dirs", dir_ty.into(), dirs);
     let env = array_of(u, "exe_env", p.into(), cfg.env.iter().map(|e| cstring(u, e).into()).collect());
-    let cfg_ty = struct_ty(u, &[i32t.into(), p.into(), i32t.into(), p.into(), i32t.into()]);
+    let i64t = u.llcx.i64_type();
+    let cfg_ty = struct_ty(u, &[i32t.into(), p.into(), i32t.into(), p.into(), i32t.into(), i64t.into()]);
     let flags = if cfg.no_runtime_grants { abi::EXE_NO_RUNTIME_GRANTS } else { 0 };
     let value = cfg_ty.const_named_struct(&[
         i32t.const_int(cfg.dirs.len() as u64, false).into(),
@@ -555,6 +556,7 @@ fn exe_symbols<'ctx>(u: &Unit<'ctx, '_>, module: GlobalValue<'ctx>, cfg: &ExeCon
         i32t.const_int(cfg.env.len() as u64, false).into(),
         env.into(),
         i32t.const_int(flags as u64, false).into(),
+        i64t.const_int(cfg.max_wasm_stack, false).into(),
     ]);
     let g = u.module.add_global(cfg_ty, None, "w2n_exe_config");
     g.set_initializer(&value);

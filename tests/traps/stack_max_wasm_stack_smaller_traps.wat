@@ -1,0 +1,18 @@
+;; The same recursion (over 6 MiB of stack) with the guest's stack set to 1 MiB: exhausted.
+;; max-wasm-stack: 1M
+;; expect-trap: call stack exhausted
+;; expect-frame: depth
+(module
+  (memory 1)
+  ;; Returns n after n nested calls. n stays live across the call and the store after it keeps
+  ;; LLVM from turning the recursion into a loop: at least 32 bytes of native stack per level.
+  (func $depth (param $n i32) (result i32)
+    (local $r i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 0))
+      (else
+        (local.set $r (i32.add (call $depth (i32.sub (local.get $n) (i32.const 1))) (i32.const 1)))
+        (i32.store (i32.and (i32.shl (local.get $n) (i32.const 2)) (i32.const 0xfffc)) (local.get $n))
+        (local.get $r))))
+  (func (export "_start")
+    (if (i32.ne (call $depth (i32.const 200000)) (i32.const 200000)) (then unreachable))))
