@@ -25,10 +25,11 @@ pub struct Options {
     pub jobs: usize,
     pub mutations: u64,
     pub keep: PathBuf,
+    pub wasmtime: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: w2n-fuzz [--sets NAME,NAME|all] [--seeds START..END] [--time SECS] [--jobs N] \
-                     [--mutations N] [--keep DIR]";
+                     [--mutations N] [--keep DIR] [--wasmtime PATH]";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options> {
@@ -39,6 +40,7 @@ impl Options {
             jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             mutations: 200,
             keep: PathBuf::from("target/fuzz-failures"),
+            wasmtime: None,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -67,6 +69,7 @@ impl Options {
                 "--jobs" => o.jobs = value()?.parse::<usize>().context("--jobs N")?.max(1),
                 "--mutations" => o.mutations = value()?.parse().context("--mutations N")?,
                 "--keep" => o.keep = PathBuf::from(value()?),
+                "--wasmtime" => o.wasmtime = Some(PathBuf::from(value()?)),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -97,13 +100,21 @@ struct Shared<'a> {
     figures: Mutex<BTreeMap<&'static str, Figures>>,
     failures: Mutex<Vec<String>>,
     deadline: Option<Instant>,
+    /// The wasmtime binary, when a chosen set needs it.
+    wasmtime: Option<PathBuf>,
 }
 
 pub fn run(options: &Options) -> Result<bool> {
     let exe = std::env::current_exe().context("locating the fuzzer")?;
     let scratch = std::env::temp_dir().join(format!("w2n-fuzz-{}", std::process::id()));
     std::fs::create_dir_all(&scratch)?;
+    let wasmtime = if options.sets.iter().any(|s| s.oracle == Oracle::Wasmtime) {
+        Some(find_wasmtime(options, &exe)?)
+    } else {
+        None
+    };
     let shared = Shared {
+        wasmtime,
         options,
         figures: Mutex::new(BTreeMap::new()),
         failures: Mutex::new(Vec::new()),
@@ -159,6 +170,25 @@ pub fn run(options: &Options) -> Result<bool> {
     Ok(ok)
 }
 
+/// The wasmtime the sets without a wasmi oracle need: `--wasmtime`, `$WASM2NATIVE_WASMTIME`, the
+/// copy `cargo xtask setup` unpacks into `target/tools/wasmtime/`, or `wasmtime` on PATH.
+fn find_wasmtime(options: &Options, exe: &Path) -> Result<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let candidates = options
+        .wasmtime
+        .clone()
+        .into_iter()
+        .chain(std::env::var_os("WASM2NATIVE_WASMTIME").map(PathBuf::from))
+        .chain(exe.parent().and_then(Path::parent).map(|target| target.join("tools/wasmtime/wasmtime")))
+        .chain(std::env::split_paths(&path).map(|d| d.join("wasmtime")));
+    for c in candidates {
+        if c.is_file() {
+            return Ok(c);
+        }
+    }
+    bail!("wasmtime not found (the oracle of the exceptions and threads sets): run `cargo xtask setup`, or pass --wasmtime PATH")
+}
+
 /// The module of `seed` in `set`: wasm-smith over seeded bytes, made to terminate.
 pub fn generate(seed: u64, set: &FeatureSet) -> Option<Vec<u8>> {
     let mut rng = Rng::new(seed ^ set.name.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)));
@@ -185,14 +215,17 @@ fn one_module(shared: &Shared<'_>, exe: &Path, dir: &Path, seed: u64, set: &'sta
                 None
             }
         },
-        Oracle::SelfConsistency => None,
+        Oracle::SelfConsistency | Oracle::Wasmtime => None,
     };
+    let script = dir.join("m.wast");
+    let _ = std::fs::remove_file(&script);
     // Every configuration first, then the comparisons: a guard-mode difference is judged against
     // explicit mode at the same level.
     let mut traces: Vec<(String, Option<Vec<String>>)> = Vec::new();
     for (opt, checks) in CONFIGS {
         let label = format!("-O{opt} {checks}");
-        match run_child(exe, &path, seed, opt, checks) {
+        let script_out = (set.oracle == Oracle::Wasmtime && label == "-O0 guard").then_some(script.as_path());
+        match run_child(exe, &path, seed, opt, checks, script_out) {
             Ok(trace) => {
                 if let Some(line) = trace.iter().find(|l| l.starts_with("compile error")) {
                     fig.compile_errors += 1;
@@ -212,6 +245,18 @@ fn one_module(shared: &Shared<'_>, exe: &Path, dir: &Path, seed: u64, set: &'sta
     }
     if reference.is_none() {
         reference = traces.iter().find_map(|(l, t)| t.clone().map(|t| (l.clone(), t)));
+    }
+    if set.oracle == Oracle::Wasmtime && script.exists() {
+        let wasmtime = shared.wasmtime.as_ref().context("wasmtime")?;
+        let mut cmd = Command::new(wasmtime);
+        cmd.args(["wast", "-W", "all-proposals=y"]).arg(&script);
+        if let Err(e) = run_limited(&mut cmd, CHILD_LIMIT) {
+            fig.divergences += 1;
+            let kept = shared.options.keep.join(format!("{}-{seed}.wast", set.name));
+            std::fs::create_dir_all(&shared.options.keep)?;
+            std::fs::copy(&script, &kept)?;
+            failures.push(format!("{}/{seed} -O0 guard: wasmtime disagrees ({}): {e}", set.name, kept.display()));
+        }
     }
     if let Some((who, expected)) = &reference {
         let agrees = |t: &Option<Vec<String>>| t.as_ref().is_some_and(|t| first_difference(expected, t).is_none());
@@ -257,11 +302,13 @@ fn is_trap_order(want: &str, got: &str) -> bool {
 }
 
 /// Runs one configuration in a child; a non-zero exit, a signal or a hang is an error.
-fn run_child(exe: &Path, wasm: &Path, seed: u64, opt: &str, checks: &str) -> Result<Vec<String>, String> {
-    let out = run_limited(
-        Command::new(exe).arg("--child").arg(wasm).arg(seed.to_string()).arg(opt).arg(checks),
-        CHILD_LIMIT,
-    )?;
+fn run_child(exe: &Path, wasm: &Path, seed: u64, opt: &str, checks: &str, script: Option<&Path>) -> Result<Vec<String>, String> {
+    let mut cmd = Command::new(exe);
+    cmd.arg("--child").arg(wasm).arg(seed.to_string()).arg(opt).arg(checks);
+    if let Some(s) = script {
+        cmd.arg(s);
+    }
+    let out = run_limited(&mut cmd, CHILD_LIMIT)?;
     Ok(String::from_utf8_lossy(&out).lines().map(str::to_string).collect())
 }
 

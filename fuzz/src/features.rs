@@ -7,6 +7,9 @@ use wasm_smith::Config;
 pub enum Oracle {
     /// The wasmi interpreter, in this process.
     Wasmi,
+    /// The wasmtime command line (`wasmtime wast` on the run written as a spec script): results and
+    /// traps of every call, not the memory and global hashes.
+    Wasmtime,
     /// No independent engine covers the set here: every wasm2native configuration (-O0, -O2,
     /// explicit bounds checks) must agree with the others, and none may crash.
     SelfConsistency,
@@ -49,13 +52,23 @@ pub const SETS: &[FeatureSet] = &[
     },
     FeatureSet {
         name: "exceptions",
-        oracle: Oracle::SelfConsistency,
+        oracle: Oracle::Wasmtime,
         configure: |c| {
             c.exceptions_enabled = true;
             c.tail_call_enabled = true;
         },
     },
-    FeatureSet { name: "threads", oracle: Oracle::SelfConsistency, configure: |c| c.threads_enabled = true },
+    FeatureSet { name: "threads", oracle: Oracle::Wasmtime, configure: |c| c.threads_enabled = true },
+    FeatureSet {
+        name: "exceptions-simd",
+        oracle: Oracle::Wasmtime,
+        configure: |c| {
+            c.exceptions_enabled = true;
+            c.simd_enabled = true;
+            c.multi_value_enabled = true;
+            c.memory64_enabled = true;
+        },
+    },
     FeatureSet {
         name: "relaxed-simd",
         oracle: Oracle::SelfConsistency,

@@ -14,6 +14,7 @@ mod native_engine;
 mod plan;
 mod trace;
 mod wasmi_engine;
+mod wast_script;
 
 use anyhow::{bail, Context, Result};
 use std::process::ExitCode;
@@ -45,9 +46,14 @@ fn print(args: &[String]) -> Result<bool> {
     Ok(true)
 }
 
-/// `--child WASM SEED OPT CHECKS`: compile and run one configuration, print the trace.
+/// `--child WASM SEED OPT CHECKS [SCRIPT.wast]`: compile and run one configuration, print the trace
+/// (and write the run as a spec script for wasmtime).
 fn child(args: &[String]) -> Result<bool> {
-    let [wasm, seed, opt, checks] = args else { bail!("usage: --child WASM SEED OPT guard|explicit") };
+    let (wasm, seed, opt, checks, script_path) = match args {
+        [w, s, o, c] => (w, s, o, c, None),
+        [w, s, o, c, p] => (w, s, o, c, Some(p)),
+        _ => bail!("usage: --child WASM SEED OPT guard|explicit [SCRIPT.wast]"),
+    };
     let bytes = std::fs::read(wasm).with_context(|| format!("reading {wasm}"))?;
     let exports = plan::exports(&bytes)?;
     let opt = opt.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -57,8 +63,12 @@ fn child(args: &[String]) -> Result<bool> {
         other => bail!("bounds checks `{other}`"),
     };
     let dir = std::path::Path::new(wasm).parent().context("module directory")?;
-    for line in native_engine::run(&bytes, &exports, seed.parse()?, opt, checks, dir)? {
+    let mut script = script_path.map(|_| wast_script::Script::new(&bytes));
+    for line in native_engine::run(&bytes, &exports, seed.parse()?, opt, checks, dir, script.as_mut())? {
         println!("{line}");
+    }
+    if let (Some(path), Some(script)) = (script_path, script) {
+        std::fs::write(path, script.text()).with_context(|| format!("writing {path}"))?;
     }
     Ok(true)
 }

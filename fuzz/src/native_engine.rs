@@ -4,6 +4,7 @@
 
 use crate::plan::{argument, Export, ExportKind, Rng, Val};
 use crate::trace::{trap_class, Fnv};
+use crate::wast_script::Script;
 use anyhow::{anyhow, Result};
 use std::path::Path;
 use wasm2native::driver::{compile_wasm, CompileOptions, Emit};
@@ -13,8 +14,17 @@ use wasmparser::ValType;
 
 const PREFIX: &str = "w2n_fuzz";
 
-/// Compiles `wasm` into `dir` and runs its exports; the trace, or the compile error's text.
-pub fn run(wasm: &[u8], exports: &[Export], seed: u64, opt: OptLevel, checks: BoundsChecks, dir: &Path) -> Result<Vec<String>> {
+/// Compiles `wasm` into `dir` and runs its exports; the trace, or the compile error's text. With
+/// `script`, the run is also written down for wasmtime to check.
+pub fn run(
+    wasm: &[u8],
+    exports: &[Export],
+    seed: u64,
+    opt: OptLevel,
+    checks: BoundsChecks,
+    dir: &Path,
+    mut script: Option<&mut Script>,
+) -> Result<Vec<String>> {
     let lib = dir.join(format!("m-{opt:?}-{checks:?}.so"));
     let opts = CompileOptions {
         emit: Emit::SharedLib,
@@ -34,6 +44,9 @@ pub fn run(wasm: &[u8], exports: &[Export], seed: u64, opt: OptLevel, checks: Bo
     let session = match Session::instantiate(&module, &grants) {
         Ok(s) => s,
         Err(Outcome::Trapped { message, .. }) => {
+            if let Some(s) = script.as_deref_mut() {
+                s.module_trapped(&message);
+            }
             trace.push(format!("instantiate -> trap {}", trap_class(&message)));
             return Ok(trace);
         }
@@ -51,9 +64,18 @@ pub fn run(wasm: &[u8], exports: &[Export], seed: u64, opt: OptLevel, checks: Bo
         }
         let outcome = match session.call(func, &mut slots) {
             Outcome::Returned(out) => {
-                out.iter().zip(results).map(|(v, t)| from_value(v, *t).show()).collect::<Vec<_>>().join(" ")
+                let values: Vec<Val> = out.iter().zip(results).map(|(v, t)| from_value(v, *t)).collect();
+                if let Some(s) = script.as_deref_mut() {
+                    s.returned(&export.name, params, &args, results, &values);
+                }
+                values.iter().map(Val::show).collect::<Vec<_>>().join(" ")
             }
-            Outcome::Trapped { message, .. } => format!("trap {}", trap_class(&message)),
+            Outcome::Trapped { message, .. } => {
+                if let Some(s) = script.as_deref_mut() {
+                    s.trapped(&export.name, params, &args, &message);
+                }
+                format!("trap {}", trap_class(&message))
+            }
             Outcome::Exited(c) => format!("exit {c}"),
             Outcome::Failed(m) => format!("failed {m}"),
         };

