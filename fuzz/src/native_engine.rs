@@ -79,7 +79,7 @@ pub fn run(
             Outcome::Exited(c) => format!("exit {c}"),
             Outcome::Failed(m) => format!("failed {m}"),
         };
-        trace.push(format!("call {} -> {outcome}", export.name));
+        trace.push(format!("call {:?} -> {outcome}", export.name));
         trace.push(state(&session, exports));
         if outcome.starts_with("trap stack") {
             break;

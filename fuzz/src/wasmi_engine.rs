@@ -40,7 +40,7 @@ pub fn run(wasm: &[u8], exports: &[Export], seed: u64) -> Option<Vec<String>> {
             Err(e) => format!("trap {}", trap_class(&trap_text(&e))),
         };
         debug_assert_eq!(outs.len(), results.len());
-        trace.push(format!("call {} -> {outcome}", export.name));
+        trace.push(format!("call {:?} -> {outcome}", export.name));
         trace.push(state(&store, &instance, exports));
         if outcome.starts_with("trap stack") {
             break;

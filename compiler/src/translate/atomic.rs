@@ -106,14 +106,19 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
-    /// The address of an atomic access of `width` bits: bounds as for plain accesses, then alignment.
+    /// The address of an atomic access of `width` bits: alignment first, then bounds as for plain
+    /// accesses (an access both misaligned and out of bounds traps as unaligned, as in the reference
+    /// interpreter and wasmtime). Memory bases are page-aligned: the effective address's low bits
+    /// are the pointer's.
     fn atomic_address(&mut self, memarg: MemArg, width: u32) -> Result<PointerValue<'ctx>> {
-        let p = self.effective_address(memarg, width / 8)?;
-        let bits = self.b.build_ptr_to_int(p, self.u.llcx.i64_type(), "")?;
-        let low = self.b.build_and(bits, self.i64_const(width as u64 / 8 - 1), "")?;
+        let addr = self.pop_int()?;
+        let wide = self.b.build_int_z_extend_or_bit_cast(addr, self.u.llcx.i64_type(), "")?;
+        let eff = self.b.build_int_add(wide, self.i64_const(memarg.offset), "")?;
+        let low = self.b.build_and(eff, self.i64_const(width as u64 / 8 - 1), "")?;
         let unaligned = self.b.build_int_compare(IntPredicate::NE, low, self.i64_const(0), "")?;
         self.trap_if(unaligned, Trap::UnalignedAtomic)?;
-        Ok(p)
+        self.push(addr);
+        self.effective_address(memarg, width / 8)
     }
 
     /// wait/notify take the address as an operand for the runtime: `addr + offset` (i64) and the memory.
