@@ -13,7 +13,7 @@ use wasmparser::{MemArg, Operator};
 const SEQ_CST: AtomicOrdering = AtomicOrdering::SequentiallyConsistent;
 
 fn llvm(e: impl std::fmt::Display) -> CompileError {
-    CompileError::Llvm(e.to_string())
+    crate::error::internal(e.to_string())
 }
 
 /// (result type, access width in bits) of an atomic operator, from its name: `I64AtomicRmw8AddU` is

@@ -70,7 +70,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let ty = self.u.llcx.i8_type().array_type(abi::SIZEOF_HANDLER);
         let h = b.build_alloca(ty, "handler")?;
-        h.as_instruction().expect("alloca").set_alignment(16).map_err(|e| crate::CompileError::Llvm(e.to_string()))?;
+        h.as_instruction().expect("alloca").set_alignment(16).map_err(|e| crate::error::internal(e.to_string()))?;
         Ok(h)
     }
 

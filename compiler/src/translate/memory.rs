@@ -256,7 +256,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
         let inst = v.as_instruction_value().expect("load instruction");
-        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         if self.pin_loads {
             let id = self.u.next_load_id.get();
             self.u.next_load_id.set(id + 1);
@@ -278,7 +278,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn store_raw(&mut self, memarg: MemArg, value: BasicValueEnum<'ctx>) -> Result<()> {
         let p = self.effective_address(memarg, type_size(value.get_type()))?;
         let inst = self.b.build_store(p, value)?;
-        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         Ok(())
     }
 }

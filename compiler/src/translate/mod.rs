@@ -267,7 +267,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     pub(crate) fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
-        self.stack.pop().ok_or_else(|| CompileError::Llvm("value stack underflow".into()))
+        self.stack.pop().ok_or_else(|| crate::error::internal("value stack underflow"))
     }
 
     pub(crate) fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
@@ -276,7 +276,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     pub(crate) fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         if self.stack.len() < n {
-            return Err(CompileError::Llvm("value stack underflow".into()));
+            return Err(crate::error::internal("value stack underflow"));
         }
         Ok(self.stack.split_off(self.stack.len() - n))
     }
@@ -359,7 +359,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if let Some(inst) = v.as_instruction_value() {
             let md = self.u.llcx.metadata_node(&[]);
             inst.set_metadata(md, md_kind(self.u.llcx, "invariant.load"))
-                .map_err(|e| CompileError::Llvm(e.to_string()))?;
+                .map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
     }
@@ -370,7 +370,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.b.build_load(ty, cell, "")?;
         if ty.is_vector_type() {
             let inst = v.as_instruction_value().expect("load");
-            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
     }
@@ -379,7 +379,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
         let store = self.b.build_store(cell, v)?;
         if v.is_vector_value() {
-            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(())
     }
@@ -398,7 +398,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             .build_call(f, args, "")?
             .try_as_basic_value()
             .basic()
-            .ok_or_else(|| CompileError::Llvm("call returned void".into()))
+            .ok_or_else(|| crate::error::internal("call returned void"))
     }
 
     pub(crate) fn i32_const(&self, v: u64) -> IntValue<'ctx> {

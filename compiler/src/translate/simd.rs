@@ -18,7 +18,7 @@
 
 use super::simd_target::Isa;
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use crate::module::ValType;
 use inkwell::builder::{Builder, BuilderError};
 use inkwell::types::{BasicTypeEnum, IntType, VectorType};
@@ -87,7 +87,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if handled {
             Ok(())
         } else {
-            Err(CompileError::Llvm(format!("SIMD operator without a translation: {op:?}")))
+            Err(crate::error::internal(format!("SIMD operator without a translation: {op:?}")))
         }
     }
 

@@ -6,7 +6,7 @@ use inkwell::values::{BasicValue, BasicValueEnum};
 use wasmparser::Operator;
 
 fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
-    CompileError::Llvm(e.to_string())
+    crate::error::internal(e.to_string())
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
