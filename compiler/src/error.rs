@@ -108,8 +108,8 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         _ => "panic with a non-string payload".to_string(),
     };
     match PANIC_LOCATION.with(|p| p.borrow_mut().take()) {
-        Some(loc) => format!("panicked at {loc}: {what}"),
-        None => format!("panicked: {what}"),
+        Some(loc) => format!("{what} (at {loc})"),
+        None => what,
     }
 }
 
