@@ -53,7 +53,10 @@ fn compile_reports_an_internal_error_with_the_function() {
     assert_internal(&out, "internal compiler error in function 0 (helper): ");
     assert!(!o.exists(), "no output after an internal error");
     let out = w2n_with_hook(tmp.path(), "panic:1", &args);
-    assert_internal(&out, "internal compiler error in function 1 (wasm-function[1]): WASM2NATIVE_DEBUG_ICE raised a panic");
+    assert_internal(
+        &out,
+        "internal compiler error in function 1 (wasm-function[1]): WASM2NATIVE_DEBUG_ICE raised a panic",
+    );
     assert!(!o.exists(), "no output after an internal error");
     // The hook names a function the module does not have: a normal compile.
     let out = w2n_with_hook(tmp.path(), "7", &args);

@@ -198,7 +198,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     pub(super) fn pop_v(&mut self, s: Shape) -> Result<VectorValue<'ctx>> {
-        let v = self.pop()?;
+        let v = self.pop_vector()?;
         self.as_shape(v, s)
     }
 
