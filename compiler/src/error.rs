@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 /// Exit status of the CLI for an internal compiler error (`EX_SOFTWARE` of sysexits.h).
 pub const EXIT_INTERNAL: u8 = 70;
@@ -87,6 +87,9 @@ thread_local! {
     static PANIC_LOCATION: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
+/// The location of the last panic on any thread.
+static LAST_PANIC_LOCATION: Mutex<Option<String>> = Mutex::new(None);
+
 /// Replaces the default panic hook (which prints `thread '...' panicked at ...` and perhaps a
 /// backtrace on stderr) by one that only records the location for [`panic_message`]. For programs
 /// that catch every panic and report it themselves, as the CLI does; installed once.
@@ -95,19 +98,26 @@ pub fn install_quiet_panic_hook() {
     ONCE.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
             let loc = info.location().map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-            PANIC_LOCATION.with(|p| *p.borrow_mut() = loc);
+            PANIC_LOCATION.with(|p| *p.borrow_mut() = loc.clone());
+            // For a panic that rayon carries from a worker to the thread that catches it.
+            if let Ok(mut last) = LAST_PANIC_LOCATION.lock() {
+                *last = loc;
+            }
         }))
     });
 }
 
-/// The message of a caught panic, with its location when the quiet hook recorded one on this thread.
+/// The message of a caught panic, with its location when the quiet hook recorded one (on this
+/// thread, else the last one on any thread).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let what = match (payload.downcast_ref::<&str>(), payload.downcast_ref::<String>()) {
         (Some(s), _) => s.to_string(),
         (_, Some(s)) => s.clone(),
         _ => "panic with a non-string payload".to_string(),
     };
-    match PANIC_LOCATION.with(|p| p.borrow_mut().take()) {
+    let here = PANIC_LOCATION.with(|p| p.borrow_mut().take());
+    let last = LAST_PANIC_LOCATION.lock().ok().and_then(|mut l| l.take());
+    match here.or(last) {
         Some(loc) => format!("{what} (at {loc})"),
         None => what,
     }
