@@ -31,6 +31,9 @@ pub fn shared_library_for(
     h.update(format!("{:?}/{}", target.cpu, target.features).as_bytes());
     h.update(format!("{opt_level:?}/{bounds_checks:?}").as_bytes());
     h.update(wasm);
+    if let Some(hook) = crate::codegen::debug_ice() {
+        h.update(format!("debug-ice {hook:?}").as_bytes());
+    }
     let key: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
     let dir = cache_dir().join("modules");
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;

@@ -9,7 +9,7 @@
 //! vanishes. Inlined copies of a callee's loads are not checked against the callee: a call whose
 //! result the program discards is never inlined (`pin.rs`), so those copies stay used.
 
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use inkwell::context::Context;
 use inkwell::module::Module;
 use inkwell::values::{BasicMetadataValueEnum, FunctionValue, InstructionOpcode, InstructionValue};
@@ -28,7 +28,7 @@ type LoadIds = BTreeMap<String, BTreeSet<u32>>;
 /// Tags `load` with `id`.
 pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32) -> Result<()> {
     let node = llcx.metadata_node(&[llcx.i32_type().const_int(id as u64, false).into()]);
-    load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(|e| CompileError::Llvm(e.to_string()))
+    load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(|e| crate::error::internal(e.to_string()))
 }
 
 /// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy; or,
@@ -94,7 +94,7 @@ fn pin(module: &Module<'_>, kind: u32, which: impl Fn(u32) -> bool) -> Result<()
         for_each_instruction(f, |inst| {
             if inst.get_opcode() == InstructionOpcode::Load && load_id(inst, kind).is_some_and(&which) {
                 if let Err(e) = inst.set_volatile(true) {
-                    result = Err(CompileError::Llvm(e.to_string()));
+                    result = Err(crate::error::internal(e.to_string()));
                 }
             }
         });

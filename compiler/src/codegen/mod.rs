@@ -10,7 +10,7 @@ pub mod unit;
 mod unit_cache;
 
 use crate::abi::ContextLayout;
-use crate::error::{CompileError, Result};
+use crate::error::{catch_panic, internal, CompileError, Result};
 use crate::module::ModuleInfo;
 use crate::translate::translate_function;
 use crate::{CodegenOptions, OptLevel};
@@ -75,6 +75,7 @@ pub fn compile_units(
                 // A partition's object is cached by content: after a change to one function only
                 // its partition is compiled again.
                 let key = match parts.as_slice() {
+                    _ if debug_ice().is_some() => None,
                     [Some(p)] if output == Output::Object => Some(unit_cache::key(info, &layout, opts, &p.funcs)),
                     _ => None,
                 };
@@ -92,14 +93,20 @@ pub fn compile_units(
                         Some(p) => {
                             for &f in &p.funcs {
                                 let body = &info.bodies[(f - info.num_imported_funcs) as usize];
-                                translate_function(&unit, f, body)?;
+                                // A panic is a compiler bug like any other internal error: it
+                                // fails this function, with its name, never the process.
+                                catch_panic(|| {
+                                    debug_ice_hook(f)?;
+                                    translate_function(&unit, f, body)
+                                })
+                                .map_err(|e| e.in_function(f, || info.display_name(f)))?;
                             }
                         }
-                        None => module_unit::build(&unit, exe)?,
+                        None => catch_panic(|| module_unit::build(&unit, exe))?,
                     }
                 }
                 let translated = started.elapsed();
-                let out = finish_unit(&unit, output);
+                let out = catch_panic(|| finish_unit(&unit, output));
                 if timings() {
                     eprintln!(
                         "timings: unit {i} on {:?}: translate {:.3}s, optimise+emit {:.3}s",
@@ -123,6 +130,31 @@ pub fn compile_units(
     }
     // The first error in unit order, so the message does not depend on scheduling.
     results.into_iter().collect()
+}
+
+/// Test hook, for checking how internal compiler errors are reported without a real compiler bug:
+/// `WASM2NATIVE_DEBUG_ICE=N` makes the translation of function `N` (an index in the function index
+/// space) fail with an internal error, `WASM2NATIVE_DEBUG_ICE=panic:N` makes it panic. While set,
+/// the unit cache is bypassed (a cached object would skip translation).
+pub(crate) fn debug_ice() -> Option<&'static (bool, u32)> {
+    static HOOK: std::sync::OnceLock<Option<(bool, u32)>> = std::sync::OnceLock::new();
+    HOOK.get_or_init(|| {
+        let v = std::env::var("WASM2NATIVE_DEBUG_ICE").ok()?;
+        let (panic, n) = match v.strip_prefix("panic:") {
+            Some(n) => (true, n),
+            None => (false, v.as_str()),
+        };
+        Some((panic, n.trim().parse().ok()?))
+    })
+    .as_ref()
+}
+
+fn debug_ice_hook(func: u32) -> Result<()> {
+    match debug_ice() {
+        Some(&(false, f)) if f == func => Err(internal("WASM2NATIVE_DEBUG_ICE raised an internal error")),
+        Some(&(true, f)) if f == func => panic!("WASM2NATIVE_DEBUG_ICE raised a panic"),
+        _ => Ok(()),
+    }
 }
 
 /// A progress bar on long compiles, only when stderr is a terminal (never in logs or pipes).
@@ -155,7 +187,7 @@ fn init_llvm() {
 
 fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
     let triple = TargetTriple::create(&opts.target.llvm_triple);
-    let target = Target::from_triple(&triple).map_err(|e| CompileError::Llvm(e.to_string()))?;
+    let target = Target::from_triple(&triple).map_err(|e| crate::error::internal(e.to_string()))?;
     let level = match opts.opt_level {
         OptLevel::O0 => OptimizationLevel::None,
         OptLevel::O1 => OptimizationLevel::Less,
@@ -171,7 +203,7 @@ fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
             RelocMode::PIC,
             CodeModel::Default,
         )
-        .ok_or_else(|| CompileError::Llvm(format!("no target machine for {}", opts.target.llvm_triple)))
+        .ok_or_else(|| crate::error::internal(format!("no target machine for {}", opts.target.llvm_triple)))
 }
 
 /// Verifies, optimises and emits one unit.
@@ -189,7 +221,7 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
         OptLevel::Os => "default<Os>",
     };
     let optimise = |m: &inkwell::module::Module<'_>| {
-        m.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| CompileError::Llvm(e.to_string()))
+        m.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| crate::error::internal(e.to_string()))
     };
     let kept = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
     let module = kept.as_ref().unwrap_or(&unit.module);
@@ -197,7 +229,7 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
         Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
         Output::Object | Output::Assembly => {
             let ft = if output == Output::Object { FileType::Object } else { FileType::Assembly };
-            let buf = tm.write_to_memory_buffer(module, ft).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            let buf = tm.write_to_memory_buffer(module, ft).map_err(|e| crate::error::internal(e.to_string()))?;
             Ok(buf.as_slice().to_vec())
         }
     }

@@ -76,7 +76,7 @@ fn load_value<'ctx>(
     let v = b.build_load(ty, at, "")?;
     if ty.is_vector_type() {
         let inst = v.as_instruction_value().expect("load");
-        inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
     }
     Ok(v)
 }
@@ -84,7 +84,7 @@ fn load_value<'ctx>(
 fn store_value<'ctx>(b: &Builder<'ctx>, at: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
     let store = b.build_store(at, v)?;
     if v.is_vector_value() {
-        store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+        store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! with the descriptor and init code) and the declarations every translator in it shares.
 
 use crate::abi::ContextLayout;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use crate::module::{FuncType, ModuleInfo, ValType};
 use crate::CodegenOptions;
 use inkwell::attributes::{Attribute, AttributeLoc};
@@ -190,7 +190,7 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
     pub fn intrinsic(&self, name: &str, types: &[BasicTypeEnum<'ctx>]) -> Result<FunctionValue<'ctx>> {
         Intrinsic::find(name)
             .and_then(|i| i.get_declaration(&self.module, types))
-            .ok_or_else(|| CompileError::Llvm(format!("intrinsic {name} not found")))
+            .ok_or_else(|| crate::error::internal(format!("intrinsic {name} not found")))
     }
 
     pub fn enum_attr(&self, name: &str) -> Attribute {
@@ -230,8 +230,20 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         }));
     }
 
+    /// Runs LLVM's verifier. A failure is a compiler bug, an internal error naming the first Wasm
+    /// function that fails verification on its own (the search runs only on failure).
     pub fn verify(&self) -> Result<()> {
-        self.module.verify().map_err(|e| CompileError::Llvm(e.to_string()))
+        self.module.verify().map_err(|e| {
+            let err = crate::error::internal(format!("LLVM verification failed: {}", e.to_string().trim()));
+            let defined = self.info.num_imported_funcs..self.info.num_imported_funcs + self.info.num_defined_funcs();
+            match defined.into_iter().find(|&i| {
+                let f = self.module.get_function(&self.func_symbol(i));
+                f.is_some_and(|f| f.count_basic_blocks() > 0 && !f.verify(false))
+            }) {
+                Some(i) => err.in_function(i, || self.info.display_name(i)),
+                None => err,
+            }
+        })
     }
 }
 

@@ -6,14 +6,14 @@
 use super::FuncTranslator;
 use crate::error::{CompileError, Result};
 use crate::trap::Trap;
-use inkwell::values::{BasicValue, IntValue, PointerValue};
+use inkwell::values::{IntValue, PointerValue};
 use inkwell::{AtomicOrdering, AtomicRMWBinOp, IntPredicate};
 use wasmparser::{MemArg, Operator};
 
 const SEQ_CST: AtomicOrdering = AtomicOrdering::SequentiallyConsistent;
 
 fn llvm(e: impl std::fmt::Display) -> CompileError {
-    CompileError::Llvm(e.to_string())
+    crate::error::internal(e.to_string())
 }
 
 /// (result type, access width in bits) of an atomic operator, from its name: `I64AtomicRmw8AddU` is
@@ -72,7 +72,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let p = self.atomic_address(memarg, width)?;
                 let ty = self.int_type(width);
                 let v = self.b.build_load(ty, p, "")?;
-                let inst = v.as_instruction_value().expect("load");
+                let inst = super::instruction(v)?;
                 inst.set_alignment(width / 8).map_err(llvm)?;
                 inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
                 let v = self.b.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
@@ -195,7 +195,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_unconditional_branch(done)?;
             self.b.position_at_end(load);
             let loaded = self.b.build_load(narrow, p, "")?;
-            let inst = loaded.as_instruction_value().expect("load");
+            let inst = super::instruction(loaded)?;
             inst.set_alignment(width / 8).map_err(llvm)?;
             inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
             self.b.build_unconditional_branch(done)?;

@@ -28,7 +28,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.call_indirect(type_index, table_index, true)
             }
             Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true),
-            _ => unreachable!("not a call: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a call: {op:?}"))),
         }
     }
 
@@ -97,9 +97,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn push_call_results(&mut self, call: CallSiteValue<'ctx>, n: usize) -> Result<()> {
         match n {
             0 => {}
-            1 => self.push(call.try_as_basic_value().basic().expect("one result")),
+            1 => self.push(
+                call.try_as_basic_value().basic().ok_or_else(|| crate::error::internal("call without a result"))?,
+            ),
             _ => {
-                let agg = call.try_as_basic_value().basic().expect("results").into_struct_value();
+                let agg = call
+                    .try_as_basic_value()
+                    .basic()
+                    .ok_or_else(|| crate::error::internal("call without a result"))?
+                    .into_struct_value();
                 for i in 0..n {
                     let v = self.b.build_extract_value(agg, i as u32, "")?;
                     self.push(v);
@@ -111,7 +117,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// `call_ref`: the reference is statically typed, so only null needs checking.
     fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<()> {
-        let record = self.pop()?.into_pointer_value();
+        let record = self.pop_ptr()?;
         let ft = self.u.info.types[type_index as usize].clone();
         let args = self.pop_n(ft.params.len())?;
         let is_null = self.b.build_is_null(record, "")?;

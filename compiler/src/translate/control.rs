@@ -5,7 +5,7 @@
 
 use super::address_facts::{AddressFacts, Bounds};
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::{internal, CompileError, Result};
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;
@@ -56,7 +56,20 @@ impl<'ctx> Frame<'ctx> {
     }
 }
 
+fn no_frame() -> CompileError {
+    internal("control frame stack underflow")
+}
+
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    /// The innermost control frame (there is one until the function's final `end`).
+    pub(super) fn top_frame(&self) -> Result<&Frame<'ctx>> {
+        self.frames.last().ok_or_else(no_frame)
+    }
+
+    pub(super) fn top_frame_mut(&mut self) -> Result<&mut Frame<'ctx>> {
+        self.frames.last_mut().ok_or_else(no_frame)
+    }
+
     pub(super) fn push_function_frame(&mut self, results: &[ValType]) -> Result<()> {
         let end_block = self.u.llcx.append_basic_block(self.func, "return");
         self.frames.push(Frame {
@@ -130,7 +143,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(v);
                 Ok(())
             }
-            _ => unreachable!("not a control operator: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a control operator: {op:?}"))),
         }
     }
 
@@ -167,7 +180,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let (params, results) = self.block_signature(bt)?;
         let mut frame = self.new_frame(FrameKind::Loop, params.clone(), results);
         let header = self.u.llcx.append_basic_block(self.func, "loop");
-        let here = self.b.get_insert_block().expect("positioned");
+        let here = self.current_block()?;
         let args = self.pop_n(params.len())?;
         self.b.build_unconditional_branch(header)?;
         self.b.position_at_end(header);
@@ -192,7 +205,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let else_bb = self.u.llcx.append_basic_block(self.func, "else");
         let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
         self.b.build_conditional_branch(c, then_bb, else_bb)?;
-        frame.else_block = Some((else_bb, self.peek_n(params.len())));
+        frame.else_block = Some((else_bb, self.peek_n(params.len())?));
         self.frames.push(frame);
         self.b.position_at_end(then_bb);
         Ok(())
@@ -204,30 +217,30 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.fall_through_to_end()?;
             self.facts_on_edge_to(self.frames.len() - 1);
         }
-        let frame = self.frames.last_mut().expect("frame");
-        let (else_bb, params) = frame.else_block.take().expect("else of an if");
+        let frame = self.top_frame_mut()?;
+        let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
         frame.kind = FrameKind::Else;
         let (height, reachable_at_start) = (frame.height, frame.reachable_at_start);
         self.discard_stack_to(height)?;
         self.reachable = reachable_at_start;
         self.stack.extend(params);
-        self.facts.restore(self.frames.last().expect("frame").facts_at_start.clone());
+        self.facts.restore(self.top_frame()?.facts_at_start.clone());
         self.b.position_at_end(else_bb);
         Ok(())
     }
 
     /// The current arm ends: its results flow to the frame's end.
     fn fall_through_to_end(&mut self) -> Result<()> {
-        if let Some(h) = self.frames.last().expect("frame").handler {
+        if let Some(h) = self.top_frame()?.handler {
             self.pop_handler(h)?;
         }
-        let frame = self.frames.last().expect("frame");
+        let frame = self.top_frame()?;
         let n = frame.results.len();
         let end = frame.end_block;
-        let values = self.peek_n(n);
-        let from = self.b.get_insert_block().expect("positioned");
+        let values = self.peek_n(n)?;
+        let from = self.current_block()?;
         self.b.build_unconditional_branch(end)?;
-        self.frames.last_mut().expect("frame").incoming.push((values, from));
+        self.top_frame_mut()?.incoming.push((values, from));
         Ok(())
     }
 
@@ -236,7 +249,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.fall_through_to_end()?;
             self.facts_on_edge_to(self.frames.len() - 1);
         }
-        let mut frame = self.frames.pop().expect("frame");
+        let mut frame = self.frames.pop().ok_or_else(no_frame)?;
         // An `if` without `else`: the implicit else arm passes the parameters through.
         if let Some((else_bb, params)) = frame.else_block.take() {
             self.b.position_at_end(else_bb);
@@ -327,7 +340,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn add_edge(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let idx = self.frames.len() - 1 - depth as usize;
         let Some(h) = self.handler_left_by_branch(idx) else { return self.add_edge_here(depth) };
-        let here = self.b.get_insert_block().expect("positioned");
+        let here = self.current_block()?;
         let leave = self.u.llcx.append_basic_block(self.func, "leave_try");
         self.b.position_at_end(leave);
         self.pop_handler(h)?;
@@ -354,11 +367,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Records an edge from the current block to frame `depth` carrying the top values (which stay
     /// on the stack).
     fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
-        let from = self.b.get_insert_block().expect("positioned");
+        let from = self.current_block()?;
         let idx = self.frames.len() - 1 - depth as usize;
         self.facts_on_edge_to(idx);
         let n = self.frames[idx].branch_arity();
-        let values = self.peek_n(n);
+        let values = self.peek_n(n)?;
         let frame = &mut self.frames[idx];
         match &frame.header {
             Some((header, phis)) => {

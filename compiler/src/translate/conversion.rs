@@ -53,11 +53,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(self.b.build_unsigned_int_to_float(x, f64t, "")?);
             }
             F32DemoteF64 => {
-                let x = self.pop()?.into_float_value();
+                let x = self.pop_float()?;
                 self.push(self.b.build_float_trunc(x, f32t, "")?);
             }
             F64PromoteF32 => {
-                let x = self.pop()?.into_float_value();
+                let x = self.pop_float()?;
                 self.push(self.b.build_float_ext(x, f64t, "")?);
             }
             I32ReinterpretF32 => self.reinterpret(i32t.into())?,
@@ -69,7 +69,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64Extend8S => self.sign_extend_low(8)?,
             I64Extend16S => self.sign_extend_low(16)?,
             I64Extend32S => self.sign_extend_low(32)?,
-            _ => unreachable!("not a conversion: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a conversion: {op:?}"))),
         }
         Ok(())
     }
@@ -95,7 +95,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// `trunc` with traps: valid iff trunc(x) lies in [-2^(N-1), 2^(N-1)) (signed) or [0, 2^N)
     /// (unsigned). The bounds are powers of two, exact in both f32 and f64.
     fn trunc_trapping(&mut self, to: IntType<'ctx>, signed: bool) -> Result<()> {
-        let x = self.pop()?.into_float_value();
+        let x = self.pop_float()?;
         let is_nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
         self.trap_if(is_nan, Trap::BadConversionToInteger)?;
         let trunc = self.u.intrinsic("llvm.trunc", &[x.get_type().into()])?;
@@ -118,7 +118,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn trunc_saturating(&mut self, to: IntType<'ctx>, signed: bool) -> Result<()> {
-        let x = self.pop()?.into_float_value();
+        let x = self.pop_float()?;
         let name = if signed { "llvm.fptosi.sat" } else { "llvm.fptoui.sat" };
         let f = self.u.intrinsic(name, &[to.into(), x.get_type().into()])?;
         let v = self.call_value(f, &[x.into()])?;

@@ -24,12 +24,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::TryTable { try_table } => self.begin_try_table(try_table),
             Operator::Throw { tag_index } => self.throw(*tag_index),
             Operator::ThrowRef => {
-                let exn = self.pop()?.into_pointer_value();
+                let exn = self.pop_ptr()?;
                 let is_null = self.b.build_is_null(exn, "")?;
                 self.trap_if(is_null, Trap::NullExceptionReference)?;
                 self.rethrow(exn)
             }
-            _ => unreachable!("not an exception operator: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not an exception operator: {op:?}"))),
         }
     }
 
@@ -70,7 +70,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let ty = self.u.llcx.i8_type().array_type(abi::SIZEOF_HANDLER);
         let h = b.build_alloca(ty, "handler")?;
-        h.as_instruction().expect("alloca").set_alignment(16).map_err(|e| crate::CompileError::Llvm(e.to_string()))?;
+        h.as_instruction()
+            .ok_or_else(|| crate::error::internal("alloca expected"))?
+            .set_alignment(16)
+            .map_err(|e| crate::error::internal(e.to_string()))?;
         Ok(h)
     }
 
@@ -96,7 +99,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.b.position_at_end(body);
         self.reachable = true;
         self.begin_block(tt.ty)?;
-        let frame = self.frames.last_mut().expect("try frame");
+        let frame = self.top_frame_mut()?;
         frame.kind = FrameKind::Block;
         frame.handler = Some(h);
         Ok(())

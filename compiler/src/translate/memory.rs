@@ -25,7 +25,7 @@ use crate::error::Result;
 use crate::trap::Trap;
 use crate::BoundsChecks;
 use inkwell::types::{BasicTypeEnum, IntType};
-use inkwell::values::{BasicValue, BasicValueEnum, IntValue, PointerValue};
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use wasmparser::{MemArg, Operator};
 
@@ -108,7 +108,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.b.build_store(slot, self.i64_const(0))?;
                 Ok(())
             }
-            _ => unreachable!("not a memory operator: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a memory operator: {op:?}"))),
         }
     }
 
@@ -244,7 +244,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn load_kept(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_access(memarg, ty)?;
         if self.pin_loads {
-            super::pin::set_volatile(v.as_instruction_value().expect("load instruction"))?;
+            super::pin::set_volatile(super::instruction(v)?)?;
         }
         Ok(v)
     }
@@ -255,8 +255,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let size = type_size(ty);
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
-        let inst = v.as_instruction_value().expect("load instruction");
-        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        let inst = super::instruction(v)?;
+        inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         if self.pin_loads {
             let id = self.u.next_load_id.get();
             self.u.next_load_id.set(id + 1);
@@ -284,7 +284,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn store_raw(&mut self, memarg: MemArg, value: BasicValueEnum<'ctx>) -> Result<()> {
         let p = self.effective_address(memarg, type_size(value.get_type()))?;
         let inst = self.b.build_store(p, value)?;
-        inst.set_alignment(1).map_err(|e| crate::error::CompileError::Llvm(e.to_string()))?;
+        inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         Ok(())
     }
 }

@@ -36,7 +36,9 @@ use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::types::BasicTypeEnum;
-use inkwell::values::{BasicValue, BasicValueEnum, FunctionValue, IntValue, PointerValue};
+use inkwell::values::{
+    BasicValue, BasicValueEnum, FloatValue, FunctionValue, InstructionValue, IntValue, PointerValue, VectorValue,
+};
 use inkwell::IntPredicate;
 use std::collections::BTreeMap;
 use wasmparser::{FunctionBody, Operator};
@@ -69,6 +71,44 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) streams: alias_streams::AliasStreams<'ctx>,
 }
 
+/// A value of the kind the caller expects, or an internal error naming what it got.
+fn kind_error(expected: &str, v: BasicValueEnum<'_>) -> CompileError {
+    crate::error::internal(format!("expected {expected} value, got {}", v.get_type().print_to_string()))
+}
+
+pub(crate) fn int_value(v: BasicValueEnum<'_>) -> Result<IntValue<'_>> {
+    match v {
+        BasicValueEnum::IntValue(i) => Ok(i),
+        other => Err(kind_error("an integer", other)),
+    }
+}
+
+pub(crate) fn float_value(v: BasicValueEnum<'_>) -> Result<FloatValue<'_>> {
+    match v {
+        BasicValueEnum::FloatValue(f) => Ok(f),
+        other => Err(kind_error("a float", other)),
+    }
+}
+
+pub(crate) fn ptr_value(v: BasicValueEnum<'_>) -> Result<PointerValue<'_>> {
+    match v {
+        BasicValueEnum::PointerValue(p) => Ok(p),
+        other => Err(kind_error("a pointer", other)),
+    }
+}
+
+pub(crate) fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
+    match v {
+        BasicValueEnum::VectorValue(x) => Ok(x),
+        other => Err(kind_error("a vector", other)),
+    }
+}
+
+/// The instruction behind a value the translator just built (a load, a call).
+pub(crate) fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
+    v.as_instruction_value().ok_or_else(|| crate::error::internal("instruction expected"))
+}
+
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
 pub fn translate_function(u: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
     let func = u.wasm_function(index);
@@ -87,7 +127,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let b = u.llcx.create_builder();
         let entry = u.llcx.append_basic_block(func, "entry");
         b.position_at_end(entry);
-        let vmctx = func.get_nth_param(0).expect("vmctx param").into_pointer_value();
+        let vmctx = ptr_value(func.get_nth_param(0).ok_or_else(|| crate::error::internal("no vmctx parameter"))?)?;
         Ok(FuncTranslator {
             u,
             b,
@@ -114,7 +154,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         for (i, &t) in ft.params.iter().enumerate() {
             let ty = self.u.llvm_type(t);
             let slot = self.b.build_alloca(ty, "param")?;
-            let v = self.func.get_nth_param(i as u32 + 1).expect("param");
+            let v = self.func.get_nth_param(i as u32 + 1).ok_or_else(|| crate::error::internal("missing parameter"))?;
             self.b.build_store(slot, v)?;
             self.locals.push((slot, ty));
         }
@@ -266,23 +306,47 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.stack.push(v.as_basic_value_enum());
     }
 
+    // A validated module never underflows the stack nor finds a value of the wrong kind: if the
+    // translator's stack disagrees with the validator's, that is an internal error, not a panic
+    // (inkwell's `into_int_value()` and friends panic on the wrong kind).
+
     pub(crate) fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
-        self.stack.pop().ok_or_else(|| CompileError::Llvm("value stack underflow".into()))
+        self.stack.pop().ok_or_else(|| crate::error::internal("value stack underflow"))
     }
 
     pub(crate) fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
-        Ok(self.pop()?.into_int_value())
+        int_value(self.pop()?)
+    }
+
+    pub(crate) fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
+        float_value(self.pop()?)
+    }
+
+    pub(crate) fn pop_ptr(&mut self) -> Result<PointerValue<'ctx>> {
+        ptr_value(self.pop()?)
+    }
+
+    pub(crate) fn pop_vector(&mut self) -> Result<VectorValue<'ctx>> {
+        vector_value(self.pop()?)
     }
 
     pub(crate) fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         if self.stack.len() < n {
-            return Err(CompileError::Llvm("value stack underflow".into()));
+            return Err(crate::error::internal("value stack underflow"));
         }
         Ok(self.stack.split_off(self.stack.len() - n))
     }
 
-    pub(crate) fn peek_n(&self, n: usize) -> Vec<BasicValueEnum<'ctx>> {
-        self.stack[self.stack.len() - n..].to_vec()
+    pub(crate) fn peek_n(&self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+        match self.stack.len().checked_sub(n) {
+            Some(from) => Ok(self.stack[from..].to_vec()),
+            None => Err(crate::error::internal("value stack underflow")),
+        }
+    }
+
+    /// The block the builder is in (it always is, between operators).
+    pub(crate) fn current_block(&self) -> Result<BasicBlock<'ctx>> {
+        self.b.get_insert_block().ok_or_else(|| crate::error::internal("builder not positioned in a block"))
     }
 
     // ---- traps ----
@@ -359,7 +423,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if let Some(inst) = v.as_instruction_value() {
             let md = self.u.llcx.metadata_node(&[]);
             inst.set_metadata(md, md_kind(self.u.llcx, "invariant.load"))
-                .map_err(|e| CompileError::Llvm(e.to_string()))?;
+                .map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
     }
@@ -369,8 +433,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let v = self.b.build_load(ty, cell, "")?;
         if ty.is_vector_type() {
-            let inst = v.as_instruction_value().expect("load");
-            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            let inst = instruction(v)?;
+            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
     }
@@ -379,7 +443,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
         let store = self.b.build_store(cell, v)?;
         if v.is_vector_value() {
-            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| CompileError::Llvm(e.to_string()))?;
+            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(())
     }
@@ -398,7 +462,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             .build_call(f, args, "")?
             .try_as_basic_value()
             .basic()
-            .ok_or_else(|| CompileError::Llvm("call returned void".into()))
+            .ok_or_else(|| crate::error::internal("call returned void"))
     }
 
     pub(crate) fn i32_const(&self, v: u64) -> IntValue<'ctx> {

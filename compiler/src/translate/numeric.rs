@@ -76,7 +76,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
             F32Abs | F64Abs => self.float_unary("llvm.fabs")?,
             F32Neg | F64Neg => {
-                let x = self.pop()?.into_float_value();
+                let x = self.pop_float()?;
                 self.push(self.b.build_float_neg(x, "")?)
             }
             F32Ceil | F64Ceil => self.float_rounding("llvm.ceil")?,
@@ -158,8 +158,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn float_cmp(&mut self, pred: FloatPredicate) -> Result<()> {
-        let y = self.pop()?.into_float_value();
-        let x = self.pop()?.into_float_value();
+        let y = self.pop_float()?;
+        let x = self.pop_float()?;
         let c = self.b.build_float_compare(pred, x, y, "")?;
         self.push(self.bool_to_i32(c)?);
         Ok(())
@@ -256,15 +256,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn float_binop(&mut self, f: FloatOp<'ctx>) -> Result<()> {
-        let y = self.pop()?.into_float_value();
-        let x = self.pop()?.into_float_value();
+        let y = self.pop_float()?;
+        let x = self.pop_float()?;
         let v = f(&self.b, x, y)?;
         self.push(v);
         Ok(())
     }
 
     fn float_unary(&mut self, intrinsic: &str) -> Result<()> {
-        let x = self.pop()?.into_float_value();
+        let x = self.pop_float()?;
         let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into()])?;
         self.push(v);
@@ -275,8 +275,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// hand a signalling NaN input back unquieted; Wasm wants an arithmetic (quiet) NaN, so any NaN
     /// result is replaced by the canonical one.
     fn float_min_max(&mut self, intrinsic: &str) -> Result<()> {
-        let y = self.pop()?.into_float_value();
-        let x = self.pop()?.into_float_value();
+        let y = self.pop_float()?;
+        let x = self.pop_float()?;
         let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into(), y.into()])?.into_float_value();
         let unordered = self.b.build_float_compare(FloatPredicate::UNO, x, y, "")?;
@@ -300,7 +300,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// unquieted (RISC-V without Zfa does); Wasm wants an arithmetic NaN, so NaN inputs give the
     /// canonical NaN.
     fn float_rounding(&mut self, intrinsic: &str) -> Result<()> {
-        let x = self.pop()?.into_float_value();
+        let x = self.pop_float()?;
         let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
         let r = self.call_value(f, &[x.into()])?.into_float_value();
         let is_nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
@@ -311,8 +311,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn float_binary_intrinsic(&mut self, intrinsic: &str) -> Result<()> {
-        let y = self.pop()?.into_float_value();
-        let x = self.pop()?.into_float_value();
+        let y = self.pop_float()?;
+        let x = self.pop_float()?;
         let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into(), y.into()])?;
         self.push(v.as_basic_value_enum());

@@ -25,7 +25,7 @@
 //! must trap exactly as the specification says there compile with `--bounds-checks=explicit`.
 
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use inkwell::values::{AnyValue, BasicValue, BasicValueEnum, InstructionOpcode, InstructionValue};
 use wasmparser::Operator;
 
@@ -158,12 +158,12 @@ fn calls_intrinsic(inst: InstructionValue<'_>) -> bool {
 
 fn no_inline(u: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
     let call = inkwell::values::CallSiteValue::try_from(inst)
-        .map_err(|_| CompileError::Llvm("call instruction expected".into()))?;
+        .map_err(|_| crate::error::internal("call instruction expected"))?;
     call.add_attribute(inkwell::attributes::AttributeLoc::Function, u.enum_attr("noinline"));
     Ok(())
 }
 
 /// Makes a load volatile: LLVM neither deletes nor narrows it.
 pub(super) fn set_volatile(inst: InstructionValue<'_>) -> Result<()> {
-    inst.set_volatile(true).map_err(|e| CompileError::Llvm(format!("{e}: {}", inst.print_to_string())))
+    inst.set_volatile(true).map_err(|e| crate::error::internal(format!("{e}: {}", inst.print_to_string())))
 }

@@ -18,7 +18,7 @@
 
 use super::simd_target::Isa;
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use crate::module::ValType;
 use inkwell::builder::{Builder, BuilderError};
 use inkwell::types::{BasicTypeEnum, IntType, VectorType};
@@ -87,7 +87,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if handled {
             Ok(())
         } else {
-            Err(CompileError::Llvm(format!("SIMD operator without a translation: {op:?}")))
+            Err(crate::error::internal(format!("SIMD operator without a translation: {op:?}")))
         }
     }
 
@@ -198,7 +198,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     pub(super) fn pop_v(&mut self, s: Shape) -> Result<VectorValue<'ctx>> {
-        let v = self.pop()?;
+        let v = self.pop_vector()?;
         self.as_shape(v, s)
     }
 

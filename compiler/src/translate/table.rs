@@ -69,12 +69,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             Operator::RefNull { .. } => self.push(self.u.ptr().const_null()),
             Operator::RefIsNull => {
-                let v = self.pop()?.into_pointer_value();
+                let v = self.pop_ptr()?;
                 let is_null = self.b.build_is_null(v, "")?;
                 self.push(self.bool_to_i32(is_null)?);
             }
             Operator::RefAsNonNull => {
-                let v = self.pop()?.into_pointer_value();
+                let v = self.pop_ptr()?;
                 let is_null = self.b.build_is_null(v, "")?;
                 self.trap_if(is_null, Trap::NullReference)?;
                 self.push(v);
@@ -83,7 +83,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let record = self.ctx_slot(self.u.layout.funcs, function_index)?;
                 self.push(record);
             }
-            _ => unreachable!("not a table operator: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a table operator: {op:?}"))),
         }
         Ok(())
     }

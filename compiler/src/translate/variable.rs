@@ -2,11 +2,11 @@
 
 use super::FuncTranslator;
 use crate::error::{CompileError, Result};
-use inkwell::values::{BasicValue, BasicValueEnum};
+use inkwell::values::BasicValueEnum;
 use wasmparser::Operator;
 
 fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
-    CompileError::Llvm(e.to_string())
+    crate::error::internal(e.to_string())
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -16,7 +16,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.b.build_load(ty, slot, "")?;
                 if self.volatile_locals {
-                    v.as_instruction_value().expect("load").set_volatile(true).map_err(llvm)?;
+                    super::instruction(v)?.set_volatile(true).map_err(llvm)?;
                 }
                 self.note_read(local_index, v);
                 self.push(v);
@@ -26,7 +26,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.store_local(local_index, v)?;
             }
             Operator::LocalTee { local_index } => {
-                let v = *self.stack.last().expect("tee operand");
+                let v = self.peek_n(1)?[0];
                 self.store_local(local_index, v)?;
                 // The value left on the stack is now the local's.
                 self.note_read(local_index, v);
@@ -42,7 +42,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
                 self.store_cell(cell, v)?;
             }
-            _ => unreachable!("not a variable operator: {op:?}"),
+            _ => return Err(crate::error::internal(format!("not a variable operator: {op:?}"))),
         }
         Ok(())
     }
