@@ -6,7 +6,10 @@
 //! LLVM's backends cannot tail-call out of a function that calls a returns-twice function (a
 //! `musttail` there aborts code generation): its tail calls are plain calls, so tail recursion
 //! through such a function uses stack and ends in `call stack exhausted` rather than running
-//! forever.
+//! forever. The same holds where the target's calling convention passes part of the signature in
+//! memory, which LLVM cannot tail-call either (`musttail_fits`): x86-64 returns at most 3 integers
+//! and 4 float/vector values in registers; RISC-V returns 2 of each, takes 8 integer arguments
+//! (floats past 8 go there too) and passes v128 by reference; AArch64 has no such limit.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -74,7 +77,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// when the native types allow it, so that unbounded tail recursion runs in constant stack).
     fn finish_call(&mut self, call: CallSiteValue<'ctx>, fn_ty: FunctionType<'ctx>, tail: bool) -> Result<()> {
         if tail {
-            if fn_ty == self.func.get_type() && !self.calls_setjmp {
+            if fn_ty == self.func.get_type()
+                && !self.calls_setjmp
+                && musttail_fits(&self.u.opts.target.llvm_triple, fn_ty)
+            {
                 call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindMustTail);
             }
             match call.try_as_basic_value().basic() {
@@ -141,5 +147,46 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.trap_if(mismatch, Trap::IndirectCallTypeMismatch)?;
         let fn_ty = self.u.wasm_fn_type(&ft);
         self.call_record(record, fn_ty, args, tail)
+    }
+}
+
+/// Whether the native signature `fn_ty` is passed entirely in registers on the target of
+/// `llvm_triple`, so that LLVM can lower a `musttail` call of it (a demoted return or an argument
+/// passed by reference makes it abort code generation).
+pub(crate) fn musttail_fits(llvm_triple: &str, fn_ty: FunctionType<'_>) -> bool {
+    use inkwell::types::BasicTypeEnum;
+    #[derive(Default)]
+    struct Count {
+        int: usize,
+        float: usize,
+        vector: usize,
+    }
+    fn count<'a>(types: impl IntoIterator<Item = BasicTypeEnum<'a>>) -> Count {
+        let mut c = Count::default();
+        for t in types {
+            match t {
+                BasicTypeEnum::FloatType(_) => c.float += 1,
+                BasicTypeEnum::VectorType(_) => c.vector += 1,
+                _ => c.int += 1,
+            }
+        }
+        c
+    }
+    let results = count(fn_ty.get_return_type().into_iter().flat_map(|r| match r {
+        BasicTypeEnum::StructType(s) => s.get_field_types(),
+        other => vec![other],
+    }));
+    let params = count(fn_ty.get_param_types().into_iter().filter_map(|t| BasicTypeEnum::try_from(t).ok()));
+    if llvm_triple.starts_with("x86_64") {
+        results.int <= 3 && results.float + results.vector <= 4
+    } else if llvm_triple.starts_with("riscv64") {
+        let spilled_floats = params.float.saturating_sub(8);
+        results.vector == 0
+            && params.vector == 0
+            && results.int <= 2
+            && results.float <= 2
+            && params.int + spilled_floats <= 8
+    } else {
+        true
     }
 }
