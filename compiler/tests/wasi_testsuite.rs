@@ -7,11 +7,12 @@
 //! `NAME.json` (optional) says how to run it and what it must do, as the suite's `specification.md`
 //! describes: the legacy form (`args`, `env`, `root`, `exit_code`, `stdout`, `stderr`, and the older
 //! `dirs`) or the operation-based one (`run`, `wait`, `read`). Each case runs in a copy of its fixture
-//! directory (tests create and remove files there, so cases can run side by side), preopened as the
+//! directory, one per way of running (tests create and remove files there, so cases can run side by
+//! side and a leftover cannot pass from one way to the next), preopened as the
 //! guest's `/`, with exactly the given environment and arguments, standard input an empty pipe:
 //!
-//!   - x86-64: `wasm2native run`, then the executable of `wasm2native compile` with the same grants
-//!     baked in (`--dir ROOT::/ --env K=V`). Both must meet the expectations, and the executable must
+//!   - x86-64: the executable of `wasm2native compile` with the grants baked in, and `wasm2native run`
+//!     with the same grants (`--dir ROOT::/ --env K=V`). Both must meet the expectations, and the executable must
 //!     behave as `run` did (exit status and standard output);
 //!   - aarch64: the executable of `wasm2native compile --target aarch64-unknown-linux-gnu` under
 //!     `qemu-aarch64 -L /usr/aarch64-linux-gnu`.
@@ -269,21 +270,25 @@ fn check(case: &Case, target: Target) -> Result<(), String> {
     let spec = case.spec.as_ref().map_err(|e| format!("cannot read the specification: {e}"))?;
     let test_dir = case.wasm.parent().expect("test directory");
     let tmp = tempfile::tempdir().expect("tempdir");
-    // Grants: the fixture copies (`root` as `/`, `dirs` under their names) and the environment.
-    let mut grants = Vec::new();
-    if let Some(root) = &spec.root {
-        let copy = tmp.path().join("root");
-        copy_tree(&test_dir.join(root), &copy);
-        grants.extend(["--dir".to_string(), format!("{}::/", copy.display())]);
-    }
-    for d in &spec.dirs {
-        let copy = tmp.path().join("dirs").join(d);
-        copy_tree(&test_dir.join(d), &copy);
-        grants.extend(["--dir".to_string(), format!("{}::{d}", copy.display())]);
-    }
-    for (k, v) in &spec.env {
-        grants.extend(["--env".to_string(), format!("{k}={v}")]);
-    }
+    // Grants: fresh copies of the fixtures for each way of running (`root` as `/`, `dirs` under their
+    // names), and the environment.
+    let grants = |way: &str| {
+        let mut grants = Vec::new();
+        if let Some(root) = &spec.root {
+            let copy = tmp.path().join(way).join("root");
+            copy_tree(&test_dir.join(root), &copy);
+            grants.extend(["--dir".to_string(), format!("{}::/", copy.display())]);
+        }
+        for d in &spec.dirs {
+            let copy = tmp.path().join(way).join("dirs").join(d);
+            copy_tree(&test_dir.join(d), &copy);
+            grants.extend(["--dir".to_string(), format!("{}::{d}", copy.display())]);
+        }
+        for (k, v) in &spec.env {
+            grants.extend(["--env".to_string(), format!("{k}={v}")]);
+        }
+        grants
+    };
     let work = tmp.path().join("work");
     std::fs::create_dir(&work).expect("mkdir work");
     let wasm = case.wasm.display().to_string();
@@ -294,7 +299,7 @@ fn check(case: &Case, target: Target) -> Result<(), String> {
     if let Target::Cross(cross) = target {
         args.extend(["--target".into(), cross.target.into()]);
     }
-    args.extend(grants.iter().cloned());
+    args.extend(grants("executable"));
     let c = run(wasm2native().args(&args), b"", COMPILE_TIMEOUT);
     if c.code() != Some(0) {
         return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
@@ -317,7 +322,7 @@ fn check(case: &Case, target: Target) -> Result<(), String> {
 
     if target == Target::Host {
         let mut cmd = wasm2native();
-        cmd.args(["run", "-O", OPT]).args(&grants).arg(&wasm).args(&spec.args).current_dir(&work);
+        cmd.args(["run", "-O", OPT]).args(grants("run")).arg(&wasm).args(&spec.args).current_dir(&work);
         let ran = run(&mut cmd, b"", RUN_TIMEOUT);
         problems.extend(expectations(spec, &ran).into_iter().map(|p| format!("wasm2native run: {p}")));
         if ran.code() != executable.code() || ran.stdout != executable.stdout {
