@@ -8,12 +8,12 @@
 //! describes: the legacy form (`args`, `env`, `root`, `exit_code`, `stdout`, `stderr`, and the older
 //! `dirs`) or the operation-based one (`run`, `wait`, `read`). Each case runs in a copy of its fixture
 //! directory, one per way of running (tests create and remove files there, so cases can run side by
-//! side and a leftover cannot pass from one way to the next), preopened as the
-//! guest's `/`, with exactly the given environment and arguments, standard input an empty pipe:
+//! side and a leftover cannot pass from one way to the next), preopened as the guest's `/`, with
+//! exactly the given environment and arguments, standard input an empty pipe:
 //!
 //!   - x86-64: the executable of `wasm2native compile` with the grants baked in, and `wasm2native run`
-//!     with the same grants (`--dir ROOT::/ --env K=V`). Both must meet the expectations, and the executable must
-//!     behave as `run` did (exit status and standard output);
+//!     with the same grants (`--dir ROOT::/ --env K=V`). Both must meet the expectations, and the
+//!     executable must behave as `run` did (exit status and standard output);
 //!   - aarch64: the executable of `wasm2native compile --target aarch64-unknown-linux-gnu` under
 //!     `qemu-aarch64 -L /usr/aarch64-linux-gnu`.
 //!
@@ -341,8 +341,8 @@ fn check(case: &Case, target: Target) -> Result<(), String> {
     }
 }
 
-/// Runs every case on `target`, two at a time (each compiles with `--jobs 1`), and fails naming
-/// every failing case.
+/// Runs every case on `target`, as many at a time as there are cores (at most 4; each compiles with
+/// `--jobs 1`), and fails naming every failing case.
 fn run_suite(target: Target, suite: &str) {
     let start = Instant::now();
     let tmp = tempfile::tempdir().expect("tempdir");
