@@ -76,7 +76,8 @@ enum {
 #define R_ALL ((1ull << 30) - 1)
 /* What each kind of descriptor can do at most, as wasmtime reports them: the rights of an opened fd
  * are the ones asked for, intersected with its directory's inheriting rights and with these.
- * A directory's own rights are its path operations, listing it and its timestamps; fd_sync and
+ * A directory's own rights are its path operations, listing it and its timestamps (no
+ * fd_fdstat_set_flags: appending and nonblocking mean nothing to a directory); fd_sync and
  * fd_datasync of a directory need no right (wasmtime reports none, yet syncs directories), and
  * path_filestat_set_size is no function (`path_open` with `O_TRUNC` needs fd_filestat_set_size among
  * the directory's inheriting rights instead). What a directory passes on is what a directory or a
