@@ -392,7 +392,7 @@ static struct w2n_wasi *wasi_create(const w2n_wasi_config *config, w2n_error *er
       return NULL;
     }
     uint64_t keep = d->read_only ? ~R_MODIFYING : ~0ull;
-    int32_t fd = w2n__wasi_fd_install(w, host, WASI_FILETYPE_DIRECTORY, R_DIR_BASE & keep, R_ALL & keep);
+    int32_t fd = w2n__wasi_fd_install(w, host, WASI_FILETYPE_DIRECTORY, R_DIR_BASE & keep, R_DIR_INHERITING & keep);
     if (fd < 0) {
       close(host);
       goto oom;
@@ -661,10 +661,18 @@ static int32_t wasi_fd_close(w2n_instance *ctx, int32_t fd) {
   return 0;
 }
 
+/* Looks up fd for fd_sync / fd_datasync (`right`), which a directory needs no right for: wasmtime
+ * gives directories neither right, yet syncs them (a program makes a rename durable that way). */
+static int sync_fd(struct w2n_wasi *w, int32_t fd, uint64_t right, wasi_fd **out) {
+  int e = w2n__wasi_get_fd(w, fd, 0, out);
+  if (e || (*out)->type == WASI_FILETYPE_DIRECTORY) return e;
+  return w2n__wasi_get_fd(w, fd, right, out);
+}
+
 static int32_t wasi_fd_sync(w2n_instance *ctx, int32_t fd) {
   WASI_STATE(w);
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_FD_SYNC, &f);
+  int e = sync_fd(w, fd, R_FD_SYNC, &f);
   if (e) return e;
   return os_fsync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
 }
@@ -672,7 +680,7 @@ static int32_t wasi_fd_sync(w2n_instance *ctx, int32_t fd) {
 static int32_t wasi_fd_datasync(w2n_instance *ctx, int32_t fd) {
   WASI_STATE(w);
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_FD_DATASYNC, &f);
+  int e = sync_fd(w, fd, R_FD_DATASYNC, &f);
   if (e) return e;
   return os_fdatasync(f->host) == 0 ? 0 : w2n__wasi_errno(errno);
 }
@@ -980,10 +988,20 @@ done:
 
 /* ---- sockets (only those the host handed over, e.g. an inherited stdio socket) ---- */
 
+/* Looks up socket fd `fd` with `rights`: EBADF, then ENOTSOCK for anything but a socket (as the
+ * POSIX calls, and wasmtime), then ENOTCAPABLE. */
+static int socket_fd(struct w2n_wasi *w, int32_t fd, uint64_t rights, wasi_fd **out) {
+  int e = w2n__wasi_get_fd(w, fd, 0, out);
+  if (e) return e;
+  if ((*out)->type != WASI_FILETYPE_SOCKET_STREAM && (*out)->type != WASI_FILETYPE_SOCKET_DGRAM)
+    return WASI_ENOTSOCK;
+  return w2n__wasi_get_fd(w, fd, rights, out);
+}
+
 static int32_t wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t result) {
   WASI_STATE(w);
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_SOCK_ACCEPT, &f);
+  int e = socket_fd(w, fd, R_SOCK_ACCEPT, &f);
   if (e) return e;
   if ((uint32_t)flags & ~WASI_FDFLAG_NONBLOCK) return WASI_EINVAL;
   uint8_t *p = w2n__guest(ctx, (uint32_t)result, 4);
@@ -1006,7 +1024,7 @@ static int32_t wasi_sock_recv(w2n_instance *ctx, int32_t fd, int32_t iovs, int32
                               int32_t ro_len, int32_t ro_flags) {
   WASI_STATE(w);
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_FD_READ, &f);
+  int e = socket_fd(w, fd, R_FD_READ, &f);
   if (e) return e;
   uint8_t *len_p = w2n__guest(ctx, (uint32_t)ro_len, 4), *flags_p = w2n__guest(ctx, (uint32_t)ro_flags, 2);
   if (!len_p || !flags_p) return WASI_EFAULT;
@@ -1033,7 +1051,7 @@ static int32_t wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32
   WASI_STATE(w);
   (void)si_flags;
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_FD_WRITE, &f);
+  int e = socket_fd(w, fd, R_FD_WRITE, &f);
   if (e) return e;
   uint8_t *len_p = w2n__guest(ctx, (uint32_t)so_len, 4);
   if (!len_p) return WASI_EFAULT;
@@ -1055,7 +1073,7 @@ static int32_t wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32
 static int32_t wasi_sock_shutdown(w2n_instance *ctx, int32_t fd, int32_t how) {
   WASI_STATE(w);
   wasi_fd *f;
-  int e = w2n__wasi_get_fd(w, fd, R_SOCK_SHUTDOWN, &f);
+  int e = socket_fd(w, fd, R_SOCK_SHUTDOWN, &f);
   if (e) return e;
   int h;
   switch (how) {

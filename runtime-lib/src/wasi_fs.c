@@ -401,10 +401,7 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
     need_dir |= R_PATH_CREATE_FILE;
   }
   if (of & WASI_O_EXCL) flags |= O_EXCL;
-  if (of & WASI_O_TRUNC) {
-    flags |= O_TRUNC;
-    need_dir |= R_PATH_FILESTAT_SET_SIZE;
-  }
+  if (of & WASI_O_TRUNC) flags |= O_TRUNC;
   if (of & WASI_O_DIRECTORY) flags |= O_DIRECTORY;
   if (!((uint32_t)dirflags & WASI_LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
   if (ff & WASI_FDFLAG_APPEND) flags |= O_APPEND;
@@ -417,6 +414,7 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
    * rights (witx: fd_datasync / fd_sync "include the right to invoke path_open with" them). */
   uint64_t essential = (uint64_t)rights_base & (R_FD_READ | R_FD_WRITE);
   if (ff & WASI_FDFLAG_APPEND) essential |= R_FD_WRITE;
+  if (of & WASI_O_TRUNC) essential |= R_FD_FILESTAT_SET_SIZE; /* truncating sets the size */
   if (ff & (WASI_FDFLAG_RSYNC | WASI_FDFLAG_SYNC)) essential |= R_FD_SYNC;
   else if (ff & WASI_FDFLAG_DSYNC) essential |= R_FD_DATASYNC;
   if ((d->inheriting & essential) != essential) return WASI_ENOTCAPABLE;
@@ -424,7 +422,7 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
   int want_write = (base & (R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE)) || (of & WASI_O_TRUNC) ||
                    (ff & WASI_FDFLAG_APPEND);
   int want_read = (base & (R_FD_READ | R_FD_READDIR)) != 0;
-  if (of & WASI_O_DIRECTORY) want_write = 0;
+  /* With O_DIRECTORY too: a directory opened for writing is EISDIR (open(2), wasmtime). */
   flags |= want_write ? (want_read ? O_RDWR : O_WRONLY) : O_RDONLY;
 
   char *p;
@@ -526,16 +524,22 @@ int32_t w2n__wasi_path_filestat_set_times(w2n_instance *ctx, int32_t fd, int32_t
 int32_t w2n__wasi_path_link(w2n_instance *ctx, int32_t old_fd, int32_t old_flags, int32_t old_path,
                             int32_t old_path_len, int32_t new_fd, int32_t new_path, int32_t new_path_len) {
   walk_result from, to;
-  int dir_only;
+  int from_dir, to_dir;
   int e = entry_of(ctx, old_fd, R_PATH_LINK_SOURCE, old_path, old_path_len,
-                   (uint32_t)old_flags & WASI_LOOKUP_SYMLINK_FOLLOW, &from, &dir_only);
+                   (uint32_t)old_flags & WASI_LOOKUP_SYMLINK_FOLLOW, &from, &from_dir);
   if (e) return e;
-  e = entry_of(ctx, new_fd, R_PATH_LINK_TARGET, new_path, new_path_len, 0, &to, NULL);
+  e = entry_of(ctx, new_fd, R_PATH_LINK_TARGET, new_path, new_path_len, 0, &to, &to_dir);
   if (e) {
     entry_done(&from);
     return e;
   }
-  e = linkat(from.dirfd, from.name, to.dirfd, to.name, 0) == 0 ? 0 : w2n__wasi_errno(errno);
+  /* "x/" names a directory, which cannot be linked: as link(2), a source "file/" is ENOTDIR (a
+   * directory EPERM); a new name "link/" is EEXIST when it exists, else ENOENT. */
+  struct stat st;
+  if (from_dir && fstatat(from.dirfd, from.name, &st, AT_SYMLINK_NOFOLLOW) != 0) e = w2n__wasi_errno(errno);
+  else if (from_dir && !S_ISDIR(st.st_mode)) e = WASI_ENOTDIR;
+  else if (to_dir) e = fstatat(to.dirfd, to.name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? WASI_EEXIST : WASI_ENOENT;
+  if (!e) e = linkat(from.dirfd, from.name, to.dirfd, to.name, 0) == 0 ? 0 : w2n__wasi_errno(errno);
   entry_done(&from);
   entry_done(&to);
   return e;

@@ -74,17 +74,24 @@ enum {
 #define R_SOCK_SHUTDOWN (1ull << 28)
 #define R_SOCK_ACCEPT (1ull << 29)
 #define R_ALL ((1ull << 30) - 1)
-/* What each kind of descriptor can do at most (as wasmtime reports them): the rights of an opened fd
- * are the ones asked for, intersected with its directory's inheriting rights and with these. */
+/* What each kind of descriptor can do at most, as wasmtime reports them: the rights of an opened fd
+ * are the ones asked for, intersected with its directory's inheriting rights and with these.
+ * A directory's own rights are its path operations, listing it and its timestamps (no
+ * fd_fdstat_set_flags: appending and nonblocking mean nothing to a directory); fd_sync and
+ * fd_datasync of a directory need no right (wasmtime reports none, yet syncs directories), and
+ * path_filestat_set_size is no function (`path_open` with `O_TRUNC` needs fd_filestat_set_size among
+ * the directory's inheriting rights instead). What a directory passes on is what a directory or a
+ * file beneath it can do: never the socket rights, as nothing opened by path is a socket. */
 #define R_FILE_BASE                                                                                                \
   (R_FD_DATASYNC | R_FD_READ | R_FD_SEEK | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_FD_TELL | R_FD_WRITE |            \
    R_FD_ADVISE | R_FD_ALLOCATE | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES |            \
    R_POLL_FD_READWRITE)
 #define R_DIR_BASE                                                                                                 \
-  (R_FD_DATASYNC | R_FD_FDSTAT_SET_FLAGS | R_FD_SYNC | R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE |              \
-   R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET | R_PATH_OPEN | R_FD_READDIR | R_PATH_READLINK | R_PATH_RENAME_SOURCE |  \
-   R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET | R_PATH_FILESTAT_SET_SIZE | R_PATH_FILESTAT_SET_TIMES |             \
-   R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK | R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
+  (R_PATH_CREATE_DIRECTORY | R_PATH_CREATE_FILE | R_PATH_LINK_SOURCE | R_PATH_LINK_TARGET | R_PATH_OPEN |          \
+   R_FD_READDIR | R_PATH_READLINK | R_PATH_RENAME_SOURCE | R_PATH_RENAME_TARGET | R_PATH_FILESTAT_GET |            \
+   R_PATH_FILESTAT_SET_TIMES | R_FD_FILESTAT_GET | R_FD_FILESTAT_SET_TIMES | R_PATH_SYMLINK |                      \
+   R_PATH_REMOVE_DIRECTORY | R_PATH_UNLINK_FILE)
+#define R_DIR_INHERITING (R_DIR_BASE | R_FILE_BASE)
 /* Removed from read-only preopens (and so from everything opened beneath them). */
 #define R_MODIFYING                                                                                                \
   (R_FD_WRITE | R_FD_ALLOCATE | R_FD_FILESTAT_SET_SIZE | R_FD_FILESTAT_SET_TIMES | R_PATH_CREATE_DIRECTORY |        \

@@ -131,6 +131,8 @@ static inline int done(void) {
 /* ---- helpers ---- */
 
 #define R_ALL ((__wasi_rights_t)((1ull << 30) - 1))
+/* Every right a directory can be opened with: asking for one that writes is EISDIR. */
+#define R_DIR (R_ALL & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 #define R_RW (__WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_TELL | \
               __WASI_RIGHTS_FD_FILESTAT_GET | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE)
 

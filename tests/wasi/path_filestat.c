@@ -81,7 +81,7 @@ int main(void) {
   EXPECT(w_path_filestat_set_times(RW, 0, OOB, 4, 0, 0, 0), __WASI_ERRNO_FAULT);
   /* without the rights */
   I d;
-  EXPECT(open_at(RW, "dir", __WASI_OFLAGS_DIRECTORY, R_ALL, 0, &d), 0);
+  EXPECT(open_at(RW, "dir", __WASI_OFLAGS_DIRECTORY, R_DIR, 0, &d), 0);
   __wasi_fdstat_t fst;
   EXPECT(w_fd_fdstat_get(d, P(&fst)), 0);
   EXPECT(w_fd_fdstat_set_rights(d, (L)(fst.fs_rights_base & ~(__WASI_RIGHTS_PATH_FILESTAT_GET | __WASI_RIGHTS_PATH_FILESTAT_SET_TIMES)),

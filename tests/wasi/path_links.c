@@ -73,6 +73,12 @@ int main(void) {
   EXPECT(w_path_link(RW, 0, S("target.txt"), RW, S("sym")), __WASI_ERRNO_EXIST);
   EXPECT(w_path_link(RW, 0, S("missing"), RW, S("x")), __WASI_ERRNO_NOENT);
   EXPECT(w_path_link(RW, 0, S("d"), RW, S("x")), __WASI_ERRNO_PERM); /* no hard links to directories */
+  /* "name/" names a directory (wasi-testsuite's rust/path_link): as link(2) */
+  EXPECT(w_path_link(RW, 0, S("target.txt/"), RW, S("x")), __WASI_ERRNO_NOTDIR);
+  EXPECT(w_path_link(RW, 0, S("d/"), RW, S("x")), __WASI_ERRNO_PERM);
+  EXPECT(w_path_link(RW, 0, S("target.txt"), RW, S("x/")), __WASI_ERRNO_NOENT);
+  EXPECT(w_path_link(RW, 0, S("target.txt"), RW, S("d/hard/")), __WASI_ERRNO_EXIST);
+  EXPECT(w_path_filestat_get(RW, 0, S("x"), P(&st)), __WASI_ERRNO_NOENT);
   EXPECT(w_path_link(RW, 0, S("target.txt"), RW, S("../hard")), __WASI_ERRNO_PERM);
   EXPECT(w_path_link(RW, 0, S("target.txt"), RW, S("planted/up/hard")), __WASI_ERRNO_PERM);
   EXPECT(w_path_link(RW, 0, S("../outside.txt"), RW, S("stolen")), __WASI_ERRNO_PERM);

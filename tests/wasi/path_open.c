@@ -63,7 +63,12 @@ int main(void) {
             !(stat_of(fd).fs_rights_base & __WASI_RIGHTS_FD_READ),
         "a directory opened without O_DIRECTORY is a directory, with directory rights only");
   w_fd_close(fd);
-  EXPECT(po(RW, 0, ".", __WASI_OFLAGS_DIRECTORY, R_ALL, 0), 0);
+  EXPECT(po(RW, 0, "sub", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0),
+         __WASI_ERRNO_ISDIR); /* O_DIRECTORY does not make the write right go away */
+  EXPECT(po(RW, 0, ".", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0), __WASI_ERRNO_ISDIR);
+  EXPECT(po(RW, 0, ".", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ, 0), 0);
+  w_fd_close(fd);
+  EXPECT(po(RW, 0, ".", __WASI_OFLAGS_DIRECTORY, R_DIR, 0), 0);
   CHECK(stat_of(fd).fs_filetype == __WASI_FILETYPE_DIRECTORY, "\".\" is the preopen itself");
   w_fd_close(fd);
   EXPECT(po(RW, 0, "sub/../new.txt", 0, __WASI_RIGHTS_FD_READ, 0), 0);
@@ -131,15 +136,15 @@ int main(void) {
 
   /* missing rights */
   I sub;
-  EXPECT(po(RW, 0, "sub", __WASI_OFLAGS_DIRECTORY, R_ALL, 0), 0);
+  EXPECT(po(RW, 0, "sub", __WASI_OFLAGS_DIRECTORY, R_DIR, 0), 0);
   sub = fd;
   __wasi_fdstat_t st = stat_of(sub);
   EXPECT(w_fd_fdstat_set_rights(sub, (L)(st.fs_rights_base & ~__WASI_RIGHTS_PATH_CREATE_FILE), (L)st.fs_rights_inheriting), 0);
   EXPECT(po(sub, 0, "f", __WASI_OFLAGS_CREAT, R_RW, 0), __WASI_ERRNO_NOTCAPABLE);
   EXPECT(po(RW, 0, "sub/f", __WASI_OFLAGS_CREAT, R_RW, 0), 0); /* the preopen still can */
   w_fd_close(fd);
-  EXPECT(w_fd_fdstat_set_rights(sub, (L)(st.fs_rights_base & ~(__WASI_RIGHTS_PATH_CREATE_FILE | __WASI_RIGHTS_PATH_FILESTAT_SET_SIZE)),
-                                (L)(st.fs_rights_inheriting & ~__WASI_RIGHTS_FD_WRITE)),
+  EXPECT(w_fd_fdstat_set_rights(sub, (L)(st.fs_rights_base & ~__WASI_RIGHTS_PATH_CREATE_FILE),
+                                (L)(st.fs_rights_inheriting & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))),
          0);
   EXPECT(po(sub, 0, "f", __WASI_OFLAGS_TRUNC, __WASI_RIGHTS_FD_READ, 0), __WASI_ERRNO_NOTCAPABLE);
   EXPECT(po(sub, 0, "f", 0, __WASI_RIGHTS_FD_WRITE, 0), __WASI_ERRNO_NOTCAPABLE);

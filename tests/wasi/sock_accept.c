@@ -1,6 +1,7 @@
 // sock_accept on a listening socket the host handed over as standard input, with one connection
 // pending: the accepted fd and its rights, data both ways, a nonblocking listener with nothing
-// pending (EAGAIN), and the errors: EINVAL (flags), EFAULT, EBADF, ENOTCAPABLE.
+// pending (EAGAIN), and the errors: EINVAL (flags), EFAULT, EBADF, ENOTSOCK (a directory), ENOTCAPABLE
+// (a connection, which cannot accept).
 // functions: sock_accept
 // stdin-listener: ping
 // expect-socket: pong
@@ -17,7 +18,7 @@ int main(void) {
   EXPECT(w_sock_accept(0, 0, OOB), __WASI_ERRNO_FAULT);
   EXPECT(w_sock_accept(0, 0, straddle()), __WASI_ERRNO_FAULT);
   EXPECT(w_sock_accept(NOFD, 0, P(&c)), __WASI_ERRNO_BADF);
-  EXPECT(w_sock_accept(RW, 0, P(&c)), __WASI_ERRNO_NOTCAPABLE);
+  EXPECT(w_sock_accept(RW, 0, P(&c)), __WASI_ERRNO_NOTSOCK);
   EXPECT(w_sock_accept(0, 0, P(&c)), 0);
   CHECK(c > RO, "accepted a connection as a new fd");
   EXPECT(w_fd_fdstat_get(c, P(&st)), 0);
