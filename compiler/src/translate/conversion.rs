@@ -54,7 +54,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             F32DemoteF64 => {
                 let x = self.pop()?.into_float_value();
-                self.push(self.b.build_float_trunc(x, f32t, "")?);
+                self.push(self.demote(x)?);
             }
             F64PromoteF32 => {
                 let x = self.pop()?.into_float_value();
