@@ -32,25 +32,29 @@
 //! `if (y == 1.0)` — and SIMD lanes (`f32x4.mul x, (v128.const f32x4 1 1 1 1)`). Those would need
 //! the general (costly) forms above; Wasm produced by a compiler already has its constants folded.
 
+use super::simd::{Shape, VecOp};
 use super::FuncTranslator;
 use crate::error::Result;
 use inkwell::attributes::{Attribute, AttributeLoc};
 use inkwell::types::FloatType;
-use inkwell::values::FloatValue;
+use inkwell::values::{BasicValueEnum, FloatValue, VectorValue};
 use inkwell::FloatPredicate;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// An `f32.const` or `f64.const` (`bits` in the type's width): opaque when it is an identity
-    /// operand of some float operation.
+    /// An `f32.const` or `f64.const` (`bits` in the type's width), through `unfoldable`.
     pub(super) fn float_const(&self, ty: FloatType<'ctx>, bits: u64) -> Result<FloatValue<'ctx>> {
         let cx = self.u.llcx;
-        let is_f32 = ty == cx.f32_type();
-        let int = if is_f32 { cx.i32_type() } else { cx.i64_type() };
+        let int = if ty == cx.f32_type() { cx.i32_type() } else { cx.i64_type() };
         let c = self.b.build_bit_cast(int.const_int(bits, false), ty, "")?.into_float_value();
-        if is_fold_identity(bits, is_f32) {
-            self.opaque_float(c)
-        } else {
-            Ok(c)
+        self.unfoldable(c)
+    }
+
+    /// A float value the translator produced: when the builder made it a constant identity
+    /// operand (an `f32.const`, a conversion or arithmetic of constants), an opaque copy of it.
+    pub(super) fn unfoldable(&self, v: FloatValue<'ctx>) -> Result<FloatValue<'ctx>> {
+        match v.get_constant() {
+            Some((value, _)) if is_fold_identity(value) => self.opaque_float(v),
+            _ => Ok(v),
         }
     }
 
@@ -101,6 +105,33 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 }
 
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    /// f32x4/f64x2 add, sub, mul, div. With a constant operand that has an identity lane (a
+    /// `v128.const` operand, which stays a constant so that integer SIMD keeps its folds), NaN
+    /// lanes of the result become the canonical NaN: exact whether or not LLVM folds the lane.
+    pub(super) fn v_float_binop(&mut self, s: Shape, f: VecOp<'ctx>) -> Result<()> {
+        let y = self.pop_v(s)?;
+        let x = self.pop_v(s)?;
+        let v = f(&self.b, x, y)?;
+        let v = if has_identity_lane(x) || has_identity_lane(y) { self.quiet_nan_lanes(s, x, y, v)? } else { v };
+        self.push_v(v)
+    }
+}
+
+/// A constant float vector with a ±0.0 or ±1.0 lane (a constant of another form counts as one).
+fn has_identity_lane(v: VectorValue<'_>) -> bool {
+    if !v.is_const() {
+        return false;
+    }
+    if v.is_null() || !v.is_constant_data_vector() {
+        return true;
+    }
+    (0..v.get_type().get_size()).any(|i| match v.get_element_as_constant(i) {
+        BasicValueEnum::FloatValue(f) => f.get_constant().is_none_or(|(x, _)| is_fold_identity(x)),
+        _ => true,
+    })
+}
+
 fn memory_free<'ctx>(cx: &'ctx inkwell::context::Context, call: inkwell::values::CallSiteValue<'ctx>) {
     for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
         let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
@@ -109,12 +140,8 @@ fn memory_free<'ctx>(cx: &'ctx inkwell::context::Context, call: inkwell::values:
 }
 
 /// ±0.0 and ±1.0: the values LLVM folds away as an operand of fadd/fsub/fmul/fdiv.
-fn is_fold_identity(bits: u64, is_f32: bool) -> bool {
-    if is_f32 {
-        matches!(bits as u32 & 0x7fff_ffff, 0 | 0x3f80_0000)
-    } else {
-        matches!(bits & 0x7fff_ffff_ffff_ffff, 0 | 0x3ff0_0000_0000_0000)
-    }
+pub(super) fn is_fold_identity(value: f64) -> bool {
+    value == 0.0 || value.abs() == 1.0
 }
 
 #[cfg(test)]
@@ -123,13 +150,11 @@ mod tests {
 
     #[test]
     fn identities() {
-        for v in [0.0f32, -0.0, 1.0, -1.0] {
-            assert!(is_fold_identity(v.to_bits() as u64, true), "{v}");
-            assert!(is_fold_identity((v as f64).to_bits(), false), "{v}");
+        for v in [0.0f64, -0.0, 1.0, -1.0] {
+            assert!(is_fold_identity(v), "{v}");
         }
-        for v in [2.0f32, 0.5, -2.0, f32::NAN, f32::INFINITY, f32::MIN_POSITIVE] {
-            assert!(!is_fold_identity(v.to_bits() as u64, true), "{v}");
-            assert!(!is_fold_identity((v as f64).to_bits(), false), "{v}");
+        for v in [2.0f64, 0.5, -2.0, f64::NAN, f64::INFINITY, f64::MIN_POSITIVE, 1.0 + f64::EPSILON] {
+            assert!(!is_fold_identity(v), "{v}");
         }
     }
 }

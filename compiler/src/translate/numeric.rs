@@ -253,7 +253,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let y = self.pop()?.into_float_value();
         let x = self.pop()?.into_float_value();
         let v = f(&self.b, x, y)?;
-        self.push(v);
+        self.push(self.unfoldable(v)?);
         Ok(())
     }
 
