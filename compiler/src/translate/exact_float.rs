@@ -22,15 +22,24 @@
 //!   The wrap is done where the constant enters the function (`f32.const`/`f64.const`), so it
 //!   holds wherever the value flows: through locals, block results, `select`, and into a callee
 //!   after inlining (a call with `f32.const 0` as argument stays opaque inside the inlined body).
-//!   Integer `0`/`1` constants and v128 constants are unaffected.
+//!   Float values the translator itself folds to such a constant (`f32.convert_i32_s (i32.const
+//!   1)`, `f64.reinterpret_i64 (i64.const 0)`, arithmetic of constants) go through the same
+//!   `unfoldable`. Integer constants are left alone.
 //! - `f32.demote_f64` gives the canonical NaN for a NaN input (a compare and a select), so
 //!   `demote(promote x)` folded to `x` still quiets (`demote`).
+//! - SIMD: a `v128.const` is typeless and its zero is everywhere in integer code, so it is not made
+//!   opaque. Instead f32x4/f64x2 add/sub/mul/div whose operand is a constant with a ±0.0 or ±1.0
+//!   lane canonicalise the NaN lanes of their result (`v_float_binop`), which stays exact when
+//!   the lane is folded.
+//! - min/max replace any NaN result by the canonical NaN already (`numeric.rs`,
+//!   `simd_arith.rs`), so `min(x, x)` folded to `x` stays exact.
 //!
-//! Not covered: identity values LLVM computes itself rather than reads from a constant of the
-//! program — constant folding (`2.0 / 2.0`), an integer constant converted or reinterpreted
-//! (`f32.convert_i32_s (i32.const 1)`, after inlining too), GVN replacing `y` by `1.0` under
-//! `if (y == 1.0)` — and SIMD lanes (`f32x4.mul x, (v128.const f32x4 1 1 1 1)`). Those would need
-//! the general (costly) forms above; Wasm produced by a compiler already has its constants folded.
+//! Not covered: identity values that LLVM derives while optimising rather than reads from the
+//! program or the translator's folding — an integer that becomes constant only after inlining or
+//! mem2reg and is then converted or reinterpreted, GVN replacing `y` by `1.0` under
+//! `if (y == 1.0)`, intrinsics folded late (`ceil(0.5)`), and a `v128.const` that reaches a SIMD
+//! float operation through a local or a call. Those would need the general (costly) forms above;
+//! Wasm produced by a compiler has its constants folded already, so they are rare in practice.
 
 use super::simd::{Shape, VecOp};
 use super::FuncTranslator;
