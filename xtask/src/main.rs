@@ -2,8 +2,8 @@
 //!
 //! - `setup` installs the Debian packages the project needs and unpacks the macOS C headers into
 //!   `target/macos-sdk` (idempotent; quick when all are there).
-//! - `test` runs setup, the runtime's C tests and the whole Rust test suite, and ends with one
-//!   `N passed, N failed` line summing every test binary.
+//! - `test` runs setup, the runtime's C tests, the whole Rust test suite and the spec check in each
+//!   configuration of `spec::CONFIGS`, and ends with one `N passed, N failed` line summing them.
 //! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
 //!   (see `spec.rs`).
 //! - `bench` builds and times the benchmark suite of `benches/programs/` against native and other
@@ -62,7 +62,8 @@ fn main() -> Result<()> {
             eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs) and");
             eprintln!("          unpack the macOS C headers into target/macos-sdk");
-            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check (not with --no-spec);");
+            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0 and -O2,");
+            eprintln!("          aarch64 and riscv64 at -O2 under qemu (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
             eprintln!("          (cargo xtask spec --help for its options)");
