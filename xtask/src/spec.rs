@@ -1069,6 +1069,15 @@ mod tests {
     }
 
     #[test]
+    fn configuration_names() {
+        assert_eq!(config_suffix(HOST, "0"), "");
+        assert_eq!(config_suffix("host", "2"), "-O2");
+        assert_eq!(config_suffix("aarch64-unknown-linux-gnu", "0"), "-aarch64-unknown-linux-gnu");
+        assert_eq!(config_suffix("riscv64gc-unknown-linux-gnu", "2"), "-riscv64gc-unknown-linux-gnu-O2");
+        assert!(CONFIGS.contains(&(HOST, "0")) && CONFIGS.contains(&(HOST, "2")));
+    }
+
+    #[test]
     fn proposals() {
         for (path, row) in [
             ("i32.wast", "Wasm 2.0 core"),
