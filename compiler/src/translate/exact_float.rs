@@ -112,9 +112,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let nan = self.canonical_nan(f32t)?;
         Ok(self.b.build_select(is_nan, nan, d, "")?.into_float_value())
     }
-}
 
-impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// f32x4/f64x2 add, sub, mul, div. With a constant operand that has an identity lane (a
     /// `v128.const` operand, which stays a constant so that integer SIMD keeps its folds), NaN
     /// lanes of the result become the canonical NaN: exact whether or not LLVM folds the lane.
