@@ -2,8 +2,8 @@
 //!
 //! - `setup` installs the Debian packages the project needs and unpacks the macOS C headers into
 //!   `target/macos-sdk` (idempotent; quick when all are there).
-//! - `test` runs setup, the runtime's C tests and the whole Rust test suite, and ends with one
-//!   `N passed, N failed` line summing every test binary.
+//! - `test` runs setup, the runtime's C tests, the whole Rust test suite and the spec check in each
+//!   configuration of `spec::CONFIGS`, and ends with one `N passed, N failed` line summing them.
 //! - `spec` runs the spec testsuite through `wasm2native wast` and checks the expected failures
 //!   (see `spec.rs`).
 //! - `bench` builds and times the benchmark suite of `benches/programs/` against native and other
@@ -63,7 +63,8 @@ fn main() -> Result<()> {
             eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs) and");
             eprintln!("          unpack the macOS C headers into target/macos-sdk");
-            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check (not with --no-spec);");
+            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0 and -O2,");
+            eprintln!("          aarch64 and riscv64 at -O2 under qemu (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
             eprintln!("          (cargo xtask spec --help for its options)");
@@ -287,8 +288,9 @@ fn count(text: &str, label: &str) -> u64 {
 }
 
 /// `cargo xtask test [--no-spec] [CARGO TEST ARGS]`: the runtime's C tests, `cargo test`, then the
-/// spec testsuite on x86-64 checked against `spec-tests/expected-failures.txt` (`--no-spec` leaves
-/// it out). The last line sums the tests and the spec assertions; the exit status is the tests'
+/// spec testsuite in each configuration of `spec::CONFIGS` (x86-64 at -O0 and -O2, aarch64 and
+/// riscv64 at -O2 under qemu-user), each checked against its own expected-failures list
+/// (`--no-spec` leaves it out). The last line sums the tests and the spec assertions; the exit status is the tests'
 /// and the expected-failures check's (spec assertions failing in listed files do not fail it).
 fn test(args: &[String]) -> Result<()> {
     let root = root();
@@ -307,15 +309,22 @@ fn test(args: &[String]) -> Result<()> {
     ok &= run_counting(&mut cargo, &mut totals)?;
     ok &= totals.1 == 0;
     if !no_spec {
-        // The spec testsuite for the host and, under qemu-user, for the cross targets.
-        for target in [spec::HOST, "aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"] {
-            println!("\ntest: the spec testsuite for {target} (cargo xtask spec --target {target})");
-            let spec =
-                spec::run(&spec::Options { write_status: false, progress: false, ..spec::Options::new(target) })?;
+        // The spec testsuite for the host at -O0 and -O2 and, under qemu-user, for the cross targets.
+        for &(target, level) in spec::CONFIGS {
+            println!(
+                "\ntest: the spec testsuite for {target} at -O{level} (cargo xtask spec --target {target} -O {level})"
+            );
+            let start = std::time::Instant::now();
+            let spec = spec::run(&spec::Options {
+                write_status: false,
+                progress: false,
+                ..spec::Options::new(target, level)
+            })?;
             ok &= spec.check_ok;
             println!(
-                "test: {target}: spec files {} fully pass, {} fail as listed in the expected-failures list (counted as \
+                "test: {target} -O{level} ({:.0} s): spec files {} fully pass, {} fail as listed in the expected-failures list (counted as \
                  skipped), {} unexpected (counted as failed); spec assertions {} passed, {} failed, {} skipped",
+                start.elapsed().as_secs_f64(),
                 spec.files_passing,
                 spec.files_expected_failing,
                 spec.files_unexpected,

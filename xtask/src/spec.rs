@@ -1,7 +1,13 @@
-//! `cargo xtask spec [--target T] [--jobs N] [--timeout SECS] [--bless] [FILTER...]`: runs every
-//! `.wast` file of the spec testsuite (`../shared/spec-testsuite`) through `wasm2native wast`, one
-//! process per file, N in parallel; writes `spec-tests/STATUS.md`; checks the results against
-//! `spec-tests/expected-failures.txt`.
+//! `cargo xtask spec [--target T] [-O LEVEL] [--jobs N] [--timeout SECS] [--bless] [FILTER...]`:
+//! runs every `.wast` file of the spec testsuite (`../shared/spec-testsuite`) through
+//! `wasm2native wast -O LEVEL`, one process per file, N in parallel; writes
+//! `spec-tests/STATUS<config>.md`; checks the results against
+//! `spec-tests/expected-failures<config>.txt`.
+//!
+//! A configuration is a target and an optimisation level; `<config>` is empty for the host at -O0
+//! and otherwise `-<target>` (not the host) followed by `-O<level>` (not 0): `STATUS-O2.md`,
+//! `expected-failures-aarch64-unknown-linux-gnu-O2.txt`. Each configuration has its own list.
+//! `CONFIGS` are the ones `cargo xtask test` checks; `STATUS.md` sums up the others.
 //!
 //! The check fails when a file that is not listed does not fully pass (a regression) and when a
 //! listed file now fully passes (the list can only shrink). "Fully passes" means the runner exited
@@ -25,10 +31,19 @@ use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub const HOST: &str = "x86_64-unknown-linux-gnu";
+/// The configurations (target, optimisation level) of the spec check in `cargo xtask test`: the
+/// host at the level of `wasm2native wast` and at the default of `compile` and `run`, the cross
+/// targets (under qemu-user, slower) at the default of `compile` only.
+pub const CONFIGS: &[(&str, &str)] =
+    &[(HOST, "0"), (HOST, "2"), ("aarch64-unknown-linux-gnu", "2"), ("riscv64gc-unknown-linux-gnu", "2")];
+/// Levels `-O` takes (as `wasm2native wast -O` does).
+const LEVELS: &[&str] = &["0", "1", "2", "3", "s"];
 const DEFAULT_TIMEOUT_SECS: u64 = 300;
 
 pub struct Options {
     pub target: String,
+    /// `wasm2native wast -O`: 0, 1, 2, 3 or s.
+    pub opt_level: String,
     pub jobs: usize,
     pub timeout: Duration,
     pub bless: bool,
@@ -40,9 +55,10 @@ pub struct Options {
 }
 
 impl Options {
-    pub fn new(target: &str) -> Options {
+    pub fn new(target: &str, opt_level: &str) -> Options {
         Options {
             target: target.to_string(),
+            opt_level: opt_level.to_string(),
             jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             bless: false,
@@ -68,10 +84,12 @@ pub struct Outcome {
 }
 
 const USAGE: &str = "\
-usage: cargo xtask spec [--target T] [--jobs N] [--timeout SECS] [--bless] [FILTER...]
+usage: cargo xtask spec [--target T] [-O LEVEL] [--jobs N] [--timeout SECS] [--bless] [FILTER...]
   runs every .wast file of ../shared/spec-testsuite through `wasm2native wast` in parallel,
-  writes spec-tests/STATUS.md and checks spec-tests/expected-failures.txt
+  writes spec-tests/STATUS<config>.md and checks spec-tests/expected-failures<config>.txt
+  (<config>: empty for the host at -O0, else -<target> unless the host, then -O<level> unless 0)
   --target T      target to run (default: the host, x86_64-unknown-linux-gnu)
+  -O LEVEL        optimisation level of the modules: 0, 1, 2, 3 or s (default: 0)
   --jobs N        files run at once (default: the number of cores)
   --timeout SECS  per-file limit; the process is killed and recorded as a timeout (default: 300)
   --bless         rewrite the expected-failures list from this run's results
@@ -80,7 +98,7 @@ usage: cargo xtask spec [--target T] [--jobs N] [--timeout SECS] [--bless] [FILT
 
 /// `cargo xtask spec ARGS`: exits non-zero when the expected-failures check fails.
 pub fn main(args: &[String]) -> Result<()> {
-    let mut opts = Options::new(HOST);
+    let mut opts = Options::new(HOST, "0");
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| -> Result<String> {
@@ -88,6 +106,8 @@ pub fn main(args: &[String]) -> Result<()> {
         };
         match arg.as_str() {
             "--target" => opts.target = value("--target")?,
+            "-O" | "--opt-level" => opts.opt_level = value("-O")?,
+            s if s.starts_with("-O") => opts.opt_level = s[2..].to_string(),
             "--jobs" | "-j" => {
                 opts.jobs = value("--jobs")?.parse().context("--jobs: not a number")?;
                 if opts.jobs == 0 {
@@ -107,6 +127,9 @@ pub fn main(args: &[String]) -> Result<()> {
             s => opts.filters.push(s.to_string()),
         }
     }
+    if !LEVELS.contains(&opts.opt_level.as_str()) {
+        bail!("-O {}: the level is one of {}\n{USAGE}", opts.opt_level, LEVELS.join(", "));
+    }
     let outcome = run(&opts)?;
     if !outcome.check_ok {
         std::process::exit(1);
@@ -119,6 +142,20 @@ fn canonical_target(t: &str) -> String {
         "host" | "x86_64-linux" | "x86_64" => HOST.to_string(),
         t => t.to_string(),
     }
+}
+
+/// `-<target>-O<level>`, leaving out the host and -O0: what STATUS and the expected-failures list
+/// of a configuration are named after.
+pub fn config_suffix(target: &str, opt_level: &str) -> String {
+    let target = canonical_target(target);
+    let mut s = String::new();
+    if target != HOST {
+        s += &format!("-{target}");
+    }
+    if opt_level != "0" {
+        s += &format!("-O{opt_level}");
+    }
+    s
 }
 
 /// The spec check: build, run, report, compare with the expected failures (or bless them).
@@ -135,13 +172,13 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     let suite = suite.canonicalize()?;
     let version = source_version(&root);
     let bin = compiler_binary(&root)?;
-    let mut target_args: Vec<String> = vec![];
+    let mut target_args: Vec<String> = vec!["-O".into(), opts.opt_level.clone()];
     if target != HOST {
         let help = Command::new(&bin).args(["wast", "--help"]).output().context("running wasm2native wast --help")?;
         if !String::from_utf8_lossy(&help.stdout).contains("--target") {
             bail!("spec: `wasm2native wast` runs only the host target ({HOST}) today, not {target}");
         }
-        target_args = vec!["--target".into(), target.clone()];
+        target_args.extend(["--target".into(), target.clone()]);
     }
 
     let all = collect_wast(&suite)?;
@@ -155,9 +192,10 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     }
     let filtered = !opts.filters.is_empty();
     let jobs = opts.jobs.max(1).min(files.len());
-    let logs = target_dir(&root).join("spec").join(&target).join("logs");
+    let level = &opts.opt_level;
+    let logs = target_dir(&root).join("spec").join(&target).join(format!("O{level}")).join("logs");
     println!(
-        "spec: {} of {} files from {} with {} ({jobs} at a time, {} s timeout each)",
+        "spec: {} of {} files from {} with {} -O{level} ({jobs} at a time, {} s timeout each)",
         files.len(),
         all.len(),
         suite.display(),
@@ -169,9 +207,9 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     let results = run_all(&bin, &target_args, &suite, &files, jobs, opts.timeout, &logs, opts.progress)?;
     let wall = start.elapsed();
 
-    let ctx = RunInfo { target: target.clone(), version, wall, jobs, files_total: all.len() };
+    let ctx = RunInfo { target: target.clone(), opt_level: level.clone(), version, wall, jobs, files_total: all.len() };
     let summary = summarize(&results);
-    let suffix = if target == HOST { String::new() } else { format!("-{target}") };
+    let suffix = config_suffix(&target, level);
     let spec_dir = root.join("spec-tests");
     if filtered {
         println!("spec: a filtered run; spec-tests/STATUS{suffix}.md left unchanged");
@@ -219,7 +257,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         new.extend(results.iter().filter(|r| !r.fully_passes()).map(|r| r.path.clone()));
         let added: Vec<&String> = new.difference(&expected).collect();
         let removed: Vec<&String> = expected.difference(&new).collect();
-        std::fs::write(&list_path, expected_text(&new, &target))
+        std::fs::write(&list_path, expected_text(&new, &target, level))
             .with_context(|| format!("writing {}", list_path.display()))?;
         println!(
             "spec: blessed {} ({} files listed): {} added, {} removed",
@@ -757,6 +795,7 @@ struct Summary {
 
 struct RunInfo {
     target: String,
+    opt_level: String,
     version: String,
     wall: Duration,
     jobs: usize,
@@ -829,17 +868,23 @@ fn source_version(root: &Path) -> String {
     }
 }
 
-/// The cross targets' figures beside the host's, read from their own STATUS-<target>.md (written by
-/// `cargo xtask spec --target T`).
-fn other_targets_section(m: &mut String) {
+/// The other configurations' figures beside the host's at -O0, read from their own
+/// STATUS<config>.md (written by `cargo xtask spec --target T -O LEVEL`).
+fn other_configs_section(m: &mut String) {
     let dir = crate::root().join("spec-tests");
-    let mut rows = Vec::new();
+    let mut configs: Vec<(&str, &str)> = CONFIGS.iter().copied().filter(|c| *c != (HOST, "0")).collect();
     for target in ["aarch64-unknown-linux-gnu", "riscv64gc-unknown-linux-gnu"] {
-        let Ok(text) = std::fs::read_to_string(dir.join(format!("STATUS-{target}.md"))) else { continue };
+        configs.push((target, "0"));
+    }
+    let mut rows = Vec::new();
+    for (target, level) in configs {
+        let name = format!("STATUS{}.md", config_suffix(target, level));
+        let Ok(text) = std::fs::read_to_string(dir.join(&name)) else { continue };
         let line = |prefix: &str| text.lines().find_map(|l| l.strip_prefix(prefix)).unwrap_or("?").to_string();
         let core = text.lines().find(|l| l.starts_with("| Wasm 2.0 core |")).unwrap_or("").to_string();
+        let how = if target == HOST { "native" } else { "qemu-user" };
         rows.push(format!(
-            "| `{target}` | {} | {} | {} | [STATUS-{target}.md](STATUS-{target}.md) |",
+            "| `{target}` | -O{level} | {how} | {} | {} | {} | [{name}]({name}) |",
             line("- files: "),
             line("- assertions: "),
             core.trim_start_matches("| Wasm 2.0 core |")
@@ -853,9 +898,14 @@ fn other_targets_section(m: &mut String) {
     if rows.is_empty() {
         return;
     }
-    let _ = writeln!(m, "## Other targets (modules cross-compiled and run under qemu-user)\n");
-    let _ = writeln!(m, "| target | files | assertions | Wasm 2.0 core (files / passing / crashed / passed / failed / skipped) | details |");
-    let _ = writeln!(m, "|---|---|---|---|---|");
+    let _ = writeln!(m, "## Other configurations (optimisation levels; cross-compiled modules run under qemu-user)\n");
+    let _ =
+        writeln!(m, "`cargo xtask test` checks the host at -O0 (this page) and -O2, and aarch64 and riscv64 at -O2.\n");
+    let _ = writeln!(
+        m,
+        "| target | level | run | files | assertions | Wasm 2.0 core (files / passing / crashed / passed / failed / skipped) | details |"
+    );
+    let _ = writeln!(m, "|---|---|---|---|---|---|---|");
     for r in rows {
         let _ = writeln!(m, "{r}");
     }
@@ -869,6 +919,11 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
     let _ = writeln!(m, "Generated by `cargo xtask spec` — do not edit by hand; regenerate after a change.\n");
     let _ = writeln!(m, "- date: {}", utc_now());
     let _ = writeln!(m, "- target: `{}`", info.target);
+    let _ = writeln!(
+        m,
+        "- optimisation level of the modules: `-O{}` (`wasm2native wast -O{}`)",
+        info.opt_level, info.opt_level
+    );
     let _ = writeln!(m, "- compiler: `wasm2native wast` (debug build) at commit `{}`", info.version);
     let _ = writeln!(m, "- testsuite: `../shared/spec-testsuite`, {} `.wast` files", info.files_total);
     let _ = writeln!(
@@ -884,12 +939,13 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
         t.files, t.fully_passing, t.crashed, t.timed_out
     );
     let _ = writeln!(m, "- assertions: {} passed, {} failed, {} skipped\n", t.passed, t.failed, t.skipped);
+    let list = format!("expected-failures{}.txt", config_suffix(&info.target, &info.opt_level));
     let _ = writeln!(
         m,
         "A file *fully passes* when `wasm2native wast` ran it to the end with 0 failed and 0 skipped. \
          Status `crash` is a runner killed by a signal or ending without its summary line; `timeout` \
          a runner killed after the per-file limit. Files that do not fully pass are listed in \
-         [`expected-failures.txt`](expected-failures.txt).\n"
+         [`{list}`]({list}).\n"
     );
     let _ = writeln!(m, "## Summary per proposal\n");
     let _ = writeln!(
@@ -915,8 +971,8 @@ fn status_markdown(info: &RunInfo, results: &[FileResult], s: &Summary) -> Strin
          counts only at the end).\n"
     );
     let _ = writeln!(m, "{ASSIGNMENT_NOTE}\n");
-    if info.target == HOST {
-        other_targets_section(&mut m);
+    if info.target == HOST && info.opt_level == "0" {
+        other_configs_section(&mut m);
     }
     let _ = writeln!(m, "## Per file\n");
     let _ = writeln!(m, "| file | proposal | status | passed | failed | skipped |");
@@ -971,10 +1027,10 @@ fn read_expected(path: &Path) -> Result<BTreeSet<String>> {
         .collect())
 }
 
-fn expected_text(list: &BTreeSet<String>, target: &str) -> String {
+fn expected_text(list: &BTreeSet<String>, target: &str, opt_level: &str) -> String {
     let mut t = format!(
         "# Spec testsuite files (paths relative to ../shared/spec-testsuite) that do not fully pass yet\n\
-         # on {target}: a failed or skipped assertion, a crash or a timeout.\n\
+         # on {target} at -O{opt_level}: a failed or skipped assertion, a crash or a timeout.\n\
          #\n\
          # `cargo xtask spec` (and `cargo xtask test`) fails when a file NOT listed here does not fully\n\
          # pass (a regression), and when a listed file now fully passes: remove it, the list only shrinks.\n\
@@ -1010,6 +1066,15 @@ mod tests {
         assert_eq!(parse_summary("3 passed, 1 failed\nerror: boom\n"), Some((3, 1, 0)));
         assert_eq!(parse_summary("passed, failed\n"), None);
         assert_eq!(parse_summary(""), None);
+    }
+
+    #[test]
+    fn configuration_names() {
+        assert_eq!(config_suffix(HOST, "0"), "");
+        assert_eq!(config_suffix("host", "2"), "-O2");
+        assert_eq!(config_suffix("aarch64-unknown-linux-gnu", "0"), "-aarch64-unknown-linux-gnu");
+        assert_eq!(config_suffix("riscv64gc-unknown-linux-gnu", "2"), "-riscv64gc-unknown-linux-gnu-O2");
+        assert!(CONFIGS.contains(&(HOST, "0")) && CONFIGS.contains(&(HOST, "2")));
     }
 
     #[test]

@@ -38,27 +38,27 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             F32ConvertI32S | F32ConvertI64S => {
                 let x = self.pop_int()?;
-                self.push(self.b.build_signed_int_to_float(x, f32t, "")?);
+                self.push(self.unfoldable(self.b.build_signed_int_to_float(x, f32t, "")?)?);
             }
             F32ConvertI32U | F32ConvertI64U => {
                 let x = self.pop_int()?;
-                self.push(self.b.build_unsigned_int_to_float(x, f32t, "")?);
+                self.push(self.unfoldable(self.b.build_unsigned_int_to_float(x, f32t, "")?)?);
             }
             F64ConvertI32S | F64ConvertI64S => {
                 let x = self.pop_int()?;
-                self.push(self.b.build_signed_int_to_float(x, f64t, "")?);
+                self.push(self.unfoldable(self.b.build_signed_int_to_float(x, f64t, "")?)?);
             }
             F64ConvertI32U | F64ConvertI64U => {
                 let x = self.pop_int()?;
-                self.push(self.b.build_unsigned_int_to_float(x, f64t, "")?);
+                self.push(self.unfoldable(self.b.build_unsigned_int_to_float(x, f64t, "")?)?);
             }
             F32DemoteF64 => {
                 let x = self.pop_float()?;
-                self.push(self.b.build_float_trunc(x, f32t, "")?);
+                self.push(self.unfoldable(self.demote(x)?)?);
             }
             F64PromoteF32 => {
                 let x = self.pop_float()?;
-                self.push(self.b.build_float_ext(x, f64t, "")?);
+                self.push(self.unfoldable(self.b.build_float_ext(x, f64t, "")?)?);
             }
             I32ReinterpretF32 => self.reinterpret(i32t.into())?,
             I64ReinterpretF64 => self.reinterpret(i64t.into())?,
@@ -76,7 +76,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn reinterpret(&mut self, to: BasicTypeEnum<'ctx>) -> Result<()> {
         let x = self.pop()?;
-        self.push(self.b.build_bit_cast(x, to, "")?);
+        let v = self.b.build_bit_cast(x, to, "")?;
+        if v.is_float_value() {
+            self.push(self.unfoldable(v.into_float_value())?);
+        } else {
+            self.push(v);
+        }
         Ok(())
     }
 

@@ -13,6 +13,7 @@ mod atomic;
 mod call;
 mod control;
 mod conversion;
+mod exact_float;
 mod exception;
 mod memory;
 mod numeric;

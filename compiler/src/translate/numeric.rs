@@ -20,14 +20,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         match *op {
             I32Const { value } => self.push(cx.i32_type().const_int(value as u32 as u64, false)),
             I64Const { value } => self.push(cx.i64_type().const_int(value as u64, false)),
-            F32Const { value } => {
-                let bits = cx.i32_type().const_int(value.bits() as u64, false);
-                self.push(self.b.build_bit_cast(bits, cx.f32_type(), "")?)
-            }
-            F64Const { value } => {
-                let bits = cx.i64_type().const_int(value.bits(), false);
-                self.push(self.b.build_bit_cast(bits, cx.f64_type(), "")?)
-            }
+            F32Const { value } => self.push(self.float_const(cx.f32_type(), value.bits() as u64)?),
+            F64Const { value } => self.push(self.float_const(cx.f64_type(), value.bits())?),
 
             I32Eqz | I64Eqz => {
                 let x = self.pop_int()?;
@@ -259,7 +253,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let y = self.pop_float()?;
         let x = self.pop_float()?;
         let v = f(&self.b, x, y)?;
-        self.push(v);
+        self.push(self.unfoldable(v)?);
         Ok(())
     }
 
@@ -286,7 +280,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    fn canonical_nan(&self, ty: inkwell::types::FloatType<'ctx>) -> Result<FloatValue<'ctx>> {
+    pub(super) fn canonical_nan(&self, ty: inkwell::types::FloatType<'ctx>) -> Result<FloatValue<'ctx>> {
         let cx = self.u.llcx;
         let bits = if ty == cx.f32_type() {
             cx.i32_type().const_int(0x7fc0_0000, false)
