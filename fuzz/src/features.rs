@@ -37,19 +37,7 @@ pub const SETS: &[FeatureSet] = &[
     FeatureSet { name: "wide-arithmetic", oracle: Oracle::Wasmi, configure: |c| c.wide_arithmetic_enabled = true },
     FeatureSet { name: "custom-page-sizes", oracle: Oracle::Wasmi, configure: |c| c.custom_page_sizes_enabled = true },
     FeatureSet { name: "extended-const", oracle: Oracle::Wasmi, configure: |c| c.extended_const_enabled = true },
-    FeatureSet {
-        name: "wasmi-all",
-        oracle: Oracle::Wasmi,
-        configure: |c| {
-            c.simd_enabled = true;
-            c.tail_call_enabled = true;
-            c.memory64_enabled = true;
-            c.max_memories = 3;
-            c.wide_arithmetic_enabled = true;
-            c.custom_page_sizes_enabled = true;
-            c.extended_const_enabled = true;
-        },
-    },
+    FeatureSet { name: "wasmi-all", oracle: Oracle::Wasmi, configure: wasmi_proposals },
     FeatureSet {
         name: "exceptions",
         oracle: Oracle::Wasmtime,
@@ -81,19 +69,24 @@ pub const SETS: &[FeatureSet] = &[
         name: "everything",
         oracle: Oracle::SelfConsistency,
         configure: |c| {
-            c.simd_enabled = true;
+            wasmi_proposals(c);
             c.relaxed_simd_enabled = true;
-            c.tail_call_enabled = true;
-            c.memory64_enabled = true;
-            c.max_memories = 3;
-            c.wide_arithmetic_enabled = true;
-            c.custom_page_sizes_enabled = true;
-            c.extended_const_enabled = true;
             c.exceptions_enabled = true;
             c.threads_enabled = true;
         },
     },
 ];
+
+/// Every proposal wasmi implements.
+fn wasmi_proposals(c: &mut Config) {
+    c.simd_enabled = true;
+    c.tail_call_enabled = true;
+    c.memory64_enabled = true;
+    c.max_memories = 3;
+    c.wide_arithmetic_enabled = true;
+    c.custom_page_sizes_enabled = true;
+    c.extended_const_enabled = true;
+}
 
 impl FeatureSet {
     pub fn by_name(name: &str) -> Option<&'static FeatureSet> {
