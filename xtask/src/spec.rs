@@ -903,7 +903,7 @@ fn other_configs_section(m: &mut String) {
         writeln!(m, "`cargo xtask test` checks the host at -O0 (this page) and -O2, and aarch64 and riscv64 at -O2.\n");
     let _ = writeln!(
         m,
-        "| target | level | run | files | assertions | Wasm 2.0 core (files / passing / crashed / passed / failed / skipped) | details |"
+        "| target | level | run | files | assertions | Wasm 2.0 core (files / passing / crashed / timed out / passed / failed / skipped) | details |"
     );
     let _ = writeln!(m, "|---|---|---|---|---|---|---|");
     for r in rows {
