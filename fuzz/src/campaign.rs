@@ -142,7 +142,14 @@ pub fn run(options: &Options) -> Result<bool> {
     let mut ok = true;
     println!(
         "\n{:<18} {:>8} {:>12} {:>12} {:>8} {:>15} {:>13} {:>12}",
-        "feature set", "modules", "invocations", "divergences", "crashes", "compile errors", "incomparable", "guard order"
+        "feature set",
+        "modules",
+        "invocations",
+        "divergences",
+        "crashes",
+        "compile errors",
+        "incomparable",
+        "guard order"
     );
     for (name, f) in shared.figures.lock().unwrap().iter() {
         println!(
@@ -153,7 +160,13 @@ pub fn run(options: &Options) -> Result<bool> {
     }
     if options.mutations > 0 {
         let m = mutate::run(&exe, &scratch.join("mutate"), options.seeds.start, options.mutations, shared.deadline)?;
-        println!("mutated modules: {} run, {} rejected with error:, {} compiled, {} crashed", m.total, m.rejected, m.compiled, m.crashed.len());
+        println!(
+            "mutated modules: {} run, {} rejected with error:, {} compiled, {} crashed",
+            m.total,
+            m.rejected,
+            m.compiled,
+            m.crashed.len()
+        );
         for c in &m.crashed {
             shared.failures.lock().unwrap().push(c.clone());
         }
@@ -266,7 +279,10 @@ fn one_module(shared: &Shared<'_>, exe: &Path, dir: &Path, seed: u64, set: &'sta
             let Some((line, want, got)) = first_difference(expected, trace) else { continue };
             if label == "-O2 guard" && explicit_o2_agrees && is_trap_order(&want, &got) {
                 fig.guard_order += 1;
-                println!("{}/{seed} {label}: guard-mode trap order: line {line}: {who} `{want}`, wasm2native `{got}`", set.name);
+                println!(
+                    "{}/{seed} {label}: guard-mode trap order: line {line}: {who} `{want}`, wasm2native `{got}`",
+                    set.name
+                );
                 continue;
             }
             fig.divergences += 1;
@@ -302,7 +318,14 @@ fn is_trap_order(want: &str, got: &str) -> bool {
 }
 
 /// Runs one configuration in a child; a non-zero exit, a signal or a hang is an error.
-fn run_child(exe: &Path, wasm: &Path, seed: u64, opt: &str, checks: &str, script: Option<&Path>) -> Result<Vec<String>, String> {
+fn run_child(
+    exe: &Path,
+    wasm: &Path,
+    seed: u64,
+    opt: &str,
+    checks: &str,
+    script: Option<&Path>,
+) -> Result<Vec<String>, String> {
     let mut cmd = Command::new(exe);
     cmd.arg("--child").arg(wasm).arg(seed.to_string()).arg(opt).arg(checks);
     if let Some(s) = script {
@@ -314,8 +337,7 @@ fn run_child(exe: &Path, wasm: &Path, seed: u64, opt: &str, checks: &str, script
 
 /// Runs `cmd` with a time limit; its stdout on success, else what went wrong (with its stderr).
 pub fn run_limited(cmd: &mut Command, limit: Duration) -> Result<Vec<u8>, String> {
-    let mut child =
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("spawning: {e}"))?;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("spawning: {e}"))?;
     let start = Instant::now();
     let (stdout, stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
     let read_out = std::thread::spawn(move || read_all(stdout));

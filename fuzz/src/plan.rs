@@ -13,7 +13,9 @@ pub enum Val {
     F64(u64),
     V128(u128),
     /// A reference: only null or not is comparable between engines.
-    Ref { null: bool },
+    Ref {
+        null: bool,
+    },
 }
 
 impl Val {

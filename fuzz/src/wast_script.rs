@@ -59,7 +59,9 @@ fn constant(ty: ValType, v: &Val) -> Option<String> {
     Some(match *v {
         Val::I32(x) => format!("(i32.const {})", x as i32),
         Val::I64(x) => format!("(i64.const {})", x as i64),
-        Val::F32(b) if f32::from_bits(b).is_nan() => format!("(f32.const {})", nan_pattern(b & 0x7fff_ffff == 0x7fc0_0000)),
+        Val::F32(b) if f32::from_bits(b).is_nan() => {
+            format!("(f32.const {})", nan_pattern(b & 0x7fff_ffff == 0x7fc0_0000))
+        }
         Val::F64(b) if f64::from_bits(b).is_nan() => {
             format!("(f64.const {})", nan_pattern(b & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000))
         }

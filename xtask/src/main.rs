@@ -245,8 +245,11 @@ fn fuzz(args: &[String]) -> Result<()> {
     if !built.success() {
         bail!("building the fuzzer failed");
     }
-    let status =
-        Command::new(root.join("target/release/w2n-fuzz")).args(args).current_dir(&root).status().context("running w2n-fuzz")?;
+    let status = Command::new(root.join("target/release/w2n-fuzz"))
+        .args(args)
+        .current_dir(&root)
+        .status()
+        .context("running w2n-fuzz")?;
     std::process::exit(status.code().unwrap_or(1));
 }
 
