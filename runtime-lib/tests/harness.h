@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int t_num, t_failed;
 
@@ -105,6 +108,22 @@ static inline int t_call_i_i(w2n_store *s, w2n_func *f, int32_t arg, int32_t *re
   int r = w2n_call(s, f, v, err);
   if (r == 0 && result) *result = v[0].i32;
   return r;
+}
+
+/* Runs fn in a child process with stderr silenced (an expected crash stays quiet); returns its
+ * wait status. */
+static inline int t_in_child(void (*fn)(void)) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) dup2(null, 2);
+    fn();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 #endif

@@ -125,19 +125,6 @@ static void child_call_wild(void) {
   _exit(0);
 }
 
-static int in_child(void (*fn)(void)) {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) dup2(null, 2);
-    fn();
-    _exit(0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
 
 int main(void) {
   w2n_runtime_init();
@@ -249,7 +236,7 @@ int main(void) {
   w2n_module_unregister(&real);
   CHECK(!w2n__in_code((uintptr_t)g_wild) && !w2n__in_code((uintptr_t)g_trap) && w2n__symbolize((uintptr_t)g_trap) == NULL,
         "unregistered: the module's functions are neither claimed nor named");
-  int st = in_child(child_call_wild);
+  int st = t_in_child(child_call_wild);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
         "a fault where unregistered code lies is not taken for a Wasm trap: it kills with SIGSEGV (status %d)", st);
   w2n_store_free(s);

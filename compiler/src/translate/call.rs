@@ -78,7 +78,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn finish_call(&mut self, call: CallSiteValue<'ctx>, fn_ty: FunctionType<'ctx>, tail: bool) -> Result<()> {
         if tail {
             if fn_ty == self.func.get_type()
-                && !self.calls_setjmp
+                && !self.has_try_table
                 && musttail_fits(&self.u.opts.target.llvm_triple, fn_ty)
             {
                 call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindMustTail);

@@ -61,11 +61,10 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) pin_loads: bool,
     /// Per local: whether any `local.get` reads it.
     pub(crate) locals_read: Vec<bool>,
-    /// The function has a try_table: locals stay in memory (volatile), since `longjmp` back into
-    /// the function does not restore values kept in registers.
-    pub(crate) volatile_locals: bool,
-    /// The function calls `_setjmp` (it has a `try_table`): no `musttail` calls (see `call.rs`).
-    pub(crate) calls_setjmp: bool,
+    /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
+    /// since `longjmp` back into the function does not restore values kept in registers, and its
+    /// tail calls are not `musttail` (see `call.rs`).
+    pub(crate) has_try_table: bool,
     /// What accesses that did not trap prove about locals used as addresses.
     pub(crate) facts: address_facts::AddressFacts<'ctx>,
     /// Which local each address was derived from.
@@ -142,8 +141,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             trap_blocks: BTreeMap::new(),
             pin_loads: false,
             locals_read: Vec::new(),
-            volatile_locals: false,
-            calls_setjmp: false,
+            has_try_table: false,
             facts: Default::default(),
             streams: Default::default(),
         })
@@ -173,8 +171,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let scan = prescan(body, self.locals.len())?;
         self.facts = address_facts::AddressFacts::new(self.locals.len());
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
-        self.volatile_locals = scan.has_try_table;
-        self.calls_setjmp = scan.has_try_table;
+        self.has_try_table = scan.has_try_table;
         self.locals_read = scan.locals_read;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
         self.stack_check()?;
@@ -483,7 +480,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 /// What the translator needs to know of a body before translating it, from one pass over its
 /// operators.
 struct BodyScan {
-    /// A `try_table` is present (locals then stay in memory, see `volatile_locals`).
+    /// A `try_table` is present (see `FuncTranslator::has_try_table`).
     has_try_table: bool,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,

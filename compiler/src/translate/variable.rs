@@ -15,7 +15,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalGet { local_index } => {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.b.build_load(ty, slot, "")?;
-                if self.volatile_locals {
+                if self.has_try_table {
                     super::instruction(v)?.set_volatile(true).map_err(llvm)?;
                 }
                 self.note_read(local_index, v);
@@ -61,7 +61,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.streams.set(index, v.into_int_value());
         }
         let store = self.b.build_store(self.locals[index as usize].0, v)?;
-        if self.volatile_locals {
+        if self.has_try_table {
             store.set_volatile(true).map_err(llvm)?;
         }
         Ok(())
