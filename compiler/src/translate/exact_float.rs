@@ -61,9 +61,27 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// A float value the translator produced: when the builder made it a constant identity
     /// operand (an `f32.const`, a conversion or arithmetic of constants), an opaque copy of it.
     pub(super) fn unfoldable(&self, v: FloatValue<'ctx>) -> Result<FloatValue<'ctx>> {
-        match v.get_constant() {
-            Some((value, _)) if is_fold_identity(value) => self.opaque_float(v),
-            _ => Ok(v),
+        if !v.is_const() {
+            return Ok(v);
+        }
+        // Only a plain float constant may be asked its value: LLVM reads any other constant (a
+        // constant expression, such as a bitcast of a vector lane) as one and crashes. Its bits,
+        // through a bitcast the builder folds to an integer constant, tell both at once (such
+        // constants are rare: an opaque copy of one costs nothing measurable).
+        let cx = self.u.llcx;
+        let is_f32 = v.get_type() == cx.f32_type();
+        let int = if is_f32 { cx.i32_type() } else { cx.i64_type() };
+        let bits = super::int_value(self.b.build_bit_cast(v, int, "")?)?;
+        let value = match bits.get_zero_extended_constant() {
+            Some(b) if is_f32 => f32::from_bits(b as u32) as f64,
+            Some(b) => f64::from_bits(b),
+            // A constant LLVM folds only later may turn out to be an identity: opaque too.
+            None => return self.opaque_float(v),
+        };
+        if is_fold_identity(value) {
+            self.opaque_float(v)
+        } else {
+            Ok(v)
         }
     }
 
