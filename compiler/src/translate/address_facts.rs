@@ -42,8 +42,9 @@ const MEM32_MAX_BYTES: u64 = crate::abi::MEM32_MAX_PAGES << 16;
 pub struct AddressFacts<'ctx> {
     /// Per local: bumped by every set.
     generation: Vec<u32>,
-    /// i32 `local.get` results: the local and the generation each read.
-    read_from: HashMap<IntValue<'ctx>, (u32, u32)>,
+    /// i32 `local.get` (and `local.tee`) results: the locals and generations each was read from
+    /// (a value teed into a local is the current value of both).
+    read_from: HashMap<IntValue<'ctx>, Vec<(u32, u32)>>,
     bounds: Bounds,
 }
 
@@ -55,7 +56,10 @@ impl<'ctx> AddressFacts<'ctx> {
     /// `value` was just read from `local` (or stored into it by `local.tee`).
     pub fn read(&mut self, local: u32, value: IntValue<'ctx>) {
         if value.get_type().get_bit_width() == 32 {
-            self.read_from.insert(value, (local, self.generation[local as usize]));
+            let generation = self.generation[local as usize];
+            let reads = self.read_from.entry(value).or_default();
+            reads.retain(|&(l, _)| l != local);
+            reads.push((local, generation));
         }
     }
 
@@ -65,23 +69,35 @@ impl<'ctx> AddressFacts<'ctx> {
         *g = g.wrapping_add(1);
     }
 
-    /// The local that `value` is the current value of, if any.
-    fn local_of(&self, value: IntValue<'ctx>) -> Option<u32> {
-        let &(local, generation) = self.read_from.get(&value)?;
-        (self.generation[local as usize] == generation).then_some(local)
+    /// The locals that `value` is the current value of.
+    pub fn locals_of(&self, value: IntValue<'ctx>) -> impl Iterator<Item = u32> + '_ {
+        let reads = self.read_from.get(&value).map(Vec::as_slice).unwrap_or_default();
+        reads.iter().filter(|&&(local, g)| self.generation[local as usize] == g).map(|&(local, _)| local)
+    }
+
+    /// Whether `value` is the current value of `local`.
+    pub fn is_current(&self, value: IntValue<'ctx>, local: u32) -> bool {
+        self.locals_of(value).any(|l| l == local)
+    }
+
+    /// The current generation of `local` (bumped by every set).
+    pub fn generation(&self, local: u32) -> u32 {
+        self.generation[local as usize]
     }
 
     /// An access of `size` bytes at `addr + offset` to a 32-bit memory of 64 KiB pages is about to
     /// run; the code after it runs only if it did not trap.
     pub fn accessed(&mut self, addr: IntValue<'ctx>, offset: u64, size: u32) {
-        let Some(local) = self.local_of(addr) else { return };
         let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
-        let generation = self.generation[local as usize];
-        let max = match self.bounds.get(&local) {
-            Some(&(g, known)) if g == generation => known.min(max),
-            _ => max,
-        };
-        self.bounds.insert(local, (generation, max));
+        let locals: Vec<u32> = self.locals_of(addr).collect();
+        for local in locals {
+            let generation = self.generation[local as usize];
+            let max = match self.bounds.get(&local) {
+                Some(&(g, known)) if g == generation => known.min(max),
+                _ => max,
+            };
+            self.bounds.insert(local, (generation, max));
+        }
     }
 
     /// Whether the i32 sum `x + y` is known not to wrap: one is a constant, the other the value of
@@ -92,11 +108,10 @@ impl<'ctx> AddressFacts<'ctx> {
             (Some(c), None) => (y, c),
             _ => return false,
         };
-        let Some(local) = self.local_of(value) else { return false };
-        match self.bounds.get(&local) {
+        self.locals_of(value).any(|local| match self.bounds.get(&local) {
             Some(&(g, max)) if g == self.generation[local as usize] => max + c <= u32::MAX as u64,
             _ => false,
-        }
+        })
     }
 
     /// The facts now, for a construct to start from and return to.

@@ -8,6 +8,7 @@
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
 mod address_facts;
+mod address_sums;
 mod alias_streams;
 mod atomic;
 mod call;
@@ -69,6 +70,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) facts: address_facts::AddressFacts<'ctx>,
     /// Which local each address was derived from.
     pub(crate) streams: alias_streams::AliasStreams<'ctx>,
+    /// Sums of two locals kept in hidden locals, for loops' addresses.
+    pub(crate) sums: address_sums::AddressSums<'ctx>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -144,6 +147,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             has_try_table: false,
             facts: Default::default(),
             streams: Default::default(),
+            sums: Default::default(),
         })
     }
 
@@ -168,11 +172,24 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.locals.push((slot, ty));
             }
         }
-        let scan = prescan(body, self.locals.len())?;
+        let i32t = self.u.llcx.i32_type();
+        let is_i32: Vec<bool> = self.locals.iter().map(|&(_, ty)| ty == i32t.into()).collect();
+        let mut scan = prescan(body, &is_i32)?;
+        self.has_try_table = scan.has_try_table;
+        // Locals of a function with a try_table stay in memory: no sums there.
+        if !self.has_try_table {
+            let first_hidden = self.locals.len() as u32;
+            for _ in &scan.sums {
+                let slot = self.b.build_alloca(i32t, "sum")?;
+                self.locals.push((slot, i32t.into()));
+                scan.locals_read.push(true);
+            }
+            self.sums = address_sums::AddressSums::new(&scan.sums, first_hidden);
+        }
         self.facts = address_facts::AddressFacts::new(self.locals.len());
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
-        self.has_try_table = scan.has_try_table;
         self.locals_read = scan.locals_read;
+        self.init_sums()?;
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
@@ -484,21 +501,53 @@ struct BodyScan {
     has_try_table: bool,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,
+    /// The sums of two locals that loops compute (`address_sums.rs`).
+    sums: Vec<address_sums::SumShape>,
 }
 
-fn prescan(body: &FunctionBody<'_>, locals: usize) -> Result<BodyScan> {
-    let mut scan = BodyScan { has_try_table: false, locals_read: vec![false; locals] };
+fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
+    use address_sums::Op;
+    let mut scan = BodyScan { has_try_table: false, locals_read: vec![false; is_i32.len()], sums: Vec::new() };
+    let mut finder = address_sums::SumFinder::default();
+    // Per open construct, whether it is a loop.
+    let mut loops = Vec::new();
+    let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
     let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
     while !ops.eof() {
-        match ops.read().map_err(|e| CompileError::Malformed(e.to_string()))? {
-            Operator::TryTable { .. } => scan.has_try_table = true,
+        let op = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))?;
+        let seen = match op {
+            Operator::TryTable { .. } => {
+                scan.has_try_table = true;
+                loops.push(false);
+                Op::Other
+            }
+            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } => {
+                loops.push(false);
+                Op::Other
+            }
+            Operator::Loop { .. } => {
+                loops.push(true);
+                finder.enter_loop();
+                Op::Other
+            }
+            Operator::End => {
+                finder.end(loops.pop().unwrap_or(false));
+                Op::Other
+            }
             Operator::LocalGet { local_index } => {
                 if let Some(r) = scan.locals_read.get_mut(local_index as usize) {
                     *r = true;
                 }
+                Op::Get(local_index)
             }
-            _ => {}
-        }
+            Operator::I32Const { value } => Op::Const(value),
+            Operator::I32Shl => Op::Shl,
+            Operator::I32Mul => Op::Mul,
+            Operator::I32Add => Op::Add,
+            _ => Op::Other,
+        };
+        finder.push(seen, is_i32);
     }
+    scan.sums = finder.found;
     Ok(scan)
 }

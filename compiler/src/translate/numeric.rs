@@ -6,7 +6,7 @@ use super::FuncTranslator;
 use crate::error::{unsupported, Result};
 use crate::trap::Trap;
 use inkwell::builder::{Builder, BuilderError};
-use inkwell::values::{BasicValue, FloatValue, IntValue};
+use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 use wasmparser::Operator;
 
@@ -54,11 +54,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64Add => self.int_binop(|b, x, y| b.build_int_add(x, y, ""))?,
             I32Sub => self.i32_add_or_sub(false)?,
             I64Sub => self.int_binop(|b, x, y| b.build_int_sub(x, y, ""))?,
-            I32Mul | I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
+            I32Mul => self.i32_scale(false)?,
+            I64Mul => self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?,
             I32And | I64And => self.int_binop(|b, x, y| b.build_and(x, y, ""))?,
             I32Or | I64Or => self.int_binop(|b, x, y| b.build_or(x, y, ""))?,
             I32Xor | I64Xor => self.int_binop(|b, x, y| b.build_xor(x, y, ""))?,
-            I32Shl | I64Shl => self.shift(|b, x, y| b.build_left_shift(x, y, ""))?,
+            I32Shl => self.i32_scale(true)?,
+            I64Shl => self.shift(|b, x, y| b.build_left_shift(x, y, ""))?,
             I32ShrS | I64ShrS => self.shift(|b, x, y| b.build_right_shift(x, y, true, ""))?,
             I32ShrU | I64ShrU => self.shift(|b, x, y| b.build_right_shift(x, y, false, ""))?,
             I32Rotl | I64Rotl => self.rotate("llvm.fshl")?,
@@ -101,6 +103,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn i32_add_or_sub(&mut self, add: bool) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
+        if add {
+            if let Some(v) = self.read_sum(x, y)? {
+                self.push(v);
+                return Ok(());
+            }
+        }
         let v = if !add {
             self.b.build_int_sub(x, y, "")?
         } else if self.facts.add_cannot_wrap(x, y) {
@@ -109,7 +117,31 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.b.build_int_add(x, y, "")?
         };
         self.streams.offset(x, y, v);
+        if add {
+            self.note_sum_operand(x, y, v, false);
+            self.note_sum_operand(y, x, v, false);
+        } else if let Some(c) = y.get_zero_extended_constant() {
+            self.note_sum_operand(x, self.i32_const(0u32.wrapping_sub(c as u32) as u64), v, false);
+        }
         self.push(v);
+        Ok(())
+    }
+
+    /// i32 `shl` or `mul`, which scale an index: a local's value times a constant may be part of
+    /// an address sum (`address_sums.rs`).
+    fn i32_scale(&mut self, shl: bool) -> Result<()> {
+        let operands = self.peek_n(2)?;
+        let (x, y) = (operands[0], operands[1]);
+        if shl {
+            self.shift(|b, x, y| b.build_left_shift(x, y, ""))?;
+        } else {
+            self.int_binop(|b, x, y| b.build_int_mul(x, y, ""))?;
+        }
+        let (BasicValueEnum::IntValue(x), BasicValueEnum::IntValue(y)) = (x, y) else { return Ok(()) };
+        let Some(c) = y.get_zero_extended_constant() else { return Ok(()) };
+        let scale = if shl { 1u64.wrapping_shl(c as u32 & 31) & 0xffff_ffff } else { c };
+        let v = super::int_value(self.peek_n(1)?[0])?;
+        self.note_sum_operand(x, self.i32_const(scale), v, true);
         Ok(())
     }
 

@@ -56,6 +56,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let step = match v {
+            BasicValueEnum::IntValue(v) => self.step_before_set(index, v),
+            _ => None,
+        };
         self.facts.set(index);
         if v.is_int_value() {
             self.streams.set(index, v.into_int_value());
@@ -64,6 +68,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if self.has_try_table {
             store.set_volatile(true).map_err(llvm)?;
         }
-        Ok(())
+        self.update_sums(index, step)
     }
 }

@@ -1,0 +1,321 @@
+//! Address sums: `base + index * scale` of two locals, kept up to date in a hidden local of its
+//! own, so that a loop over `a[i]` steps one pointer by a constant as native code does.
+//!
+//! clang addresses an array element in a loop as `local.get a; local.get i; (i32.const k;
+//! i32.shl;) i32.add`. Computed afresh, that sum is `zext(a + i * 2^k)` to LLVM: a 32-bit sum that
+//! may wrap, which SCEV cannot turn into a 64-bit affine address, so the loop is neither
+//! vectorised nor strength-reduced (LLVM may version it on a wrap predicate, but not when a loop
+//! accesses `a[i]` and `a[i+1]`, which it then sees as two unrelated strided streams).
+//!
+//! So the prescan (`translate/mod.rs`) names the sums of two i32 locals that loops compute, and
+//! each gets a hidden local `h` holding `base + index * scale` modulo 2^32 at every point of the
+//! function: set at entry, and after every `local.set`/`local.tee` of `base` or `index` either
+//! stepped (`h + c * scale` when the index became `index + c`; `h + c` for the base) or computed
+//! afresh. The sum operator then reads `h`. The loop's header gets `h` as a phi stepped by a
+//! constant, and once an access through `h` did not trap in this iteration the step is `add nuw`
+//! (`address_facts.rs`: `h` is a local like any other), which makes `zext(h)` an affine 64-bit
+//! address to SCEV.
+//!
+//! SAFETY: `h` always equals the sum it replaces, exactly (wrapping arithmetic, updated at every
+//! set of either local, in program order); only the `nuw` of a step is a fact, and it comes from
+//! the address facts under their rules. A sum is replaced only when both operands are the current
+//! values of its locals (`AddressFacts::is_current`), so `h`, updated at the last set of either,
+//! holds it.
+
+use super::FuncTranslator;
+use crate::error::Result;
+use inkwell::values::IntValue;
+use std::collections::HashMap;
+
+/// At most this many sums per function get a hidden local (each costs an add per set of its
+/// locals, which LLVM removes where the sum is not used).
+pub const MAX_SUMS: usize = 16;
+
+/// `base + index * scale` (modulo 2^32) of two distinct i32 locals.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SumShape {
+    pub base: u32,
+    pub index: u32,
+    pub scale: u32,
+}
+
+impl SumShape {
+    /// The shape of `a + b * scale`; with scale 1 the two are interchangeable, so ordered.
+    pub fn new(a: u32, b: u32, scale: u32) -> SumShape {
+        if scale == 1 && b < a {
+            SumShape { base: b, index: a, scale }
+        } else {
+            SumShape { base: a, index: b, scale }
+        }
+    }
+
+    /// How much the sum moves when `local` (one of its two) moves by `step`.
+    pub fn delta(&self, local: u32, step: u32) -> u32 {
+        if local == self.index {
+            step.wrapping_mul(self.scale)
+        } else {
+            step
+        }
+    }
+}
+
+/// What the translator knows of the values that sums are made of.
+#[derive(Default)]
+pub struct AddressSums<'ctx> {
+    /// Each sum and its hidden local.
+    sums: Vec<(SumShape, u32)>,
+    /// i32 values that are a local's value times a constant: (local, generation, scale).
+    scaled: HashMap<IntValue<'ctx>, (u32, u32, u32)>,
+    /// i32 values that are a local's value plus a constant: (local, generation, step).
+    stepped: HashMap<IntValue<'ctx>, Vec<(u32, u32, u32)>>,
+}
+
+impl<'ctx> AddressSums<'ctx> {
+    /// `sums[k]` lives in hidden local `first_hidden + k`.
+    pub fn new(sums: &[SumShape], first_hidden: u32) -> Self {
+        let sums = sums.iter().enumerate().map(|(k, &s)| (s, first_hidden + k as u32)).collect();
+        AddressSums { sums, ..Default::default() }
+    }
+
+    /// Every sum and its hidden local.
+    pub fn all(&self) -> &[(SumShape, u32)] {
+        &self.sums
+    }
+
+    /// The sums that `local` takes part in.
+    pub fn involving(&self, local: u32) -> impl Iterator<Item = (SumShape, u32)> + '_ {
+        self.sums.iter().copied().filter(move |(s, _)| s.base == local || s.index == local)
+    }
+
+    /// `value` is `local`'s value (of `generation`) times `scale`.
+    pub fn note_scaled(&mut self, value: IntValue<'ctx>, local: u32, generation: u32, scale: u32) {
+        if !self.sums.is_empty() {
+            self.scaled.insert(value, (local, generation, scale));
+        }
+    }
+
+    /// `value` is `local`'s value (of `generation`) plus `step` (modulo 2^32).
+    pub fn note_stepped(&mut self, value: IntValue<'ctx>, local: u32, generation: u32, step: u32) {
+        if !self.sums.is_empty() {
+            self.stepped.entry(value).or_default().push((local, generation, step));
+        }
+    }
+
+    /// How far `value` is from `local`'s value of `generation`, if it is that value plus a constant.
+    pub fn step_of(&self, value: IntValue<'ctx>, local: u32, generation: u32) -> Option<u32> {
+        let steps = self.stepped.get(&value)?;
+        steps.iter().find(|&&(l, g, _)| l == local && g == generation).map(|&(_, _, step)| step)
+    }
+
+    /// The hidden local holding `x + y`, where `is_current(v, l)` says whether `v` is local `l`'s
+    /// current value and `generation(l)` gives a local's current generation.
+    pub fn lookup(
+        &self,
+        x: IntValue<'ctx>,
+        y: IntValue<'ctx>,
+        is_current: impl Fn(IntValue<'ctx>, u32) -> bool,
+        generation: impl Fn(u32) -> u32,
+    ) -> Option<u32> {
+        if self.sums.is_empty() {
+            return None;
+        }
+        let scaled = |v: IntValue<'ctx>| {
+            self.scaled.get(&v).copied().filter(|&(l, g, _)| generation(l) == g).map(|(l, _, s)| (l, s))
+        };
+        self.sums.iter().find_map(|&(s, hidden)| {
+            let plain = |base: IntValue<'ctx>, index: IntValue<'ctx>| {
+                is_current(base, s.base)
+                    && if s.scale == 1 { is_current(index, s.index) } else { scaled(index) == Some((s.index, s.scale)) }
+            };
+            (plain(x, y) || plain(y, x)).then_some(hidden)
+        })
+    }
+}
+
+impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
+    /// At the function's entry, after the locals got their first values: every sum from scratch.
+    pub(super) fn init_sums(&mut self) -> Result<()> {
+        for (shape, hidden) in self.sums.all().to_vec() {
+            self.recompute_sum(shape, hidden)?;
+        }
+        Ok(())
+    }
+
+    /// `i32.add x y`: the hidden local's value when it holds this sum.
+    pub(super) fn read_sum(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> Result<Option<IntValue<'ctx>>> {
+        let facts = &self.facts;
+        let Some(hidden) = self.sums.lookup(x, y, |v, l| facts.is_current(v, l), |l| facts.generation(l)) else {
+            return Ok(None);
+        };
+        Ok(Some(self.read_hidden(hidden)?))
+    }
+
+    /// `x + c` or `x * c` (`c` constant) was computed as `v`: remember it in terms of the locals
+    /// that `x` is the current value of.
+    pub(super) fn note_sum_operand(&mut self, x: IntValue<'ctx>, c: IntValue<'ctx>, v: IntValue<'ctx>, scale: bool) {
+        let Some(c) = c.get_zero_extended_constant() else { return };
+        let locals: Vec<u32> = self.facts.locals_of(x).collect();
+        for l in locals {
+            let g = self.facts.generation(l);
+            if scale {
+                self.sums.note_scaled(v, l, g, c as u32);
+            } else {
+                self.sums.note_stepped(v, l, g, c as u32);
+            }
+        }
+    }
+
+    /// `local` is about to be set to `v`: how far `v` is from its current value, if a constant.
+    pub(super) fn step_before_set(&self, local: u32, v: IntValue<'ctx>) -> Option<u32> {
+        self.sums.step_of(v, local, self.facts.generation(local))
+    }
+
+    /// `local` was just set (`step`: by that much from its old value): the sums it is part of follow.
+    pub(super) fn update_sums(&mut self, local: u32, step: Option<u32>) -> Result<()> {
+        let touched: Vec<(SumShape, u32)> = self.sums.involving(local).collect();
+        for (shape, hidden) in touched {
+            match step {
+                Some(step) => {
+                    let old = self.read_hidden(hidden)?;
+                    let delta = self.i32_const(shape.delta(local, step) as u64);
+                    // The address facts know whether an access through the sum ran in this
+                    // generation of it: then a small step cannot wrap.
+                    let new = if self.facts.add_cannot_wrap(old, delta) {
+                        self.b.build_int_nuw_add(old, delta, "sum")?
+                    } else {
+                        self.b.build_int_add(old, delta, "sum")?
+                    };
+                    self.write_hidden(hidden, new)?;
+                }
+                None => self.recompute_sum(shape, hidden)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn recompute_sum(&mut self, shape: SumShape, hidden: u32) -> Result<()> {
+        let i32t = self.u.llcx.i32_type();
+        let base = self.b.build_load(i32t, self.locals[shape.base as usize].0, "")?.into_int_value();
+        let index = self.b.build_load(i32t, self.locals[shape.index as usize].0, "")?.into_int_value();
+        let scaled = if shape.scale == 1 {
+            index
+        } else {
+            self.b.build_int_mul(index, self.i32_const(shape.scale as u64), "")?
+        };
+        let sum = self.b.build_int_add(base, scaled, "sum")?;
+        self.write_hidden(hidden, sum)
+    }
+
+    fn read_hidden(&mut self, hidden: u32) -> Result<IntValue<'ctx>> {
+        let v = self.b.build_load(self.u.llcx.i32_type(), self.locals[hidden as usize].0, "")?.into_int_value();
+        self.facts.read(hidden, v);
+        self.streams.read(hidden, v);
+        Ok(v)
+    }
+
+    fn write_hidden(&mut self, hidden: u32, v: IntValue<'ctx>) -> Result<()> {
+        self.b.build_store(self.locals[hidden as usize].0, v)?;
+        self.facts.set(hidden);
+        self.streams.set(hidden, v);
+        Ok(())
+    }
+}
+
+/// Finds the sums of two i32 locals that loops compute, in operator order, from a window of the
+/// operators just read (`local.get a; local.get b; i32.add`, with `i32.const k; i32.shl` or
+/// `i32.const m; i32.mul` scaling `b`, or `local.get b; scale; local.get a; i32.add`).
+#[derive(Default)]
+pub struct SumFinder {
+    window: Vec<Op>,
+    loop_depth: u32,
+    /// The shapes found, at most `MAX_SUMS`.
+    pub found: Vec<SumShape>,
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Op {
+    Get(u32),
+    Const(i32),
+    Shl,
+    Mul,
+    Add,
+    Other,
+}
+
+impl SumFinder {
+    pub fn enter_loop(&mut self) {
+        self.loop_depth += 1;
+    }
+
+    /// The end of a construct; `was_loop` says whether it was a loop.
+    pub fn end(&mut self, was_loop: bool) {
+        if was_loop {
+            self.loop_depth -= 1;
+        }
+    }
+
+    /// The next operator; `is_i32` says whether a local holds an i32.
+    pub fn push(&mut self, op: Op, is_i32: impl Fn(u32) -> bool) {
+        self.window.push(op);
+        if self.window.len() > 5 {
+            self.window.remove(0);
+        }
+        if op != Op::Add || self.loop_depth == 0 || self.found.len() >= MAX_SUMS {
+            return;
+        }
+        let shape = match self.window.as_slice() {
+            [.., Op::Get(a), Op::Get(b), Op::Add] => Some(SumShape::new(*a, *b, 1)),
+            [Op::Get(a), Op::Get(b), Op::Const(k), Op::Shl, Op::Add]
+            | [Op::Get(b), Op::Const(k), Op::Shl, Op::Get(a), Op::Add] => {
+                Some(SumShape::new(*a, *b, 1u32.wrapping_shl(*k as u32 & 31)))
+            }
+            [Op::Get(a), Op::Get(b), Op::Const(m), Op::Mul, Op::Add]
+            | [Op::Get(b), Op::Const(m), Op::Mul, Op::Get(a), Op::Add] => Some(SumShape::new(*a, *b, *m as u32)),
+            _ => None,
+        };
+        if let Some(s) = shape {
+            if s.base != s.index && s.scale != 0 && is_i32(s.base) && is_i32(s.index) && !self.found.contains(&s) {
+                self.found.push(s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(ops: &[Op]) -> Vec<SumShape> {
+        let mut f = SumFinder::default();
+        f.enter_loop();
+        for &op in ops {
+            f.push(op, |l| l != 9);
+        }
+        f.found
+    }
+
+    #[test]
+    fn finds_sums_of_two_locals_in_loops() {
+        use Op::*;
+        assert_eq!(find(&[Get(2), Get(1), Add]), vec![SumShape { base: 1, index: 2, scale: 1 }]);
+        assert_eq!(find(&[Get(0), Get(3), Const(3), Shl, Add]), vec![SumShape { base: 0, index: 3, scale: 8 }]);
+        assert_eq!(find(&[Get(3), Const(12), Shl, Get(0), Add]), vec![SumShape { base: 0, index: 3, scale: 4096 }]);
+        assert_eq!(find(&[Get(0), Get(3), Const(24), Mul, Add]), vec![SumShape { base: 0, index: 3, scale: 24 }]);
+        assert!(find(&[Get(0), Get(0), Add]).is_empty(), "one local twice");
+        assert!(find(&[Get(0), Get(9), Add]).is_empty(), "not an i32 local");
+        assert!(find(&[Get(0), Const(4), Add]).is_empty(), "a constant offset is the address facts' business");
+        let mut outside = SumFinder::default();
+        for op in [Get(0), Get(1), Add] {
+            outside.push(op, |_| true);
+        }
+        assert!(outside.found.is_empty(), "only sums inside loops");
+    }
+
+    #[test]
+    fn a_sum_moves_with_its_locals() {
+        let s = SumShape::new(4, 7, 8);
+        assert_eq!(s.delta(7, 2), 16, "the index moves by its step times the scale");
+        assert_eq!(s.delta(4, 2), 2, "the base by its step");
+        assert_eq!(s.delta(7, u32::MAX), 0u32.wrapping_sub(8), "wrapping, like the i32 arithmetic");
+    }
+}
