@@ -44,9 +44,13 @@ const WAT: &str = r#"(module
     (i32.add (local.get $p) (i32.const 4))))"#;
 
 fn emit(args: &[&str], what: &str) -> String {
+    emit_module(WAT, args, what)
+}
+
+fn emit_module(wat: &str, args: &[&str], what: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("m.wat");
-    std::fs::write(&input, WAT).unwrap();
+    std::fs::write(&input, wat).unwrap();
     let out = dir.path().join("m.out");
     let status = common::wasm2native()
         .args(["compile", "--emit", what, "-o"])
@@ -131,4 +135,33 @@ fn a_loop_walking_two_arrays_of_one_memory_vectorises() {
     // The vector loop runs when `c` and `b` do not overlap: the run-time check compares the two
     // pointers' ranges, not c[j] with c[j+1] (which always overlap).
     assert!(axpy.contains("asm \"\""), "accesses through c and b use their own base copies:\n{axpy}");
+}
+
+/// The module of `tests/wast/address_sums.wast` (which also checks its results and traps at every
+/// level): loops addressing `base + index`, `base + (index << k)`, a row pointer plus a column and
+/// `base + index * 12`.
+fn address_sums_module() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/wast/address_sums.wast");
+    let script = std::fs::read_to_string(path).unwrap();
+    let start = script.find("(module").unwrap();
+    let end = script.find("\n(invoke").unwrap();
+    script[start..end].to_string()
+}
+
+#[test]
+fn loops_over_sums_of_two_locals_vectorise_in_guard_mode() {
+    let ir = emit_module(&address_sums_module(), &[], "llvm-ir");
+    for (f, shape) in [
+        ("w2n_m_f0", "c + j, b + j"),
+        ("w2n_m_f1", "x + (i << 2)"),
+        ("w2n_m_f2", "row + (c << 2) with a constant trip count"),
+        ("w2n_m_f3", "p + i * 12"),
+    ] {
+        let body = function(&ir, f);
+        assert!(
+            body.contains(" x double>") || body.contains(" x i32>") || body.contains(" x float>"),
+            "the loop over {shape} is vectorised:\n{body}"
+        );
+        assert!(!body.contains("volatile"), "its loads stay ordinary loads (vector loads vouch for them):\n{body}");
+    }
 }

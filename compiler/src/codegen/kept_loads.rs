@@ -25,10 +25,24 @@ const MAX_ROUNDS: usize = 4;
 /// Per function name, the load ids it contains.
 type LoadIds = BTreeMap<String, BTreeSet<u32>>;
 
-/// Tags `load` with `id`.
+/// The alias-scope domain of the scopes that name loads (see `tag`).
+const SCOPE_DOMAIN: &str = "w2n.loads";
+/// A load's scope is named this prefix and its id.
+const SCOPE_PREFIX: &str = "w2n.load.";
+
+/// Tags `load` with `id`, twice: `!w2n.load`, which LLVM drops whenever it rewrites the load
+/// (narrowing it too), and an alias scope of its own, which the vectorisers carry over to the wide
+/// load that replaces a group of loads (the union of their scopes). Only loads of vector type
+/// vouch for ids through their scopes (`covered_by_vector_load`). The scopes change no alias
+/// analysis: nothing carries `!noalias` in their domain.
 pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32) -> Result<()> {
     let node = llcx.metadata_node(&[llcx.i32_type().const_int(id as u64, false).into()]);
-    load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(|e| crate::error::internal(e.to_string()))
+    let internal = |e: inkwell::values::InstructionValueError| crate::error::internal(e.to_string());
+    load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(internal)?;
+    let domain = llcx.metadata_node(&[llcx.metadata_string(SCOPE_DOMAIN).into()]);
+    let scope = llcx.metadata_node(&[llcx.metadata_string(&format!("{SCOPE_PREFIX}{id}")).into(), domain.into()]);
+    let scopes = llcx.metadata_node(&[scope.into()]);
+    load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
 }
 
 /// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy; or,
@@ -72,6 +86,7 @@ pub fn optimise_keeping_loads<'ctx>(
 }
 
 fn load_ids(module: &Module<'_>, kind: u32) -> LoadIds {
+    let scope_kind = module.get_context().get_kind_id("alias.scope");
     let mut ids = LoadIds::new();
     for f in module.get_functions() {
         let mut mine = BTreeSet::new();
@@ -79,6 +94,7 @@ fn load_ids(module: &Module<'_>, kind: u32) -> LoadIds {
             if let Some(id) = load_id(inst, kind) {
                 mine.insert(id);
             }
+            mine.extend(covered_by_vector_load(inst, scope_kind));
         });
         if !mine.is_empty() {
             ids.insert(f.get_name().to_string_lossy().into_owned(), mine);
@@ -116,6 +132,30 @@ fn load_id(inst: InstructionValue<'_>, kind: u32) -> Option<u32> {
         Some(BasicMetadataValueEnum::IntValue(v)) => v.get_zero_extended_constant().map(|n| n as u32),
         _ => None,
     }
+}
+
+/// The ids of the loads that a vector load replaced (the loop or SLP vectoriser widened them).
+/// A plain vector load reads every byte of every lane, so it faults wherever one of them would.
+fn covered_by_vector_load(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u32> {
+    let is_vector_load = inst.get_opcode() == InstructionOpcode::Load
+        && matches!(inst.get_type(), inkwell::types::AnyTypeEnum::VectorType(_));
+    if !is_vector_load || !inst.has_metadata() {
+        return Vec::new();
+    }
+    let Some(scopes) = inst.get_metadata(scope_kind).and_then(|m| m.get_node_values()) else { return Vec::new() };
+    scopes
+        .iter()
+        .filter_map(|scope| match scope {
+            BasicMetadataValueEnum::MetadataValue(m) => m.get_node_values()?.first().copied(),
+            _ => None,
+        })
+        .filter_map(|name| match name {
+            BasicMetadataValueEnum::MetadataValue(m) => {
+                std::str::from_utf8(m.get_string_value()?).ok()?.strip_prefix(SCOPE_PREFIX)?.parse().ok()
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn for_each_instruction(f: FunctionValue<'_>, mut visit: impl FnMut(InstructionValue<'_>)) {
