@@ -12,9 +12,10 @@ use std::path::PathBuf;
 /// The symbol prefix of cached in-process libraries (their descriptor is `<PREFIX>_module`).
 pub const PREFIX: &str = "w2n_inproc";
 
-/// Returns the path of the shared library for `wasm`, compiling it on a cache miss.
+/// Returns the path of the shared library for `wasm`, compiled for this machine's CPU (it runs
+/// here), compiling it on a cache miss.
 pub fn shared_library(wasm: &[u8], opt_level: OptLevel, bounds_checks: BoundsChecks, jobs: usize) -> Result<PathBuf> {
-    shared_library_for(&TargetSpec::host(), wasm, opt_level, bounds_checks, jobs)
+    shared_library_for(&TargetSpec::host_cpu(), wasm, opt_level, bounds_checks, jobs)
 }
 
 /// The same for another target (loaded by that target's `w2n_agent` under qemu).

@@ -55,6 +55,11 @@ pub struct TargetInfo {
 
 pub const HOST: &str = "x86_64-unknown-linux-gnu";
 
+/// `--cpu native` and `--cpu host` (wasmtime's word) both name the CPU of the compiling machine.
+pub fn is_host_cpu_name(cpu: &str) -> bool {
+    cpu == "native" || cpu == "host"
+}
+
 const TARGETS: &[TargetInfo] = &[
     TargetInfo {
         name: "x86_64-unknown-linux-gnu",
@@ -188,7 +193,13 @@ impl TargetSpec {
 
     /// The same target with a user-chosen CPU and/or extra features (`+feat,-feat`).
     pub fn with_cpu(mut self, cpu: Option<&str>, features: Option<&str>) -> TargetSpec {
-        if let Some(cpu) = cpu {
+        if cpu.is_some_and(is_host_cpu_name) {
+            // The machine this compiler runs on: its CPU, with exactly the features it reports
+            // (LLVM does not resolve `native` itself; clang does the same as this).
+            self.cpu = Some(inkwell::targets::TargetMachine::get_host_cpu_name().to_string());
+            self.features = inkwell::targets::TargetMachine::get_host_cpu_features().to_string();
+            self.tune_cpu = None;
+        } else if let Some(cpu) = cpu {
             self.cpu = Some(cpu.to_string());
             // A CPU the user names is also the one to tune for, but for the x86-64-vN levels,
             // which are ISA levels, not CPUs (clang tunes those generically too).
@@ -199,6 +210,11 @@ impl TargetSpec {
                 if self.features.is_empty() { extra.to_string() } else { format!("{},{extra}", self.features) };
         }
         self
+    }
+
+    /// This machine's CPU (`--cpu native`), the choice of `run`, which compiles for where it runs.
+    pub fn host_cpu() -> TargetSpec {
+        TargetSpec::host().with_cpu(Some("native"), None)
     }
 
     pub fn info(&self) -> &'static TargetInfo {

@@ -17,7 +17,8 @@ pub struct CompileArgs {
     /// Target triple (see `wasm2native targets`).
     #[arg(long, default_value = wasm2native::target::HOST)]
     pub target: String,
-    /// CPU to generate code for (default: the target's portable baseline; `help` lists them).
+    /// CPU to generate code for (default: the target's portable baseline; `native` or `host`:
+    /// this machine's CPU and all its features, when compiling for this machine; `help` lists them).
     #[arg(long)]
     pub cpu: Option<String>,
     /// Extra CPU features, e.g. `+avx2,+fma` (`help` lists them).
@@ -171,7 +172,11 @@ fn llvm_names(target: &TargetSpec, cpus: bool) -> Result<Vec<String>> {
 
 /// Rejects CPU and feature names LLVM does not know (it would only warn and carry on).
 fn check_cpu_and_features(target: &TargetSpec, cpu: Option<&str>, features: Option<&str>) -> Result<()> {
-    if let Some(cpu) = cpu {
+    if let Some(cpu) = cpu.filter(|&c| wasm2native::target::is_host_cpu_name(c)) {
+        if !target.is_host() {
+            anyhow::bail!("--cpu {cpu} means this machine's CPU, so it needs --target {}", wasm2native::target::HOST);
+        }
+    } else if let Some(cpu) = cpu {
         if !llvm_names(target, true)?.iter().any(|n| n == cpu) {
             anyhow::bail!("unknown CPU `{cpu}` for {} (see --cpu help)", target.name);
         }

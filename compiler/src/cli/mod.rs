@@ -23,7 +23,8 @@ struct Cli {
 enum Command {
     /// Compile a .wasm or .wat module to a native executable, object or library.
     Compile(compile::CompileArgs),
-    /// Compile (cached) and run a module, or invoke one of its exports.
+    /// Compile (cached) and run a module, or invoke one of its exports. Compiles for this machine's
+    /// CPU (all its features, like `compile --cpu native`), as wasmtime does.
     Run(run::RunArgs),
     /// List the targets and what each can emit.
     Targets,

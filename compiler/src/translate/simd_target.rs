@@ -29,10 +29,6 @@ impl Isa {
         match target.cpu.as_deref().unwrap_or("x86-64") {
             "x86-64-v2" => isa.add("+sse4.1"),
             "x86-64-v3" | "x86-64-v4" => isa.add("+fma"),
-            "native" => {
-                let host = inkwell::targets::TargetMachine::get_host_cpu_features();
-                host.to_string().split(',').for_each(|f| isa.add(f));
-            }
             _ => {}
         }
         target.features.split(',').for_each(|f| isa.add(f));
