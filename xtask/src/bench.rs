@@ -7,8 +7,9 @@
 //! engines alike; the median wall time counts. Every engine must print what the native build
 //! prints (the programs print a checksum).
 //!
-//! Engines: `native`, `wasm2native`, and when found on PATH `wasmtime` (`wasmtime compile`, then
-//! `wasmtime run --allow-precompiled`, so that neither AOT compiler's time is measured), `node`
+//! Engines: `native`, `wasm2native`, `wasmtime` when installed (by `cargo xtask setup`, or on
+//! PATH; `wasmtime compile`, then `wasmtime run --allow-precompiled`, so that neither AOT
+//! compiler's time is measured), `node`
 //! (V8 through `node:wasi`, `benches/node-wasi.mjs`). `wasm2c` is reported when present but not
 //! run: it needs a WASI implementation (uvwasi glue) that the project does not carry.
 //!
@@ -219,7 +220,7 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
             ),
         },
     ];
-    if let Some(v) = version_of("wasmtime", &["--version"]) {
+    if let Some(v) = version_of(&wasmtime_cli(), &["--version"]) {
         e.push(Engine { name: "wasmtime", version: format!("{v} (precompiled, -W {WASMTIME_STACK})") });
     }
     if let Some(v) = version_of("node", &["--version"]) {
@@ -229,6 +230,16 @@ fn detect_engines(w2n: &Path) -> Vec<Engine> {
         eprintln!("bench: wasm2c found but not run (no WASI glue for wasm2c output in this project)");
     }
     e
+}
+
+/// The wasmtime CLI: the one `cargo xtask setup` unpacked, else whatever `wasmtime` is on PATH.
+fn wasmtime_cli() -> String {
+    let installed = crate::wasmtime_dir().join("wasmtime");
+    if installed.is_file() {
+        installed.to_string_lossy().into_owned()
+    } else {
+        "wasmtime".to_string()
+    }
 }
 
 /// fib's Ackermann recursion needs more than wasmtime's default 512 KiB of Wasm stack; native code
@@ -241,7 +252,7 @@ fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
         "wasm2native" => Command::new(&p.w2n),
         "wasmtime" => {
             // Ahead of time, like wasm2native: the Cranelift compile is not timed.
-            let mut c = Command::new("wasmtime");
+            let mut c = Command::new(wasmtime_cli());
             c.args(["run", "-W", WASMTIME_STACK, "--allow-precompiled"]).arg(p.wasm.with_extension("cwasm"));
             c
         }
@@ -270,7 +281,7 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     let mut failures = vec![];
     if engines.iter().any(|e| e.name == "wasmtime") {
         for p in programs {
-            run(Command::new("wasmtime").arg("compile").arg(&p.wasm).arg("-o").arg(p.wasm.with_extension("cwasm")))?;
+            run(Command::new(wasmtime_cli()).arg("compile").arg(&p.wasm).arg("-o").arg(p.wasm.with_extension("cwasm")))?;
         }
     }
     for rep in 0..opts.reps {
@@ -445,7 +456,7 @@ fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, 
     }
     let have = |n: &str| engines.iter().any(|e| e.name == n);
     if !have("wasmtime") {
-        s += "- `wasmtime`: not on PATH on this machine, so not measured (`cargo install wasmtime-cli` adds it).\n";
+        s += "- `wasmtime`: not installed, so not measured (`cargo xtask setup` puts it in target/tools/wasmtime).\n";
     }
     if !have("node") {
         s += "- `node`: not on PATH on this machine, so not measured.\n";
@@ -669,11 +680,13 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
     eprintln!("bench: compiling {} ({} bytes) at --jobs 2, cold cache", big.display(), wasm_size(&big));
     let (big_t, big_kib) = timed_compile(w2n, &big, &obj, 2, &fresh_dir(&dir, "cache-big")?)?;
     let mut wasmtime = String::new();
-    if version_of("wasmtime", &["--version"]).is_some() {
+    if version_of(&wasmtime_cli(), &["--version"]).is_some() {
         for (label, input) in &inputs {
             let start = Instant::now();
             let st = Command::new("/usr/bin/time")
-                .args(["-f", "%M", "wasmtime", "compile"])
+                .args(["-f", "%M"])
+                .arg(wasmtime_cli())
+                .arg("compile")
                 .arg(input)
                 .arg("-o")
                 .arg(dir.join("out.cwasm"))
@@ -715,7 +728,7 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
         big_kib / 1024
     );
     if wasmtime.is_empty() {
-        s += "\n`wasmtime compile`: not measured (wasmtime is not on PATH on this machine).\n";
+        s += "\n`wasmtime compile`: not measured (wasmtime is not installed: `cargo xtask setup`).\n";
     } else {
         s += "\n`wasmtime compile` (default settings, all cores):\n\n| module | wall, peak |\n|---|---:|\n";
         s += &wasmtime;

