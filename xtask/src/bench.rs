@@ -24,22 +24,32 @@ use std::time::{Duration, Instant};
 
 /// The argument each program gets under `--quick` (tiny sizes for CI; no argument = full size).
 const QUICK_ARGS: &[(&str, &str)] = &[
+    ("atax", "1"),
     ("bintrees", "8"),
+    ("cholesky", "1"),
     ("crc32", "1"),
     ("fannkuch", "7"),
     ("fib", "22"),
+    ("gemm", "1"),
+    ("gemm_dyn", "40"),
     ("hashtable", "10"),
     ("imgfilter", "200"),
     ("json", "64"),
+    ("lu", "1"),
+    ("lu_dyn", "40"),
     ("lz", "256"),
     ("mandelbrot", "200"),
     ("matmul", "100"),
+    ("mm2", "1"),
     ("nbody", "10000"),
     ("quicksort", "20"),
+    ("rowptr", "30"),
     ("sha256", "1"),
     ("sieve", "100"),
     ("spectral", "100"),
     ("strops", "128"),
+    ("syrk", "1"),
+    ("trisolv", "1"),
 ];
 
 struct Options {
