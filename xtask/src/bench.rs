@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 /// The argument each program gets under `--quick` (tiny sizes for CI; no argument = full size).
 const QUICK_ARGS: &[(&str, &str)] = &[
     ("atax", "1"),
+    ("base64", "16"),
     ("bintrees", "8"),
     ("cholesky", "1"),
     ("crc32", "1"),
@@ -36,6 +37,7 @@ const QUICK_ARGS: &[(&str, &str)] = &[
     ("gemm_dyn", "40"),
     ("hashtable", "10"),
     ("heat3d", "1"),
+    ("huffman", "64"),
     ("imgfilter", "200"),
     ("jacobi2d", "1"),
     ("json", "64"),
@@ -50,15 +52,21 @@ const QUICK_ARGS: &[(&str, &str)] = &[
     ("nw", "100"),
     ("particles", "5"),
     ("quicksort", "20"),
+    ("radix", "20"),
+    ("regex", "8"),
     ("rowptr", "30"),
     ("seidel2d", "1"),
     ("sha256", "1"),
     ("sieve", "100"),
     ("spectral", "100"),
     ("stencil1d", "10"),
+    ("strmap", "5"),
     ("strops", "128"),
     ("syrk", "1"),
     ("trisolv", "1"),
+    ("utf8", "16"),
+    ("vm", "1000"),
+    ("wordfreq", "64"),
 ];
 
 struct Options {
