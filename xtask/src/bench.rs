@@ -26,9 +26,11 @@ use std::time::{Duration, Instant};
 const QUICK_ARGS: &[(&str, &str)] = &[
     ("atax", "1"),
     ("base64", "16"),
+    ("bigint", "1000"),
     ("bintrees", "8"),
     ("cholesky", "1"),
     ("crc32", "1"),
+    ("dijkstra", "2"),
     ("fannkuch", "7"),
     ("fdtd2d", "1"),
     ("fib", "22"),
@@ -47,8 +49,10 @@ const QUICK_ARGS: &[(&str, &str)] = &[
     ("lz", "256"),
     ("mandelbrot", "200"),
     ("matmul", "100"),
+    ("mergesort", "20"),
     ("mm2", "1"),
     ("nbody", "10000"),
+    ("nqueens", "7"),
     ("nw", "100"),
     ("particles", "5"),
     ("quicksort", "20"),
@@ -59,6 +63,7 @@ const QUICK_ARGS: &[(&str, &str)] = &[
     ("sha256", "1"),
     ("sieve", "100"),
     ("spectral", "100"),
+    ("sph", "10"),
     ("stencil1d", "10"),
     ("strmap", "5"),
     ("strops", "128"),
@@ -67,6 +72,7 @@ const QUICK_ARGS: &[(&str, &str)] = &[
     ("utf8", "16"),
     ("vm", "1000"),
     ("wordfreq", "64"),
+    ("xxhash", "1"),
 ];
 
 struct Options {
