@@ -6,7 +6,7 @@
 #include <stdint.h>
 #define INF 0x3fffffff
 int main(int argc, char **argv) {
-    int n = argc > 1 ? atoi(argv[1]) : 950;
+    int n = argc > 1 ? atoi(argv[1]) : 1050;
     int32_t *d = malloc(sizeof(int32_t) * (size_t)n * n);
     uint32_t s = 31;
     for (int i = 0; i < n; i++)
