@@ -314,7 +314,11 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     let mut failures = vec![];
     if engines.iter().any(|e| e.name == "wasmtime") {
         for p in programs {
-            run(Command::new(wasmtime_cli()).arg("compile").arg(&p.wasm).arg("-o").arg(p.wasm.with_extension("cwasm")))?;
+            run(Command::new(wasmtime_cli())
+                .arg("compile")
+                .arg(&p.wasm)
+                .arg("-o")
+                .arg(p.wasm.with_extension("cwasm")))?;
         }
     }
     for rep in 0..opts.reps {

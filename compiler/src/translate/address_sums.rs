@@ -25,7 +25,7 @@
 use super::FuncTranslator;
 use crate::error::Result;
 use inkwell::values::IntValue;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// At most this many sums per function get a hidden local (each costs an add per set of its
 /// locals, which LLVM removes where the sum is not used).
@@ -221,36 +221,75 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 }
 
-/// Finds the sums of two i32 locals that loops compute, in operator order, from a window of the
-/// operators just read (`local.get a; local.get b; i32.add`, with `i32.const k; i32.shl` or
-/// `i32.const m; i32.mul` scaling `b`, or `local.get b; scale; local.get a; i32.add`).
+/// Finds the sums of two i32 locals that pay for a hidden local: computed in a loop (from a window
+/// of the operators just read: `local.get a; local.get b; i32.add`, with `i32.const k; i32.shl` or
+/// `i32.const m; i32.mul` scaling `b`, or `local.get b; scale; local.get a; i32.add`) where one of
+/// the two moves by a constant (`local.get x; i32.const c; i32.add|sub; local.set|tee x`) and the
+/// other is not set at all. Any other sum would be computed afresh at every set anyway, at the
+/// cost of one more live value.
 #[derive(Default)]
 pub struct SumFinder {
     window: Vec<Op>,
-    loop_depth: u32,
+    /// The loops open around the operator being read, innermost last.
+    loops: Vec<LoopScan>,
     /// The shapes found, at most `MAX_SUMS`.
     pub found: Vec<SumShape>,
+}
+
+/// What one loop (nested loops included) does to locals, and the sums it computes.
+#[derive(Default)]
+struct LoopScan {
+    /// Locals set other than by a constant step.
+    set: HashSet<u32>,
+    /// Locals stepped by a constant.
+    stepped: HashSet<u32>,
+    sums: Vec<SumShape>,
+}
+
+impl LoopScan {
+    /// Only stepped by constants, in this loop.
+    fn only_stepped(&self, local: u32) -> bool {
+        self.stepped.contains(&local) && !self.set.contains(&local)
+    }
+
+    fn untouched(&self, local: u32) -> bool {
+        !self.stepped.contains(&local) && !self.set.contains(&local)
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum Op {
     Get(u32),
+    Set(u32),
     Const(i32),
     Shl,
     Mul,
     Add,
+    Sub,
     Other,
 }
 
 impl SumFinder {
     pub fn enter_loop(&mut self) {
-        self.loop_depth += 1;
+        self.loops.push(LoopScan::default());
     }
 
     /// The end of a construct; `was_loop` says whether it was a loop.
     pub fn end(&mut self, was_loop: bool) {
-        if was_loop {
-            self.loop_depth -= 1;
+        if !was_loop {
+            return;
+        }
+        let Some(scan) = self.loops.pop() else { return };
+        for s in &scan.sums {
+            let pays = (scan.only_stepped(s.index) && scan.untouched(s.base))
+                || (scan.only_stepped(s.base) && scan.untouched(s.index));
+            if pays && self.found.len() < MAX_SUMS && !self.found.contains(s) {
+                self.found.push(*s);
+            }
+        }
+        // To the enclosing loop, an inner loop's steps are sets: it runs them any number of times.
+        if let Some(outer) = self.loops.last_mut() {
+            outer.set.extend(scan.set.iter().chain(&scan.stepped));
         }
     }
 
@@ -260,23 +299,37 @@ impl SumFinder {
         if self.window.len() > 5 {
             self.window.remove(0);
         }
-        if op != Op::Add || self.loop_depth == 0 || self.found.len() >= MAX_SUMS {
-            return;
-        }
-        let shape = match self.window.as_slice() {
-            [.., Op::Get(a), Op::Get(b), Op::Add] => Some(SumShape::new(*a, *b, 1)),
-            [Op::Get(a), Op::Get(b), Op::Const(k), Op::Shl, Op::Add]
-            | [Op::Get(b), Op::Const(k), Op::Shl, Op::Get(a), Op::Add] => {
-                Some(SumShape::new(*a, *b, 1u32.wrapping_shl(*k as u32 & 31)))
+        let Some(scan) = self.loops.last_mut() else { return };
+        match op {
+            Op::Set(x) => {
+                let step = matches!(self.window.as_slice(), [.., Op::Get(y), Op::Const(_), Op::Add | Op::Sub, Op::Set(_)] if *y == x);
+                if step {
+                    scan.stepped.insert(x);
+                } else {
+                    scan.set.insert(x);
+                }
             }
-            [Op::Get(a), Op::Get(b), Op::Const(m), Op::Mul, Op::Add]
-            | [Op::Get(b), Op::Const(m), Op::Mul, Op::Get(a), Op::Add] => Some(SumShape::new(*a, *b, *m as u32)),
-            _ => None,
-        };
-        if let Some(s) = shape {
-            if s.base != s.index && s.scale != 0 && is_i32(s.base) && is_i32(s.index) && !self.found.contains(&s) {
-                self.found.push(s);
+            Op::Add => {
+                let shape = match self.window.as_slice() {
+                    [.., Op::Get(a), Op::Get(b), Op::Add] => Some(SumShape::new(*a, *b, 1)),
+                    [Op::Get(a), Op::Get(b), Op::Const(k), Op::Shl, Op::Add]
+                    | [Op::Get(b), Op::Const(k), Op::Shl, Op::Get(a), Op::Add] => {
+                        Some(SumShape::new(*a, *b, 1u32.wrapping_shl(*k as u32 & 31)))
+                    }
+                    [Op::Get(a), Op::Get(b), Op::Const(m), Op::Mul, Op::Add]
+                    | [Op::Get(b), Op::Const(m), Op::Mul, Op::Get(a), Op::Add] => {
+                        Some(SumShape::new(*a, *b, *m as u32))
+                    }
+                    _ => None,
+                };
+                if let Some(s) = shape {
+                    if s.base != s.index && s.scale != 0 && is_i32(s.base) && is_i32(s.index) && !scan.sums.contains(&s)
+                    {
+                        scan.sums.push(s);
+                    }
+                }
             }
+            _ => {}
         }
     }
 }
@@ -285,30 +338,62 @@ impl SumFinder {
 mod tests {
     use super::*;
 
+    /// The sums found in one loop whose body is `ops`.
     fn find(ops: &[Op]) -> Vec<SumShape> {
         let mut f = SumFinder::default();
         f.enter_loop();
         for &op in ops {
             f.push(op, |l| l != 9);
         }
+        f.end(true);
         f.found
     }
 
+    use Op::*;
+    /// `local.set 3 (local.get 3 + 1)`.
+    const STEP3: [Op; 4] = [Get(3), Const(1), Add, Set(3)];
+
     #[test]
-    fn finds_sums_of_two_locals_in_loops() {
-        use Op::*;
-        assert_eq!(find(&[Get(2), Get(1), Add]), vec![SumShape { base: 1, index: 2, scale: 1 }]);
-        assert_eq!(find(&[Get(0), Get(3), Const(3), Shl, Add]), vec![SumShape { base: 0, index: 3, scale: 8 }]);
-        assert_eq!(find(&[Get(3), Const(12), Shl, Get(0), Add]), vec![SumShape { base: 0, index: 3, scale: 4096 }]);
-        assert_eq!(find(&[Get(0), Get(3), Const(24), Mul, Add]), vec![SumShape { base: 0, index: 3, scale: 24 }]);
-        assert!(find(&[Get(0), Get(0), Add]).is_empty(), "one local twice");
-        assert!(find(&[Get(0), Get(9), Add]).is_empty(), "not an i32 local");
-        assert!(find(&[Get(0), Const(4), Add]).is_empty(), "a constant offset is the address facts' business");
+    fn finds_sums_of_a_local_and_a_stepped_one_in_loops() {
+        let with_step = |sum: &[Op]| find(&[sum, &STEP3[..]].concat());
+        assert_eq!(with_step(&[Get(3), Get(1), Add]), vec![SumShape { base: 1, index: 3, scale: 1 }]);
+        assert_eq!(with_step(&[Get(0), Get(3), Const(3), Shl, Add]), vec![SumShape { base: 0, index: 3, scale: 8 }]);
+        assert_eq!(
+            with_step(&[Get(3), Const(12), Shl, Get(0), Add]),
+            vec![SumShape { base: 0, index: 3, scale: 4096 }]
+        );
+        assert_eq!(with_step(&[Get(0), Get(3), Const(24), Mul, Add]), vec![SumShape { base: 0, index: 3, scale: 24 }]);
+        assert_eq!(
+            find(&[Get(3), Get(0), Add, Get(0), Const(-8), Sub, Set(0)]).len(),
+            1,
+            "the base may be the stepped one"
+        );
+        assert!(with_step(&[Get(3), Get(3), Add]).is_empty(), "one local twice");
+        assert!(with_step(&[Get(3), Get(9), Add]).is_empty(), "not an i32 local");
+        assert!(find(&[Get(0), Get(1), Add]).is_empty(), "neither moves in the loop");
+        assert!(find(&[Get(0), Get(3), Add, Get(3), Get(1), Add, Set(3)]).is_empty(), "a step that is not constant");
+        assert!(find(&[Get(0), Get(3), Add, Get(5), Set(0)]).is_empty(), "the other one is set too");
         let mut outside = SumFinder::default();
-        for op in [Get(0), Get(1), Add] {
+        for op in [Get(0), Get(3), Add].into_iter().chain(STEP3) {
             outside.push(op, |_| true);
         }
         assert!(outside.found.is_empty(), "only sums inside loops");
+    }
+
+    #[test]
+    fn an_inner_loops_steps_are_sets_to_the_outer_one() {
+        let mut f = SumFinder::default();
+        f.enter_loop();
+        for op in [Get(0), Get(3), Add] {
+            f.push(op, |_| true);
+        }
+        f.enter_loop();
+        for op in STEP3 {
+            f.push(op, |_| true);
+        }
+        f.end(true);
+        f.end(true);
+        assert!(f.found.is_empty(), "in the outer loop, local 3 moves by however many steps the inner one ran");
     }
 
     #[test]

@@ -540,10 +540,12 @@ fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
                 }
                 Op::Get(local_index)
             }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => Op::Set(local_index),
             Operator::I32Const { value } => Op::Const(value),
             Operator::I32Shl => Op::Shl,
             Operator::I32Mul => Op::Mul,
             Operator::I32Add => Op::Add,
+            Operator::I32Sub => Op::Sub,
             _ => Op::Other,
         };
         finder.push(seen, is_i32);
