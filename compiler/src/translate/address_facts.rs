@@ -46,11 +46,20 @@ pub struct AddressFacts<'ctx> {
     /// (a value teed into a local is the current value of both).
     read_from: HashMap<IntValue<'ctx>, Vec<(u32, u32)>>,
     bounds: Bounds,
+    /// Per local: (its generation, another local, that one's generation) that held one value
+    /// when the first was set from the second (`local.tee $copy (local.get $p)`); the two stay
+    /// copies while neither generation changes.
+    copies: HashMap<u32, Vec<(u32, u32, u32)>>,
 }
 
 impl<'ctx> AddressFacts<'ctx> {
     pub fn new(locals: usize) -> Self {
-        AddressFacts { generation: vec![0; locals], read_from: HashMap::new(), bounds: Bounds::new() }
+        AddressFacts {
+            generation: vec![0; locals],
+            read_from: HashMap::new(),
+            bounds: Bounds::new(),
+            copies: HashMap::new(),
+        }
     }
 
     /// `value` was just read from `local` (or stored into it by `local.tee`).
@@ -67,6 +76,42 @@ impl<'ctx> AddressFacts<'ctx> {
     pub fn set(&mut self, local: u32) {
         let g = &mut self.generation[local as usize];
         *g = g.wrapping_add(1);
+    }
+
+    /// `local` was just set to `value`: a new generation, which is a copy of the locals `value` is
+    /// the current value of (an access through either bounds both).
+    pub fn set_to(&mut self, local: u32, value: IntValue<'ctx>) {
+        self.set(local);
+        let sources: Vec<u32> = self.locals_of(value).filter(|&l| l != local).collect();
+        if sources.is_empty() {
+            return;
+        }
+        let mine = self.generation[local as usize];
+        for source in sources {
+            let theirs = self.generation[source as usize];
+            for (a, ga, b, gb) in [(local, mine, source, theirs), (source, theirs, local, mine)] {
+                let generation = &self.generation;
+                let links = self.copies.entry(a).or_default();
+                links.retain(|&(g, other, go)| g == generation[a as usize] && go == generation[other as usize]);
+                links.push((ga, b, gb));
+            }
+        }
+    }
+
+    /// `local` and the locals that currently hold the same value (copies of copies too).
+    fn with_copies(&self, local: u32) -> Vec<u32> {
+        let mut all = vec![local];
+        let mut i = 0;
+        while let Some(&l) = all.get(i) {
+            for &(g, other, go) in self.copies.get(&l).map(Vec::as_slice).unwrap_or_default() {
+                let live = g == self.generation[l as usize] && go == self.generation[other as usize];
+                if live && !all.contains(&other) {
+                    all.push(other);
+                }
+            }
+            i += 1;
+        }
+        all
     }
 
     /// The locals that `value` is the current value of.
@@ -89,7 +134,10 @@ impl<'ctx> AddressFacts<'ctx> {
     /// run; the code after it runs only if it did not trap.
     pub fn accessed(&mut self, addr: IntValue<'ctx>, offset: u64, size: u32) {
         let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
-        let locals: Vec<u32> = self.locals_of(addr).collect();
+        let mut locals: Vec<u32> = Vec::new();
+        for l in self.locals_of(addr).collect::<Vec<_>>() {
+            locals.extend(self.with_copies(l).into_iter().filter(|c| !locals.contains(c)).collect::<Vec<_>>());
+        }
         for local in locals {
             let generation = self.generation[local as usize];
             let max = match self.bounds.get(&local) {
@@ -193,6 +241,27 @@ mod tests {
             assert!(f.add_cannot_wrap(v[1], eight), "known at its start");
             f.enter_loop();
             assert!(!f.add_cannot_wrap(v[1], eight), "a loop header knows nothing");
+        });
+    }
+
+    #[test]
+    fn an_access_through_a_copy_bounds_the_original() {
+        with_values(|v, eight, _| {
+            let mut f = AddressFacts::new(3);
+            f.read(0, v[0]);
+            f.set_to(1, v[0]);
+            f.read(1, v[0]);
+            // A later `local.get 1` is a new value, current for local 1 only.
+            f.read(1, v[1]);
+            f.accessed(v[1], 0, 8);
+            assert!(f.add_cannot_wrap(v[0], eight), "local 0 holds what local 1 holds");
+            let mut f = AddressFacts::new(3);
+            f.read(0, v[0]);
+            f.set_to(1, v[0]);
+            f.set(1);
+            f.read(1, v[1]);
+            f.accessed(v[1], 0, 8);
+            assert!(!f.add_cannot_wrap(v[0], eight), "local 1 was set again: no longer local 0's copy");
         });
     }
 

@@ -60,7 +60,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             BasicValueEnum::IntValue(v) => self.step_before_set(index, v),
             _ => None,
         };
-        self.facts.set(index);
+        match v {
+            BasicValueEnum::IntValue(v) => self.facts.set_to(index, v),
+            _ => self.facts.set(index),
+        }
         if v.is_int_value() {
             self.streams.set(index, v.into_int_value());
         }
