@@ -48,7 +48,8 @@ pub struct AddressFacts<'ctx> {
     bounds: Bounds,
     /// Per local: (its generation, another local, that one's generation) that held one value
     /// when the first was set from the second (`local.tee $copy (local.get $p)`); the two stay
-    /// copies while neither generation changes.
+    /// copies while neither generation changes, in straight-line code: forgotten at every loop
+    /// header, `else` and `end`.
     copies: HashMap<u32, Vec<(u32, u32, u32)>>,
 }
 
@@ -171,6 +172,9 @@ impl<'ctx> AddressFacts<'ctx> {
     /// every edge into its end.
     pub fn restore(&mut self, bounds: Bounds) {
         self.bounds = bounds;
+        // Generations are not restored, so a copy made in a `then` arm (or in a block a branch
+        // skipped) would look live in the `else` arm (or after the block).
+        self.copies.clear();
     }
 
     /// The facts that hold on both of two edges into one place: the same generation of a local,
@@ -187,6 +191,8 @@ impl<'ctx> AddressFacts<'ctx> {
     /// A loop header: reached from its back edges too, where nothing known before holds.
     pub fn enter_loop(&mut self) {
         self.bounds.clear();
+        // At the header, a copy made before the loop holds only on the entry edge.
+        self.copies.clear();
     }
 }
 
@@ -262,6 +268,21 @@ mod tests {
             f.read(1, v[1]);
             f.accessed(v[1], 0, 8);
             assert!(!f.add_cannot_wrap(v[0], eight), "local 1 was set again: no longer local 0's copy");
+        });
+    }
+
+    #[test]
+    fn copies_are_forgotten_where_control_flow_meets() {
+        with_values(|v, eight, _| {
+            for forget in [AddressFacts::enter_loop as fn(&mut AddressFacts<'_>), |f| f.restore(Bounds::new())] {
+                let mut f = AddressFacts::new(3);
+                f.read(0, v[0]);
+                f.set_to(1, v[0]);
+                forget(&mut f);
+                f.read(1, v[1]);
+                f.accessed(v[1], 0, 8);
+                assert!(!f.add_cannot_wrap(v[0], eight), "local 1 may hold another value here");
+            }
         });
     }
 
