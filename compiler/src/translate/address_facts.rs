@@ -274,11 +274,15 @@ mod tests {
     #[test]
     fn copies_are_forgotten_where_control_flow_meets() {
         with_values(|v, eight, _| {
-            for forget in [AddressFacts::enter_loop as fn(&mut AddressFacts<'_>), |f| f.restore(Bounds::new())] {
+            for at_loop in [true, false] {
                 let mut f = AddressFacts::new(3);
                 f.read(0, v[0]);
                 f.set_to(1, v[0]);
-                forget(&mut f);
+                if at_loop {
+                    f.enter_loop();
+                } else {
+                    f.restore(Bounds::new());
+                }
                 f.read(1, v[1]);
                 f.accessed(v[1], 0, 8);
                 assert!(!f.add_cannot_wrap(v[0], eight), "local 1 may hold another value here");
