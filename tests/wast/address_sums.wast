@@ -59,6 +59,26 @@
       (i32.store (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $top))))
+  ;; The sum of x[i] for i = n-1 down to 0 (the index steps by -1: i32.sub).
+  (func (export "down") (param $x i32) (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (local.set $i (local.get $n))
+    (block $done (loop $top
+      (br_if $done (i32.eqz (local.get $i)))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))))
+      (br $top)))
+    (local.get $s))
+  ;; The sum of n i32s at p + k, p + k + 4, ...: the base steps, the index k stays, and a
+  ;; branch sets k in one arm only (the sum follows either way).
+  (func (export "based") (param $p i32) (param $k i32) (param $n i32) (param $bump i32) (result i32) (local $s i32)
+    (if (local.get $bump) (then (local.set $k (i32.add (local.get $k) (i32.const 4)))) (else (nop)))
+    (block $done (loop $top
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $p) (local.get $k)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $top)))
+    (local.get $s))
   (func (export "f64") (param i32) (result f64) (f64.load (local.get 0)))
   (func (export "f32") (param i32) (result f32) (f32.load (local.get 0)))
   (func (export "i32") (param i32) (result i32) (i32.load (local.get 0))))
@@ -110,3 +130,10 @@
 (assert_return (invoke "structs" (i32.const 0x8000) (i32.const 170)) (i32.const 129795))
 (assert_trap (invoke "structs" (i32.const 0xfff0) (i32.const 2)) "out of bounds memory access")
 (assert_trap (invoke "structs" (i32.const -12) (i32.const 2)) "out of bounds memory access")
+;; i32 iota at 0x8000: the sum of 0..99 is 4950, backwards or forwards, wrapped or not.
+(assert_return (invoke "down" (i32.const 0x8000) (i32.const 100)) (i32.const 4950))
+(assert_trap (invoke "down" (i32.const 0xfff0) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "based" (i32.const 0x8000) (i32.const 0) (i32.const 100) (i32.const 0)) (i32.const 4950))
+(assert_return (invoke "based" (i32.const 0x7ffc) (i32.const 0) (i32.const 100) (i32.const 1)) (i32.const 4950))
+(assert_return (invoke "based" (i32.const -0x100) (i32.const 0x8100) (i32.const 100) (i32.const 0)) (i32.const 4950))
+(assert_trap (invoke "based" (i32.const 0xff00) (i32.const 0) (i32.const 100) (i32.const 0)) "out of bounds memory access")
