@@ -141,11 +141,26 @@ fn a_loop_walking_two_arrays_of_one_memory_vectorises() {
 /// level): loops addressing `base + index`, `base + (index << k)`, a row pointer plus a column and
 /// `base + index * 12`.
 fn address_sums_module() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/wast/address_sums.wast");
+    module_of_script("address_sums.wast")
+}
+
+/// The first module of `tests/wast/NAME` (the text up to its first command).
+fn module_of_script(name: &str) -> String {
+    let path = format!("{}/../tests/wast/{name}", env!("CARGO_MANIFEST_DIR"));
     let script = std::fs::read_to_string(path).unwrap();
     let start = script.find("(module").unwrap();
-    let end = script.find("\n(invoke").unwrap();
+    let end = start + script[start..].find("\n(").unwrap();
     script[start..end].to_string()
+}
+
+#[test]
+fn a_stencil_loop_vectorises_in_its_fast_copy_and_an_unproven_copy_keeps_no_assumption() {
+    let ir = emit_module(&module_of_script("loop_versions.wast"), &[], "llvm-ir");
+    let stencil = function(&ir, "w2n_m_f0");
+    assert!(stencil.contains("icmp ult i32") && stencil.contains("-32767"), "the entry test of the sums:\n{stencil}");
+    assert!(stencil.contains(" x i32>"), "b + 4*j + 4 is affine in the fast copy, which vectorises:\n{stencil}");
+    let sparse = function(&ir, "w2n_m_f1");
+    assert!(!sparse.contains("add nuw i32 %sum"), "a step with no access before it: no sum + c is nuw:\n{sparse}");
 }
 
 #[test]

@@ -51,6 +51,9 @@ pub struct AddressFacts<'ctx> {
     /// copies while neither generation changes, in straight-line code: forgotten at every loop
     /// header, `else` and `end`.
     copies: HashMap<u32, Vec<(u32, u32, u32)>>,
+    /// i32 values that are another value plus a constant, by an `add nuw`: an access through
+    /// one is an access through the other at a larger offset.
+    offsets: HashMap<IntValue<'ctx>, (IntValue<'ctx>, u64)>,
 }
 
 impl<'ctx> AddressFacts<'ctx> {
@@ -60,6 +63,7 @@ impl<'ctx> AddressFacts<'ctx> {
             read_from: HashMap::new(),
             bounds: Bounds::new(),
             copies: HashMap::new(),
+            offsets: HashMap::new(),
         }
     }
 
@@ -115,6 +119,16 @@ impl<'ctx> AddressFacts<'ctx> {
         all
     }
 
+    /// `sum` is `x + c` computed by an `add nuw` (it did not wrap).
+    pub fn offset_of(&mut self, sum: IntValue<'ctx>, x: IntValue<'ctx>, c: u64) {
+        self.offsets.insert(sum, (x, c));
+    }
+
+    /// Whether `value` is the current value of `local` or of a copy of it.
+    pub fn holds(&self, value: IntValue<'ctx>, local: u32) -> bool {
+        self.locals_of(value).any(|l| l == local || self.with_copies(l).contains(&local))
+    }
+
     /// The locals that `value` is the current value of.
     pub fn locals_of(&self, value: IntValue<'ctx>) -> impl Iterator<Item = u32> + '_ {
         let reads = self.read_from.get(&value).map(Vec::as_slice).unwrap_or_default();
@@ -134,6 +148,9 @@ impl<'ctx> AddressFacts<'ctx> {
     /// An access of `size` bytes at `addr + offset` to a 32-bit memory of 64 KiB pages is about to
     /// run; the code after it runs only if it did not trap.
     pub fn accessed(&mut self, addr: IntValue<'ctx>, offset: u64, size: u32) {
+        if let Some(&(base, c)) = self.offsets.get(&addr) {
+            self.accessed(base, offset + c, size);
+        }
         let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
         let mut locals: Vec<u32> = Vec::new();
         for l in self.locals_of(addr).collect::<Vec<_>>() {

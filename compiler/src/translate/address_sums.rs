@@ -31,6 +31,10 @@ use std::collections::{HashMap, HashSet};
 /// locals, which LLVM removes where the sum is not used).
 pub const MAX_SUMS: usize = 16;
 
+/// In the fast copy of a versioned loop, a sum is below `2^32 - FAST_OFFSET_LIMIT` at the loop's
+/// header, so adding a constant below this cannot wrap (`versioning.rs`).
+pub const FAST_OFFSET_LIMIT: u64 = 1 << 15;
+
 /// `base + index * scale` (modulo 2^32) of two distinct i32 locals.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct SumShape {
@@ -180,14 +184,23 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                     let delta = self.i32_const(shape.delta(local, step) as u64);
                     // The address facts know whether an access through the sum ran in this
                     // generation of it: then a small step cannot wrap.
-                    let new = if self.facts.add_cannot_wrap(old, delta) {
-                        self.b.build_int_nuw_add(old, delta, "sum")?
+                    let nuw = self.facts.add_cannot_wrap(old, delta);
+                    let new = if nuw {
+                        let new = self.b.build_int_nuw_add(old, delta, "sum")?;
+                        self.note_nuw(new);
+                        new
                     } else {
                         self.b.build_int_add(old, delta, "sum")?
                     };
+                    // A certified step of a versioned loop's fast copy (`versioning.rs`).
+                    let d = shape.delta(local, step) as u64;
+                    self.note_sum_change(hidden, nuw && d > 0 && d <= FAST_OFFSET_LIMIT);
                     self.write_hidden(hidden, new)?;
                 }
-                None => self.recompute_sum(shape, hidden)?,
+                None => {
+                    self.note_sum_change(hidden, false);
+                    self.recompute_sum(shape, hidden)?
+                }
             }
         }
         Ok(())
@@ -234,11 +247,29 @@ pub struct SumFinder {
     loops: Vec<LoopScan>,
     /// The shapes found, at most `MAX_SUMS`.
     pub found: Vec<SumShape>,
+    /// The loops to version (`versioning.rs`), by the index of their `loop` operator.
+    pub versioned: std::collections::BTreeMap<usize, VersionedLoop>,
+}
+
+/// An innermost loop whose sums start a fast copy of it when they are far enough below 2^32.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionedLoop {
+    /// The index of its `end` operator.
+    pub end: usize,
+    /// Its sums, as indices into `SumFinder::found`.
+    pub sums: Vec<usize>,
 }
 
 /// What one loop (nested loops included) does to locals, and the sums it computes.
 #[derive(Default)]
 struct LoopScan {
+    /// The index of its `loop` operator.
+    start: usize,
+    /// It contains another loop.
+    has_inner: bool,
+    /// The locals it adds a small positive constant to other than to step them (`local.get|tee x;
+    /// i32.const c; i32.add`): the shape whose `nuw` only a versioned copy can prove.
+    constant_adds: Vec<u32>,
     /// Locals set other than by a constant step.
     set: HashSet<u32>,
     /// Locals stepped by a constant.
@@ -261,6 +292,7 @@ impl LoopScan {
 pub enum Op {
     Get(u32),
     Set(u32),
+    Tee(u32),
     Const(i32),
     Shl,
     Mul,
@@ -270,26 +302,41 @@ pub enum Op {
 }
 
 impl SumFinder {
-    pub fn enter_loop(&mut self) {
-        self.loops.push(LoopScan::default());
+    /// A `loop` operator at index `at`.
+    pub fn enter_loop(&mut self, at: usize) {
+        self.loops.push(LoopScan { start: at, ..LoopScan::default() });
     }
 
-    /// The end of a construct; `was_loop` says whether it was a loop.
-    pub fn end(&mut self, was_loop: bool) {
+    /// The `end` at index `at` of a construct; `was_loop` says whether it was a loop.
+    pub fn end(&mut self, at: usize, was_loop: bool) {
         if !was_loop {
             return;
         }
         let Some(scan) = self.loops.pop() else { return };
+        let mut mine = Vec::new();
         for s in &scan.sums {
             let pays = (scan.only_stepped(s.index) && scan.untouched(s.base))
                 || (scan.only_stepped(s.base) && scan.untouched(s.index));
-            if pays && self.found.len() < MAX_SUMS && !self.found.contains(s) {
-                self.found.push(*s);
+            if !pays {
+                continue;
             }
+            let k = match self.found.iter().position(|f| f == s) {
+                Some(k) => k,
+                None if self.found.len() < MAX_SUMS => {
+                    self.found.push(*s);
+                    self.found.len() - 1
+                }
+                None => continue,
+            };
+            mine.push(k);
+        }
+        if !mine.is_empty() && !scan.has_inner && !scan.constant_adds.is_empty() {
+            self.versioned.insert(scan.start, VersionedLoop { end: at, sums: mine });
         }
         // To the enclosing loop, an inner loop's steps are sets: it runs them any number of times.
         if let Some(outer) = self.loops.last_mut() {
             outer.set.extend(scan.set.iter().chain(&scan.stepped));
+            outer.has_inner = true;
         }
     }
 
@@ -301,15 +348,30 @@ impl SumFinder {
         }
         let Some(scan) = self.loops.last_mut() else { return };
         match op {
-            Op::Set(x) => {
-                let step = matches!(self.window.as_slice(), [.., Op::Get(y), Op::Const(_), Op::Add | Op::Sub, Op::Set(_)] if *y == x);
+            Op::Set(x) | Op::Tee(x) => {
+                let step = matches!(self.window.as_slice(), [.., Op::Get(y), Op::Const(_), Op::Add | Op::Sub, Op::Set(_) | Op::Tee(_)] if *y == x);
                 if step {
                     scan.stepped.insert(x);
+                    if scan.constant_adds.last() == Some(&x) {
+                        scan.constant_adds.pop();
+                    }
                 } else {
                     scan.set.insert(x);
                 }
             }
             Op::Add => {
+                match self.window.as_slice() {
+                    [.., Op::Get(x) | Op::Tee(x), Op::Const(c), Op::Add]
+                        if *c > 0 && (*c as u64) < FAST_OFFSET_LIMIT =>
+                    {
+                        scan.constant_adds.push(*x)
+                    }
+                    // A sum (or any sum) plus a constant, on the stack.
+                    [.., Op::Add, Op::Const(c), Op::Add] if *c > 0 && (*c as u64) < FAST_OFFSET_LIMIT => {
+                        scan.constant_adds.push(u32::MAX)
+                    }
+                    _ => {}
+                }
                 let shape = match self.window.as_slice() {
                     [.., Op::Get(a), Op::Get(b), Op::Add] => Some(SumShape::new(*a, *b, 1)),
                     [Op::Get(a), Op::Get(b), Op::Const(k), Op::Shl, Op::Add]
@@ -341,11 +403,11 @@ mod tests {
     /// The sums found in one loop whose body is `ops`.
     fn find(ops: &[Op]) -> Vec<SumShape> {
         let mut f = SumFinder::default();
-        f.enter_loop();
+        f.enter_loop(0);
         for &op in ops {
             f.push(op, |l| l != 9);
         }
-        f.end(true);
+        f.end(1, true);
         f.found
     }
 
@@ -383,17 +445,33 @@ mod tests {
     #[test]
     fn an_inner_loops_steps_are_sets_to_the_outer_one() {
         let mut f = SumFinder::default();
-        f.enter_loop();
+        f.enter_loop(0);
         for op in [Get(0), Get(3), Add] {
             f.push(op, |_| true);
         }
-        f.enter_loop();
+        f.enter_loop(1);
         for op in STEP3 {
             f.push(op, |_| true);
         }
-        f.end(true);
-        f.end(true);
+        f.end(2, true);
+        f.end(3, true);
         assert!(f.found.is_empty(), "in the outer loop, local 3 moves by however many steps the inner one ran");
+    }
+
+    #[test]
+    fn innermost_loops_adding_constants_to_sums_are_versioned() {
+        let scan = |ops: &[Op]| {
+            let mut f = SumFinder::default();
+            f.enter_loop(0);
+            for &op in ops {
+                f.push(op, |_| true);
+            }
+            f.end(9, true);
+            f.versioned
+        };
+        let sum_plus_four = [Get(0), Get(3), Add, Tee(4), Const(4), Add, Get(3), Const(8), Add, Set(3)];
+        assert_eq!(scan(&sum_plus_four).get(&0), Some(&VersionedLoop { end: 9, sums: vec![0] }));
+        assert!(scan(&[Get(0), Get(3), Add, Get(3), Const(8), Add, Set(3)]).is_empty(), "a step is no offset");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use inkwell::values::IntValue;
 use std::collections::HashMap;
 
 /// The streams of the values of one function.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct AliasStreams<'ctx> {
     /// Per local, the stream its current value belongs to (a local starts as its own).
     stream_of_local: Vec<u32>,

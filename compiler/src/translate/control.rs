@@ -353,11 +353,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// An edge into the end of frame `idx` leaves from here: only facts that hold here too hold
     /// at the end (a loop's edges go to its header, where nothing is known anyway).
     fn facts_on_edge_to(&mut self, idx: usize) {
+        // In a versioned loop's fast copy, the facts it learned stay inside (`versioning.rs`).
+        let carried = self.fast_exit_facts(idx);
         let frame = &mut self.frames[idx];
         if frame.kind == FrameKind::Loop {
             return;
         }
-        let here = self.facts.snapshot();
+        let here = carried.unwrap_or_else(|| self.facts.snapshot());
         frame.facts_at_edges = Some(match &frame.facts_at_edges {
             Some(seen) => AddressFacts::meet(seen, &here),
             None => here,
@@ -369,6 +371,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let from = self.current_block()?;
         let idx = self.frames.len() - 1 - depth as usize;
+        self.fast_back_edge(idx);
         self.facts_on_edge_to(idx);
         let n = self.frames[idx].branch_arity();
         let values = self.peek_n(n)?;

@@ -27,6 +27,7 @@ mod simd_relaxed;
 mod simd_target;
 mod table;
 mod variable;
+mod versioning;
 
 use crate::abi;
 use crate::codegen::unit::{md_kind, zero_value, Unit};
@@ -72,6 +73,11 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     pub(crate) streams: alias_streams::AliasStreams<'ctx>,
     /// Sums of two locals kept in hidden locals, for loops' addresses.
     pub(crate) sums: address_sums::AddressSums<'ctx>,
+    /// Innermost loops to translate twice, by the index of their `loop` operator: the index of
+    /// their `end` and the hidden locals of their sums (`versioning.rs`).
+    versioned: BTreeMap<usize, (usize, Vec<u32>)>,
+    /// While translating the fast copy of a versioned loop: what it assumes and proves.
+    pub(crate) fast: Option<versioning::FastLoop<'ctx>>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -148,6 +154,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             facts: Default::default(),
             streams: Default::default(),
             sums: Default::default(),
+            versioned: BTreeMap::new(),
+            fast: None,
         })
     }
 
@@ -174,7 +182,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let i32t = self.u.llcx.i32_type();
         let is_i32: Vec<bool> = self.locals.iter().map(|&(_, ty)| ty == i32t.into()).collect();
-        let mut scan = prescan(body, &is_i32)?;
+        let mut reader = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
+        let mut ops = Vec::new();
+        while !reader.eof() {
+            ops.push(reader.read().map_err(|e| CompileError::Malformed(e.to_string()))?);
+        }
+        let mut scan = prescan(&ops, &is_i32)?;
         self.has_try_table = scan.has_try_table;
         // Locals of a function with a try_table stay in memory: no sums there.
         if !self.has_try_table {
@@ -185,6 +198,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 scan.locals_read.push(true);
             }
             self.sums = address_sums::AddressSums::new(&scan.sums, first_hidden);
+            self.versioned = std::mem::take(&mut scan.versioned)
+                .into_iter()
+                .map(|(at, v)| (at, (v.end, v.sums.iter().map(|&k| first_hidden + k as u32).collect())))
+                .collect();
         }
         self.facts = address_facts::AddressFacts::new(self.locals.len());
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
@@ -193,10 +210,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
-        let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
-        while !ops.eof() {
-            let op = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))?;
-            self.translate_operator(&op)?;
+        let mut at = 0;
+        while at < ops.len() {
+            at = match self.versioned.get(&at).cloned() {
+                Some((end, sums)) if self.reachable => self.translate_versioned(&ops, at, end, &sums)?,
+                _ => {
+                    self.translate_operator(&ops[at])?;
+                    at + 1
+                }
+            };
         }
         Ok(())
     }
@@ -503,19 +525,24 @@ struct BodyScan {
     locals_read: Vec<bool>,
     /// The sums of two locals that loops compute (`address_sums.rs`).
     sums: Vec<address_sums::SumShape>,
+    /// The loops to version, by the index of their `loop` operator (`versioning.rs`).
+    versioned: std::collections::BTreeMap<usize, address_sums::VersionedLoop>,
 }
 
-fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
+fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     use address_sums::Op;
-    let mut scan = BodyScan { has_try_table: false, locals_read: vec![false; is_i32.len()], sums: Vec::new() };
+    let mut scan = BodyScan {
+        has_try_table: false,
+        locals_read: vec![false; is_i32.len()],
+        sums: Vec::new(),
+        versioned: Default::default(),
+    };
     let mut finder = address_sums::SumFinder::default();
     // Per open construct, whether it is a loop.
     let mut loops = Vec::new();
     let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
-    let mut ops = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
-    while !ops.eof() {
-        let op = ops.read().map_err(|e| CompileError::Malformed(e.to_string()))?;
-        let seen = match op {
+    for (at, op) in ops.iter().enumerate() {
+        let seen = match *op {
             Operator::TryTable { .. } => {
                 scan.has_try_table = true;
                 loops.push(false);
@@ -527,11 +554,11 @@ fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
             }
             Operator::Loop { .. } => {
                 loops.push(true);
-                finder.enter_loop();
+                finder.enter_loop(at);
                 Op::Other
             }
             Operator::End => {
-                finder.end(loops.pop().unwrap_or(false));
+                finder.end(at, loops.pop().unwrap_or(false));
                 Op::Other
             }
             Operator::LocalGet { local_index } => {
@@ -540,7 +567,8 @@ fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
                 }
                 Op::Get(local_index)
             }
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => Op::Set(local_index),
+            Operator::LocalSet { local_index } => Op::Set(local_index),
+            Operator::LocalTee { local_index } => Op::Tee(local_index),
             Operator::I32Const { value } => Op::Const(value),
             Operator::I32Shl => Op::Shl,
             Operator::I32Mul => Op::Mul,
@@ -551,5 +579,6 @@ fn prescan(body: &FunctionBody<'_>, is_i32: &[bool]) -> Result<BodyScan> {
         finder.push(seen, is_i32);
     }
     scan.sums = finder.found;
+    scan.versioned = finder.versioned;
     Ok(scan)
 }

@@ -109,10 +109,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 return Ok(());
             }
         }
+        let nuw = add && (self.facts.add_cannot_wrap(x, y) || self.fast_offset(x, y) || self.fast_offset(y, x));
         let v = if !add {
             self.b.build_int_sub(x, y, "")?
-        } else if self.facts.add_cannot_wrap(x, y) {
-            self.b.build_int_nuw_add(x, y, "")?
+        } else if nuw {
+            let v = self.b.build_int_nuw_add(x, y, "")?;
+            self.note_nuw(v);
+            for (base, c) in [(x, y), (y, x)] {
+                if let Some(c) = c.get_zero_extended_constant() {
+                    self.facts.offset_of(v, base, c);
+                }
+            }
+            v
         } else {
             self.b.build_int_add(x, y, "")?
         };
