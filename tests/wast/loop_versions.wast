@@ -68,3 +68,62 @@
 (assert_return (invoke "i32" (i32.const 0xff04)) (i32.const 3))
 (assert_trap (invoke "stencil" (i32.const 0x2000) (i32.const 0xff00) (i32.const 0) (i32.const 100))
   "out of bounds memory access")
+
+;; Versioned loops in every control shape: loop parameters and results, exits to outer blocks
+;; with values, a return from inside, a br_table, and a loop that never falls out.
+(module
+  (memory 1)
+  (data (i32.const 0x100) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00")
+  ;; The sum of b[j+1] over n steps, carried as the loop's parameter and result.
+  (func (export "carried") (param $b i32) (param $n i32) (result i32) (local $j i32) (local $k i32)
+    (i32.const 0)
+    (loop $top (param i32) (result i32)
+      (i32.add (i32.load (i32.add (i32.add (local.get $b) (local.get $j)) (i32.const 4))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br_if $top (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n)))))
+  ;; The index (in bytes) of the first b[j+1] equal to x, leaving through a block with a value,
+  ;; or -1 after n steps.
+  (func (export "find") (param $b i32) (param $n i32) (param $x i32) (result i32) (local $j i32) (local $k i32)
+    (block $found (result i32)
+      (loop $top
+        (drop (br_if $found (local.get $j)
+          (i32.eq (i32.load (i32.add (i32.add (local.get $b) (local.get $j)) (i32.const 4))) (local.get $x))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br_if $top (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+      (i32.const -1)))
+  ;; The same, returning from inside the loop, which never falls out.
+  (func (export "find_return") (param $b i32) (param $x i32) (result i32) (local $j i32)
+    (loop $top
+      (if (i32.eq (i32.load (i32.add (i32.add (local.get $b) (local.get $j)) (i32.const 4))) (local.get $x))
+        (then (return (local.get $j))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $top))
+    (unreachable))
+  ;; Classifies b[j+1] for n steps with a br_table: counts 1s and 2s in two locals, stops at a 3.
+  (func (export "classify") (param $b i32) (param $n i32) (result i32) (local $j i32) (local $k i32) (local $ones i32) (local $twos i32)
+    (block $stop
+      (loop $top
+        (block $other
+          (block $two
+            (block $one
+              (br_table $other $one $two $stop $other
+                (i32.load (i32.add (i32.add (local.get $b) (local.get $j)) (i32.const 4)))))
+            (local.set $ones (i32.add (local.get $ones) (i32.const 1)))
+            (br $other))
+          (local.set $twos (i32.add (local.get $twos) (i32.const 1))))
+        (local.set $j (i32.add (local.get $j) (i32.const 4)))
+        (br_if $top (i32.ne (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n)))))
+    (i32.add (i32.mul (local.get $ones) (i32.const 100)) (local.get $twos))))
+
+(assert_return (invoke "carried" (i32.const 0xfc) (i32.const 8)) (i32.const 36))
+(assert_return (invoke "carried" (i32.const 0x100) (i32.const 3)) (i32.const 9))
+(assert_trap (invoke "carried" (i32.const 0xffe0) (i32.const 100)) "out of bounds memory access")
+(assert_return (invoke "find" (i32.const 0xfc) (i32.const 8) (i32.const 5)) (i32.const 16))
+(assert_return (invoke "find" (i32.const 0xfc) (i32.const 8) (i32.const 9)) (i32.const -1))
+(assert_return (invoke "find" (i32.const -4) (i32.const 8) (i32.const 0)) (i32.const 0))
+(assert_return (invoke "find_return" (i32.const 0xfc) (i32.const 7)) (i32.const 24))
+(assert_trap (invoke "find_return" (i32.const -0x8000) (i32.const 1)) "out of bounds memory access")
+(assert_trap (invoke "find_return" (i32.const 0x200) (i32.const 99)) "out of bounds memory access")
+(assert_return (invoke "classify" (i32.const 0xfc) (i32.const 8)) (i32.const 101))
+(assert_return (invoke "classify" (i32.const 0x100) (i32.const 1)) (i32.const 1))
+(assert_return (invoke "classify" (i32.const 0x104) (i32.const 2)) (i32.const 0))
