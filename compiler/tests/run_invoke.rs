@@ -120,3 +120,18 @@ fn wrong_argument_count_or_type_is_an_error() {
 fn v128_result_prints_all_sixteen_bytes() {
     assert_prints("lanes", &[], "0xdeadbeef000000030000000200000001\n");
 }
+
+#[test]
+fn an_attached_level_before_the_module_is_an_option_and_after_it_an_argument() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = write_file(tmp.path(), "m.wat", MODULE);
+    let m = m.to_str().unwrap();
+    for level in ["-O0", "-O1", "-O2", "-O3", "-Os"] {
+        let out = w2n(&["run", level, "--invoke", "add", m, "2", "3"]);
+        assert_eq!(out.code(), Some(0), "run {level}: {}", out.report());
+        assert_eq!(out.stdout_text().trim(), "5");
+    }
+    let out = w2n(&["run", "--invoke", "add", m, "-O2", "3"]);
+    assert_eq!(out.code(), Some(1), "{}", out.report());
+    assert!(out.stderr_text().contains("`-O2` is not an integer"), "{}", out.report());
+}

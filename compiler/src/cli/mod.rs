@@ -34,7 +34,7 @@ enum Command {
 
 pub fn main() -> Result<ExitCode> {
     // Usage errors exit 1 like every other error (help and version exit 0).
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(run::split_attached_levels(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -40,6 +40,39 @@ pub struct RunArgs {
     pub module_and_args: Vec<String>,
 }
 
+/// `run -O2 m.wasm`: clap takes a hyphenated word whose letters are not all known short options
+/// as the module (the module-and-arguments list accepts hyphens), and `2` is no option. So
+/// `-O<level>` before the module is split into `-O <level>` first, as `compile` reads it.
+pub fn split_attached_levels(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let run_at = 1;
+    if args.get(run_at).is_none_or(|a| a != "run") {
+        return args;
+    }
+    let mut out: Vec<std::ffi::OsString> = args[..=run_at].to_vec();
+    let mut rest = args[run_at + 1..].iter();
+    // Options of `run` that take the next word as their value.
+    const WITH_VALUE: &[&str] =
+        &["--dir", "--dir-ro", "--env", "--invoke", "-O", "--bounds-checks", "--max-wasm-stack"];
+    while let Some(a) = rest.next() {
+        let text = a.to_string_lossy();
+        if let Some(level) = text.strip_prefix("-O").filter(|l| !l.is_empty()) {
+            out.push("-O".into());
+            out.push(level.into());
+        } else if WITH_VALUE.contains(&text.as_ref()) {
+            out.push(a.clone());
+            out.extend(rest.next().cloned());
+        } else if text.starts_with('-') {
+            out.push(a.clone());
+        } else {
+            // The module: everything from here on belongs to the program.
+            out.push(a.clone());
+            out.extend(rest.cloned());
+            break;
+        }
+    }
+    out
+}
+
 pub fn run(args: RunArgs) -> Result<ExitCode> {
     let (input, rest) = args.module_and_args.split_first().context("no module given")?;
     let input = PathBuf::from(input);
