@@ -50,15 +50,22 @@ pub fn split_attached_levels(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsS
     }
     let mut out: Vec<std::ffi::OsString> = args[..=run_at].to_vec();
     let mut rest = args[run_at + 1..].iter();
-    // Options of `run` that take the next word as their value.
-    const WITH_VALUE: &[&str] =
-        &["--dir", "--dir-ro", "--env", "--invoke", "-O", "--bounds-checks", "--max-wasm-stack"];
+    // Options of `run` that take the next word as their value, as `RunArgs` declares them.
+    let command = <RunArgs as clap::Args>::augment_args(clap::Command::new("run"));
+    let with_value: Vec<String> = command
+        .get_arguments()
+        .filter(|a| !a.is_positional() && a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            long.into_iter().chain(a.get_short().map(|c| format!("-{c}")))
+        })
+        .collect();
     while let Some(a) = rest.next() {
         let text = a.to_string_lossy();
         if let Some(level) = text.strip_prefix("-O").filter(|l| !l.is_empty()) {
             out.push("-O".into());
             out.push(level.into());
-        } else if WITH_VALUE.contains(&text.as_ref()) {
+        } else if with_value.iter().any(|w| *w == text) {
             out.push(a.clone());
             out.extend(rest.next().cloned());
         } else if text.starts_with('-') {

@@ -153,8 +153,10 @@ impl<'ctx> AddressFacts<'ctx> {
         }
         let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
         let mut locals: Vec<u32> = Vec::new();
-        for l in self.locals_of(addr).collect::<Vec<_>>() {
-            locals.extend(self.with_copies(l).into_iter().filter(|c| !locals.contains(c)).collect::<Vec<_>>());
+        for l in self.locals_of(addr).flat_map(|l| self.with_copies(l)) {
+            if !locals.contains(&l) {
+                locals.push(l);
+            }
         }
         for local in locals {
             let generation = self.generation[local as usize];

@@ -22,6 +22,7 @@
 //! values of its locals (`AddressFacts::is_current`), so `h`, updated at the last set of either,
 //! holds it.
 
+use super::address_facts::AddressFacts;
 use super::FuncTranslator;
 use crate::error::Result;
 use inkwell::values::IntValue;
@@ -93,16 +94,12 @@ impl<'ctx> AddressSums<'ctx> {
 
     /// `value` is `local`'s value (of `generation`) times `scale`.
     pub fn note_scaled(&mut self, value: IntValue<'ctx>, local: u32, generation: u32, scale: u32) {
-        if !self.sums.is_empty() {
-            self.scaled.insert(value, (local, generation, scale));
-        }
+        self.scaled.insert(value, (local, generation, scale));
     }
 
     /// `value` is `local`'s value (of `generation`) plus `step` (modulo 2^32).
     pub fn note_stepped(&mut self, value: IntValue<'ctx>, local: u32, generation: u32, step: u32) {
-        if !self.sums.is_empty() {
-            self.stepped.entry(value).or_default().push((local, generation, step));
-        }
+        self.stepped.entry(value).or_default().push((local, generation, step));
     }
 
     /// How far `value` is from `local`'s value of `generation`, if it is that value plus a constant.
@@ -111,25 +108,22 @@ impl<'ctx> AddressSums<'ctx> {
         steps.iter().find(|&&(l, g, _)| l == local && g == generation).map(|&(_, _, step)| step)
     }
 
-    /// The hidden local holding `x + y`, where `is_current(v, l)` says whether `v` is local `l`'s
-    /// current value and `generation(l)` gives a local's current generation.
-    pub fn lookup(
-        &self,
-        x: IntValue<'ctx>,
-        y: IntValue<'ctx>,
-        is_current: impl Fn(IntValue<'ctx>, u32) -> bool,
-        generation: impl Fn(u32) -> u32,
-    ) -> Option<u32> {
+    /// The hidden local holding `x + y`, when both are current values of a sum's locals.
+    pub fn lookup(&self, x: IntValue<'ctx>, y: IntValue<'ctx>, facts: &AddressFacts<'ctx>) -> Option<u32> {
         if self.sums.is_empty() {
             return None;
         }
         let scaled = |v: IntValue<'ctx>| {
-            self.scaled.get(&v).copied().filter(|&(l, g, _)| generation(l) == g).map(|(l, _, s)| (l, s))
+            self.scaled.get(&v).copied().filter(|&(l, g, _)| facts.generation(l) == g).map(|(l, _, s)| (l, s))
         };
         self.sums.iter().find_map(|&(s, hidden)| {
             let plain = |base: IntValue<'ctx>, index: IntValue<'ctx>| {
-                is_current(base, s.base)
-                    && if s.scale == 1 { is_current(index, s.index) } else { scaled(index) == Some((s.index, s.scale)) }
+                facts.is_current(base, s.base)
+                    && if s.scale == 1 {
+                        facts.is_current(index, s.index)
+                    } else {
+                        scaled(index) == Some((s.index, s.scale))
+                    }
             };
             (plain(x, y) || plain(y, x)).then_some(hidden)
         })
@@ -147,16 +141,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// `i32.add x y`: the hidden local's value when it holds this sum.
     pub(super) fn read_sum(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> Result<Option<IntValue<'ctx>>> {
-        let facts = &self.facts;
-        let Some(hidden) = self.sums.lookup(x, y, |v, l| facts.is_current(v, l), |l| facts.generation(l)) else {
-            return Ok(None);
-        };
+        let Some(hidden) = self.sums.lookup(x, y, &self.facts) else { return Ok(None) };
         Ok(Some(self.read_hidden(hidden)?))
     }
 
     /// `x + c` or `x * c` (`c` constant) was computed as `v`: remember it in terms of the locals
     /// that `x` is the current value of.
     pub(super) fn note_sum_operand(&mut self, x: IntValue<'ctx>, c: IntValue<'ctx>, v: IntValue<'ctx>, scale: bool) {
+        // Every i32 add, shl and mul passes here: nothing to remember in a function without sums.
+        if self.sums.all().is_empty() {
+            return;
+        }
         let Some(c) = c.get_zero_extended_constant() else { return };
         let locals: Vec<u32> = self.facts.locals_of(x).collect();
         for l in locals {
