@@ -6,6 +6,7 @@
 pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
+mod pipeline;
 pub mod unit;
 mod unit_cache;
 
@@ -15,7 +16,6 @@ use crate::module::ModuleInfo;
 use crate::translate::translate_function;
 use crate::{CodegenOptions, OptLevel};
 use inkwell::context::Context;
-use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 use rayon::prelude::*;
@@ -212,17 +212,7 @@ fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
     unit.module.set_triple(&tm.get_triple());
     unit.module.set_data_layout(&tm.get_target_data().get_data_layout());
     unit.verify()?;
-    let passes = match unit.opts.opt_level {
-        // Even unoptimised code gets its locals out of memory: it is much smaller and faster.
-        OptLevel::O0 => "function(mem2reg)",
-        OptLevel::O1 => "default<O1>",
-        OptLevel::O2 => "default<O2>",
-        OptLevel::O3 => "default<O3>",
-        OptLevel::Os => "default<Os>",
-    };
-    let optimise = |m: &inkwell::module::Module<'_>| {
-        m.run_passes(passes, &tm, PassBuilderOptions::create()).map_err(|e| crate::error::internal(e.to_string()))
-    };
+    let optimise = |m: &inkwell::module::Module<'_>| pipeline::optimise(m, &tm, unit.opts.opt_level);
     let kept = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
     let module = kept.as_ref().unwrap_or(&unit.module);
     match output {
