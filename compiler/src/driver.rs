@@ -91,11 +91,9 @@ pub fn compile(input: &[u8], output: &Path, opts: &CompileOptions) -> Result<()>
 
 /// Compiles a binary module to `output`.
 pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result<()> {
-    let started = std::time::Instant::now();
+    let mut report = codegen::timings::Report::start();
     let info = ModuleInfo::parse(wasm)?;
-    if codegen::timings() {
-        eprintln!("timings: validate+read {:.3}s", started.elapsed().as_secs_f64());
-    }
+    report.phase("validate+read", report.now());
     let cg = CodegenOptions {
         target: opts.target.clone(),
         opt_level: opts.opt_level,
@@ -122,16 +120,11 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         Emit::StaticLib => opts.target.require_runtime()?,
         _ => {}
     }
-    let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs)?;
+    let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs, &mut report)?;
     let linking = std::time::Instant::now();
     write_artifact(&units, output, opts)?;
-    if codegen::timings() {
-        eprintln!(
-            "timings: link/write {:.3}s; total {:.3}s",
-            linking.elapsed().as_secs_f64(),
-            started.elapsed().as_secs_f64()
-        );
-    }
+    report.phase("link/write", linking.elapsed());
+    report.print();
     Ok(())
 }
 

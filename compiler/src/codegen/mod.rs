@@ -7,6 +7,7 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
+pub mod timings;
 pub mod unit;
 mod unit_cache;
 
@@ -51,6 +52,7 @@ pub fn compile_units(
     output: Output,
     exe: Option<&ExeConfig>,
     jobs: usize,
+    report: &mut timings::Report,
 ) -> Result<Vec<Vec<u8>>> {
     init_llvm();
     let layout = ContextLayout::of(info);
@@ -63,12 +65,15 @@ pub fn compile_units(
     } else {
         partitions.iter().map(|p| vec![Some(p)]).chain(std::iter::once(vec![None])).collect()
     };
+    // LLVM's pass timers are process-wide: they measure one unit at a time.
+    let jobs = if timings::mode() == timings::Mode::Passes { 1 } else { jobs.max(1) };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
+        .num_threads(jobs)
         .build()
         .map_err(|e| CompileError::Tool(format!("cannot start worker threads: {e}")))?;
     let progress = progress_bar(work.len());
-    let results: Vec<Result<Vec<u8>>> = pool.install(|| {
+    let report_ref = &*report;
+    let results: Vec<(Result<Vec<u8>>, timings::UnitTime)> = pool.install(|| {
         work.par_iter()
             .enumerate()
             .map(|(i, parts)| {
@@ -79,57 +84,87 @@ pub fn compile_units(
                     [Some(p)] if output == Output::Object => Some(unit_cache::key(info, &layout, opts, &p.funcs)),
                     _ => None,
                 };
+                let mut time = timings::UnitTime {
+                    index: i,
+                    thread: timings::thread_number(),
+                    functions: parts.iter().flatten().map(|p| p.funcs.len()).sum(),
+                    code_bytes: parts
+                        .iter()
+                        .flatten()
+                        .flat_map(|p| &p.funcs)
+                        .map(|&f| info.bodies[(f - info.num_imported_funcs) as usize].as_bytes().len())
+                        .sum(),
+                    cached: false,
+                    start: report_ref.now(),
+                    translate: Default::default(),
+                    optimise: Default::default(),
+                    rounds: 0,
+                    emit: Default::default(),
+                    end: Default::default(),
+                };
                 if let Some(obj) = key.as_deref().and_then(unit_cache::get) {
                     if let Some(p) = &progress {
                         p.inc(1);
                     }
-                    return Ok(obj);
+                    time.cached = true;
+                    time.end = report_ref.now();
+                    return (Ok(obj), time);
                 }
-                let started = std::time::Instant::now();
-                let llcx = Context::create();
-                let unit = Unit::new(&llcx, &format!("{}_unit{i}", opts.prefix), info, &layout, opts);
-                for part in parts {
-                    match part {
-                        Some(p) => {
-                            for &f in &p.funcs {
-                                let body = &info.bodies[(f - info.num_imported_funcs) as usize];
-                                // A panic is a compiler bug like any other internal error: it
-                                // fails this function, with its name, never the process.
-                                catch_panic(|| {
-                                    debug_ice_hook(f)?;
-                                    translate_function(&unit, f, body)
-                                })
-                                .map_err(|e| e.in_function(f, || info.display_name(f)))?;
-                            }
-                        }
-                        None => catch_panic(|| module_unit::build(&unit, exe))?,
-                    }
-                }
-                let translated = started.elapsed();
-                let out = catch_panic(|| finish_unit(&unit, output));
-                if timings() {
-                    eprintln!(
-                        "timings: unit {i} on {:?}: translate {:.3}s, optimise+emit {:.3}s",
-                        std::thread::current().id(),
-                        translated.as_secs_f64(),
-                        (started.elapsed() - translated).as_secs_f64()
-                    );
-                }
+                let out = compile_unit(i, parts, info, &layout, opts, output, exe, &mut time);
+                time.end = report_ref.now();
                 if let (Some(key), Ok(obj)) = (&key, &out) {
                     unit_cache::put(key, obj);
                 }
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
-                out
+                (out, time)
             })
             .collect()
     });
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let (results, times): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+    report.units(times, jobs);
     // The first error in unit order, so the message does not depend on scheduling.
     results.into_iter().collect()
+}
+
+/// Translates and finishes one unit: the partitions in `parts`, `None` standing for the module unit.
+#[allow(clippy::too_many_arguments)]
+fn compile_unit(
+    index: usize,
+    parts: &[Option<&partition::Partition>],
+    info: &ModuleInfo<'_>,
+    layout: &ContextLayout,
+    opts: &CodegenOptions,
+    output: Output,
+    exe: Option<&ExeConfig>,
+    time: &mut timings::UnitTime,
+) -> Result<Vec<u8>> {
+    let started = std::time::Instant::now();
+    let llcx = Context::create();
+    let unit = Unit::new(&llcx, &format!("{}_unit{index}", opts.prefix), info, layout, opts);
+    for part in parts {
+        match part {
+            Some(p) => {
+                for &f in &p.funcs {
+                    let body = &info.bodies[(f - info.num_imported_funcs) as usize];
+                    // A panic is a compiler bug like any other internal error: it fails this
+                    // function, with its name, never the process.
+                    catch_panic(|| {
+                        debug_ice_hook(f)?;
+                        translate_function(&unit, f, body)
+                    })
+                    .map_err(|e| e.in_function(f, || info.display_name(f)))?;
+                }
+            }
+            None => catch_panic(|| module_unit::build(&unit, exe))?,
+        }
+    }
+    time.translate = started.elapsed();
+    catch_panic(|| finish_unit(&unit, output, time))
 }
 
 /// Test hook, for checking how internal compiler errors are reported without a real compiler bug:
@@ -170,11 +205,6 @@ fn progress_bar(units: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// `WASM2NATIVE_TIMINGS=1` prints where compile time goes, per unit, on stderr.
-pub fn timings() -> bool {
-    std::env::var_os("WASM2NATIVE_TIMINGS").is_some_and(|v| v != "0")
-}
-
 fn init_llvm() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
@@ -207,20 +237,31 @@ fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
 }
 
 /// Verifies, optimises and emits one unit.
-fn finish_unit(unit: &Unit<'_, '_>, output: Output) -> Result<Vec<u8>> {
+fn finish_unit(unit: &Unit<'_, '_>, output: Output, time: &mut timings::UnitTime) -> Result<Vec<u8>> {
     let tm = target_machine(unit.opts)?;
     unit.module.set_triple(&tm.get_triple());
     unit.module.set_data_layout(&tm.get_target_data().get_data_layout());
     unit.verify()?;
-    let optimise = |m: &inkwell::module::Module<'_>| pipeline::optimise(m, &tm, unit.opts.opt_level);
+    let rounds = std::cell::Cell::new((0, std::time::Duration::ZERO));
+    let optimise = |m: &inkwell::module::Module<'_>| {
+        let started = std::time::Instant::now();
+        let done = pipeline::optimise(m, &tm, unit.opts.opt_level);
+        let (n, took) = rounds.get();
+        rounds.set((n + 1, took + started.elapsed()));
+        done
+    };
     let kept = kept_loads::optimise_keeping_loads(unit.llcx, &unit.module, optimise)?;
+    (time.rounds, time.optimise) = rounds.get();
+    let emitting = std::time::Instant::now();
     let module = kept.as_ref().unwrap_or(&unit.module);
-    match output {
-        Output::LlvmIr => Ok(module.print_to_string().to_bytes().to_vec()),
+    let bytes = match output {
+        Output::LlvmIr => module.print_to_string().to_bytes().to_vec(),
         Output::Object | Output::Assembly => {
             let ft = if output == Output::Object { FileType::Object } else { FileType::Assembly };
             let buf = tm.write_to_memory_buffer(module, ft).map_err(|e| crate::error::internal(e.to_string()))?;
-            Ok(buf.as_slice().to_vec())
+            buf.as_slice().to_vec()
         }
-    }
+    };
+    time.emit = emitting.elapsed();
+    Ok(bytes)
 }
