@@ -193,3 +193,15 @@ fn neighbouring_scalar_accesses_become_vector_ones_from_o2_and_unrolled_loops_at
     let axpy3 = function(&o3, "w2n_m_f1");
     assert!(axpy3.contains("store <2 x double>"), "the unrolled body vectorises in its versioned copy:\n{axpy3}");
 }
+
+#[test]
+fn a_load_within_an_access_that_ran_is_neither_tagged_nor_pinned() {
+    // At -O0 every load that may trap is volatile, so the ordinary ones are those found covered.
+    let ir = emit_module(&module_of_script("covered_loads.wast"), &["-O0"], "llvm-ir");
+    let reload = function(&ir, "w2n_m_f0");
+    assert!(!reload.contains("load volatile") && !reload.contains("w2n.load"), "covered by the store:\n{reload}");
+    let past = function(&ir, "w2n_m_f1");
+    assert_eq!(past.matches("load volatile").count(), 2, "the second load ends past the first:\n{past}");
+    let other = function(&ir, "w2n_m_f2");
+    assert_eq!(other.matches("load volatile").count(), 2, "another memory covers nothing:\n{other}");
+}

@@ -27,20 +27,23 @@ type LoadIds = BTreeMap<String, BTreeSet<u32>>;
 
 /// The alias-scope domain of the scopes that name loads (see `tag`).
 const SCOPE_DOMAIN: &str = "w2n.loads";
-/// A load's scope is named this prefix and its id.
+/// A load's scope is named this prefix, its id and its width in bytes: `w2n.load.7.8`.
 const SCOPE_PREFIX: &str = "w2n.load.";
 
-/// Tags `load` with `id`, twice: `!w2n.load`, which LLVM drops whenever it rewrites the load
-/// (narrowing it too), and an alias scope of its own, which the vectorisers carry over to the wide
-/// load that replaces a group of loads (the union of their scopes). Only loads of vector type
-/// vouch for ids through their scopes (`covered_by_vector_load`). The scopes change no alias
-/// analysis: nothing carries `!noalias` in their domain.
-pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32) -> Result<()> {
+/// Tags `load` (of `width` bytes) with `id`, twice: `!w2n.load`, which LLVM drops whenever it
+/// rewrites the load (narrowing it too), and an alias scope of its own, which LLVM carries over
+/// when it merges loads — the union of their scopes on the load that replaces them: a load of the
+/// same address found redundant (GVN), neighbouring loads combined, a group widened to a vector
+/// load. A survivor that reads at least the bytes of a load in its scopes vouches for it
+/// (`covered_ids`); a narrowed load is narrower than its own scope says, and vouches for nothing
+/// wider. The scopes change no alias analysis: nothing carries `!noalias` in their domain.
+pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32, width: u32) -> Result<()> {
     let node = llcx.metadata_node(&[llcx.i32_type().const_int(id as u64, false).into()]);
     let internal = |e: inkwell::values::InstructionValueError| crate::error::internal(e.to_string());
     load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(internal)?;
     let domain = llcx.metadata_node(&[llcx.metadata_string(SCOPE_DOMAIN).into()]);
-    let scope = llcx.metadata_node(&[llcx.metadata_string(&format!("{SCOPE_PREFIX}{id}")).into(), domain.into()]);
+    let name = format!("{SCOPE_PREFIX}{id}.{width}");
+    let scope = llcx.metadata_node(&[llcx.metadata_string(&name).into(), domain.into()]);
     let scopes = llcx.metadata_node(&[scope.into()]);
     load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
 }
@@ -94,7 +97,7 @@ fn load_ids(module: &Module<'_>, kind: u32) -> LoadIds {
             if let Some(id) = load_id(inst, kind) {
                 mine.insert(id);
             }
-            mine.extend(covered_by_vector_load(inst, scope_kind));
+            mine.extend(covered_ids(inst, scope_kind));
         });
         if !mine.is_empty() {
             ids.insert(f.get_name().to_string_lossy().into_owned(), mine);
@@ -134,14 +137,20 @@ fn load_id(inst: InstructionValue<'_>, kind: u32) -> Option<u32> {
     }
 }
 
-/// The ids of the loads that a vector load replaced (the loop or SLP vectoriser widened them).
-/// A plain vector load reads every byte of every lane, so it faults wherever one of them would.
-fn covered_by_vector_load(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u32> {
-    let is_vector_load = inst.get_opcode() == InstructionOpcode::Load
-        && matches!(inst.get_type(), inkwell::types::AnyTypeEnum::VectorType(_));
-    if !is_vector_load || !inst.has_metadata() {
+/// The ids of the loads that the load `inst` stands for: those in its scopes no wider than it. A
+/// plain load reads every byte it covers, so it faults wherever one of them would; a vector load
+/// (the loop or SLP vectoriser widened a group) covers all its lanes' loads.
+fn covered_ids(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u32> {
+    if inst.get_opcode() != InstructionOpcode::Load || !inst.has_metadata() {
         return Vec::new();
     }
+    let width = match inst.get_type() {
+        inkwell::types::AnyTypeEnum::VectorType(_) => u32::MAX,
+        inkwell::types::AnyTypeEnum::IntType(t) => t.get_bit_width() / 8,
+        inkwell::types::AnyTypeEnum::FloatType(t) if t == t.get_context().f32_type() => 4,
+        inkwell::types::AnyTypeEnum::FloatType(t) if t == t.get_context().f64_type() => 8,
+        _ => return Vec::new(),
+    };
     let Some(scopes) = inst.get_metadata(scope_kind).and_then(|m| m.get_node_values()) else { return Vec::new() };
     scopes
         .iter()
@@ -151,7 +160,9 @@ fn covered_by_vector_load(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u3
         })
         .filter_map(|name| match name {
             BasicMetadataValueEnum::MetadataValue(m) => {
-                std::str::from_utf8(m.get_string_value()?).ok()?.strip_prefix(SCOPE_PREFIX)?.parse().ok()
+                let name = std::str::from_utf8(m.get_string_value()?).ok()?.strip_prefix(SCOPE_PREFIX)?;
+                let (id, bytes) = name.split_once('.')?;
+                (bytes.parse::<u32>().ok()? <= width).then(|| id.parse().ok()).flatten()
             }
             _ => None,
         })

@@ -32,8 +32,21 @@
 use inkwell::values::IntValue;
 use std::collections::HashMap;
 
-/// The largest value a local can hold, per local, with the generation it was learned for.
-pub type Bounds = HashMap<u32, (u32, u64)>;
+/// What the accesses that ran prove about locals, each fact with the generation of the local it
+/// was learned for.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bounds {
+    /// Per local: the largest value it can hold.
+    max: HashMap<u32, (u32, u64)>,
+    /// Per (local, memory): `local + reach <= that memory's size` (an access ended there).
+    reach: HashMap<(u32, u32), (u32, u64)>,
+}
+
+impl Bounds {
+    pub fn new() -> Bounds {
+        Bounds::default()
+    }
+}
 
 /// Bytes a 32-bit memory of 64 KiB pages can ever hold.
 const MEM32_MAX_BYTES: u64 = crate::abi::MEM32_MAX_PAGES << 16;
@@ -145,27 +158,52 @@ impl<'ctx> AddressFacts<'ctx> {
         self.generation[local as usize]
     }
 
-    /// An access of `size` bytes at `addr + offset` to a 32-bit memory of 64 KiB pages is about to
-    /// run; the code after it runs only if it did not trap.
-    pub fn accessed(&mut self, addr: IntValue<'ctx>, offset: u64, size: u32) {
+    /// An access of `size` bytes at `addr + offset` to `memory`, a 32-bit memory of 64 KiB pages,
+    /// is about to run; the code after it runs only if it did not trap.
+    pub fn accessed(&mut self, addr: IntValue<'ctx>, memory: u32, offset: u64, size: u32) {
         if let Some(&(base, c)) = self.offsets.get(&addr) {
-            self.accessed(base, offset + c, size);
+            self.accessed(base, memory, offset + c, size);
         }
-        let Some(max) = MEM32_MAX_BYTES.checked_sub(offset + size as u64) else { return };
+        let end = offset + size as u64;
+        let Some(max) = MEM32_MAX_BYTES.checked_sub(end) else { return };
+        for local in self.locals_and_copies(addr) {
+            let generation = self.generation[local as usize];
+            let max = match self.bounds.max.get(&local) {
+                Some(&(g, known)) if g == generation => known.min(max),
+                _ => max,
+            };
+            self.bounds.max.insert(local, (generation, max));
+            let reach = match self.bounds.reach.get(&(local, memory)) {
+                Some(&(g, known)) if g == generation => known.max(end),
+                _ => end,
+            };
+            self.bounds.reach.insert((local, memory), (generation, reach));
+        }
+    }
+
+    /// Whether an access of `size` bytes at `addr + offset` to `memory` lies within an access
+    /// that already ran (memory never shrinks, so it cannot trap).
+    pub fn covers(&self, addr: IntValue<'ctx>, memory: u32, offset: u64, size: u32) -> bool {
+        if let Some(&(base, c)) = self.offsets.get(&addr) {
+            if self.covers(base, memory, offset + c, size) {
+                return true;
+            }
+        }
+        self.locals_and_copies(addr).into_iter().any(|local| match self.bounds.reach.get(&(local, memory)) {
+            Some(&(g, reach)) => g == self.generation[local as usize] && offset + size as u64 <= reach,
+            None => false,
+        })
+    }
+
+    /// The locals `value` is the current value of, with their copies.
+    fn locals_and_copies(&self, value: IntValue<'ctx>) -> Vec<u32> {
         let mut locals: Vec<u32> = Vec::new();
-        for l in self.locals_of(addr).flat_map(|l| self.with_copies(l)) {
+        for l in self.locals_of(value).flat_map(|l| self.with_copies(l)) {
             if !locals.contains(&l) {
                 locals.push(l);
             }
         }
-        for local in locals {
-            let generation = self.generation[local as usize];
-            let max = match self.bounds.get(&local) {
-                Some(&(g, known)) if g == generation => known.min(max),
-                _ => max,
-            };
-            self.bounds.insert(local, (generation, max));
-        }
+        locals
     }
 
     /// Whether the i32 sum `x + y` is known not to wrap: one is a constant, the other the value of
@@ -176,7 +214,7 @@ impl<'ctx> AddressFacts<'ctx> {
             (Some(c), None) => (y, c),
             _ => return false,
         };
-        self.locals_of(value).any(|local| match self.bounds.get(&local) {
+        self.locals_of(value).any(|local| match self.bounds.max.get(&local) {
             Some(&(g, max)) if g == self.generation[local as usize] => max + c <= u32::MAX as u64,
             _ => false,
         })
@@ -199,17 +237,28 @@ impl<'ctx> AddressFacts<'ctx> {
     /// The facts that hold on both of two edges into one place: the same generation of a local,
     /// with the weaker bound.
     pub fn meet(a: &Bounds, b: &Bounds) -> Bounds {
-        a.iter()
-            .filter_map(|(&local, &(g, max))| match b.get(&local) {
+        let max = a
+            .max
+            .iter()
+            .filter_map(|(&local, &(g, max))| match b.max.get(&local) {
                 Some(&(gb, maxb)) if gb == g => Some((local, (g, max.max(maxb)))),
                 _ => None,
             })
-            .collect()
+            .collect();
+        let reach = a
+            .reach
+            .iter()
+            .filter_map(|(&key, &(g, reach))| match b.reach.get(&key) {
+                Some(&(gb, reachb)) if gb == g => Some((key, (g, reach.min(reachb)))),
+                _ => None,
+            })
+            .collect();
+        Bounds { max, reach }
     }
 
     /// A loop header: reached from its back edges too, where nothing known before holds.
     pub fn enter_loop(&mut self) {
-        self.bounds.clear();
+        self.bounds = Bounds::new();
         // At the header, a copy made before the loop holds only on the entry edge.
         self.copies.clear();
     }
@@ -236,7 +285,7 @@ mod tests {
             let mut f = AddressFacts::new(3);
             f.read(0, v[0]);
             assert!(!f.add_cannot_wrap(v[0], eight), "nothing known before an access");
-            f.accessed(v[0], 0, 8);
+            f.accessed(v[0], 0, 0, 8);
             assert!(f.add_cannot_wrap(v[0], eight));
             assert!(f.add_cannot_wrap(eight, v[0]), "either operand may be the constant");
             assert!(f.add_cannot_wrap(v[0], past), "c < 2^16 + offset + size");
@@ -247,19 +296,34 @@ mod tests {
     }
 
     #[test]
+    fn an_access_covers_later_accesses_within_its_reach_in_its_memory() {
+        with_values(|v, _, _| {
+            let mut f = AddressFacts::new(3);
+            f.read(0, v[0]);
+            assert!(!f.covers(v[0], 0, 0, 4), "nothing ran yet");
+            f.accessed(v[0], 0, 8, 8);
+            assert!(f.covers(v[0], 0, 12, 4) && f.covers(v[0], 0, 0, 16), "below the end of the access");
+            assert!(!f.covers(v[0], 0, 13, 4), "past its end");
+            assert!(!f.covers(v[0], 1, 8, 8), "another memory");
+            f.set(0);
+            assert!(!f.covers(v[0], 0, 8, 8), "the local changed");
+        });
+    }
+
+    #[test]
     fn a_set_or_a_loop_forgets_and_a_construct_restores() {
         with_values(|v, eight, _| {
             let mut f = AddressFacts::new(3);
             f.read(0, v[0]);
-            f.accessed(v[0], 0, 4);
+            f.accessed(v[0], 0, 0, 4);
             f.set(0);
             assert!(!f.add_cannot_wrap(v[0], eight), "the value read before the set is not the local's");
             f.read(0, v[1]);
             assert!(!f.add_cannot_wrap(v[1], eight), "the new value is unknown");
-            f.accessed(v[1], 0, 4);
+            f.accessed(v[1], 0, 0, 4);
             let start = f.snapshot();
             f.read(2, v[2]);
-            f.accessed(v[2], 0, 4);
+            f.accessed(v[2], 0, 0, 4);
             assert!(f.add_cannot_wrap(v[2], eight));
             f.restore(start);
             assert!(!f.add_cannot_wrap(v[2], eight), "learned inside the construct");
@@ -278,14 +342,14 @@ mod tests {
             f.read(1, v[0]);
             // A later `local.get 1` is a new value, current for local 1 only.
             f.read(1, v[1]);
-            f.accessed(v[1], 0, 8);
+            f.accessed(v[1], 0, 0, 8);
             assert!(f.add_cannot_wrap(v[0], eight), "local 0 holds what local 1 holds");
             let mut f = AddressFacts::new(3);
             f.read(0, v[0]);
             f.set_to(1, v[0]);
             f.set(1);
             f.read(1, v[1]);
-            f.accessed(v[1], 0, 8);
+            f.accessed(v[1], 0, 0, 8);
             assert!(!f.add_cannot_wrap(v[0], eight), "local 1 was set again: no longer local 0's copy");
         });
     }
@@ -303,7 +367,7 @@ mod tests {
                     f.restore(Bounds::new());
                 }
                 f.read(1, v[1]);
-                f.accessed(v[1], 0, 8);
+                f.accessed(v[1], 0, 0, 8);
                 assert!(!f.add_cannot_wrap(v[0], eight), "local 1 may hold another value here");
             }
         });
@@ -311,27 +375,32 @@ mod tests {
 
     #[test]
     fn edges_meet_in_what_both_know() {
-        let a: Bounds = [(0, (1, 100)), (1, (0, 50)), (2, (3, 10))].into_iter().collect();
-        let b: Bounds = [(0, (1, 70)), (1, (1, 50)), (3, (0, 10))].into_iter().collect();
+        let of = |max: &[(u32, (u32, u64))], reach: &[((u32, u32), (u32, u64))]| Bounds {
+            max: max.iter().copied().collect(),
+            reach: reach.iter().copied().collect(),
+        };
+        let a = of(&[(0, (1, 100)), (1, (0, 50)), (2, (3, 10))], &[((0, 0), (1, 16)), ((0, 1), (1, 8))]);
+        let b = of(&[(0, (1, 70)), (1, (1, 50)), (3, (0, 10))], &[((0, 0), (1, 8)), ((1, 0), (0, 8))]);
         let m = AddressFacts::meet(&a, &b);
-        assert_eq!(m.get(&0), Some(&(1, 100)), "the weaker bound");
-        assert_eq!(m.len(), 1, "other generations or locals known on one edge only are dropped");
+        assert_eq!(m.max.get(&0), Some(&(1, 100)), "the weaker bound");
+        assert_eq!(m.max.len(), 1, "other generations or locals known on one edge only are dropped");
+        assert_eq!(m.reach, [((0, 0), (1, 8))].into_iter().collect(), "the shorter reach, per memory");
     }
 
     #[test]
     fn an_unread_value_or_a_far_offset_proves_nothing() {
         with_values(|v, eight, _| {
             let mut f = AddressFacts::new(3);
-            f.accessed(v[0], 0, 8);
+            f.accessed(v[0], 0, 0, 8);
             assert!(!f.add_cannot_wrap(v[0], eight), "not a local's value");
             f.read(1, v[1]);
-            f.accessed(v[1], 0x8000_0000, 8);
+            f.accessed(v[1], 0, 0x8000_0000, 8);
             assert!(
                 f.add_cannot_wrap(v[1], v[1].get_type().const_int(0x8000_0000, false)),
                 "an offset bounds the value"
             );
             f.read(2, v[2]);
-            f.accessed(v[2], u32::MAX as u64, 8);
+            f.accessed(v[2], 0, u32::MAX as u64, 8);
             assert!(!f.add_cannot_wrap(v[2], eight), "an access that always traps teaches nothing");
         });
     }

@@ -171,7 +171,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         }
         // The access follows at once: what comes after it runs only if it did not trap.
-        self.facts.accessed(wasm_addr, memarg.offset, size);
+        self.facts.accessed(wasm_addr, mem, memarg.offset, size);
         let base = match self.streams.stream(wasm_addr) {
             Some(stream) if self.in_loop() => self.stream_base(base, stream)?,
             _ => base,
@@ -253,14 +253,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// (`codegen/kept_loads.rs`), which is also how `pin.rs` tells it from other loads.
     pub(super) fn load_access(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
+        // A load within an access that already ran cannot trap: LLVM may merge or delete it.
+        let covered = self.facts.covers(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
         inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
-        if self.pin_loads {
+        if self.pin_loads && !covered {
             let id = self.u.next_load_id.get();
             self.u.next_load_id.set(id + 1);
-            crate::codegen::kept_loads::tag(self.u.llcx, inst, id)?;
+            crate::codegen::kept_loads::tag(self.u.llcx, inst, id, size)?;
             // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
             // yet instruction selection still drops a load whose value folds away (a v128 lane
             // never read, a bitmask of known lanes): every load is kept whole there.

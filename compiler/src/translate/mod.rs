@@ -355,6 +355,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         int_value(self.pop()?)
     }
 
+    /// The integer on top of the stack, left there.
+    pub(crate) fn peek_int(&self) -> Result<IntValue<'ctx>> {
+        int_value(*self.stack.last().ok_or_else(|| crate::error::internal("value stack empty"))?)
+    }
+
     pub(crate) fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
         float_value(self.pop()?)
     }
