@@ -7,19 +7,19 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
+mod schedule;
 pub mod timings;
 pub mod unit;
 mod unit_cache;
 
 use crate::abi::ContextLayout;
-use crate::error::{catch_panic, internal, CompileError, Result};
+use crate::error::{catch_panic, internal, Result};
 use crate::module::ModuleInfo;
 use crate::translate::translate_function;
 use crate::{CodegenOptions, OptLevel};
 use inkwell::context::Context;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
-use rayon::prelude::*;
 use std::sync::Once;
 use unit::Unit;
 
@@ -67,61 +67,38 @@ pub fn compile_units(
     };
     // LLVM's pass timers are process-wide: they measure one unit at a time.
     let jobs = if timings::mode() == timings::Mode::Passes { 1 } else { jobs.max(1) };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build()
-        .map_err(|e| CompileError::Tool(format!("cannot start worker threads: {e}")))?;
     let progress = progress_bar(work.len());
     let report_ref = &*report;
-    let results: Vec<(Result<Vec<u8>>, timings::UnitTime)> = pool.install(|| {
-        work.par_iter()
-            .enumerate()
-            .map(|(i, parts)| {
-                // A partition's object is cached by content: after a change to one function only
-                // its partition is compiled again.
-                let key = match parts.as_slice() {
-                    _ if debug_ice().is_some() => None,
-                    [Some(p)] if output == Output::Object => Some(unit_cache::key(info, &layout, opts, &p.funcs)),
-                    _ => None,
-                };
-                let mut time = timings::UnitTime {
-                    index: i,
-                    thread: timings::thread_number(),
-                    functions: parts.iter().flatten().map(|p| p.funcs.len()).sum(),
-                    code_bytes: parts
-                        .iter()
-                        .flatten()
-                        .flat_map(|p| &p.funcs)
-                        .map(|&f| info.bodies[(f - info.num_imported_funcs) as usize].as_bytes().len())
-                        .sum(),
-                    cached: false,
-                    start: report_ref.now(),
-                    translate: Default::default(),
-                    optimise: Default::default(),
-                    rounds: 0,
-                    emit: Default::default(),
-                    end: Default::default(),
-                };
-                if let Some(obj) = key.as_deref().and_then(unit_cache::get) {
-                    if let Some(p) = &progress {
-                        p.inc(1);
-                    }
-                    time.cached = true;
-                    time.end = report_ref.now();
-                    return (Ok(obj), time);
-                }
-                let out = compile_unit(i, parts, info, &layout, opts, output, exe, &mut time);
-                time.end = report_ref.now();
-                if let (Some(key), Ok(obj)) = (&key, &out) {
-                    unit_cache::put(key, obj);
-                }
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                (out, time)
-            })
-            .collect()
-    });
+    let run = |i: usize, worker: usize| -> (Result<Vec<u8>>, timings::UnitTime) {
+        let parts = &work[i];
+        // A partition's object is cached by content: after a change to one function only its
+        // partition is compiled again.
+        let key = match parts.as_slice() {
+            _ if debug_ice().is_some() => None,
+            [Some(p)] if output == Output::Object => Some(unit_cache::key(info, &layout, opts, &p.funcs)),
+            _ => None,
+        };
+        let mut time = timings::UnitTime::new(i, worker, parts.iter().flatten().copied(), info, report_ref.now());
+        if let Some(obj) = key.as_deref().and_then(unit_cache::get) {
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            time.cached = true;
+            time.end = report_ref.now();
+            return (Ok(obj), time);
+        }
+        let out = compile_unit(i, parts, info, &layout, opts, output, exe, &mut time);
+        time.end = report_ref.now();
+        if let (Some(key), Ok(obj)) = (&key, &out) {
+            unit_cache::put(key, obj);
+        }
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        (out, time)
+    };
+    let order = schedule::costliest_first(&work, info);
+    let results = schedule::run(&order, jobs, run)?;
     if let Some(p) = progress {
         p.finish_and_clear();
     }

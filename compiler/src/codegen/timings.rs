@@ -44,6 +44,36 @@ pub struct UnitTime {
     pub end: Duration,
 }
 
+impl UnitTime {
+    /// A unit about to start on `thread`, made of the partitions `parts`.
+    pub fn new<'a>(
+        index: usize,
+        thread: usize,
+        parts: impl Iterator<Item = &'a super::partition::Partition>,
+        info: &crate::module::ModuleInfo<'_>,
+        start: Duration,
+    ) -> UnitTime {
+        let (mut functions, mut code_bytes) = (0, 0);
+        for f in parts.flat_map(|p| &p.funcs) {
+            functions += 1;
+            code_bytes += info.bodies[(f - info.num_imported_funcs) as usize].as_bytes().len();
+        }
+        UnitTime {
+            index,
+            thread,
+            functions,
+            code_bytes,
+            cached: false,
+            start,
+            translate: Duration::ZERO,
+            optimise: Duration::ZERO,
+            rounds: 0,
+            emit: Duration::ZERO,
+            end: Duration::ZERO,
+        }
+    }
+}
+
 /// The times of one compile, gathered by the driver and printed at its end.
 pub struct Report {
     started: Instant,
@@ -166,11 +196,6 @@ impl Report {
 /// The part of `optimise` spent in rounds after the first (a unit's rounds cost about the same).
 fn rerun_share(units: &[&&UnitTime]) -> f64 {
     units.iter().map(|u| u.optimise.as_secs_f64() * f64::from(u.rounds - 1) / f64::from(u.rounds)).sum()
-}
-
-/// A small dense number for the current thread, for the table.
-pub fn thread_number() -> usize {
-    rayon::current_thread_index().unwrap_or(0)
 }
 
 /// LLVM's `-time-passes`, written to a file and summed by pass name.
