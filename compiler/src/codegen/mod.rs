@@ -182,7 +182,7 @@ fn progress_bar(units: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn init_llvm() {
+pub(crate) fn init_llvm() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         let config = InitializationConfig::default();
@@ -192,7 +192,7 @@ fn init_llvm() {
     });
 }
 
-fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
+pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
     let triple = TargetTriple::create(&opts.target.llvm_triple);
     let target = Target::from_triple(&triple).map_err(|e| crate::error::internal(e.to_string()))?;
     let level = match opts.opt_level {

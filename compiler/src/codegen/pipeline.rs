@@ -1,12 +1,23 @@
 //! Which LLVM passes each optimisation level runs on a unit.
 //!
-//! The levels start from LLVM's own per-module pipelines, with the tuning clang gives them (the C
-//! API's defaults leave the SLP vectoriser off, which clang turns on from -O2: straight-line code
-//! such as a producer-unrolled loop body or a struct copy then gets vector loads and stores).
-//! `-O3` also versions loops that still need run-time alias checks (`loop-versioning`) and runs the
-//! SLP vectoriser again over the copy that may assume no overlap: loops the producer unrolled by a
-//! factor the loop vectoriser rejects then vectorise within their body. It costs about 10 % more
-//! compile time on large modules, which is why -O2 does not do it.
+//! Wasm from clang or rustc was optimised once already: inlining, interprocedural constant
+//! propagation and most scalar clean-up were done by its producer. What translation leaves for
+//! LLVM is local: locals to SSA, repeated context and memory-base loads, 32-bit address arithmetic
+//! that becomes 64-bit induction variables, loop-invariant code, and the vectorisers. So -O1 and
+//! -O2 are pipelines of our own, built from LLVM 19's function passes, run once per function:
+//!
+//! - `-O2` is LLVM's function simplification pipeline without the CGSCC inliner and the
+//!   interprocedural passes around it (which re-run simplification after every inlining) and
+//!   without the passes that found nothing to do on Wasm input (jump threading, value-range
+//!   propagation, reassociation, unswitching, ...), followed by LLVM's own optimisation tail
+//!   (loop and SLP vectorisers, unrolling, sinking). On `benches/` it runs within 1 % of
+//!   `default<O2>` and optimises in about two thirds of the time (`benches/RESULTS.md`).
+//! - `-O1` keeps one pass of each kind that pays on Wasm input and both vectorisers.
+//! - `-O3` and `-Os` are LLVM's own `default<O3>`/`default<Os>` with the SLP vectoriser clang runs
+//!   there, and `-O3` also versions loops that still need run-time alias checks
+//!   (`loop-versioning`) and runs the SLP vectoriser again over the copy that may assume no overlap:
+//!   loops the producer unrolled by a factor the loop vectoriser rejects then vectorise within their
+//!   body.
 
 use crate::error::{internal, Result};
 use crate::OptLevel;
@@ -14,27 +25,120 @@ use inkwell::module::Module;
 use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::TargetMachine;
 
-/// The pass pipelines of one level: the main one, then an optional clean-up run after it.
+/// One instcombine iteration, as LLVM's own pipelines run it.
+const INSTCOMBINE: &str = "instcombine<max-iterations=1;no-use-loop-info;no-verify-fixpoint>";
+/// CFG simplification that keeps loop structure (before the loop passes).
+const SIMPLIFYCFG: &str = "simplifycfg<bonus-inst-threshold=1;no-forward-switch-cond;switch-range-to-icmp;\
+    no-switch-to-lookup;keep-loops;no-hoist-common-insts;no-sink-common-insts;speculate-blocks;\
+    simplify-cond-branch;no-speculate-unpredictables>";
+/// ... also hoisting and sinking instructions common to both arms.
+const SIMPLIFYCFG_HOIST: &str = "simplifycfg<bonus-inst-threshold=1;no-forward-switch-cond;switch-range-to-icmp;\
+    no-switch-to-lookup;keep-loops;hoist-common-insts;sink-common-insts;speculate-blocks;\
+    simplify-cond-branch;no-speculate-unpredictables>";
+/// ... after vectorisation: switches to lookup tables, loops no longer kept.
+const SIMPLIFYCFG_LATE: &str = "simplifycfg<bonus-inst-threshold=1;forward-switch-cond;switch-range-to-icmp;\
+    switch-to-lookup;no-keep-loops;hoist-common-insts;sink-common-insts;speculate-blocks;\
+    simplify-cond-branch;no-speculate-unpredictables>";
+/// ... the last one, which may speculate unpredictable branches.
+const SIMPLIFYCFG_FINAL: &str = "simplifycfg<bonus-inst-threshold=1;no-forward-switch-cond;switch-range-to-icmp;\
+    no-switch-to-lookup;keep-loops;no-hoist-common-insts;no-sink-common-insts;speculate-blocks;\
+    simplify-cond-branch;speculate-unpredictables>";
+
+/// Loop rotation and hoisting, with the clean-up LICM needs first.
+const LOOP_HOIST: &str = "loop-mssa(loop-instsimplify,loop-simplifycfg,licm<no-allowspeculation>,\
+    loop-rotate<header-duplication;no-prepare-for-lto>,licm<allowspeculation>)";
+const LOOP_VECTORIZE: &str = "loop-vectorize<no-interleave-forced-only;no-vectorize-forced-only;>";
+
+/// The passes of `-O2`, in order (see the module comment).
+fn wasm_o2() -> Vec<&'static str> {
+    vec![
+        // Locals to SSA; context and memory-base loads merged; first clean-up.
+        "mem2reg",
+        "sroa<modify-cfg>",
+        "early-cse<memssa>",
+        SIMPLIFYCFG,
+        INSTCOMBINE,
+        SIMPLIFYCFG,
+        // Loops: rotated, invariants hoisted, 64-bit induction variables, small ones unrolled.
+        LOOP_HOIST,
+        SIMPLIFYCFG,
+        INSTCOMBINE,
+        "loop(loop-idiom,indvars,loop-deletion,loop-unroll-full)",
+        "sroa<modify-cfg>",
+        "gvn<>",
+        INSTCOMBINE,
+        "dse",
+        "loop-mssa(licm<allowspeculation>)",
+        SIMPLIFYCFG_HOIST,
+        INSTCOMBINE,
+        // LLVM's optimisation tail, as in default<O2>.
+        "float2int",
+        "lower-constant-intrinsics",
+        "loop(loop-rotate<header-duplication;no-prepare-for-lto>,loop-deletion)",
+        "loop-distribute",
+        "inject-tli-mappings",
+        LOOP_VECTORIZE,
+        "infer-alignment",
+        "loop-load-elim",
+        INSTCOMBINE,
+        SIMPLIFYCFG_LATE,
+        "slp-vectorizer",
+        "vector-combine",
+        INSTCOMBINE,
+        "loop-unroll<O2>",
+        "transform-warning",
+        "sroa<preserve-cfg>",
+        "infer-alignment",
+        INSTCOMBINE,
+        "loop-mssa(licm<allowspeculation>)",
+        "alignment-from-assumptions",
+        "loop-sink",
+        "instsimplify",
+        "div-rem-pairs",
+        "tailcallelim",
+        SIMPLIFYCFG_FINAL,
+    ]
+}
+
+/// The passes of `-O1`: each kind once, vectorisers included.
+fn wasm_o1() -> Vec<&'static str> {
+    vec![
+        "sroa<modify-cfg>",
+        "early-cse<memssa>",
+        SIMPLIFYCFG,
+        INSTCOMBINE,
+        "gvn<>",
+        "loop-mssa(licm<allowspeculation>)",
+        "loop(loop-rotate<header-duplication;no-prepare-for-lto>,indvars)",
+        LOOP_VECTORIZE,
+        "slp-vectorizer",
+        INSTCOMBINE,
+        SIMPLIFYCFG_FINAL,
+    ]
+}
+
+/// What one level runs: a pass pipeline, and an optional second one after it.
 struct Pipeline {
-    main: &'static str,
+    main: String,
     slp: bool,
     after: Option<&'static str>,
 }
 
 fn pipeline(level: OptLevel) -> Pipeline {
+    let functions = |passes: Vec<&str>| format!("function<eager-inv>({})", passes.join(","));
     match level {
         // Even unoptimised code gets its locals out of memory: it is much smaller and faster.
-        OptLevel::O0 => Pipeline { main: "function(mem2reg)", slp: false, after: None },
-        OptLevel::O1 => Pipeline { main: "default<O1>", slp: false, after: None },
-        OptLevel::O2 => Pipeline { main: "default<O2>", slp: true, after: None },
+        OptLevel::O0 => Pipeline { main: "function(mem2reg)".into(), slp: false, after: None },
+        OptLevel::O1 => Pipeline { main: functions(wasm_o1()), slp: false, after: None },
+        OptLevel::O2 => Pipeline { main: functions(wasm_o2()), slp: false, after: None },
         OptLevel::O3 => Pipeline {
-            main: "default<O3>",
+            main: "default<O3>".into(),
             slp: true,
             after: Some(
                 "function(loop-versioning,slp-vectorizer,vector-combine,instcombine<max-iterations=1>,simplifycfg)",
             ),
         },
-        OptLevel::Os => Pipeline { main: "default<Os>", slp: true, after: None },
+        OptLevel::Os => Pipeline { main: "default<Os>".into(), slp: true, after: None },
     }
 }
 
@@ -43,12 +147,35 @@ pub fn optimise(module: &Module<'_>, tm: &TargetMachine, level: OptLevel) -> Res
     let p = pipeline(level);
     let run = |passes: &str| {
         let options = PassBuilderOptions::create();
+        // Only LLVM's `default<..>` pipelines read this; ours name the SLP vectoriser themselves.
         options.set_loop_slp_vectorization(p.slp);
         module.run_passes(passes, tm, options).map_err(|e| internal(e.to_string()))
     };
-    run(p.main)?;
+    run(&p.main)?;
     match p.after {
         Some(after) => run(after),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_level_names_passes_llvm_knows() {
+        let llcx = inkwell::context::Context::create();
+        crate::codegen::init_llvm();
+        let module = llcx.create_module("t");
+        let opts = crate::CodegenOptions {
+            target: crate::target::TargetSpec::host(),
+            opt_level: OptLevel::O2,
+            bounds_checks: crate::BoundsChecks::Guard,
+            prefix: "t".into(),
+        };
+        let tm = crate::codegen::target_machine(&opts).unwrap();
+        for level in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3, OptLevel::Os] {
+            optimise(&module, &tm, level).unwrap_or_else(|e| panic!("{level:?}: {e}"));
+        }
     }
 }
