@@ -80,6 +80,8 @@ struct Options {
     quick: bool,
     reps: usize,
     compile: bool,
+    /// Extra modules for `--compile` (`--module PATH`), compiled to executables.
+    modules: Vec<PathBuf>,
     filters: Vec<String>,
 }
 
@@ -98,13 +100,14 @@ struct Program {
 }
 
 pub fn main(args: &[String]) -> Result<()> {
-    let mut opts = Options { quick: false, reps: 5, compile: false, filters: vec![] };
+    let mut opts = Options { quick: false, reps: 5, compile: false, modules: vec![], filters: vec![] };
     let mut reps_given = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => opts.quick = true,
             "--compile" => opts.compile = true,
+            "--module" => opts.modules.push(PathBuf::from(it.next().context("--module needs a path")?)),
             "--reps" => {
                 let v = it.next().context("--reps needs a value")?;
                 opts.reps = v.parse::<usize>().with_context(|| format!("--reps: `{v}` is not a number"))?.max(1);
@@ -124,6 +127,8 @@ pub fn main(args: &[String]) -> Result<()> {
                 println!(
                     "  --compile  the compile-speed benchmark instead (jobs 1/2, cold cache, one-function recompile)"
                 );
+                println!("  --module PATH  with --compile: also time this module (a WASI program), e.g. quickjs.wasm");
+                println!("             or yosys.wasm (README: where to get them); repeatable");
                 println!("  FILTER     only programs whose name contains one of the words");
                 println!("  W2N_BIN=PATH uses that wasm2native binary instead of building one");
                 return Ok(());
@@ -141,7 +146,7 @@ pub fn main(args: &[String]) -> Result<()> {
     let w2n = compiler_binary(&root, !opts.quick)?;
     let programs = build_programs(&root, &out, &w2n, &opts)?;
     if opts.compile {
-        return compile_bench(&root, &out, &w2n, &programs);
+        return compile_bench(&root, &out, &w2n, &programs, &opts.modules);
     }
     let engines = detect_engines(&w2n);
     let results = run_all(&root, &programs, &engines, &opts)?;
@@ -593,14 +598,17 @@ fn svg(programs: &[Program], engines: &[Engine], results: &Results) -> String {
 // Compile speed
 
 /// One `wasm2native compile --emit obj` under `/usr/bin/time -f %M`: (wall seconds, peak KiB).
-fn timed_compile(w2n: &Path, input: &Path, out: &Path, jobs: u32, cache: &Path) -> Result<(f64, u64)> {
+/// One cold or warm compile: wall seconds and peak resident KiB. `obj` compiles to an object,
+/// otherwise to an executable (the module is a WASI program).
+fn timed_compile(w2n: &Path, input: &Path, out: &Path, how: &Compile, cache: &Path) -> Result<(f64, u64)> {
     let start = Instant::now();
-    let o = Command::new("/usr/bin/time")
-        .args(["-f", "%M"])
-        .arg(w2n)
-        .arg("compile")
-        .arg(input)
-        .args(["--emit", "obj", "--jobs", &jobs.to_string(), "-o"])
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.args(["-f", "%M"]).arg(w2n).arg("compile").arg(input);
+    if how.obj {
+        cmd.args(["--emit", "obj"]);
+    }
+    let o = cmd
+        .args(["-O", how.level, "--jobs", &how.jobs.to_string(), "-o"])
         .arg(out)
         .env("WASM2NATIVE_CACHE_DIR", cache)
         .stdout(Stdio::null())
@@ -614,6 +622,15 @@ fn timed_compile(w2n: &Path, input: &Path, out: &Path, jobs: u32, cache: &Path) 
     let kib = err.lines().rev().find_map(|l| l.trim().parse::<u64>().ok()).unwrap_or(0);
     Ok((wall, kib))
 }
+
+struct Compile {
+    level: &'static str,
+    jobs: u32,
+    obj: bool,
+}
+
+/// Modules above this size are compiled at `--jobs 2` only (each run takes minutes).
+const JOBS1_LIMIT_BYTES: u64 = 20 << 20;
 
 fn fresh_dir(base: &Path, name: &str) -> Result<PathBuf> {
     let d = base.join(name);
@@ -662,7 +679,7 @@ fn generated_wat(n: usize, variant: u32) -> String {
 /// Bytes of Wasm in the module whose peak compile memory is measured (issue 9: a 10 MB module).
 const BIG_MODULE_BYTES: u64 = 10_500_000;
 
-fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> Result<()> {
+fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program], modules: &[PathBuf]) -> Result<()> {
     let dir = out.join("compile");
     std::fs::create_dir_all(&dir)?;
     let largest = programs
@@ -676,54 +693,75 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
     std::fs::write(&gen_b, wat::parse_str(generated_wat(nfuncs, 1))?)?;
     let wasm_size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let mut rows = vec![];
-    let inputs: Vec<(String, PathBuf)> = vec![
+    // (label, module, to an object)
+    let mut inputs: Vec<(String, PathBuf, bool)> = vec![
         (
             format!("`{}.wasm` (largest of the suite, {} bytes)", largest.name, wasm_size(&largest.wasm)),
             largest.wasm.clone(),
+            true,
         ),
-        (format!("generated, {nfuncs} functions ({} bytes)", wasm_size(&gen_a)), gen_a.clone()),
+        (format!("generated, {nfuncs} functions ({} bytes)", wasm_size(&gen_a)), gen_a.clone(), true),
     ];
-    let obj = dir.join("out.o");
-    for (label, input) in &inputs {
-        let mut cold = vec![];
-        for jobs in [1u32, 2] {
-            let cache = fresh_dir(&dir, &format!("cache-j{jobs}"))?;
-            eprintln!("bench: compiling {} at --jobs {jobs}, cold cache", input.display());
-            let (t, kib) = timed_compile(w2n, input, &obj, jobs, &cache)?;
-            cold.push((t, kib));
+    for m in modules {
+        let name = m.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if wasm_size(m) == 0 {
+            bail!("--module {}: not a readable, non-empty file", m.display());
         }
-        rows.push(format!(
-            "| {label} | {:.2} s, {} MiB | {:.2} s, {} MiB | {:.2}× |",
-            cold[0].0,
-            cold[0].1 / 1024,
-            cold[1].0,
-            cold[1].1 / 1024,
-            cold[0].0 / cold[1].0
-        ));
+        inputs.push((format!("`{name}` ({} bytes, to an executable)", wasm_size(m)), m.clone(), false));
     }
-    // Recompile after a one-function change, same cache (the cache-j2 dir holds generated.wat's units).
-    let cache = dir.join("cache-j2");
+    let obj = dir.join("out.o");
+    let exe = dir.join("out.exe");
+    for (label, input, to_obj) in &inputs {
+        for level in ["0", "1", "2"] {
+            let mut cold = vec![];
+            for jobs in [1u32, 2] {
+                if jobs == 1 && wasm_size(input) > JOBS1_LIMIT_BYTES {
+                    cold.push(None);
+                    continue;
+                }
+                let cache = fresh_dir(&dir, &format!("cache-j{jobs}"))?;
+                eprintln!("bench: compiling {} at -O{level} --jobs {jobs}, cold cache", input.display());
+                let how = Compile { level, jobs, obj: *to_obj };
+                cold.push(Some(timed_compile(w2n, input, if *to_obj { &obj } else { &exe }, &how, &cache)?));
+            }
+            let cell = |c: &Option<(f64, u64)>| match c {
+                Some((t, kib)) => format!("{t:.2} s, {} MiB", kib / 1024),
+                None => "not run (over 20 MB)".to_string(),
+            };
+            let speedup = match (&cold[0], &cold[1]) {
+                (Some(a), Some(b)) => format!("{:.2}×", a.0 / b.0),
+                _ => "".to_string(),
+            };
+            rows.push(format!("| {label} | -O{level} | {} | {} | {speedup} |", cell(&cold[0]), cell(&cold[1])));
+        }
+    }
+    // Recompile after a one-function change, with the cache the unchanged module filled.
     eprintln!("bench: recompiling the generated module after changing one function");
-    let (again, _) = timed_compile(w2n, &gen_a, &obj, 2, &cache)?;
-    let (changed, changed_kib) = timed_compile(w2n, &gen_b, &obj, 2, &cache)?;
+    let o2j2 = Compile { level: "2", jobs: 2, obj: true };
+    let warm = fresh_dir(&dir, "cache-warm")?;
+    timed_compile(w2n, &gen_a, &obj, &o2j2, &warm)?;
+    let (again, _) = timed_compile(w2n, &gen_a, &obj, &o2j2, &warm)?;
+    let (changed, changed_kib) = timed_compile(w2n, &gen_b, &obj, &o2j2, &warm)?;
     let cold_j2 = {
         let c = fresh_dir(&dir, "cache-cold")?;
-        timed_compile(w2n, &gen_b, &obj, 2, &c)?.0
+        timed_compile(w2n, &gen_b, &obj, &o2j2, &c)?.0
     };
     // Peak memory on a module of at least 10 MB (issue 9's bar: under 2 GiB), at --jobs 2.
     let big = dir.join("generated-10mb.wasm");
     let big_funcs = (BIG_MODULE_BYTES * nfuncs as u64).div_ceil(wasm_size(&gen_a).max(1)) as usize;
     std::fs::write(&big, wat::parse_str(generated_wat(big_funcs, 0))?)?;
     eprintln!("bench: compiling {} ({} bytes) at --jobs 2, cold cache", big.display(), wasm_size(&big));
-    let (big_t, big_kib) = timed_compile(w2n, &big, &obj, 2, &fresh_dir(&dir, "cache-big")?)?;
+    let (big_t, big_kib) = timed_compile(w2n, &big, &obj, &o2j2, &fresh_dir(&dir, "cache-big")?)?;
     let mut wasmtime = String::new();
     if version_of(&wasmtime_cli(), &["--version"]).is_some() {
-        for (label, input) in &inputs {
+        for (label, input, _) in &inputs {
             let start = Instant::now();
             let st = Command::new("/usr/bin/time")
                 .args(["-f", "%M"])
                 .arg(wasmtime_cli())
                 .arg("compile")
+                // yosys.wasm uses exception handling; the flag changes nothing for other modules
+                .args(["-W", "exceptions=y"])
                 .arg(input)
                 .arg("-o")
                 .arg(dir.join("out.cwasm"))
@@ -740,13 +778,15 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program]) -> R
     let mut s = String::from("## Compile speed\n\n");
     s += &format!(
         "Measured {date} on {}. Command: `cargo xtask bench --compile` (release compiler, git {}). \
-         `wasm2native compile IN --emit obj --jobs J`, wall time and peak resident memory \
+         `wasm2native compile IN -O L --jobs J` (`--emit obj` for the first two, an executable for \
+         the programs given with `--module`), wall time and peak resident memory \
          (`/usr/bin/time -f %M`), each cold run with a fresh `WASM2NATIVE_CACHE_DIR`; one run each \
-         on a shared, noisy machine.\n\n",
+         on a shared, noisy machine. `WASM2NATIVE_TIMINGS=1` (or `=passes`) on any compile prints \
+         where the time went.\n\n",
         machine(),
         version_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_default()
     );
-    s += "| module | --jobs 1 (cold) | --jobs 2 (cold) | speed-up |\n|---|---:|---:|---:|\n";
+    s += "| module | level | --jobs 1 (cold) | --jobs 2 (cold) | speed-up |\n|---|---|---:|---:|---:|\n";
     for r in &rows {
         s += r;
         s += "\n";

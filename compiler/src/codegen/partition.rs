@@ -7,9 +7,12 @@
 use crate::module::ModuleInfo;
 
 /// Target body bytes per partition: small enough to keep two cores busy on mid-sized modules, large
-/// enough that inlining still sees most callees.
+/// enough that LLVM still sees a function's neighbours.
 const TARGET_BYTES: usize = 16 * 1024;
-const MAX_PARTITIONS: usize = 64;
+/// Past this many partitions they grow instead (per-unit costs: an LLVM context and target machine,
+/// a cache file, an object to link). A 68 MB module gets partitions of about 64 KiB; with 64 of
+/// about 1 MB each, LLVM's super-linear passes on huge modules dominated its compile time.
+const MAX_PARTITIONS: usize = 1024;
 
 pub struct Partition {
     pub funcs: Vec<u32>,
