@@ -8,10 +8,12 @@
 //!
 //! - `-O2` is LLVM's function simplification pipeline without the CGSCC inliner and the
 //!   interprocedural passes around it (which re-run simplification after every inlining) and
-//!   without the passes that found nothing to do on Wasm input (jump threading, value-range
-//!   propagation, reassociation, unswitching, ...), followed by LLVM's own optimisation tail
-//!   (loop and SLP vectorisers, unrolling, sinking). On `benches/` it runs within 1 % of
-//!   `default<O2>` and optimises in about two thirds of the time (`benches/RESULTS.md`).
+//!   without the passes that found little to do on Wasm input (reassociation, unswitching,
+//!   constraint elimination, ...), followed by LLVM's own optimisation tail (loop and SLP
+//!   vectorisers, unrolling, sinking). On quickjs.wasm it optimises in about three quarters of
+//!   `default<O2>`'s time; on `benches/` the geometric mean of run time moved by about 1 %
+//!   (`benches/RESULTS.md`). Each pass dropped was checked on the corpus: `lcs` needs jump
+//!   threading, value-range propagation and merged load/store motion (1.2× without them).
 //! - `-O1` keeps one pass of each kind that pays on Wasm input and both vectorisers.
 //! - `-O3` and `-Os` are LLVM's own `default<O3>`/`default<Os>` with the SLP vectoriser clang runs
 //!   there, and `-O3` also versions loops that still need run-time alias checks
@@ -65,8 +67,13 @@ fn wasm_o2() -> Vec<&'static str> {
         INSTCOMBINE,
         "loop(loop-idiom,indvars,loop-deletion,loop-unroll-full)",
         "sroa<modify-cfg>",
+        // A store in both arms of an `if` becomes one store of a select: branchy dynamic
+        // programming (`lcs`) runs 1.3× slower without it.
+        "mldst-motion<no-split-footer-bb>",
         "gvn<>",
         INSTCOMBINE,
+        "jump-threading",
+        "correlated-propagation",
         "dse",
         "loop-mssa(licm<allowspeculation>)",
         SIMPLIFYCFG_HOIST,
