@@ -18,6 +18,13 @@ pub struct Partition {
     pub funcs: Vec<u32>,
 }
 
+impl Partition {
+    /// Bytes of Wasm code in the partition's function bodies (what its compile time grows with).
+    pub fn code_bytes(&self, info: &ModuleInfo<'_>) -> usize {
+        self.funcs.iter().map(|&f| info.bodies[(f - info.num_imported_funcs) as usize].as_bytes().len()).sum()
+    }
+}
+
 pub fn partition(info: &ModuleInfo<'_>) -> Vec<Partition> {
     let sizes: Vec<usize> = info
         .bodies

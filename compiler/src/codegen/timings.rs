@@ -54,9 +54,9 @@ impl UnitTime {
         start: Duration,
     ) -> UnitTime {
         let (mut functions, mut code_bytes) = (0, 0);
-        for f in parts.flat_map(|p| &p.funcs) {
-            functions += 1;
-            code_bytes += info.bodies[(f - info.num_imported_funcs) as usize].as_bytes().len();
+        for p in parts {
+            functions += p.funcs.len();
+            code_bytes += p.code_bytes(info);
         }
         UnitTime {
             index,
@@ -249,12 +249,12 @@ mod llvm_pass_timers {
             if line.contains("execution timing report") {
                 analysis = line.contains("Analysis");
             }
-            if let Some((name, wall)) = parse_row(line) {
+            if let Some((name, wall)) = parse_row(line).filter(|(name, _)| name != "Total") {
                 let name = if analysis { format!("(analysis) {name}") } else { name };
                 *sums.entry(name).or_default() += wall;
             }
         }
-        let mut rows: Vec<(String, f64)> = sums.into_iter().filter(|(n, _)| n != "Total").collect();
+        let mut rows: Vec<(String, f64)> = sums.into_iter().collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         rows
     }

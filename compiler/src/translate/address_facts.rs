@@ -237,23 +237,7 @@ impl<'ctx> AddressFacts<'ctx> {
     /// The facts that hold on both of two edges into one place: the same generation of a local,
     /// with the weaker bound.
     pub fn meet(a: &Bounds, b: &Bounds) -> Bounds {
-        let max = a
-            .max
-            .iter()
-            .filter_map(|(&local, &(g, max))| match b.max.get(&local) {
-                Some(&(gb, maxb)) if gb == g => Some((local, (g, max.max(maxb)))),
-                _ => None,
-            })
-            .collect();
-        let reach = a
-            .reach
-            .iter()
-            .filter_map(|(&key, &(g, reach))| match b.reach.get(&key) {
-                Some(&(gb, reachb)) if gb == g => Some((key, (g, reach.min(reachb)))),
-                _ => None,
-            })
-            .collect();
-        Bounds { max, reach }
+        Bounds { max: weaker(&a.max, &b.max, u64::max), reach: weaker(&a.reach, &b.reach, u64::min) }
     }
 
     /// A loop header: reached from its back edges too, where nothing known before holds.
@@ -262,6 +246,20 @@ impl<'ctx> AddressFacts<'ctx> {
         // At the header, a copy made before the loop holds only on the entry edge.
         self.copies.clear();
     }
+}
+
+/// The facts of `a` that `b` has for the same generation, each the weaker of the two by `weakest`.
+fn weaker<K: Copy + Eq + std::hash::Hash>(
+    a: &HashMap<K, (u32, u64)>,
+    b: &HashMap<K, (u32, u64)>,
+    weakest: fn(u64, u64) -> u64,
+) -> HashMap<K, (u32, u64)> {
+    a.iter()
+        .filter_map(|(&key, &(g, x))| match b.get(&key) {
+            Some(&(gb, y)) if gb == g => Some((key, (g, weakest(x, y)))),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]

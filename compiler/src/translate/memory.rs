@@ -254,7 +254,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn load_access(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
         // A load within an access that already ran cannot trap: LLVM may merge or delete it.
-        let covered = self.facts.covers(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
+        let covered = self.pin_loads && self.facts.covers(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
         let p = self.effective_address(memarg, size)?;
         let v = self.b.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
