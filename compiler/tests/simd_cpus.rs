@@ -13,8 +13,9 @@ use std::path::PathBuf;
 
 fn simd_spec_files() -> Vec<PathBuf> {
     let dir = repo_root().join("../shared/spec-testsuite");
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the spec testsuite is missing: {}: {e} (it must sit beside the repository)", dir.display()));
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!("the spec testsuite is missing: {}: {e} (it must sit beside the repository)", dir.display())
+    });
     let mut files: Vec<PathBuf> = entries
         .map(|e| e.expect("directory entry").path())
         .filter(|p| {
