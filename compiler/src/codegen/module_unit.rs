@@ -7,6 +7,7 @@
 //!
 //! The descriptor's LLVM struct types mirror the C structs of `w2n_runtime.h` field by field.
 
+use super::runtime_fns::RuntimeFn;
 use super::unit::{code_section_bounds, Unit};
 use super::ExeConfig;
 use crate::abi::{self, valtype_code};
@@ -170,10 +171,10 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
         stack.pop().ok_or_else(|| CompileError::Malformed("empty constant expression".into()))
     }
 
-    fn call(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> Result<()> {
+    fn call(&self, rf: RuntimeFn, args: &[BasicMetadataValueEnum<'ctx>]) -> Result<()> {
         let mut all = vec![self.ctx.into()];
         all.extend_from_slice(args);
-        self.b.build_call(self.u.runtime_fn(name), &all, "")?;
+        self.b.build_call(self.u.runtime_fn(rf), &all, "")?;
         Ok(())
     }
 
@@ -203,7 +204,7 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
             let t = info.num_imported_tables + i as u32;
             let v = ib.eval(expr)?;
             let size = ib.i64(info.tables[t as usize].min);
-            ib.call("w2n_table_fill", &[ib.i32(t as u64), ib.i64(0), v.into(), size])?;
+            ib.call(RuntimeFn::TableFill, &[ib.i32(t as u64), ib.i64(0), v.into(), size])?;
         }
     }
     // Element segments: evaluate every item into the context, then apply the active ones in order.
@@ -230,7 +231,7 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
                 ib.i64(0),
                 ib.i64(seg.items.len() as u64),
             ];
-            ib.call("w2n_table_init", &args)?;
+            ib.call(RuntimeFn::TableInit, &args)?;
             ib.b.build_store(ib.at(u.layout.elem_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
         }
     }
@@ -244,7 +245,7 @@ fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
             let data = u.data_segment(s as u32).as_pointer_value();
             let args =
                 [ib.i32(*index as u64), ib.i32(s as u64), data.into(), dst, ib.i64(0), ib.i64(seg.bytes.len() as u64)];
-            ib.call("w2n_memory_init", &args)?;
+            ib.call(RuntimeFn::MemoryInit, &args)?;
             ib.b.build_store(ib.at(u.layout.data_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
         }
     }
