@@ -18,6 +18,7 @@ mod exact_float;
 mod exception;
 mod memory;
 mod numeric;
+mod ops;
 mod pin;
 mod simd;
 mod simd_arith;
@@ -43,6 +44,7 @@ use inkwell::values::{
     BasicValue, BasicValueEnum, FloatValue, FunctionValue, InstructionValue, IntValue, PointerValue, VectorValue,
 };
 use inkwell::IntPredicate;
+use ops::Family;
 use std::collections::BTreeMap;
 use wasmparser::{FunctionBody, Operator};
 
@@ -235,91 +237,30 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.trap_if(exhausted, Trap::StackExhausted)
     }
 
-    /// Dispatches one operator to its family's translator.
+    /// Dispatches one operator to its family's translator (`ops.rs`).
     fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
         if !self.reachable {
             return self.skip_unreachable(op);
         }
         self.pin_before(op)?;
-        use Operator::*;
-        match op {
-            Unreachable
-            | Nop
-            | Block { .. }
-            | Loop { .. }
-            | If { .. }
-            | Else
-            | End
-            | Br { .. }
-            | BrIf { .. }
-            | BrTable { .. }
-            | Return
-            | Drop
-            | Select
-            | TypedSelect { .. }
-            | BrOnNull { .. }
-            | BrOnNonNull { .. } => self.translate_control(op),
-            TryTable { .. } | Throw { .. } | ThrowRef => self.translate_exception(op),
-            _ if atomic::is_atomic(op) => self.translate_atomic(op),
-            Call { .. }
-            | CallIndirect { .. }
-            | CallRef { .. }
-            | ReturnCall { .. }
-            | ReturnCallIndirect { .. }
-            | ReturnCallRef { .. } => self.translate_call(op),
-            LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
-                self.translate_variable(op)
+        match ops::family(op) {
+            Family::Control => self.translate_control(op),
+            Family::Exception => self.translate_exception(op),
+            Family::Call => self.translate_call(op),
+            Family::Variable => self.translate_variable(op),
+            Family::Memory => self.translate_memory(op),
+            Family::Table => self.translate_table(op),
+            Family::Conversion => self.translate_conversion(op),
+            Family::Numeric => self.translate_numeric(op),
+            Family::Atomic => self.translate_atomic(op),
+            Family::SimdLanes => self.simd_lanes(op),
+            Family::SimdMemory => self.simd_memory(op),
+            Family::SimdArith => self.simd_arith(op),
+            Family::SimdConvert => self.simd_convert(op),
+            Family::SimdRelaxed => self.simd_relaxed(op),
+            Family::Unsupported(proposal) => {
+                crate::error::unsupported(format!("instruction `{}` ({proposal})", ops::name(op)))
             }
-            I32Load { .. }
-            | I64Load { .. }
-            | F32Load { .. }
-            | F64Load { .. }
-            | I32Load8S { .. }
-            | I32Load8U { .. }
-            | I32Load16S { .. }
-            | I32Load16U { .. }
-            | I64Load8S { .. }
-            | I64Load8U { .. }
-            | I64Load16S { .. }
-            | I64Load16U { .. }
-            | I64Load32S { .. }
-            | I64Load32U { .. }
-            | I32Store { .. }
-            | I64Store { .. }
-            | F32Store { .. }
-            | F64Store { .. }
-            | I32Store8 { .. }
-            | I32Store16 { .. }
-            | I64Store8 { .. }
-            | I64Store16 { .. }
-            | I64Store32 { .. }
-            | MemorySize { .. }
-            | MemoryGrow { .. }
-            | MemoryInit { .. }
-            | DataDrop { .. }
-            | MemoryCopy { .. }
-            | MemoryFill { .. } => self.translate_memory(op),
-            TableGet { .. }
-            | TableSet { .. }
-            | TableSize { .. }
-            | TableGrow { .. }
-            | TableFill { .. }
-            | TableCopy { .. }
-            | TableInit { .. }
-            | ElemDrop { .. }
-            | RefNull { .. }
-            | RefIsNull
-            | RefFunc { .. }
-            | RefAsNonNull => self.translate_table(op),
-            I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U | I64TruncF64S
-            | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S | I32TruncSatF64U
-            | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S | I64TruncSatF64U | I32WrapI64 | I64ExtendI32S
-            | I64ExtendI32U | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F64ConvertI32S
-            | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U | F32DemoteF64 | F64PromoteF32 | I32ReinterpretF32
-            | I64ReinterpretF64 | F32ReinterpretI32 | F64ReinterpretI64 | I32Extend8S | I32Extend16S | I64Extend8S
-            | I64Extend16S | I64Extend32S => self.translate_conversion(op),
-            _ if simd::is_simd(op) => self.translate_simd(op),
-            _ => self.translate_numeric(op),
         }
     }
 

@@ -3,7 +3,7 @@
 //! IEEE intrinsics whose NaN and signed-zero behaviour matches Wasm. No fast-math flags anywhere.
 
 use super::FuncTranslator;
-use crate::error::{unsupported, Result};
+use crate::error::Result;
 use crate::trap::Trap;
 use inkwell::builder::{Builder, BuilderError};
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue};
@@ -93,7 +93,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64MulWideS => self.mul_wide(true)?,
             I64MulWideU => self.mul_wide(false)?,
 
-            _ => return unsupported(format!("instruction `{}`{}", operator_name(op), proposal_hint(op))),
+            _ => return Err(crate::error::internal(format!("not a numeric operator: {op:?}"))),
         }
         Ok(())
     }
@@ -352,41 +352,4 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.push(v.as_basic_value_enum());
         Ok(())
     }
-}
-
-/// Which proposal an untranslated operator belongs to, for the error message.
-fn proposal_hint(op: &Operator<'_>) -> &'static str {
-    let name = operator_name(op);
-    let lower = name.to_ascii_lowercase();
-    if lower.starts_with("v128")
-        || lower.starts_with("i8x16")
-        || lower.starts_with("i16x8")
-        || lower.starts_with("i32x4")
-        || lower.starts_with("i64x2")
-        || lower.starts_with("f32x4")
-        || lower.starts_with("f64x2")
-    {
-        " (SIMD proposal)"
-    } else if lower.contains("atomic") {
-        " (threads proposal)"
-    } else if lower.starts_with("struct")
-        || lower.starts_with("array")
-        || lower.starts_with("ref")
-        || lower.contains("i31")
-        || lower.starts_with("any")
-        || lower.starts_with("extern")
-        || lower.starts_with("bron")
-    {
-        " (GC proposal)"
-    } else if matches!(lower.as_str(), "try" | "catch" | "catchall" | "delegate" | "rethrow") {
-        " (legacy exception handling)"
-    } else {
-        ""
-    }
-}
-
-/// The operator's name for messages, e.g. `i8x16.add` shows as `I8x16Add`.
-pub fn operator_name(op: &Operator<'_>) -> String {
-    let s = format!("{op:?}");
-    s.split([' ', '{', '(']).next().unwrap_or(&s).to_string()
 }

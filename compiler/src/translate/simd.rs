@@ -1,5 +1,5 @@
-//! SIMD: the fixed-width 128-bit proposal and relaxed SIMD. This file holds the lane shapes, the
-//! dispatcher and the constant, lane, shuffle and bitwise operators. The other families:
+//! SIMD: the fixed-width 128-bit proposal and relaxed SIMD. This file holds the lane shapes and the
+//! constant, lane, shuffle and bitwise operators. `ops.rs` sends each operator to its family:
 //! `simd_arith.rs` (lane arithmetic, comparisons, shifts, reductions), `simd_convert.rs`
 //! (widening, narrowing, dot products, int/float conversions), `simd_memory.rs` (v128 loads and
 //! stores) and `simd_relaxed.rs` (relaxed SIMD, whose choices depend on `simd_target.rs`).
@@ -66,32 +66,9 @@ impl Shape {
 pub(super) type VecOp<'ctx> =
     fn(&Builder<'ctx>, VectorValue<'ctx>, VectorValue<'ctx>) -> Result<VectorValue<'ctx>, BuilderError>;
 
-macro_rules! simd_operator_list {
-    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
-        /// Whether `op` belongs to the SIMD or the relaxed-SIMD proposal (wasmparser's own list).
-        pub(super) fn is_simd(op: &Operator<'_>) -> bool {
-            matches!(op, $( Operator::$op { .. } )|*)
-        }
-    };
-}
-wasmparser::for_each_visit_simd_operator!(simd_operator_list);
-
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// Dispatches a SIMD operator to its family.
-    pub(super) fn translate_simd(&mut self, op: &Operator<'_>) -> Result<()> {
-        let handled = self.simd_lanes(op)?
-            || self.simd_memory(op)?
-            || self.simd_arith(op)?
-            || self.simd_convert(op)?
-            || self.simd_relaxed(op)?;
-        if handled {
-            Ok(())
-        } else {
-            Err(crate::error::internal(format!("SIMD operator without a translation: {op:?}")))
-        }
-    }
-
-    fn simd_lanes(&mut self, op: &Operator<'_>) -> Result<bool> {
+    /// Constants, splats, lanes, shuffles and the bitwise operators (`Family::SimdLanes`).
+    pub(super) fn simd_lanes(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
             V128Const { value } => self.push_v(self.u.v128_const(value.bytes()))?,
@@ -144,9 +121,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let any = self.b.build_int_compare(IntPredicate::NE, wide, zero, "")?;
                 self.push(self.bool_to_i32(any)?)
             }
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD lane operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     // ---- types, stack and constants ----

@@ -18,7 +18,7 @@ enum Shift {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_arith(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_arith(&mut self, op: &Operator<'_>) -> Result<()> {
         use IntPredicate::*;
         use Operator::*;
         match *op {
@@ -166,9 +166,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F64x2Trunc => self.v_rounding(F64x2, "llvm.trunc")?,
             F32x4Nearest => self.v_rounding(F32x4, "llvm.roundeven")?,
             F64x2Nearest => self.v_rounding(F64x2, "llvm.roundeven")?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD arithmetic operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// ceil/floor/trunc/nearest. x86 (roundps) and AArch64 (frint*) quiet a signalling NaN as Wasm

@@ -22,7 +22,7 @@ pub(super) enum Half {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_convert(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_convert(&mut self, op: &Operator<'_>) -> Result<()> {
         use Half::*;
         use Operator::*;
         match *op {
@@ -95,9 +95,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let low = self.half(x, Low)?;
                 self.push_v(self.b.build_float_ext(low, self.vec_type(F64x2), "")?)?
             }
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD conversion: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The low or high half of the lanes of `x`, as a vector of half as many lanes.

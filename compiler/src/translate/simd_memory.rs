@@ -9,7 +9,7 @@ use crate::error::Result;
 use wasmparser::{MemArg, Operator};
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_memory(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_memory(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
             V128Load { memarg } => {
@@ -40,9 +40,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             V128Store16Lane { memarg, lane } => self.store_lane(memarg, I16x8, lane)?,
             V128Store32Lane { memarg, lane } => self.store_lane(memarg, I32x4, lane)?,
             V128Store64Lane { memarg, lane } => self.store_lane(memarg, I64x2, lane)?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD memory operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// 8 bytes read as half a vector of `from` lanes, each extended to twice its width.

@@ -24,7 +24,7 @@ use inkwell::IntPredicate;
 use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_relaxed(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_relaxed(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
             I8x16RelaxedSwizzle => self.relaxed_swizzle()?,
@@ -47,9 +47,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I16x8RelaxedQ15mulrS => self.relaxed_q15mulr()?,
             I16x8RelaxedDotI8x16I7x16S => self.relaxed_dot(false)?,
             I32x4RelaxedDotI8x16I7x16AddS => self.relaxed_dot(true)?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a relaxed SIMD operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     fn relaxed_swizzle(&mut self) -> Result<()> {
