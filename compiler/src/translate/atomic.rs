@@ -119,14 +119,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         use Operator::*;
         match *op {
             AtomicFence { .. } => {
-                self.b.build_fence(SEQ_CST, false, "")?;
+                self.builder.build_fence(SEQ_CST, false, "")?;
                 Ok(())
             }
             MemoryAtomicNotify { memarg } => {
                 let count = self.pop_int()?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn("w2n_atomic_notify");
-                let v = self.call_value(f, &[self.vmctx.into(), mem.into(), addr.into(), count.into()])?;
+                let f = self.unit.runtime_fn("w2n_atomic_notify");
+                let v = self.call_value(f, &[self.ctx.into(), mem.into(), addr.into(), count.into()])?;
                 self.push(v);
                 Ok(())
             }
@@ -134,11 +134,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let is64 = matches!(op, MemoryAtomicWait64 { .. });
                 let timeout = self.pop_int()?;
                 let expected = self.pop_int()?;
-                let expected = self.b.build_int_z_extend_or_bit_cast(expected, self.u.llcx.i64_type(), "")?;
+                let expected = self.builder.build_int_z_extend_or_bit_cast(expected, self.unit.llcx.i64_type(), "")?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn("w2n_atomic_wait");
+                let f = self.unit.runtime_fn("w2n_atomic_wait");
                 let args = [
-                    self.vmctx.into(),
+                    self.ctx.into(),
                     mem.into(),
                     addr.into(),
                     expected.into(),
@@ -164,11 +164,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn atomic_load(&mut self, Access { result, width, memarg, .. }: Access) -> Result<()> {
         let p = self.atomic_address(memarg, width)?;
         let ty = self.int_type(width);
-        let v = self.b.build_load(ty, p, "")?;
+        let v = self.builder.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
         inst.set_alignment(width / 8).map_err(llvm)?;
         inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
-        let v = self.b.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
+        let v = self.builder.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
         self.push(v);
         Ok(())
     }
@@ -176,8 +176,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn atomic_store(&mut self, Access { width, memarg, .. }: Access) -> Result<()> {
         let value = self.pop_int()?;
         let p = self.atomic_address(memarg, width)?;
-        let value = self.b.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
-        let store = self.b.build_store(p, value)?;
+        let value = self.builder.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
+        let store = self.builder.build_store(p, value)?;
         store.set_alignment(width / 8).map_err(llvm)?;
         store.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
         Ok(())
@@ -189,10 +189,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// are the pointer's.
     fn atomic_address(&mut self, memarg: MemArg, width: u32) -> Result<PointerValue<'ctx>> {
         let addr = self.pop_int()?;
-        let wide = self.b.build_int_z_extend_or_bit_cast(addr, self.u.llcx.i64_type(), "")?;
-        let eff = self.b.build_int_add(wide, self.i64_const(memarg.offset), "")?;
-        let low = self.b.build_and(eff, self.i64_const(width as u64 / 8 - 1), "")?;
-        let unaligned = self.b.build_int_compare(IntPredicate::NE, low, self.i64_const(0), "")?;
+        let wide = self.builder.build_int_z_extend_or_bit_cast(addr, self.unit.llcx.i64_type(), "")?;
+        let eff = self.builder.build_int_add(wide, self.i64_const(memarg.offset), "")?;
+        let low = self.builder.build_and(eff, self.i64_const(width as u64 / 8 - 1), "")?;
+        let unaligned = self.builder.build_int_compare(IntPredicate::NE, low, self.i64_const(0), "")?;
         self.trap_if(unaligned, Trap::UnalignedAtomic)?;
         self.push(addr);
         self.effective_address(memarg, width / 8)
@@ -201,7 +201,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// wait/notify take the address as an operand for the runtime: `addr + offset` (i64) and the memory.
     fn atomic_address_operand(&mut self, memarg: MemArg) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
         let addr = self.pop_index()?;
-        let addr = self.b.build_int_add(addr, self.i64_const(memarg.offset), "")?;
+        let addr = self.builder.build_int_add(addr, self.i64_const(memarg.offset), "")?;
         let mem = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
             wasmparser::MemArgTarget::Array(_) => return crate::error::unsupported("atomics on GC arrays"),
@@ -212,9 +212,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn rmw(&mut self, Access { result, width, memarg, .. }: Access, bin: AtomicRMWBinOp) -> Result<()> {
         let value = self.pop_int()?;
         let p = self.atomic_address(memarg, width)?;
-        let value = self.b.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
-        let old = self.b.build_atomicrmw(bin, p, value, SEQ_CST)?;
-        let old = self.b.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
+        let value = self.builder.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
+        let old = self.builder.build_atomicrmw(bin, p, value, SEQ_CST)?;
+        let old = self.builder.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
         self.push(old);
         Ok(())
     }
@@ -226,40 +226,40 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let expected = self.pop_int()?;
         let p = self.atomic_address(memarg, width)?;
         let narrow = self.int_type(width);
-        let cmp = self.b.build_int_truncate_or_bit_cast(expected, narrow, "")?;
-        let new = self.b.build_int_truncate_or_bit_cast(replacement, narrow, "")?;
+        let cmp = self.builder.build_int_truncate_or_bit_cast(expected, narrow, "")?;
+        let new = self.builder.build_int_truncate_or_bit_cast(replacement, narrow, "")?;
         let old = if width == result {
-            let pair = self.b.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
-            self.b.build_extract_value(pair, 0, "")?.into_int_value()
+            let pair = self.builder.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
+            self.builder.build_extract_value(pair, 0, "")?.into_int_value()
         } else {
-            let fits = self.b.build_int_compare(
+            let fits = self.builder.build_int_compare(
                 IntPredicate::EQ,
                 expected,
-                self.b.build_int_z_extend(cmp, expected.get_type(), "")?,
+                self.builder.build_int_z_extend(cmp, expected.get_type(), "")?,
                 "",
             )?;
             let (swap, load, done) = (
-                self.u.llcx.append_basic_block(self.func, "cmpxchg"),
-                self.u.llcx.append_basic_block(self.func, "cmpxchg_nomatch"),
-                self.u.llcx.append_basic_block(self.func, "cmpxchg_done"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg_nomatch"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg_done"),
             );
-            self.b.build_conditional_branch(fits, swap, load)?;
-            self.b.position_at_end(swap);
-            let pair = self.b.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
-            let swapped = self.b.build_extract_value(pair, 0, "")?.into_int_value();
-            self.b.build_unconditional_branch(done)?;
-            self.b.position_at_end(load);
-            let loaded = self.b.build_load(narrow, p, "")?;
+            self.builder.build_conditional_branch(fits, swap, load)?;
+            self.builder.position_at_end(swap);
+            let pair = self.builder.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
+            let swapped = self.builder.build_extract_value(pair, 0, "")?.into_int_value();
+            self.builder.build_unconditional_branch(done)?;
+            self.builder.position_at_end(load);
+            let loaded = self.builder.build_load(narrow, p, "")?;
             let inst = super::instruction(loaded)?;
             inst.set_alignment(width / 8).map_err(llvm)?;
             inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
-            self.b.build_unconditional_branch(done)?;
-            self.b.position_at_end(done);
-            let phi = self.b.build_phi(narrow, "")?;
+            self.builder.build_unconditional_branch(done)?;
+            self.builder.position_at_end(done);
+            let phi = self.builder.build_phi(narrow, "")?;
             phi.add_incoming(&[(&swapped, swap), (&loaded.into_int_value(), load)]);
             phi.as_basic_value().into_int_value()
         };
-        let old = self.b.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
+        let old = self.builder.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
         self.push(old);
         Ok(())
     }

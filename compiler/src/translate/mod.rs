@@ -20,6 +20,7 @@ mod memory;
 mod numeric;
 mod ops;
 mod pin;
+mod runtime_call;
 mod simd;
 mod simd_arith;
 mod simd_convert;
@@ -39,7 +40,7 @@ use crate::BoundsChecks;
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
-use inkwell::types::BasicTypeEnum;
+use inkwell::types::{BasicTypeEnum, IntType};
 use inkwell::values::{
     BasicValue, BasicValueEnum, FloatValue, FunctionValue, InstructionValue, IntValue, PointerValue, VectorValue,
 };
@@ -49,37 +50,38 @@ use std::collections::BTreeMap;
 use wasmparser::{FunctionBody, Operator};
 
 pub struct FuncTranslator<'u, 'ctx, 'm> {
-    pub(crate) u: &'u Unit<'ctx, 'm>,
-    pub(crate) b: Builder<'ctx>,
-    pub(crate) func: FunctionValue<'ctx>,
-    pub(crate) vmctx: PointerValue<'ctx>,
-    pub(crate) locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
-    pub(crate) stack: Vec<BasicValueEnum<'ctx>>,
-    pub(crate) frames: Vec<Frame<'ctx>>,
+    unit: &'u Unit<'ctx, 'm>,
+    builder: Builder<'ctx>,
+    func: FunctionValue<'ctx>,
+    /// The instance's context pointer, parameter 0 of every function (`w2n_instance *ctx`).
+    ctx: PointerValue<'ctx>,
+    locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
+    stack: Vec<BasicValueEnum<'ctx>>,
+    frames: Vec<Frame<'ctx>>,
     /// False after an unconditional branch until the end of the enclosing construct.
-    pub(crate) reachable: bool,
+    reachable: bool,
     /// Blocks opened inside unreachable code, skipped until their `end`.
-    pub(crate) dead_depth: u32,
+    dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
     /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
-    pub(crate) pin_loads: bool,
+    pin_loads: bool,
     /// Per local: whether any `local.get` reads it.
-    pub(crate) locals_read: Vec<bool>,
+    locals_read: Vec<bool>,
     /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
     /// since `longjmp` back into the function does not restore values kept in registers, and its
     /// tail calls are not `musttail` (see `call.rs`).
-    pub(crate) has_try_table: bool,
+    has_try_table: bool,
     /// What accesses that did not trap prove about locals used as addresses.
-    pub(crate) facts: address_facts::AddressFacts<'ctx>,
+    facts: address_facts::AddressFacts<'ctx>,
     /// Which local each address was derived from.
-    pub(crate) streams: alias_streams::AliasStreams<'ctx>,
+    streams: alias_streams::AliasStreams<'ctx>,
     /// Sums of two locals kept in hidden locals, for loops' addresses.
-    pub(crate) sums: address_sums::AddressSums<'ctx>,
+    sums: address_sums::AddressSums<'ctx>,
     /// Innermost loops to translate twice, by the index of their `loop` operator: the index of
     /// their `end` and the hidden locals of their sums (`versioning.rs`).
     versioned: BTreeMap<usize, (usize, Vec<u32>)>,
     /// While translating the fast copy of a versioned loop: what it assumes and proves.
-    pub(crate) fast: Option<versioning::FastLoop<'ctx>>,
+    fast: Option<versioning::FastLoop<'ctx>>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -87,28 +89,28 @@ fn kind_error(expected: &str, v: BasicValueEnum<'_>) -> CompileError {
     crate::error::internal(format!("expected {expected} value, got {}", v.get_type().print_to_string()))
 }
 
-pub(crate) fn int_value(v: BasicValueEnum<'_>) -> Result<IntValue<'_>> {
+fn int_value(v: BasicValueEnum<'_>) -> Result<IntValue<'_>> {
     match v {
         BasicValueEnum::IntValue(i) => Ok(i),
         other => Err(kind_error("an integer", other)),
     }
 }
 
-pub(crate) fn float_value(v: BasicValueEnum<'_>) -> Result<FloatValue<'_>> {
+fn float_value(v: BasicValueEnum<'_>) -> Result<FloatValue<'_>> {
     match v {
         BasicValueEnum::FloatValue(f) => Ok(f),
         other => Err(kind_error("a float", other)),
     }
 }
 
-pub(crate) fn ptr_value(v: BasicValueEnum<'_>) -> Result<PointerValue<'_>> {
+fn ptr_value(v: BasicValueEnum<'_>) -> Result<PointerValue<'_>> {
     match v {
         BasicValueEnum::PointerValue(p) => Ok(p),
         other => Err(kind_error("a pointer", other)),
     }
 }
 
-pub(crate) fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
+fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
     match v {
         BasicValueEnum::VectorValue(x) => Ok(x),
         other => Err(kind_error("a vector", other)),
@@ -116,34 +118,34 @@ pub(crate) fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
 }
 
 /// The instruction behind a value the translator just built (a load, a call).
-pub(crate) fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
+fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
     v.as_instruction_value().ok_or_else(|| crate::error::internal("instruction expected"))
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
-pub fn translate_function(u: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
-    let func = u.wasm_function(index);
-    u.set_wasm_function_attributes(func);
-    let mut t = FuncTranslator::new(u, func)?;
+pub fn translate_function(unit: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
+    let func = unit.wasm_function(index);
+    unit.set_wasm_function_attributes(func);
+    let mut t = FuncTranslator::new(unit, func)?;
     t.translate_body(index, body).map_err(|e| match e {
         CompileError::Unsupported(m) => {
-            CompileError::Unsupported(format!("{m} in function {index} ({})", u.info.display_name(index)))
+            CompileError::Unsupported(format!("{m} in function {index} ({})", unit.info.display_name(index)))
         }
         other => other,
     })
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    fn new(u: &'u Unit<'ctx, 'm>, func: FunctionValue<'ctx>) -> Result<Self> {
-        let b = u.llcx.create_builder();
-        let entry = u.llcx.append_basic_block(func, "entry");
-        b.position_at_end(entry);
-        let vmctx = ptr_value(func.get_nth_param(0).ok_or_else(|| crate::error::internal("no vmctx parameter"))?)?;
+    fn new(unit: &'u Unit<'ctx, 'm>, func: FunctionValue<'ctx>) -> Result<Self> {
+        let builder = unit.llcx.create_builder();
+        let entry = unit.llcx.append_basic_block(func, "entry");
+        builder.position_at_end(entry);
+        let ctx = ptr_value(func.get_nth_param(0).ok_or_else(|| crate::error::internal("no ctx parameter"))?)?;
         Ok(FuncTranslator {
-            u,
-            b,
+            unit,
+            builder,
             func,
-            vmctx,
+            ctx,
             locals: Vec::new(),
             stack: Vec::new(),
             frames: Vec::new(),
@@ -162,27 +164,27 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn translate_body(&mut self, index: u32, body: &FunctionBody<'_>) -> Result<()> {
-        let ft = self.u.info.func_type(index).clone();
+        let ft = self.unit.info.func_type(index).clone();
         // Parameters and locals live in allocas; mem2reg turns them into SSA values.
         for (i, &t) in ft.params.iter().enumerate() {
-            let ty = self.u.llvm_type(t);
-            let slot = self.b.build_alloca(ty, "param")?;
+            let ty = self.unit.llvm_type(t);
+            let slot = self.builder.build_alloca(ty, "param")?;
             let v = self.func.get_nth_param(i as u32 + 1).ok_or_else(|| crate::error::internal("missing parameter"))?;
-            self.b.build_store(slot, v)?;
+            self.builder.build_store(slot, v)?;
             self.locals.push((slot, ty));
         }
         let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
             let t = ValType::from_wasm(t)?;
-            let ty = self.u.llvm_type(t);
+            let ty = self.unit.llvm_type(t);
             for _ in 0..count {
-                let slot = self.b.build_alloca(ty, "local")?;
-                self.b.build_store(slot, zero_value(self.u, t))?;
+                let slot = self.builder.build_alloca(ty, "local")?;
+                self.builder.build_store(slot, zero_value(self.unit, t))?;
                 self.locals.push((slot, ty));
             }
         }
-        let i32t = self.u.llcx.i32_type();
+        let i32t = self.unit.llcx.i32_type();
         let is_i32: Vec<bool> = self.locals.iter().map(|&(_, ty)| ty == i32t.into()).collect();
         let mut reader = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         let mut ops = Vec::new();
@@ -195,7 +197,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.has_try_table {
             let first_hidden = self.locals.len() as u32;
             for _ in &scan.sums {
-                let slot = self.b.build_alloca(i32t, "sum")?;
+                let slot = self.builder.build_alloca(i32t, "sum")?;
                 self.locals.push((slot, i32t.into()));
                 scan.locals_read.push(true);
             }
@@ -209,7 +211,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
         self.locals_read = scan.locals_read;
         self.init_sums()?;
-        self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
+        self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
@@ -227,13 +229,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Traps with "call stack exhausted" when the stack pointer is below the store's limit.
     fn stack_check(&mut self) -> Result<()> {
-        let p = self.u.ptr();
-        let store = self.load_invariant(p.into(), self.vmctx, abi::CTX_STORE)?.into_pointer_value();
-        let limit = self.load_at(self.u.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
-        let stacksave = self.u.intrinsic("llvm.stacksave", &[p.into()])?;
+        let p = self.unit.ptr();
+        let store = self.load_invariant(p.into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
+        let limit = self.load_at(self.unit.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
+        let stacksave = self.unit.intrinsic("llvm.stacksave", &[p.into()])?;
         let sp = self.call_value(stacksave, &[])?.into_pointer_value();
-        let sp = self.b.build_ptr_to_int(sp, self.u.llcx.i64_type(), "sp")?;
-        let exhausted = self.b.build_int_compare(IntPredicate::ULT, sp, limit, "stack_exhausted")?;
+        let sp = self.builder.build_ptr_to_int(sp, self.unit.llcx.i64_type(), "sp")?;
+        let exhausted = self.builder.build_int_compare(IntPredicate::ULT, sp, limit, "stack_exhausted")?;
         self.trap_if(exhausted, Trap::StackExhausted)
     }
 
@@ -280,7 +282,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     // ---- value stack ----
 
-    pub(crate) fn push(&mut self, v: impl BasicValue<'ctx>) {
+    fn push(&mut self, v: impl BasicValue<'ctx>) {
         self.stack.push(v.as_basic_value_enum());
     }
 
@@ -288,39 +290,39 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     // translator's stack disagrees with the validator's, that is an internal error, not a panic
     // (inkwell's `into_int_value()` and friends panic on the wrong kind).
 
-    pub(crate) fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
+    fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
         self.stack.pop().ok_or_else(|| crate::error::internal("value stack underflow"))
     }
 
-    pub(crate) fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
+    fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
         int_value(self.pop()?)
     }
 
     /// The integer on top of the stack, left there.
-    pub(crate) fn peek_int(&self) -> Result<IntValue<'ctx>> {
+    fn peek_int(&self) -> Result<IntValue<'ctx>> {
         int_value(*self.stack.last().ok_or_else(|| crate::error::internal("value stack empty"))?)
     }
 
-    pub(crate) fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
+    fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
         float_value(self.pop()?)
     }
 
-    pub(crate) fn pop_ptr(&mut self) -> Result<PointerValue<'ctx>> {
+    fn pop_ptr(&mut self) -> Result<PointerValue<'ctx>> {
         ptr_value(self.pop()?)
     }
 
-    pub(crate) fn pop_vector(&mut self) -> Result<VectorValue<'ctx>> {
+    fn pop_vector(&mut self) -> Result<VectorValue<'ctx>> {
         vector_value(self.pop()?)
     }
 
-    pub(crate) fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+    fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         if self.stack.len() < n {
             return Err(crate::error::internal("value stack underflow"));
         }
         Ok(self.stack.split_off(self.stack.len() - n))
     }
 
-    pub(crate) fn peek_n(&self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+    fn peek_n(&self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         match self.stack.len().checked_sub(n) {
             Some(from) => Ok(self.stack[from..].to_vec()),
             None => Err(crate::error::internal("value stack underflow")),
@@ -328,25 +330,25 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// The block the builder is in (it always is, between operators).
-    pub(crate) fn current_block(&self) -> Result<BasicBlock<'ctx>> {
-        self.b.get_insert_block().ok_or_else(|| crate::error::internal("builder not positioned in a block"))
+    fn current_block(&self) -> Result<BasicBlock<'ctx>> {
+        self.builder.get_insert_block().ok_or_else(|| crate::error::internal("builder not positioned in a block"))
     }
 
     // ---- traps ----
 
     /// Branches to the trap `kind` when `cond` is true; continues in a fresh block otherwise.
-    pub(crate) fn trap_if(&mut self, cond: IntValue<'ctx>, kind: Trap) -> Result<()> {
+    fn trap_if(&mut self, cond: IntValue<'ctx>, kind: Trap) -> Result<()> {
         let trap = self.trap_block(kind)?;
-        let cont = self.u.llcx.append_basic_block(self.func, "ok");
-        self.b.build_conditional_branch(cond, trap, cont)?;
-        self.b.position_at_end(cont);
+        let cont = self.unit.llcx.append_basic_block(self.func, "ok");
+        self.builder.build_conditional_branch(cond, trap, cont)?;
+        self.builder.position_at_end(cont);
         Ok(())
     }
 
     /// Raises `kind` unconditionally; the code after it is unreachable.
-    pub(crate) fn trap_now(&mut self, kind: Trap) -> Result<()> {
+    fn trap_now(&mut self, kind: Trap) -> Result<()> {
         let trap = self.trap_block(kind)?;
-        self.b.build_unconditional_branch(trap)?;
+        self.builder.build_unconditional_branch(trap)?;
         self.reachable = false;
         Ok(())
     }
@@ -357,14 +359,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if let Some(&bb) = self.trap_blocks.get(&kind) {
             return Ok(bb);
         }
-        let here = self.b.get_insert_block();
-        let bb = self.u.llcx.append_basic_block(self.func, "trap");
-        self.b.position_at_end(bb);
-        let code = self.u.llcx.i32_type().const_int(kind.code() as u64, false);
-        self.b.build_call(self.u.runtime_fn("w2n_trap"), &[self.vmctx.into(), code.into()], "")?;
-        self.b.build_unreachable()?;
+        let here = self.builder.get_insert_block();
+        let bb = self.unit.llcx.append_basic_block(self.func, "trap");
+        self.builder.position_at_end(bb);
+        let code = self.unit.llcx.i32_type().const_int(kind.code() as u64, false);
+        self.builder.build_call(self.unit.runtime_fn("w2n_trap"), &[self.ctx.into(), code.into()], "")?;
+        self.builder.build_unreachable()?;
         if let Some(here) = here {
-            self.b.position_at_end(here);
+            self.builder.position_at_end(here);
         }
         self.trap_blocks.insert(kind, bb);
         Ok(bb)
@@ -372,31 +374,26 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     // ---- context access ----
 
-    pub(crate) fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
+    fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
         // SAFETY (of the IR): an i8 GEP computes an address; inbounds is not claimed.
-        Ok(unsafe { self.b.build_gep(self.u.llcx.i8_type(), base, &[offset], "")? })
+        Ok(unsafe { self.builder.build_gep(self.unit.llcx.i8_type(), base, &[offset], "")? })
     }
 
-    pub(crate) fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
+    fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
         if offset == 0 {
             return Ok(base);
         }
-        self.gep(base, self.u.llcx.i64_type().const_int(offset, false))
+        self.gep(base, self.unit.llcx.i64_type().const_int(offset, false))
     }
 
-    pub(crate) fn load_at(
-        &self,
-        ty: BasicTypeEnum<'ctx>,
-        base: PointerValue<'ctx>,
-        offset: u32,
-    ) -> Result<BasicValueEnum<'ctx>> {
+    fn load_at(&self, ty: BasicTypeEnum<'ctx>, base: PointerValue<'ctx>, offset: u32) -> Result<BasicValueEnum<'ctx>> {
         let p = self.gep_const(base, offset as u64)?;
-        Ok(self.b.build_load(ty, p, "")?)
+        Ok(self.builder.build_load(ty, p, "")?)
     }
 
     /// A load of something that never changes for the life of the instance (context slots, memory
     /// bases), marked `!invariant.load` so LLVM may hoist and merge it.
-    pub(crate) fn load_invariant(
+    fn load_invariant(
         &self,
         ty: BasicTypeEnum<'ctx>,
         base: PointerValue<'ctx>,
@@ -404,8 +401,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     ) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_at(ty, base, offset)?;
         if let Some(inst) = v.as_instruction_value() {
-            let md = self.u.llcx.metadata_node(&[]);
-            inst.set_metadata(md, md_kind(self.u.llcx, "invariant.load"))
+            let md = self.unit.llcx.metadata_node(&[]);
+            inst.set_metadata(md, md_kind(self.unit.llcx, "invariant.load"))
                 .map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
@@ -413,8 +410,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Loads a value of type `ty` from a `w2n_value` cell (a global, an exception payload slot).
     /// Cells are 8-byte aligned (`w2n_value`'s C alignment), less than a v128's natural 16.
-    pub(crate) fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.b.build_load(ty, cell, "")?;
+    fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.builder.build_load(ty, cell, "")?;
         if ty.is_vector_type() {
             let inst = instruction(v)?;
             inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
@@ -423,8 +420,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// Stores `v` into a `w2n_value` cell (see `load_cell`).
-    pub(crate) fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let store = self.b.build_store(cell, v)?;
+    fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let store = self.builder.build_store(cell, v)?;
         if v.is_vector_value() {
             store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
@@ -432,33 +429,39 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
-    pub(crate) fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
-        Ok(self.load_invariant(self.u.ptr().into(), self.vmctx, region + 8 * index)?.into_pointer_value())
+    fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
+        Ok(self.load_invariant(self.unit.ptr().into(), self.ctx, region + 8 * index)?.into_pointer_value())
     }
 
-    pub(crate) fn call_value(
+    fn call_value(
         &self,
         f: FunctionValue<'ctx>,
         args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
     ) -> Result<BasicValueEnum<'ctx>> {
-        self.b
+        self.builder
             .build_call(f, args, "")?
             .try_as_basic_value()
             .basic()
             .ok_or_else(|| crate::error::internal("call returned void"))
     }
 
-    pub(crate) fn i32_const(&self, v: u64) -> IntValue<'ctx> {
-        self.u.llcx.i32_type().const_int(v, false)
+    fn i32_const(&self, v: u64) -> IntValue<'ctx> {
+        self.unit.llcx.i32_type().const_int(v, false)
     }
 
-    pub(crate) fn i64_const(&self, v: u64) -> IntValue<'ctx> {
-        self.u.llcx.i64_type().const_int(v, false)
+    fn i64_const(&self, v: u64) -> IntValue<'ctx> {
+        self.unit.llcx.i64_type().const_int(v, false)
+    }
+
+    /// `iBITS`: the widths of atomic accesses, SIMD lane masks (2 to 16 bits) and intermediate lanes.
+    fn int_type(&self, bits: u32) -> IntType<'ctx> {
+        let bits = std::num::NonZeroU32::new(bits).expect("a non-zero width");
+        self.unit.llcx.custom_width_int_type(bits).expect("a width LLVM accepts")
     }
 
     /// Turns an i1 into Wasm's i32 boolean.
-    pub(crate) fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
-        Ok(self.b.build_int_z_extend(v, self.u.llcx.i32_type(), "")?)
+    fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        Ok(self.builder.build_int_z_extend(v, self.unit.llcx.i32_type(), "")?)
     }
 }
 

@@ -62,7 +62,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// One lane loaded into lane 0, the others zero.
     fn load_zero(&mut self, memarg: MemArg, s: Shape) -> Result<()> {
         let x = self.load_kept(memarg, self.lane_type(s))?;
-        let v = self.b.build_insert_element(self.vec_type(s).const_zero(), x, self.i32_const(0), "")?;
+        let v = self.builder.build_insert_element(self.vec_type(s).const_zero(), x, self.i32_const(0), "")?;
         self.push_v(v)
     }
 
@@ -70,13 +70,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn load_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {
         let v = self.pop_v(s)?;
         let x = self.load_kept(memarg, self.lane_type(s))?;
-        let v = self.b.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
+        let v = self.builder.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
         self.push_v(v)
     }
 
     fn store_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {
         let v = self.pop_v(s)?;
-        let x = self.b.build_extract_element(v, self.i32_const(lane as u64), "")?;
+        let x = self.builder.build_extract_element(v, self.i32_const(lane as u64), "")?;
         self.store_raw(memarg, x)
     }
 }
