@@ -224,3 +224,38 @@ macro_rules! define_classification {
     };
 }
 wasmparser::for_each_operator!(define_classification);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasmparser::{BlockType, MemArg, MemArgTarget};
+
+    fn memarg() -> MemArg {
+        MemArg { align: 0, max_align: 0, offset: 0, target: MemArgTarget::Memory(0), ordering: None }
+    }
+
+    #[test]
+    fn operators_map_to_their_translator() {
+        assert_eq!(family(&Operator::Block { blockty: BlockType::Empty }), Family::Control);
+        assert_eq!(family(&Operator::I32Add), Family::Numeric);
+        assert_eq!(family(&Operator::I64MulWideS), Family::Numeric);
+        assert_eq!(family(&Operator::I64Extend32S), Family::Conversion);
+        assert_eq!(family(&Operator::I32AtomicRmw8AddU { memarg: memarg() }), Family::Atomic);
+        assert_eq!(family(&Operator::V128Load { memarg: memarg() }), Family::SimdMemory);
+        assert_eq!(family(&Operator::I8x16RelaxedSwizzle), Family::SimdRelaxed);
+    }
+
+    #[test]
+    fn untranslated_operators_name_their_proposal() {
+        assert_eq!(family(&Operator::RefEq), Family::Unsupported("GC proposal"));
+        assert_eq!(
+            family(&Operator::Try { blockty: BlockType::Empty }),
+            Family::Unsupported("legacy exception handling")
+        );
+        assert_eq!(
+            family(&Operator::GlobalAtomicGet { ordering: wasmparser::Ordering::SeqCst, global_index: 0 }),
+            Family::Unsupported("shared-everything threads proposal")
+        );
+        assert_eq!(name(&Operator::RefI31), "RefI31");
+    }
+}
