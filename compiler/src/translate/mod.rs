@@ -1,8 +1,9 @@
 //! Translation of one Wasm function body to LLVM IR.
 //!
 //! `FuncTranslator` holds the per-function state (value stack, control frames, reachability, the
-//! builder); `Unit` holds what the whole LLVM module shares. `translate_operator` is a thin
-//! dispatcher: each operator family lives in its own file.
+//! builder, the instance's context pointer `ctx`); `Unit` holds what the whole LLVM module shares.
+//! `translate_operator` is a thin dispatcher: `ops.rs` gives each operator its family (checked
+//! against wasmparser's operator list at build time), and each family lives in its own file.
 //!
 //! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
