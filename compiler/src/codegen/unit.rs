@@ -114,7 +114,7 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         f
     }
 
-    /// What every function may assume of its context pointer (parameter 0): a live, aligned
+    /// What every function may assume of its context pointer `ctx` (parameter 0): a live, aligned
     /// `ContextLayout::size`-byte block. Dereferenceable lets LLVM hoist context loads (globals,
     /// memory base) out of conditional code. Not `noalias`: a call through a table or an import
     /// can reach the same instance through a context pointer loaded from memory.

@@ -181,11 +181,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                     // generation of it: then a small step cannot wrap.
                     let nuw = self.facts.add_cannot_wrap(old, delta);
                     let new = if nuw {
-                        let new = self.b.build_int_nuw_add(old, delta, "sum")?;
+                        let new = self.builder.build_int_nuw_add(old, delta, "sum")?;
                         self.note_nuw(new);
                         new
                     } else {
-                        self.b.build_int_add(old, delta, "sum")?
+                        self.builder.build_int_add(old, delta, "sum")?
                     };
                     // A certified step of a versioned loop's fast copy (`versioning.rs`).
                     let d = shape.delta(local, step) as u64;
@@ -202,27 +202,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn recompute_sum(&mut self, shape: SumShape, hidden: u32) -> Result<()> {
-        let i32t = self.u.llcx.i32_type();
-        let base = self.b.build_load(i32t, self.locals[shape.base as usize].0, "")?.into_int_value();
-        let index = self.b.build_load(i32t, self.locals[shape.index as usize].0, "")?.into_int_value();
+        let i32t = self.unit.llcx.i32_type();
+        let base = self.builder.build_load(i32t, self.locals[shape.base as usize].0, "")?.into_int_value();
+        let index = self.builder.build_load(i32t, self.locals[shape.index as usize].0, "")?.into_int_value();
         let scaled = if shape.scale == 1 {
             index
         } else {
-            self.b.build_int_mul(index, self.i32_const(shape.scale as u64), "")?
+            self.builder.build_int_mul(index, self.i32_const(shape.scale as u64), "")?
         };
-        let sum = self.b.build_int_add(base, scaled, "sum")?;
+        let sum = self.builder.build_int_add(base, scaled, "sum")?;
         self.write_hidden(hidden, sum)
     }
 
     fn read_hidden(&mut self, hidden: u32) -> Result<IntValue<'ctx>> {
-        let v = self.b.build_load(self.u.llcx.i32_type(), self.locals[hidden as usize].0, "")?.into_int_value();
+        let v =
+            self.builder.build_load(self.unit.llcx.i32_type(), self.locals[hidden as usize].0, "")?.into_int_value();
         self.facts.read(hidden, v);
         self.streams.read(hidden, v);
         Ok(v)
     }
 
     fn write_hidden(&mut self, hidden: u32, v: IntValue<'ctx>) -> Result<()> {
-        self.b.build_store(self.locals[hidden as usize].0, v)?;
+        self.builder.build_store(self.locals[hidden as usize].0, v)?;
         self.facts.set(hidden);
         self.streams.set(hidden, v);
         Ok(())

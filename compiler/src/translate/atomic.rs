@@ -17,14 +17,102 @@ fn llvm(e: impl std::fmt::Display) -> CompileError {
     crate::error::internal(e.to_string())
 }
 
-/// (result type, access width in bits) of an atomic operator, from its name: `I64AtomicRmw8AddU` is
-/// (64, 8), `I32AtomicRmwCmpxchg` (32, 32).
-fn shape(op: &Operator<'_>) -> (u32, u32) {
-    let name = super::numeric::operator_name(op);
-    let result = if name.starts_with("I64") { 64 } else { 32 };
-    let rest = name.split_once("Atomic").map_or("", |(_, r)| r);
-    let digits: String = rest.chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
-    (result, digits.parse().unwrap_or(result))
+/// What an atomic access does.
+#[derive(Clone, Copy)]
+enum Kind {
+    Load,
+    Store,
+    Rmw(AtomicRMWBinOp),
+    Cmpxchg,
+}
+
+/// An atomic memory access: its kind, the bits of its result type (32 or 64) and of the access
+/// (8, 16, 32 or 64), and its memarg. `I64AtomicRmw8AddU` is (Rmw(Add), 64, 8).
+#[derive(Clone, Copy)]
+struct Access {
+    kind: Kind,
+    result: u32,
+    width: u32,
+    memarg: MemArg,
+}
+
+/// The access `op` makes, for the atomic loads, stores, read-modify-writes and compare-exchanges.
+fn access(op: &Operator<'_>) -> Option<Access> {
+    use AtomicRMWBinOp::{Add, And, Or, Sub, Xchg, Xor};
+    use Kind::*;
+    macro_rules! accesses {
+        ($( $op:ident => $kind:expr, $result:literal, $width:literal; )*) => {
+            match *op {
+                $( Operator::$op { memarg } => Some(Access { kind: $kind, result: $result, width: $width, memarg }), )*
+                _ => None,
+            }
+        };
+    }
+    accesses! {
+        I32AtomicLoad => Load, 32, 32;
+        I64AtomicLoad => Load, 64, 64;
+        I32AtomicLoad8U => Load, 32, 8;
+        I32AtomicLoad16U => Load, 32, 16;
+        I64AtomicLoad8U => Load, 64, 8;
+        I64AtomicLoad16U => Load, 64, 16;
+        I64AtomicLoad32U => Load, 64, 32;
+        I32AtomicStore => Store, 32, 32;
+        I64AtomicStore => Store, 64, 64;
+        I32AtomicStore8 => Store, 32, 8;
+        I32AtomicStore16 => Store, 32, 16;
+        I64AtomicStore8 => Store, 64, 8;
+        I64AtomicStore16 => Store, 64, 16;
+        I64AtomicStore32 => Store, 64, 32;
+        I32AtomicRmwAdd => Rmw(Add), 32, 32;
+        I64AtomicRmwAdd => Rmw(Add), 64, 64;
+        I32AtomicRmw8AddU => Rmw(Add), 32, 8;
+        I32AtomicRmw16AddU => Rmw(Add), 32, 16;
+        I64AtomicRmw8AddU => Rmw(Add), 64, 8;
+        I64AtomicRmw16AddU => Rmw(Add), 64, 16;
+        I64AtomicRmw32AddU => Rmw(Add), 64, 32;
+        I32AtomicRmwSub => Rmw(Sub), 32, 32;
+        I64AtomicRmwSub => Rmw(Sub), 64, 64;
+        I32AtomicRmw8SubU => Rmw(Sub), 32, 8;
+        I32AtomicRmw16SubU => Rmw(Sub), 32, 16;
+        I64AtomicRmw8SubU => Rmw(Sub), 64, 8;
+        I64AtomicRmw16SubU => Rmw(Sub), 64, 16;
+        I64AtomicRmw32SubU => Rmw(Sub), 64, 32;
+        I32AtomicRmwAnd => Rmw(And), 32, 32;
+        I64AtomicRmwAnd => Rmw(And), 64, 64;
+        I32AtomicRmw8AndU => Rmw(And), 32, 8;
+        I32AtomicRmw16AndU => Rmw(And), 32, 16;
+        I64AtomicRmw8AndU => Rmw(And), 64, 8;
+        I64AtomicRmw16AndU => Rmw(And), 64, 16;
+        I64AtomicRmw32AndU => Rmw(And), 64, 32;
+        I32AtomicRmwOr => Rmw(Or), 32, 32;
+        I64AtomicRmwOr => Rmw(Or), 64, 64;
+        I32AtomicRmw8OrU => Rmw(Or), 32, 8;
+        I32AtomicRmw16OrU => Rmw(Or), 32, 16;
+        I64AtomicRmw8OrU => Rmw(Or), 64, 8;
+        I64AtomicRmw16OrU => Rmw(Or), 64, 16;
+        I64AtomicRmw32OrU => Rmw(Or), 64, 32;
+        I32AtomicRmwXor => Rmw(Xor), 32, 32;
+        I64AtomicRmwXor => Rmw(Xor), 64, 64;
+        I32AtomicRmw8XorU => Rmw(Xor), 32, 8;
+        I32AtomicRmw16XorU => Rmw(Xor), 32, 16;
+        I64AtomicRmw8XorU => Rmw(Xor), 64, 8;
+        I64AtomicRmw16XorU => Rmw(Xor), 64, 16;
+        I64AtomicRmw32XorU => Rmw(Xor), 64, 32;
+        I32AtomicRmwXchg => Rmw(Xchg), 32, 32;
+        I64AtomicRmwXchg => Rmw(Xchg), 64, 64;
+        I32AtomicRmw8XchgU => Rmw(Xchg), 32, 8;
+        I32AtomicRmw16XchgU => Rmw(Xchg), 32, 16;
+        I64AtomicRmw8XchgU => Rmw(Xchg), 64, 8;
+        I64AtomicRmw16XchgU => Rmw(Xchg), 64, 16;
+        I64AtomicRmw32XchgU => Rmw(Xchg), 64, 32;
+        I32AtomicRmwCmpxchg => Cmpxchg, 32, 32;
+        I64AtomicRmwCmpxchg => Cmpxchg, 64, 64;
+        I32AtomicRmw8CmpxchgU => Cmpxchg, 32, 8;
+        I32AtomicRmw16CmpxchgU => Cmpxchg, 32, 16;
+        I64AtomicRmw8CmpxchgU => Cmpxchg, 64, 8;
+        I64AtomicRmw16CmpxchgU => Cmpxchg, 64, 16;
+        I64AtomicRmw32CmpxchgU => Cmpxchg, 64, 32;
+    }
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -32,14 +120,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         use Operator::*;
         match *op {
             AtomicFence { .. } => {
-                self.b.build_fence(SEQ_CST, false, "")?;
+                self.builder.build_fence(SEQ_CST, false, "")?;
                 Ok(())
             }
             MemoryAtomicNotify { memarg } => {
                 let count = self.pop_int()?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn(RuntimeFn::AtomicNotify);
-                let v = self.call_value(f, &[self.vmctx.into(), mem.into(), addr.into(), count.into()])?;
+                let f = self.unit.runtime_fn(RuntimeFn::AtomicNotify);
+                let v = self.call_value(f, &[self.ctx.into(), mem.into(), addr.into(), count.into()])?;
                 self.push(v);
                 Ok(())
             }
@@ -47,11 +135,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let is64 = matches!(op, MemoryAtomicWait64 { .. });
                 let timeout = self.pop_int()?;
                 let expected = self.pop_int()?;
-                let expected = self.b.build_int_z_extend_or_bit_cast(expected, self.u.llcx.i64_type(), "")?;
+                let expected = self.builder.build_int_z_extend_or_bit_cast(expected, self.unit.llcx.i64_type(), "")?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn(RuntimeFn::AtomicWait);
+                let f = self.unit.runtime_fn(RuntimeFn::AtomicWait);
                 let args = [
-                    self.vmctx.into(),
+                    self.ctx.into(),
                     mem.into(),
                     addr.into(),
                     expected.into(),
@@ -62,49 +150,38 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(v);
                 Ok(())
             }
-            I32AtomicLoad { memarg }
-            | I64AtomicLoad { memarg }
-            | I32AtomicLoad8U { memarg }
-            | I32AtomicLoad16U { memarg }
-            | I64AtomicLoad8U { memarg }
-            | I64AtomicLoad16U { memarg }
-            | I64AtomicLoad32U { memarg } => {
-                let (result, width) = shape(op);
-                let p = self.atomic_address(memarg, width)?;
-                let ty = self.int_type(width);
-                let v = self.b.build_load(ty, p, "")?;
-                let inst = super::instruction(v)?;
-                inst.set_alignment(width / 8).map_err(llvm)?;
-                inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
-                let v = self.b.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
-                self.push(v);
-                Ok(())
-            }
-            I32AtomicStore { memarg }
-            | I64AtomicStore { memarg }
-            | I32AtomicStore8 { memarg }
-            | I32AtomicStore16 { memarg }
-            | I64AtomicStore8 { memarg }
-            | I64AtomicStore16 { memarg }
-            | I64AtomicStore32 { memarg } => {
-                let (_, width) = shape(op);
-                let value = self.pop_int()?;
-                let p = self.atomic_address(memarg, width)?;
-                let value = self.b.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
-                let store = self.b.build_store(p, value)?;
-                store.set_alignment(width / 8).map_err(llvm)?;
-                store.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
-                Ok(())
-            }
-            I32AtomicRmwCmpxchg { memarg }
-            | I64AtomicRmwCmpxchg { memarg }
-            | I32AtomicRmw8CmpxchgU { memarg }
-            | I32AtomicRmw16CmpxchgU { memarg }
-            | I64AtomicRmw8CmpxchgU { memarg }
-            | I64AtomicRmw16CmpxchgU { memarg }
-            | I64AtomicRmw32CmpxchgU { memarg } => self.cmpxchg(op, memarg),
-            _ => self.rmw(op),
+            _ => match access(op) {
+                Some(a) => match a.kind {
+                    Kind::Load => self.atomic_load(a),
+                    Kind::Store => self.atomic_store(a),
+                    Kind::Rmw(bin) => self.rmw(a, bin),
+                    Kind::Cmpxchg => self.cmpxchg(a),
+                },
+                None => Err(crate::error::internal(format!("not an atomic operator: {op:?}"))),
+            },
         }
+    }
+
+    fn atomic_load(&mut self, Access { result, width, memarg, .. }: Access) -> Result<()> {
+        let p = self.atomic_address(memarg, width)?;
+        let ty = self.int_type(width);
+        let v = self.builder.build_load(ty, p, "")?;
+        let inst = super::instruction(v)?;
+        inst.set_alignment(width / 8).map_err(llvm)?;
+        inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
+        let v = self.builder.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
+        self.push(v);
+        Ok(())
+    }
+
+    fn atomic_store(&mut self, Access { width, memarg, .. }: Access) -> Result<()> {
+        let value = self.pop_int()?;
+        let p = self.atomic_address(memarg, width)?;
+        let value = self.builder.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
+        let store = self.builder.build_store(p, value)?;
+        store.set_alignment(width / 8).map_err(llvm)?;
+        store.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
+        Ok(())
     }
 
     /// The address of an atomic access of `width` bits: alignment first, then bounds as for plain
@@ -113,10 +190,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// are the pointer's.
     fn atomic_address(&mut self, memarg: MemArg, width: u32) -> Result<PointerValue<'ctx>> {
         let addr = self.pop_int()?;
-        let wide = self.b.build_int_z_extend_or_bit_cast(addr, self.u.llcx.i64_type(), "")?;
-        let eff = self.b.build_int_add(wide, self.i64_const(memarg.offset), "")?;
-        let low = self.b.build_and(eff, self.i64_const(width as u64 / 8 - 1), "")?;
-        let unaligned = self.b.build_int_compare(IntPredicate::NE, low, self.i64_const(0), "")?;
+        let wide = self.builder.build_int_z_extend_or_bit_cast(addr, self.unit.llcx.i64_type(), "")?;
+        let eff = self.builder.build_int_add(wide, self.i64_const(memarg.offset), "")?;
+        let low = self.builder.build_and(eff, self.i64_const(width as u64 / 8 - 1), "")?;
+        let unaligned = self.builder.build_int_compare(IntPredicate::NE, low, self.i64_const(0), "")?;
         self.trap_if(unaligned, Trap::UnalignedAtomic)?;
         self.push(addr);
         self.effective_address(memarg, width / 8)
@@ -125,7 +202,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// wait/notify take the address as an operand for the runtime: `addr + offset` (i64) and the memory.
     fn atomic_address_operand(&mut self, memarg: MemArg) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
         let addr = self.pop_index()?;
-        let addr = self.b.build_int_add(addr, self.i64_const(memarg.offset), "")?;
+        let addr = self.builder.build_int_add(addr, self.i64_const(memarg.offset), "")?;
         let mem = match memarg.target {
             wasmparser::MemArgTarget::Memory(m) => m,
             wasmparser::MemArgTarget::Array(_) => return crate::error::unsupported("atomics on GC arrays"),
@@ -133,133 +210,58 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok((addr, self.i32_const(mem as u64)))
     }
 
-    fn rmw(&mut self, op: &Operator<'_>) -> Result<()> {
-        let name = super::numeric::operator_name(op);
-        let memarg = match *op {
-            Operator::I32AtomicRmwAdd { memarg } | Operator::I64AtomicRmwAdd { memarg } => memarg,
-            _ => rmw_memarg(op).ok_or_else(|| CompileError::Unsupported(format!("instruction `{name}`")))?,
-        };
-        let bin = if name.contains("Add") {
-            AtomicRMWBinOp::Add
-        } else if name.contains("Sub") {
-            AtomicRMWBinOp::Sub
-        } else if name.contains("And") {
-            AtomicRMWBinOp::And
-        } else if name.contains("Xor") {
-            AtomicRMWBinOp::Xor
-        } else if name.contains("Or") {
-            AtomicRMWBinOp::Or
-        } else if name.contains("Xchg") {
-            AtomicRMWBinOp::Xchg
-        } else {
-            return crate::error::unsupported(format!("instruction `{name}`"));
-        };
-        let (result, width) = shape(op);
+    fn rmw(&mut self, Access { result, width, memarg, .. }: Access, bin: AtomicRMWBinOp) -> Result<()> {
         let value = self.pop_int()?;
         let p = self.atomic_address(memarg, width)?;
-        let value = self.b.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
-        let old = self.b.build_atomicrmw(bin, p, value, SEQ_CST)?;
-        let old = self.b.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
+        let value = self.builder.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
+        let old = self.builder.build_atomicrmw(bin, p, value, SEQ_CST)?;
+        let old = self.builder.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
         self.push(old);
         Ok(())
     }
 
     /// Narrow forms compare the zero-extended loaded value with the full `expected`: when `expected`
     /// does not fit the width nothing can match, so only an atomic load happens.
-    fn cmpxchg(&mut self, op: &Operator<'_>, memarg: MemArg) -> Result<()> {
-        let (result, width) = shape(op);
+    fn cmpxchg(&mut self, Access { result, width, memarg, .. }: Access) -> Result<()> {
         let replacement = self.pop_int()?;
         let expected = self.pop_int()?;
         let p = self.atomic_address(memarg, width)?;
         let narrow = self.int_type(width);
-        let cmp = self.b.build_int_truncate_or_bit_cast(expected, narrow, "")?;
-        let new = self.b.build_int_truncate_or_bit_cast(replacement, narrow, "")?;
+        let cmp = self.builder.build_int_truncate_or_bit_cast(expected, narrow, "")?;
+        let new = self.builder.build_int_truncate_or_bit_cast(replacement, narrow, "")?;
         let old = if width == result {
-            let pair = self.b.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
-            self.b.build_extract_value(pair, 0, "")?.into_int_value()
+            let pair = self.builder.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
+            self.builder.build_extract_value(pair, 0, "")?.into_int_value()
         } else {
-            let fits = self.b.build_int_compare(
+            let fits = self.builder.build_int_compare(
                 IntPredicate::EQ,
                 expected,
-                self.b.build_int_z_extend(cmp, expected.get_type(), "")?,
+                self.builder.build_int_z_extend(cmp, expected.get_type(), "")?,
                 "",
             )?;
             let (swap, load, done) = (
-                self.u.llcx.append_basic_block(self.func, "cmpxchg"),
-                self.u.llcx.append_basic_block(self.func, "cmpxchg_nomatch"),
-                self.u.llcx.append_basic_block(self.func, "cmpxchg_done"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg_nomatch"),
+                self.unit.llcx.append_basic_block(self.func, "cmpxchg_done"),
             );
-            self.b.build_conditional_branch(fits, swap, load)?;
-            self.b.position_at_end(swap);
-            let pair = self.b.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
-            let swapped = self.b.build_extract_value(pair, 0, "")?.into_int_value();
-            self.b.build_unconditional_branch(done)?;
-            self.b.position_at_end(load);
-            let loaded = self.b.build_load(narrow, p, "")?;
+            self.builder.build_conditional_branch(fits, swap, load)?;
+            self.builder.position_at_end(swap);
+            let pair = self.builder.build_cmpxchg(p, cmp, new, SEQ_CST, SEQ_CST)?;
+            let swapped = self.builder.build_extract_value(pair, 0, "")?.into_int_value();
+            self.builder.build_unconditional_branch(done)?;
+            self.builder.position_at_end(load);
+            let loaded = self.builder.build_load(narrow, p, "")?;
             let inst = super::instruction(loaded)?;
             inst.set_alignment(width / 8).map_err(llvm)?;
             inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
-            self.b.build_unconditional_branch(done)?;
-            self.b.position_at_end(done);
-            let phi = self.b.build_phi(narrow, "")?;
+            self.builder.build_unconditional_branch(done)?;
+            self.builder.position_at_end(done);
+            let phi = self.builder.build_phi(narrow, "")?;
             phi.add_incoming(&[(&swapped, swap), (&loaded.into_int_value(), load)]);
             phi.as_basic_value().into_int_value()
         };
-        let old = self.b.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
+        let old = self.builder.build_int_z_extend_or_bit_cast(old, self.int_type(result), "")?;
         self.push(old);
         Ok(())
     }
-}
-
-/// The memarg of any read-modify-write operator.
-fn rmw_memarg(op: &Operator<'_>) -> Option<MemArg> {
-    use Operator::*;
-    Some(match *op {
-        I32AtomicRmw8AddU { memarg }
-        | I32AtomicRmw16AddU { memarg }
-        | I64AtomicRmw8AddU { memarg }
-        | I64AtomicRmw16AddU { memarg }
-        | I64AtomicRmw32AddU { memarg }
-        | I32AtomicRmwSub { memarg }
-        | I64AtomicRmwSub { memarg }
-        | I32AtomicRmw8SubU { memarg }
-        | I32AtomicRmw16SubU { memarg }
-        | I64AtomicRmw8SubU { memarg }
-        | I64AtomicRmw16SubU { memarg }
-        | I64AtomicRmw32SubU { memarg }
-        | I32AtomicRmwAnd { memarg }
-        | I64AtomicRmwAnd { memarg }
-        | I32AtomicRmw8AndU { memarg }
-        | I32AtomicRmw16AndU { memarg }
-        | I64AtomicRmw8AndU { memarg }
-        | I64AtomicRmw16AndU { memarg }
-        | I64AtomicRmw32AndU { memarg }
-        | I32AtomicRmwOr { memarg }
-        | I64AtomicRmwOr { memarg }
-        | I32AtomicRmw8OrU { memarg }
-        | I32AtomicRmw16OrU { memarg }
-        | I64AtomicRmw8OrU { memarg }
-        | I64AtomicRmw16OrU { memarg }
-        | I64AtomicRmw32OrU { memarg }
-        | I32AtomicRmwXor { memarg }
-        | I64AtomicRmwXor { memarg }
-        | I32AtomicRmw8XorU { memarg }
-        | I32AtomicRmw16XorU { memarg }
-        | I64AtomicRmw8XorU { memarg }
-        | I64AtomicRmw16XorU { memarg }
-        | I64AtomicRmw32XorU { memarg }
-        | I32AtomicRmwXchg { memarg }
-        | I64AtomicRmwXchg { memarg }
-        | I32AtomicRmw8XchgU { memarg }
-        | I32AtomicRmw16XchgU { memarg }
-        | I64AtomicRmw8XchgU { memarg }
-        | I64AtomicRmw16XchgU { memarg }
-        | I64AtomicRmw32XchgU { memarg } => memarg,
-        _ => return None,
-    })
-}
-
-/// Whether `op` is an atomic operator (threads proposal).
-pub fn is_atomic(op: &Operator<'_>) -> bool {
-    super::numeric::operator_name(op).contains("Atomic")
 }

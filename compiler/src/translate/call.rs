@@ -36,20 +36,20 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn call_function(&mut self, index: u32, tail: bool) -> Result<()> {
-        let ft = self.u.info.func_type(index).clone();
+        let ft = self.unit.info.func_type(index).clone();
         let args = self.pop_n(ft.params.len())?;
-        let fn_ty = self.u.wasm_fn_type(&ft);
-        if index < self.u.info.num_imported_funcs {
-            let record = self.ctx_slot(self.u.layout.funcs, index)?;
+        let fn_ty = self.unit.wasm_fn_type(&ft);
+        if index < self.unit.info.num_imported_funcs {
+            let record = self.ctx_slot(self.unit.layout.funcs, index)?;
             return self.call_record(record, fn_ty, args, tail);
         }
-        let callee = self.u.wasm_function(index);
-        let mut all: Vec<BasicMetadataValueEnum> = vec![self.vmctx.into()];
+        let callee = self.unit.wasm_function(index);
+        let mut all: Vec<BasicMetadataValueEnum> = vec![self.ctx.into()];
         all.extend(args.iter().map(|&a| BasicMetadataValueEnum::from(a)));
         if tail {
             self.leave_all_handlers()?;
         }
-        let call = self.b.build_call(callee, &all, "")?;
+        let call = self.builder.build_call(callee, &all, "")?;
         self.finish_call(call, fn_ty, tail)
     }
 
@@ -61,7 +61,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         args: Vec<BasicValueEnum<'ctx>>,
         tail: bool,
     ) -> Result<()> {
-        let p = self.u.ptr();
+        let p = self.unit.ptr();
         let code = self.load_at(p.into(), record, abi::FUNC_CODE)?.into_pointer_value();
         let callee_ctx = self.load_at(p.into(), record, abi::FUNC_CTX)?;
         let mut all: Vec<BasicMetadataValueEnum> = vec![callee_ctx.into()];
@@ -69,7 +69,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if tail {
             self.leave_all_handlers()?;
         }
-        let call = self.b.build_indirect_call(fn_ty, code, &all, "")?;
+        let call = self.builder.build_indirect_call(fn_ty, code, &all, "")?;
         self.finish_call(call, fn_ty, tail)
     }
 
@@ -79,13 +79,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if tail {
             if fn_ty == self.func.get_type()
                 && !self.has_try_table
-                && musttail_fits(&self.u.opts.target.llvm_triple, fn_ty)
+                && musttail_fits(&self.unit.opts.target.llvm_triple, fn_ty)
             {
                 call.set_tail_call_kind(inkwell::values::LLVMTailCallKind::LLVMTailCallKindMustTail);
             }
             match call.try_as_basic_value().basic() {
-                Some(v) => self.b.build_return(Some(&v))?,
-                None => self.b.build_return(None)?,
+                Some(v) => self.builder.build_return(Some(&v))?,
+                None => self.builder.build_return(None)?,
             };
             self.reachable = false;
             return Ok(());
@@ -113,7 +113,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                     .ok_or_else(|| crate::error::internal("call without a result"))?
                     .into_struct_value();
                 for i in 0..n {
-                    let v = self.b.build_extract_value(agg, i as u32, "")?;
+                    let v = self.builder.build_extract_value(agg, i as u32, "")?;
                     self.push(v);
                 }
             }
@@ -124,28 +124,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// `call_ref`: the reference is statically typed, so only null needs checking.
     fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<()> {
         let record = self.pop_ptr()?;
-        let ft = self.u.info.types[type_index as usize].clone();
+        let ft = self.unit.info.types[type_index as usize].clone();
         let args = self.pop_n(ft.params.len())?;
-        let is_null = self.b.build_is_null(record, "")?;
+        let is_null = self.builder.build_is_null(record, "")?;
         self.trap_if(is_null, Trap::NullFunctionReference)?;
-        let fn_ty = self.u.wasm_fn_type(&ft);
+        let fn_ty = self.unit.wasm_fn_type(&ft);
         self.call_record(record, fn_ty, args, tail)
     }
 
     fn call_indirect(&mut self, type_index: u32, table_index: u32, tail: bool) -> Result<()> {
         let index = self.pop_index()?;
-        let ft = self.u.info.types[type_index as usize].clone();
+        let ft = self.unit.info.types[type_index as usize].clone();
         let args = self.pop_n(ft.params.len())?;
         let record = self.table_element(table_index, index, Trap::UndefinedElement)?;
-        let is_null = self.b.build_is_null(record, "")?;
+        let is_null = self.builder.build_is_null(record, "")?;
         self.trap_if(is_null, Trap::UninitializedElement)?;
-        let i32t = self.u.llcx.i32_type();
+        let i32t = self.unit.llcx.i32_type();
         let actual = self.load_at(i32t.into(), record, abi::FUNC_TYPE_ID)?.into_int_value();
         let expected =
-            self.load_invariant(i32t.into(), self.vmctx, self.u.layout.type_ids + 4 * type_index)?.into_int_value();
-        let mismatch = self.b.build_int_compare(IntPredicate::NE, actual, expected, "")?;
+            self.load_invariant(i32t.into(), self.ctx, self.unit.layout.type_ids + 4 * type_index)?.into_int_value();
+        let mismatch = self.builder.build_int_compare(IntPredicate::NE, actual, expected, "")?;
         self.trap_if(mismatch, Trap::IndirectCallTypeMismatch)?;
-        let fn_ty = self.u.wasm_fn_type(&ft);
+        let fn_ty = self.unit.wasm_fn_type(&ft);
         self.call_record(record, fn_ty, args, tail)
     }
 }
@@ -153,7 +153,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 /// Whether the native signature `fn_ty` is passed entirely in registers on the target of
 /// `llvm_triple`, so that LLVM can lower a `musttail` call of it (a demoted return or an argument
 /// passed by reference makes it abort code generation).
-pub(crate) fn musttail_fits(llvm_triple: &str, fn_ty: FunctionType<'_>) -> bool {
+pub(super) fn musttail_fits(llvm_triple: &str, fn_ty: FunctionType<'_>) -> bool {
     use inkwell::types::BasicTypeEnum;
     #[derive(Default)]
     struct Count {

@@ -15,7 +15,7 @@ use inkwell::IntPredicate;
 use wasmparser::{BlockType, Operator};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum FrameKind {
+enum FrameKind {
     Function,
     Block,
     Loop,
@@ -24,27 +24,27 @@ pub enum FrameKind {
     Else,
 }
 
-pub struct Frame<'ctx> {
-    pub kind: FrameKind,
-    pub params: Vec<ValType>,
-    pub results: Vec<ValType>,
+pub(super) struct Frame<'ctx> {
+    kind: FrameKind,
+    params: Vec<ValType>,
+    results: Vec<ValType>,
     /// Stack height below the frame's parameters.
-    pub height: usize,
-    pub end_block: BasicBlock<'ctx>,
+    height: usize,
+    end_block: BasicBlock<'ctx>,
     /// Values arriving at `end_block`, with the block each comes from.
-    pub incoming: Vec<(Vec<BasicValueEnum<'ctx>>, BasicBlock<'ctx>)>,
+    incoming: Vec<(Vec<BasicValueEnum<'ctx>>, BasicBlock<'ctx>)>,
     /// Loop header and its parameter phis.
-    pub header: Option<(BasicBlock<'ctx>, Vec<PhiValue<'ctx>>)>,
+    header: Option<(BasicBlock<'ctx>, Vec<PhiValue<'ctx>>)>,
     /// For `if`: the else block and the parameters the else arm starts with.
-    pub else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
+    else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
     /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
-    pub reachable_at_start: bool,
+    reachable_at_start: bool,
     /// A try_table's exception handler, popped whenever control leaves the block.
-    pub handler: Option<PointerValue<'ctx>>,
+    handler: Option<PointerValue<'ctx>>,
     /// The address facts at the start, restored at `else`.
-    pub facts_at_start: Bounds,
+    facts_at_start: Bounds,
     /// Those common to every edge into the end seen so far (branches, catches, a then-arm).
-    pub facts_at_edges: Option<Bounds>,
+    facts_at_edges: Option<Bounds>,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -63,16 +63,16 @@ fn no_frame() -> CompileError {
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// The innermost control frame (there is one until the function's final `end`).
-    pub(super) fn top_frame(&self) -> Result<&Frame<'ctx>> {
+    fn top_frame(&self) -> Result<&Frame<'ctx>> {
         self.frames.last().ok_or_else(no_frame)
     }
 
-    pub(super) fn top_frame_mut(&mut self) -> Result<&mut Frame<'ctx>> {
+    fn top_frame_mut(&mut self) -> Result<&mut Frame<'ctx>> {
         self.frames.last_mut().ok_or_else(no_frame)
     }
 
     pub(super) fn push_function_frame(&mut self, results: &[ValType]) -> Result<()> {
-        let end_block = self.u.llcx.append_basic_block(self.func, "return");
+        let end_block = self.unit.llcx.append_basic_block(self.func, "return");
         self.frames.push(Frame {
             kind: FrameKind::Function,
             params: vec![],
@@ -95,7 +95,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (vec![], vec![ValType::from_wasm(t)?]),
             BlockType::FuncType(i) => {
-                let ft = &self.u.info.types[i as usize];
+                let ft = &self.unit.info.types[i as usize];
                 (ft.params.clone(), ft.results.clone())
             }
         })
@@ -139,8 +139,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let cond = self.pop_int()?;
                 let b = self.pop()?;
                 let a = self.pop()?;
-                let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
-                let v = self.b.build_select(c, a, b, "select")?;
+                let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+                let v = self.builder.build_select(c, a, b, "select")?;
                 self.push(v);
                 Ok(())
             }
@@ -149,7 +149,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn new_frame(&mut self, kind: FrameKind, params: Vec<ValType>, results: Vec<ValType>) -> Frame<'ctx> {
-        let end_block = self.u.llcx.append_basic_block(self.func, "end");
+        let end_block = self.unit.llcx.append_basic_block(self.func, "end");
         Frame {
             kind,
             height: self.stack.len() - params.len(),
@@ -170,6 +170,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.frames.iter().any(|f| f.kind == FrameKind::Loop)
     }
 
+    /// A try_table's block: `begin_block`, with `handler` popped whenever control leaves it.
+    pub(super) fn begin_handler_block(&mut self, bt: BlockType, handler: PointerValue<'ctx>) -> Result<()> {
+        self.begin_block(bt)?;
+        let frame = self.top_frame_mut()?;
+        frame.kind = FrameKind::Block;
+        frame.handler = Some(handler);
+        Ok(())
+    }
+
     pub(super) fn begin_block(&mut self, bt: BlockType) -> Result<()> {
         let (params, results) = self.block_signature(bt)?;
         let frame = self.new_frame(FrameKind::Block, params, results);
@@ -180,14 +189,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn begin_loop(&mut self, bt: BlockType) -> Result<()> {
         let (params, results) = self.block_signature(bt)?;
         let mut frame = self.new_frame(FrameKind::Loop, params.clone(), results);
-        let header = self.u.llcx.append_basic_block(self.func, "loop");
+        let header = self.unit.llcx.append_basic_block(self.func, "loop");
         let here = self.current_block()?;
         let args = self.pop_n(params.len())?;
-        self.b.build_unconditional_branch(header)?;
-        self.b.position_at_end(header);
+        self.builder.build_unconditional_branch(header)?;
+        self.builder.position_at_end(header);
         let mut phis = Vec::with_capacity(params.len());
         for (&t, v) in params.iter().zip(&args) {
-            let phi = self.b.build_phi(self.u.llvm_type(t), "loop_param")?;
+            let phi = self.builder.build_phi(self.unit.llvm_type(t), "loop_param")?;
             phi.add_incoming(&[(v as &dyn BasicValue, here)]);
             self.push(phi.as_basic_value());
             phis.push(phi);
@@ -202,13 +211,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let cond = self.pop_int()?;
         let (params, results) = self.block_signature(bt)?;
         let mut frame = self.new_frame(FrameKind::If, params.clone(), results);
-        let then_bb = self.u.llcx.append_basic_block(self.func, "then");
-        let else_bb = self.u.llcx.append_basic_block(self.func, "else");
-        let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
-        self.b.build_conditional_branch(c, then_bb, else_bb)?;
+        let then_bb = self.unit.llcx.append_basic_block(self.func, "then");
+        let else_bb = self.unit.llcx.append_basic_block(self.func, "else");
+        let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+        self.builder.build_conditional_branch(c, then_bb, else_bb)?;
         frame.else_block = Some((else_bb, self.peek_n(params.len())?));
         self.frames.push(frame);
-        self.b.position_at_end(then_bb);
+        self.builder.position_at_end(then_bb);
         Ok(())
     }
 
@@ -226,7 +235,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.reachable = reachable_at_start;
         self.stack.extend(params);
         self.facts.restore(self.top_frame()?.facts_at_start.clone());
-        self.b.position_at_end(else_bb);
+        self.builder.position_at_end(else_bb);
         Ok(())
     }
 
@@ -240,7 +249,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let end = frame.end_block;
         let values = self.peek_n(n)?;
         let from = self.current_block()?;
-        self.b.build_unconditional_branch(end)?;
+        self.builder.build_unconditional_branch(end)?;
         self.top_frame_mut()?.incoming.push((values, from));
         Ok(())
     }
@@ -253,8 +262,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut frame = self.frames.pop().ok_or_else(no_frame)?;
         // An `if` without `else`: the implicit else arm passes the parameters through.
         if let Some((else_bb, params)) = frame.else_block.take() {
-            self.b.position_at_end(else_bb);
-            self.b.build_unconditional_branch(frame.end_block)?;
+            self.builder.position_at_end(else_bb);
+            self.builder.build_unconditional_branch(frame.end_block)?;
             frame.incoming.push((params, else_bb));
         }
         self.discard_stack_to(frame.height)?;
@@ -268,10 +277,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             self.facts.restore(at_end.unwrap_or_default());
         }
-        self.b.position_at_end(frame.end_block);
+        self.builder.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
         if !self.reachable {
-            self.b.build_unreachable()?;
+            self.builder.build_unreachable()?;
         } else {
             let results = self.merge_incoming(&frame.results, &frame.incoming)?;
             self.stack.extend(results);
@@ -293,7 +302,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let mut out = Vec::with_capacity(types.len());
         for (i, &t) in types.iter().enumerate() {
-            let phi = self.b.build_phi(self.u.llvm_type(t), "merge")?;
+            let phi = self.builder.build_phi(self.unit.llvm_type(t), "merge")?;
             for (values, from) in incoming {
                 phi.add_incoming(&[(&values[i] as &dyn BasicValue, *from)]);
             }
@@ -308,16 +317,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let values = self.pop_n(results.len())?;
         match values.as_slice() {
-            [] => self.b.build_return(None)?,
-            [v] => self.b.build_return(Some(v))?,
-            vs => self.b.build_aggregate_return(vs)?,
+            [] => self.builder.build_return(None)?,
+            [v] => self.builder.build_return(Some(v))?,
+            vs => self.builder.build_aggregate_return(vs)?,
         };
         self.reachable = false;
         Ok(())
     }
 
     fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
-        self.b.build_call(self.u.runtime_fn(RuntimeFn::HandlerPop), &[self.vmctx.into(), h.into()], "")?;
+        self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPop), &[self.ctx.into(), h.into()], "")?;
         Ok(())
     }
 
@@ -342,12 +351,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let idx = self.frames.len() - 1 - depth as usize;
         let Some(h) = self.handler_left_by_branch(idx) else { return self.add_edge_here(depth) };
         let here = self.current_block()?;
-        let leave = self.u.llcx.append_basic_block(self.func, "leave_try");
-        self.b.position_at_end(leave);
+        let leave = self.unit.llcx.append_basic_block(self.func, "leave_try");
+        self.builder.position_at_end(leave);
         self.pop_handler(h)?;
         let target = self.add_edge_here(depth)?;
-        self.b.build_unconditional_branch(target)?;
-        self.b.position_at_end(here);
+        self.builder.build_unconditional_branch(target)?;
+        self.builder.position_at_end(here);
         Ok(leave)
     }
 
@@ -393,17 +402,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn branch(&mut self, depth: u32) -> Result<()> {
         let target = self.add_edge(depth)?;
-        self.b.build_unconditional_branch(target)?;
+        self.builder.build_unconditional_branch(target)?;
         Ok(())
     }
 
     fn branch_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_int()?;
-        let c = self.b.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+        let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
         let target = self.add_edge(depth)?;
-        let cont = self.u.llcx.append_basic_block(self.func, "br_if_cont");
-        self.b.build_conditional_branch(c, target, cont)?;
-        self.b.position_at_end(cont);
+        let cont = self.unit.llcx.append_basic_block(self.func, "br_if_cont");
+        self.builder.build_conditional_branch(c, target, cont)?;
+        self.builder.position_at_end(cont);
         Ok(())
     }
 
@@ -411,18 +420,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// with the reference and continues without it.
     fn branch_on_null(&mut self, depth: u32, on_null: bool) -> Result<()> {
         let r = self.pop()?;
-        let is_null = self.b.build_is_null(r.into_pointer_value(), "")?;
-        let cont = self.u.llcx.append_basic_block(self.func, "br_on_cont");
+        let is_null = self.builder.build_is_null(r.into_pointer_value(), "")?;
+        let cont = self.unit.llcx.append_basic_block(self.func, "br_on_cont");
         if on_null {
             let target = self.add_edge(depth)?;
-            self.b.build_conditional_branch(is_null, target, cont)?;
-            self.b.position_at_end(cont);
+            self.builder.build_conditional_branch(is_null, target, cont)?;
+            self.builder.position_at_end(cont);
             self.push(r);
         } else {
             self.push(r);
             let target = self.add_edge(depth)?;
-            self.b.build_conditional_branch(is_null, cont, target)?;
-            self.b.position_at_end(cont);
+            self.builder.build_conditional_branch(is_null, cont, target)?;
+            self.builder.position_at_end(cont);
             self.pop()?;
         }
         Ok(())
@@ -436,7 +445,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let bb = self.add_edge(d)?;
             cases.push((self.i32_const(i as u64), bb));
         }
-        self.b.build_switch(index, default_bb, &cases)?;
+        self.builder.build_switch(index, default_bb, &cases)?;
         self.reachable = false;
         Ok(())
     }

@@ -52,9 +52,9 @@ use inkwell::FloatPredicate;
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// An `f32.const` or `f64.const` (`bits` in the type's width), through `unfoldable`.
     pub(super) fn float_const(&self, ty: FloatType<'ctx>, bits: u64) -> Result<FloatValue<'ctx>> {
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let int = if ty == cx.f32_type() { cx.i32_type() } else { cx.i64_type() };
-        let c = self.b.build_bit_cast(int.const_int(bits, false), ty, "")?.into_float_value();
+        let c = self.builder.build_bit_cast(int.const_int(bits, false), ty, "")?.into_float_value();
         self.unfoldable(c)
     }
 
@@ -68,10 +68,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         // constant expression, such as a bitcast of a vector lane) as one and crashes. Its bits,
         // through a bitcast the builder folds to an integer constant, tell both at once (such
         // constants are rare: an opaque copy of one costs nothing measurable).
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let is_f32 = v.get_type() == cx.f32_type();
         let int = if is_f32 { cx.i32_type() } else { cx.i64_type() };
-        let bits = super::int_value(self.b.build_bit_cast(v, int, "")?)?;
+        let bits = super::int_value(self.builder.build_bit_cast(v, int, "")?)?;
         let value = match bits.get_zero_extended_constant() {
             Some(b) if is_f32 => f32::from_bits(b as u32) as f64,
             Some(b) => f64::from_bits(b),
@@ -88,9 +88,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// `v` through an empty inline asm that returns it in a float register: the same value at run
     /// time, an unknown one to LLVM's folders. Memory-free, so it is hoisted and merged.
     pub(super) fn opaque_float(&self, v: FloatValue<'ctx>) -> Result<FloatValue<'ctx>> {
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let ty = v.get_type();
-        let triple = &self.u.opts.target.llvm_triple;
+        let triple = &self.unit.opts.target.llvm_triple;
         let reg = if triple.starts_with("x86_64") {
             "x"
         } else if triple.starts_with("aarch64") || triple.starts_with("arm64") {
@@ -103,32 +103,32 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         };
         let fty = ty.fn_type(&[ty.into()], false);
         let asm = cx.create_inline_asm(fty, String::new(), format!("={reg},0"), false, false, None, false);
-        let call = self.b.build_indirect_call(fty, asm, &[v.into()], "id")?;
+        let call = self.builder.build_indirect_call(fty, asm, &[v.into()], "id")?;
         memory_free(cx, call);
         Ok(call.try_as_basic_value().basic().expect("asm returns a float").into_float_value())
     }
 
     fn opaque_float_via_int(&self, v: FloatValue<'ctx>) -> Result<FloatValue<'ctx>> {
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let ty = v.get_type();
         let int = if ty == cx.f32_type() { cx.i32_type() } else { cx.i64_type() };
-        let bits = self.b.build_bit_cast(v, int, "")?;
+        let bits = self.builder.build_bit_cast(v, int, "")?;
         let fty = int.fn_type(&[int.into()], false);
         let asm = cx.create_inline_asm(fty, String::new(), "=r,0".into(), false, false, None, false);
-        let call = self.b.build_indirect_call(fty, asm, &[bits.into()], "id")?;
+        let call = self.builder.build_indirect_call(fty, asm, &[bits.into()], "id")?;
         memory_free(cx, call);
         let out = call.try_as_basic_value().basic().expect("asm returns an integer");
-        Ok(self.b.build_bit_cast(out, ty, "")?.into_float_value())
+        Ok(self.builder.build_bit_cast(out, ty, "")?.into_float_value())
     }
 
     /// `f32.demote_f64`: a NaN input gives the canonical NaN, so that `demote(promote x)`, which
     /// LLVM folds to `x`, still quiets a signalling `x`.
     pub(super) fn demote(&self, x: FloatValue<'ctx>) -> Result<FloatValue<'ctx>> {
-        let f32t = self.u.llcx.f32_type();
-        let d = self.b.build_float_trunc(x, f32t, "")?;
-        let is_nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
+        let f32t = self.unit.llcx.f32_type();
+        let d = self.builder.build_float_trunc(x, f32t, "")?;
+        let is_nan = self.builder.build_float_compare(FloatPredicate::UNO, x, x, "")?;
         let nan = self.canonical_nan(f32t)?;
-        Ok(self.b.build_select(is_nan, nan, d, "")?.into_float_value())
+        Ok(self.builder.build_select(is_nan, nan, d, "")?.into_float_value())
     }
 
     /// f32x4/f64x2 add, sub, mul, div. With a constant operand that has an identity lane (a
@@ -137,7 +137,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn v_float_binop(&mut self, s: Shape, f: VecOp<'ctx>) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
-        let v = f(&self.b, x, y)?;
+        let v = f(&self.builder, x, y)?;
         let v = if has_identity_lane(x) || has_identity_lane(y) { self.quiet_nan_lanes(s, x, y, v)? } else { v };
         self.push_v(v)
     }

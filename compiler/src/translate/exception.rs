@@ -8,7 +8,6 @@
 //! `FuncTranslator::add_edge`). Functions with a try_table keep their locals in memory (volatile
 //! accesses): values in registers are not preserved across `longjmp`.
 
-use super::control::FrameKind;
 use super::FuncTranslator;
 use crate::abi;
 use crate::codegen::runtime_fns::RuntimeFn;
@@ -26,7 +25,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::Throw { tag_index } => self.throw(*tag_index),
             Operator::ThrowRef => {
                 let exn = self.pop_ptr()?;
-                let is_null = self.b.build_is_null(exn, "")?;
+                let is_null = self.builder.build_is_null(exn, "")?;
                 self.trap_if(is_null, Trap::NullExceptionReference)?;
                 self.rethrow(exn)
             }
@@ -35,16 +34,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn tag_params(&self, tag: u32) -> Vec<ValType> {
-        self.u.info.types[self.u.info.tags[tag as usize] as usize].params.clone()
+        self.unit.info.types[self.unit.info.tags[tag as usize] as usize].params.clone()
     }
 
     fn throw(&mut self, tag: u32) -> Result<()> {
         let params = self.tag_params(tag);
         let values = self.pop_n(params.len())?;
-        let tag_ptr = self.ctx_slot(self.u.layout.tags, tag)?;
+        let tag_ptr = self.ctx_slot(self.unit.layout.tags, tag)?;
         let n = self.i32_const(params.len() as u64);
         let exn = self
-            .call_value(self.u.runtime_fn(RuntimeFn::ExceptionNew), &[self.vmctx.into(), tag_ptr.into(), n.into()])?;
+            .call_value(self.unit.runtime_fn(RuntimeFn::ExceptionNew), &[self.ctx.into(), tag_ptr.into(), n.into()])?;
         let exn = exn.into_pointer_value();
         for (i, v) in values.iter().enumerate() {
             let slot = self.gep_const(exn, (abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE) as u64)?;
@@ -55,8 +54,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// `w2n_throw` never returns: what follows is unreachable.
     fn rethrow(&mut self, exn: PointerValue<'ctx>) -> Result<()> {
-        self.b.build_call(self.u.runtime_fn(RuntimeFn::Throw), &[self.vmctx.into(), exn.into()], "")?;
-        self.b.build_unreachable()?;
+        self.builder.build_call(self.unit.runtime_fn(RuntimeFn::Throw), &[self.ctx.into(), exn.into()], "")?;
+        self.builder.build_unreachable()?;
         self.reachable = false;
         Ok(())
     }
@@ -64,12 +63,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// A handler slot in the entry block (so a try_table in a loop reuses one frame slot).
     fn handler_alloca(&mut self) -> Result<PointerValue<'ctx>> {
         let entry = self.func.get_first_basic_block().expect("entry block");
-        let b = self.u.llcx.create_builder();
+        let b = self.unit.llcx.create_builder();
         match entry.get_first_instruction() {
             Some(first) => b.position_before(&first),
             None => b.position_at_end(entry),
         }
-        let ty = self.u.llcx.i8_type().array_type(abi::SIZEOF_HANDLER);
+        let ty = self.unit.llcx.i8_type().array_type(abi::SIZEOF_HANDLER);
         let h = b.build_alloca(ty, "handler")?;
         h.as_instruction()
             .ok_or_else(|| crate::error::internal("alloca expected"))?
@@ -80,34 +79,30 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn begin_try_table(&mut self, tt: &TryTable) -> Result<()> {
         let h = self.handler_alloca()?;
-        self.b.build_call(self.u.runtime_fn(RuntimeFn::HandlerPush), &[self.vmctx.into(), h.into()], "")?;
+        self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPush), &[self.ctx.into(), h.into()], "")?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
-        let r = self.call_value(self.u.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value();
-        let caught = self.b.build_int_compare(IntPredicate::NE, r, self.i32_const(0), "caught")?;
-        let body = self.u.llcx.append_basic_block(self.func, "try_body");
-        let dispatch = self.u.llcx.append_basic_block(self.func, "try_dispatch");
-        self.b.build_conditional_branch(caught, dispatch, body)?;
+        let r = self.call_value(self.unit.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value();
+        let caught = self.builder.build_int_compare(IntPredicate::NE, r, self.i32_const(0), "caught")?;
+        let body = self.unit.llcx.append_basic_block(self.func, "try_body");
+        let dispatch = self.unit.llcx.append_basic_block(self.func, "try_dispatch");
+        self.builder.build_conditional_branch(caught, dispatch, body)?;
 
         // Dispatch in the outer context: the stack as it was below the try_table's parameters.
         let (params, _) = self.block_signature(tt.ty)?;
         let saved = self.stack.clone();
         self.stack.truncate(self.stack.len() - params.len());
-        self.b.position_at_end(dispatch);
-        let exn = self.load_at(self.u.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
+        self.builder.position_at_end(dispatch);
+        let exn = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
         self.dispatch_catches(&tt.catches, exn)?;
         self.stack = saved;
 
-        self.b.position_at_end(body);
+        self.builder.position_at_end(body);
         self.reachable = true;
-        self.begin_block(tt.ty)?;
-        let frame = self.top_frame_mut()?;
-        frame.kind = FrameKind::Block;
-        frame.handler = Some(h);
-        Ok(())
+        self.begin_handler_block(tt.ty, h)
     }
 
     fn dispatch_catches(&mut self, catches: &[Catch], exn: PointerValue<'ctx>) -> Result<()> {
-        let thrown_tag = self.load_at(self.u.ptr().into(), exn, abi::EXCEPTION_TAG)?.into_pointer_value();
+        let thrown_tag = self.load_at(self.unit.ptr().into(), exn, abi::EXCEPTION_TAG)?.into_pointer_value();
         for c in catches {
             let (tag, label, with_ref) = match *c {
                 Catch::One { tag, label } => (Some(tag), label, false),
@@ -115,17 +110,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 Catch::All { label } => (None, label, false),
                 Catch::AllRef { label } => (None, label, true),
             };
-            let next = self.u.llcx.append_basic_block(self.func, "catch_next");
+            let next = self.unit.llcx.append_basic_block(self.func, "catch_next");
             let height = self.stack.len();
             if let Some(tag) = tag {
-                let want = self.ctx_slot(self.u.layout.tags, tag)?;
-                let matched = self.u.llcx.append_basic_block(self.func, "catch");
-                let same = self.b.build_int_compare(IntPredicate::EQ, thrown_tag, want, "")?;
-                self.b.build_conditional_branch(same, matched, next)?;
-                self.b.position_at_end(matched);
+                let want = self.ctx_slot(self.unit.layout.tags, tag)?;
+                let matched = self.unit.llcx.append_basic_block(self.func, "catch");
+                let same = self.builder.build_int_compare(IntPredicate::EQ, thrown_tag, want, "")?;
+                self.builder.build_conditional_branch(same, matched, next)?;
+                self.builder.position_at_end(matched);
                 for (i, t) in self.tag_params(tag).into_iter().enumerate() {
                     let off = abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE;
-                    let v: BasicValueEnum = self.load_cell(self.u.llvm_type(t), self.gep_const(exn, off as u64)?)?;
+                    let v: BasicValueEnum = self.load_cell(self.unit.llvm_type(t), self.gep_const(exn, off as u64)?)?;
                     self.push(v);
                 }
             }
@@ -133,12 +128,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(exn);
             }
             let target = self.add_edge(label)?;
-            self.b.build_unconditional_branch(target)?;
+            self.builder.build_unconditional_branch(target)?;
             self.stack.truncate(height);
-            self.b.position_at_end(next);
+            self.builder.position_at_end(next);
             if tag.is_none() {
                 // catch_all matched everything: what follows is unreachable.
-                self.b.build_unreachable()?;
+                self.builder.build_unreachable()?;
                 return Ok(());
             }
         }

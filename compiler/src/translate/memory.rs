@@ -41,7 +41,7 @@ enum Extend {
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_memory(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let (i8t, i16t, i32t, i64t) = (cx.i8_type(), cx.i16_type(), cx.i32_type(), cx.i64_type());
         let (f32t, f64t) = (cx.f32_type().into(), cx.f64_type().into());
         match *op {
@@ -67,16 +67,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64Store32 { memarg } => self.store(memarg, Some(i32t)),
             MemorySize { mem } => {
                 let size = self.memory_size_bytes(mem)?;
-                let log2 = self.u.info.memories[mem as usize].page_size_log2 as u64;
-                let pages = self.b.build_right_shift(size, self.i64_const(log2), false, "pages")?;
-                let is64 = self.u.info.memories[mem as usize].memory64;
+                let log2 = self.unit.info.memories[mem as usize].page_size_log2 as u64;
+                let pages = self.builder.build_right_shift(size, self.i64_const(log2), false, "pages")?;
+                let is64 = self.unit.info.memories[mem as usize].memory64;
                 self.push_index_result(pages, is64)
             }
             MemoryGrow { mem } => {
                 let delta = self.pop_index()?;
-                let f = self.u.runtime_fn(RuntimeFn::MemoryGrow);
-                let old = self.call_value(f, &[self.vmctx.into(), self.i32_const(mem as u64).into(), delta.into()])?;
-                let is64 = self.u.info.memories[mem as usize].memory64;
+                let f = self.unit.runtime_fn(RuntimeFn::MemoryGrow);
+                let old = self.call_value(f, &[self.ctx.into(), self.i32_const(mem as u64).into(), delta.into()])?;
+                let is64 = self.unit.info.memories[mem as usize].memory64;
                 self.push_index_result(old.into_int_value(), is64)
             }
             MemoryFill { mem } => {
@@ -97,7 +97,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let len = self.pop_index()?;
                 let src = self.pop_index()?;
                 let dst = self.pop_index()?;
-                let data = self.u.data_segment(data_index).as_pointer_value();
+                let data = self.unit.data_segment(data_index).as_pointer_value();
                 let (m, s) = (self.i32_const(mem as u64), self.i32_const(data_index as u64));
                 self.call_runtime(
                     RuntimeFn::MemoryInit,
@@ -105,70 +105,45 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 )
             }
             DataDrop { data_index } => {
-                let slot = self.gep_const(self.vmctx, (self.u.layout.data_lens + 8 * data_index) as u64)?;
-                self.b.build_store(slot, self.i64_const(0))?;
+                let slot = self.gep_const(self.ctx, (self.unit.layout.data_lens + 8 * data_index) as u64)?;
+                self.builder.build_store(slot, self.i64_const(0))?;
                 Ok(())
             }
             _ => return Err(crate::error::internal(format!("not a memory operator: {op:?}"))),
         }
     }
 
-    /// Pops an address, index or length (i32, or i64 for 64-bit memories and tables) as the runtime's
-    /// 64-bit operand.
-    pub(super) fn pop_index(&mut self) -> Result<IntValue<'ctx>> {
-        let v = self.pop_int()?;
-        Ok(self.b.build_int_z_extend_or_bit_cast(v, self.u.llcx.i64_type(), "")?)
-    }
-
-    /// Pushes a 64-bit size or old size as i64 (64-bit memories and tables) or i32.
-    pub(super) fn push_index_result(&mut self, v: IntValue<'ctx>, is64: bool) -> Result<()> {
-        if is64 {
-            self.push(v);
-        } else {
-            self.push(self.b.build_int_truncate(v, self.u.llcx.i32_type(), "")?);
-        }
-        Ok(())
-    }
-
-    pub(super) fn call_runtime(
-        &mut self,
-        rf: RuntimeFn,
-        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
-    ) -> Result<()> {
-        let mut all = vec![self.vmctx.into()];
-        all.extend_from_slice(args);
-        self.b.build_call(self.u.runtime_fn(rf), &all, "")?;
-        Ok(())
-    }
-
     fn memory_ptr(&self, mem: u32) -> Result<PointerValue<'ctx>> {
-        self.ctx_slot(self.u.layout.memories, mem)
+        self.ctx_slot(self.unit.layout.memories, mem)
     }
 
     fn memory_size_bytes(&self, mem: u32) -> Result<IntValue<'ctx>> {
         let m = self.memory_ptr(mem)?;
-        Ok(self.load_at(self.u.llcx.i64_type().into(), m, abi::MEMORY_SIZE)?.into_int_value())
+        Ok(self.load_at(self.unit.llcx.i64_type().into(), m, abi::MEMORY_SIZE)?.into_int_value())
     }
 
     /// The native address of an access of `size` bytes at the popped address plus `memarg.offset`.
     pub(super) fn effective_address(&mut self, memarg: MemArg, size: u32) -> Result<PointerValue<'ctx>> {
         let wasm_addr = self.pop_int()?;
-        let addr = self.b.build_int_z_extend_or_bit_cast(wasm_addr, self.u.llcx.i64_type(), "")?;
+        let addr = self.builder.build_int_z_extend_or_bit_cast(wasm_addr, self.unit.llcx.i64_type(), "")?;
         let mem = memory_index(memarg)?;
         let m = self.memory_ptr(mem)?;
-        let base = self.load_invariant(self.u.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
-        let info = self.u.info.memories[mem as usize];
+        let base = self.load_invariant(self.unit.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
+        let info = self.unit.info.memories[mem as usize];
         // Memories that no guard reservation can cover: 64-bit ones, and those with 1-byte pages
         // (which may end inside an OS page).
         if info.memory64 || info.page_size_log2 != 16 {
             return self.checked_address64(base, addr, memarg.offset, size, mem);
         }
-        let eff =
-            if memarg.offset == 0 { addr } else { self.b.build_int_add(addr, self.i64_const(memarg.offset), "eff")? };
-        if self.u.opts.bounds_checks == BoundsChecks::Explicit {
-            let end = self.b.build_int_add(eff, self.i64_const(size as u64), "")?;
+        let eff = if memarg.offset == 0 {
+            addr
+        } else {
+            self.builder.build_int_add(addr, self.i64_const(memarg.offset), "eff")?
+        };
+        if self.unit.opts.bounds_checks == BoundsChecks::Explicit {
+            let end = self.builder.build_int_add(eff, self.i64_const(size as u64), "")?;
             let mem_size = self.memory_size_bytes(memory_index(memarg)?)?;
-            let oob = self.b.build_int_compare(IntPredicate::UGT, end, mem_size, "oob")?;
+            let oob = self.builder.build_int_compare(IntPredicate::UGT, end, mem_size, "oob")?;
             self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         }
         // The access follows at once: what comes after it runs only if it did not trap.
@@ -185,12 +160,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// LLVM merges the copies of one stream and hoists them out of loops.
     fn stream_base(&mut self, base: PointerValue<'ctx>, stream: u32) -> Result<PointerValue<'ctx>> {
         use inkwell::attributes::{Attribute, AttributeLoc};
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let i32t = cx.i32_type();
-        let fty = self.u.ptr().fn_type(&[self.u.ptr().into(), i32t.into()], false);
+        let fty = self.unit.ptr().fn_type(&[self.unit.ptr().into(), i32t.into()], false);
         // The stream number is an unused immediate operand: copies of different streams differ.
         let asm = cx.create_inline_asm(fty, String::new(), "=r,0,i".into(), false, false, None, false);
-        let call = self.b.build_indirect_call(fty, asm, &[base.into(), self.i32_const(stream as u64).into()], "")?;
+        let call =
+            self.builder.build_indirect_call(fty, asm, &[base.into(), self.i32_const(stream as u64).into()], "")?;
         for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
             let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
             call.add_attribute(AttributeLoc::Function, attr);
@@ -208,17 +184,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         size: u32,
         mem: u32,
     ) -> Result<PointerValue<'ctx>> {
-        let i64t = self.u.llcx.i64_type();
-        let uadd = self.u.intrinsic("llvm.uadd.with.overflow", &[i64t.into()])?;
+        let i64t = self.unit.llcx.i64_type();
+        let uadd = self.unit.intrinsic("llvm.uadd.with.overflow", &[i64t.into()])?;
         let sum = self.call_value(uadd, &[addr.into(), self.i64_const(offset).into()])?.into_struct_value();
-        let eff = self.b.build_extract_value(sum, 0, "eff")?.into_int_value();
-        let wrapped = self.b.build_extract_value(sum, 1, "wrapped")?.into_int_value();
+        let eff = self.builder.build_extract_value(sum, 0, "eff")?.into_int_value();
+        let wrapped = self.builder.build_extract_value(sum, 1, "wrapped")?.into_int_value();
         let mem_size = self.memory_size_bytes(mem)?;
         let size = self.i64_const(size as u64);
-        let too_small = self.b.build_int_compare(IntPredicate::ULT, mem_size, size, "")?;
-        let limit = self.b.build_int_sub(mem_size, size, "")?;
-        let past = self.b.build_int_compare(IntPredicate::UGT, eff, limit, "")?;
-        let oob = self.b.build_or(wrapped, self.b.build_or(too_small, past, "")?, "oob")?;
+        let too_small = self.builder.build_int_compare(IntPredicate::ULT, mem_size, size, "")?;
+        let limit = self.builder.build_int_sub(mem_size, size, "")?;
+        let past = self.builder.build_int_compare(IntPredicate::UGT, eff, limit, "")?;
+        let oob = self.builder.build_or(wrapped, self.builder.build_or(too_small, past, "")?, "oob")?;
         self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         self.gep(base, eff)
     }
@@ -232,8 +208,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     ) -> Result<()> {
         let v = self.load_access(memarg, ty)?;
         let v: BasicValueEnum = match (widen, ext) {
-            (Some(to), Extend::Signed) => self.b.build_int_s_extend(v.into_int_value(), to, "")?.into(),
-            (Some(to), Extend::Unsigned) => self.b.build_int_z_extend(v.into_int_value(), to, "")?.into(),
+            (Some(to), Extend::Signed) => self.builder.build_int_s_extend(v.into_int_value(), to, "")?.into(),
+            (Some(to), Extend::Unsigned) => self.builder.build_int_z_extend(v.into_int_value(), to, "")?.into(),
             _ => v,
         };
         self.push(v);
@@ -257,17 +233,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         // A load within an access that already ran cannot trap: LLVM may merge or delete it.
         let covered = self.pin_loads && self.facts.covers(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
         let p = self.effective_address(memarg, size)?;
-        let v = self.b.build_load(ty, p, "")?;
+        let v = self.builder.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
         inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         if self.pin_loads && !covered {
-            let id = self.u.next_load_id.get();
-            self.u.next_load_id.set(id + 1);
-            crate::codegen::kept_loads::tag(self.u.llcx, inst, id, size)?;
+            let id = self.unit.next_load_id.get();
+            self.unit.next_load_id.set(id + 1);
+            crate::codegen::kept_loads::tag(self.unit.llcx, inst, id, size)?;
             // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
             // yet instruction selection still drops a load whose value folds away (a v128 lane
             // never read, a bitmask of known lanes): every load is kept whole there.
-            if self.u.opts.opt_level == crate::OptLevel::O0 {
+            if self.unit.opts.opt_level == crate::OptLevel::O0 {
                 super::pin::set_volatile(inst)?;
             }
         }
@@ -277,7 +253,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn store(&mut self, memarg: MemArg, narrow: Option<IntType<'ctx>>) -> Result<()> {
         let value = self.pop()?;
         let value: BasicValueEnum = match narrow {
-            Some(to) => self.b.build_int_truncate(value.into_int_value(), to, "")?.into(),
+            Some(to) => self.builder.build_int_truncate(value.into_int_value(), to, "")?.into(),
             None => value,
         };
         self.store_raw(memarg, value)
@@ -286,7 +262,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Stores `value` at the popped address plus `memarg.offset` (`align 1`).
     pub(super) fn store_raw(&mut self, memarg: MemArg, value: BasicValueEnum<'ctx>) -> Result<()> {
         let p = self.effective_address(memarg, type_size(value.get_type()))?;
-        let inst = self.b.build_store(p, value)?;
+        let inst = self.builder.build_store(p, value)?;
         inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
         Ok(())
     }

@@ -1,8 +1,9 @@
 //! Translation of one Wasm function body to LLVM IR.
 //!
 //! `FuncTranslator` holds the per-function state (value stack, control frames, reachability, the
-//! builder); `Unit` holds what the whole LLVM module shares. `translate_operator` is a thin
-//! dispatcher: each operator family lives in its own file.
+//! builder, the instance's context pointer `ctx`); `Unit` holds what the whole LLVM module shares.
+//! `translate_operator` is a thin dispatcher: `ops.rs` gives each operator its family (checked
+//! against wasmparser's operator list at build time), and each family lives in its own file.
 //!
 //! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
@@ -18,7 +19,9 @@ mod exact_float;
 mod exception;
 mod memory;
 mod numeric;
+mod ops;
 mod pin;
+mod runtime_call;
 mod simd;
 mod simd_arith;
 mod simd_convert;
@@ -39,46 +42,48 @@ use crate::BoundsChecks;
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
-use inkwell::types::BasicTypeEnum;
+use inkwell::types::{BasicTypeEnum, IntType};
 use inkwell::values::{
     BasicValue, BasicValueEnum, FloatValue, FunctionValue, InstructionValue, IntValue, PointerValue, VectorValue,
 };
 use inkwell::IntPredicate;
+use ops::Family;
 use std::collections::BTreeMap;
 use wasmparser::{FunctionBody, Operator};
 
 pub struct FuncTranslator<'u, 'ctx, 'm> {
-    pub(crate) u: &'u Unit<'ctx, 'm>,
-    pub(crate) b: Builder<'ctx>,
-    pub(crate) func: FunctionValue<'ctx>,
-    pub(crate) vmctx: PointerValue<'ctx>,
-    pub(crate) locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
-    pub(crate) stack: Vec<BasicValueEnum<'ctx>>,
-    pub(crate) frames: Vec<Frame<'ctx>>,
+    unit: &'u Unit<'ctx, 'm>,
+    builder: Builder<'ctx>,
+    func: FunctionValue<'ctx>,
+    /// The instance's context pointer, parameter 0 of every function (`w2n_instance *ctx`).
+    ctx: PointerValue<'ctx>,
+    locals: Vec<(PointerValue<'ctx>, BasicTypeEnum<'ctx>)>,
+    stack: Vec<BasicValueEnum<'ctx>>,
+    frames: Vec<Frame<'ctx>>,
     /// False after an unconditional branch until the end of the enclosing construct.
-    pub(crate) reachable: bool,
+    reachable: bool,
     /// Blocks opened inside unreachable code, skipped until their `end`.
-    pub(crate) dead_depth: u32,
+    dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
     /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
-    pub(crate) pin_loads: bool,
+    pin_loads: bool,
     /// Per local: whether any `local.get` reads it.
-    pub(crate) locals_read: Vec<bool>,
+    locals_read: Vec<bool>,
     /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
     /// since `longjmp` back into the function does not restore values kept in registers, and its
     /// tail calls are not `musttail` (see `call.rs`).
-    pub(crate) has_try_table: bool,
+    has_try_table: bool,
     /// What accesses that did not trap prove about locals used as addresses.
-    pub(crate) facts: address_facts::AddressFacts<'ctx>,
+    facts: address_facts::AddressFacts<'ctx>,
     /// Which local each address was derived from.
-    pub(crate) streams: alias_streams::AliasStreams<'ctx>,
+    streams: alias_streams::AliasStreams<'ctx>,
     /// Sums of two locals kept in hidden locals, for loops' addresses.
-    pub(crate) sums: address_sums::AddressSums<'ctx>,
+    sums: address_sums::AddressSums<'ctx>,
     /// Innermost loops to translate twice, by the index of their `loop` operator: the index of
     /// their `end` and the hidden locals of their sums (`versioning.rs`).
     versioned: BTreeMap<usize, (usize, Vec<u32>)>,
     /// While translating the fast copy of a versioned loop: what it assumes and proves.
-    pub(crate) fast: Option<versioning::FastLoop<'ctx>>,
+    fast: Option<versioning::FastLoop<'ctx>>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -86,28 +91,28 @@ fn kind_error(expected: &str, v: BasicValueEnum<'_>) -> CompileError {
     crate::error::internal(format!("expected {expected} value, got {}", v.get_type().print_to_string()))
 }
 
-pub(crate) fn int_value(v: BasicValueEnum<'_>) -> Result<IntValue<'_>> {
+fn int_value(v: BasicValueEnum<'_>) -> Result<IntValue<'_>> {
     match v {
         BasicValueEnum::IntValue(i) => Ok(i),
         other => Err(kind_error("an integer", other)),
     }
 }
 
-pub(crate) fn float_value(v: BasicValueEnum<'_>) -> Result<FloatValue<'_>> {
+fn float_value(v: BasicValueEnum<'_>) -> Result<FloatValue<'_>> {
     match v {
         BasicValueEnum::FloatValue(f) => Ok(f),
         other => Err(kind_error("a float", other)),
     }
 }
 
-pub(crate) fn ptr_value(v: BasicValueEnum<'_>) -> Result<PointerValue<'_>> {
+fn ptr_value(v: BasicValueEnum<'_>) -> Result<PointerValue<'_>> {
     match v {
         BasicValueEnum::PointerValue(p) => Ok(p),
         other => Err(kind_error("a pointer", other)),
     }
 }
 
-pub(crate) fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
+fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
     match v {
         BasicValueEnum::VectorValue(x) => Ok(x),
         other => Err(kind_error("a vector", other)),
@@ -115,34 +120,34 @@ pub(crate) fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
 }
 
 /// The instruction behind a value the translator just built (a load, a call).
-pub(crate) fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
+fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
     v.as_instruction_value().ok_or_else(|| crate::error::internal("instruction expected"))
 }
 
 /// Translates function `index` (a defined function) of the unit's module into its LLVM function.
-pub fn translate_function(u: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
-    let func = u.wasm_function(index);
-    u.set_wasm_function_attributes(func);
-    let mut t = FuncTranslator::new(u, func)?;
+pub fn translate_function(unit: &Unit<'_, '_>, index: u32, body: &FunctionBody<'_>) -> Result<()> {
+    let func = unit.wasm_function(index);
+    unit.set_wasm_function_attributes(func);
+    let mut t = FuncTranslator::new(unit, func)?;
     t.translate_body(index, body).map_err(|e| match e {
         CompileError::Unsupported(m) => {
-            CompileError::Unsupported(format!("{m} in function {index} ({})", u.info.display_name(index)))
+            CompileError::Unsupported(format!("{m} in function {index} ({})", unit.info.display_name(index)))
         }
         other => other,
     })
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    fn new(u: &'u Unit<'ctx, 'm>, func: FunctionValue<'ctx>) -> Result<Self> {
-        let b = u.llcx.create_builder();
-        let entry = u.llcx.append_basic_block(func, "entry");
-        b.position_at_end(entry);
-        let vmctx = ptr_value(func.get_nth_param(0).ok_or_else(|| crate::error::internal("no vmctx parameter"))?)?;
+    fn new(unit: &'u Unit<'ctx, 'm>, func: FunctionValue<'ctx>) -> Result<Self> {
+        let builder = unit.llcx.create_builder();
+        let entry = unit.llcx.append_basic_block(func, "entry");
+        builder.position_at_end(entry);
+        let ctx = ptr_value(func.get_nth_param(0).ok_or_else(|| crate::error::internal("no ctx parameter"))?)?;
         Ok(FuncTranslator {
-            u,
-            b,
+            unit,
+            builder,
             func,
-            vmctx,
+            ctx,
             locals: Vec::new(),
             stack: Vec::new(),
             frames: Vec::new(),
@@ -161,27 +166,27 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn translate_body(&mut self, index: u32, body: &FunctionBody<'_>) -> Result<()> {
-        let ft = self.u.info.func_type(index).clone();
+        let ft = self.unit.info.func_type(index).clone();
         // Parameters and locals live in allocas; mem2reg turns them into SSA values.
         for (i, &t) in ft.params.iter().enumerate() {
-            let ty = self.u.llvm_type(t);
-            let slot = self.b.build_alloca(ty, "param")?;
+            let ty = self.unit.llvm_type(t);
+            let slot = self.builder.build_alloca(ty, "param")?;
             let v = self.func.get_nth_param(i as u32 + 1).ok_or_else(|| crate::error::internal("missing parameter"))?;
-            self.b.build_store(slot, v)?;
+            self.builder.build_store(slot, v)?;
             self.locals.push((slot, ty));
         }
         let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
             let t = ValType::from_wasm(t)?;
-            let ty = self.u.llvm_type(t);
+            let ty = self.unit.llvm_type(t);
             for _ in 0..count {
-                let slot = self.b.build_alloca(ty, "local")?;
-                self.b.build_store(slot, zero_value(self.u, t))?;
+                let slot = self.builder.build_alloca(ty, "local")?;
+                self.builder.build_store(slot, zero_value(self.unit, t))?;
                 self.locals.push((slot, ty));
             }
         }
-        let i32t = self.u.llcx.i32_type();
+        let i32t = self.unit.llcx.i32_type();
         let is_i32: Vec<bool> = self.locals.iter().map(|&(_, ty)| ty == i32t.into()).collect();
         let mut reader = body.get_operators_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         let mut ops = Vec::new();
@@ -194,7 +199,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.has_try_table {
             let first_hidden = self.locals.len() as u32;
             for _ in &scan.sums {
-                let slot = self.b.build_alloca(i32t, "sum")?;
+                let slot = self.builder.build_alloca(i32t, "sum")?;
                 self.locals.push((slot, i32t.into()));
                 scan.locals_read.push(true);
             }
@@ -208,7 +213,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.streams = alias_streams::AliasStreams::new(self.locals.len());
         self.locals_read = scan.locals_read;
         self.init_sums()?;
-        self.pin_loads = self.u.opts.bounds_checks == BoundsChecks::Guard && !self.u.info.memories.is_empty();
+        self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
@@ -226,101 +231,40 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Traps with "call stack exhausted" when the stack pointer is below the store's limit.
     fn stack_check(&mut self) -> Result<()> {
-        let p = self.u.ptr();
-        let store = self.load_invariant(p.into(), self.vmctx, abi::CTX_STORE)?.into_pointer_value();
-        let limit = self.load_at(self.u.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
-        let stacksave = self.u.intrinsic("llvm.stacksave", &[p.into()])?;
+        let p = self.unit.ptr();
+        let store = self.load_invariant(p.into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
+        let limit = self.load_at(self.unit.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
+        let stacksave = self.unit.intrinsic("llvm.stacksave", &[p.into()])?;
         let sp = self.call_value(stacksave, &[])?.into_pointer_value();
-        let sp = self.b.build_ptr_to_int(sp, self.u.llcx.i64_type(), "sp")?;
-        let exhausted = self.b.build_int_compare(IntPredicate::ULT, sp, limit, "stack_exhausted")?;
+        let sp = self.builder.build_ptr_to_int(sp, self.unit.llcx.i64_type(), "sp")?;
+        let exhausted = self.builder.build_int_compare(IntPredicate::ULT, sp, limit, "stack_exhausted")?;
         self.trap_if(exhausted, Trap::StackExhausted)
     }
 
-    /// Dispatches one operator to its family's translator.
+    /// Dispatches one operator to its family's translator (`ops.rs`).
     fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
         if !self.reachable {
             return self.skip_unreachable(op);
         }
         self.pin_before(op)?;
-        use Operator::*;
-        match op {
-            Unreachable
-            | Nop
-            | Block { .. }
-            | Loop { .. }
-            | If { .. }
-            | Else
-            | End
-            | Br { .. }
-            | BrIf { .. }
-            | BrTable { .. }
-            | Return
-            | Drop
-            | Select
-            | TypedSelect { .. }
-            | BrOnNull { .. }
-            | BrOnNonNull { .. } => self.translate_control(op),
-            TryTable { .. } | Throw { .. } | ThrowRef => self.translate_exception(op),
-            _ if atomic::is_atomic(op) => self.translate_atomic(op),
-            Call { .. }
-            | CallIndirect { .. }
-            | CallRef { .. }
-            | ReturnCall { .. }
-            | ReturnCallIndirect { .. }
-            | ReturnCallRef { .. } => self.translate_call(op),
-            LocalGet { .. } | LocalSet { .. } | LocalTee { .. } | GlobalGet { .. } | GlobalSet { .. } => {
-                self.translate_variable(op)
+        match ops::family(op) {
+            Family::Control => self.translate_control(op),
+            Family::Exception => self.translate_exception(op),
+            Family::Call => self.translate_call(op),
+            Family::Variable => self.translate_variable(op),
+            Family::Memory => self.translate_memory(op),
+            Family::Table => self.translate_table(op),
+            Family::Conversion => self.translate_conversion(op),
+            Family::Numeric => self.translate_numeric(op),
+            Family::Atomic => self.translate_atomic(op),
+            Family::SimdLanes => self.simd_lanes(op),
+            Family::SimdMemory => self.simd_memory(op),
+            Family::SimdArith => self.simd_arith(op),
+            Family::SimdConvert => self.simd_convert(op),
+            Family::SimdRelaxed => self.simd_relaxed(op),
+            Family::Unsupported(proposal) => {
+                crate::error::unsupported(format!("instruction `{}` ({proposal})", ops::name(op)))
             }
-            I32Load { .. }
-            | I64Load { .. }
-            | F32Load { .. }
-            | F64Load { .. }
-            | I32Load8S { .. }
-            | I32Load8U { .. }
-            | I32Load16S { .. }
-            | I32Load16U { .. }
-            | I64Load8S { .. }
-            | I64Load8U { .. }
-            | I64Load16S { .. }
-            | I64Load16U { .. }
-            | I64Load32S { .. }
-            | I64Load32U { .. }
-            | I32Store { .. }
-            | I64Store { .. }
-            | F32Store { .. }
-            | F64Store { .. }
-            | I32Store8 { .. }
-            | I32Store16 { .. }
-            | I64Store8 { .. }
-            | I64Store16 { .. }
-            | I64Store32 { .. }
-            | MemorySize { .. }
-            | MemoryGrow { .. }
-            | MemoryInit { .. }
-            | DataDrop { .. }
-            | MemoryCopy { .. }
-            | MemoryFill { .. } => self.translate_memory(op),
-            TableGet { .. }
-            | TableSet { .. }
-            | TableSize { .. }
-            | TableGrow { .. }
-            | TableFill { .. }
-            | TableCopy { .. }
-            | TableInit { .. }
-            | ElemDrop { .. }
-            | RefNull { .. }
-            | RefIsNull
-            | RefFunc { .. }
-            | RefAsNonNull => self.translate_table(op),
-            I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S | I64TruncF32U | I64TruncF64S
-            | I64TruncF64U | I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S | I32TruncSatF64U
-            | I64TruncSatF32S | I64TruncSatF32U | I64TruncSatF64S | I64TruncSatF64U | I32WrapI64 | I64ExtendI32S
-            | I64ExtendI32U | F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F64ConvertI32S
-            | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U | F32DemoteF64 | F64PromoteF32 | I32ReinterpretF32
-            | I64ReinterpretF64 | F32ReinterpretI32 | F64ReinterpretI64 | I32Extend8S | I32Extend16S | I64Extend8S
-            | I64Extend16S | I64Extend32S => self.translate_conversion(op),
-            _ if simd::is_simd(op) => self.translate_simd(op),
-            _ => self.translate_numeric(op),
         }
     }
 
@@ -340,7 +284,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     // ---- value stack ----
 
-    pub(crate) fn push(&mut self, v: impl BasicValue<'ctx>) {
+    fn push(&mut self, v: impl BasicValue<'ctx>) {
         self.stack.push(v.as_basic_value_enum());
     }
 
@@ -348,39 +292,39 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     // translator's stack disagrees with the validator's, that is an internal error, not a panic
     // (inkwell's `into_int_value()` and friends panic on the wrong kind).
 
-    pub(crate) fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
+    fn pop(&mut self) -> Result<BasicValueEnum<'ctx>> {
         self.stack.pop().ok_or_else(|| crate::error::internal("value stack underflow"))
     }
 
-    pub(crate) fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
+    fn pop_int(&mut self) -> Result<IntValue<'ctx>> {
         int_value(self.pop()?)
     }
 
     /// The integer on top of the stack, left there.
-    pub(crate) fn peek_int(&self) -> Result<IntValue<'ctx>> {
+    fn peek_int(&self) -> Result<IntValue<'ctx>> {
         int_value(*self.stack.last().ok_or_else(|| crate::error::internal("value stack empty"))?)
     }
 
-    pub(crate) fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
+    fn pop_float(&mut self) -> Result<FloatValue<'ctx>> {
         float_value(self.pop()?)
     }
 
-    pub(crate) fn pop_ptr(&mut self) -> Result<PointerValue<'ctx>> {
+    fn pop_ptr(&mut self) -> Result<PointerValue<'ctx>> {
         ptr_value(self.pop()?)
     }
 
-    pub(crate) fn pop_vector(&mut self) -> Result<VectorValue<'ctx>> {
+    fn pop_vector(&mut self) -> Result<VectorValue<'ctx>> {
         vector_value(self.pop()?)
     }
 
-    pub(crate) fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+    fn pop_n(&mut self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         if self.stack.len() < n {
             return Err(crate::error::internal("value stack underflow"));
         }
         Ok(self.stack.split_off(self.stack.len() - n))
     }
 
-    pub(crate) fn peek_n(&self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
+    fn peek_n(&self, n: usize) -> Result<Vec<BasicValueEnum<'ctx>>> {
         match self.stack.len().checked_sub(n) {
             Some(from) => Ok(self.stack[from..].to_vec()),
             None => Err(crate::error::internal("value stack underflow")),
@@ -388,25 +332,25 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// The block the builder is in (it always is, between operators).
-    pub(crate) fn current_block(&self) -> Result<BasicBlock<'ctx>> {
-        self.b.get_insert_block().ok_or_else(|| crate::error::internal("builder not positioned in a block"))
+    fn current_block(&self) -> Result<BasicBlock<'ctx>> {
+        self.builder.get_insert_block().ok_or_else(|| crate::error::internal("builder not positioned in a block"))
     }
 
     // ---- traps ----
 
     /// Branches to the trap `kind` when `cond` is true; continues in a fresh block otherwise.
-    pub(crate) fn trap_if(&mut self, cond: IntValue<'ctx>, kind: Trap) -> Result<()> {
+    fn trap_if(&mut self, cond: IntValue<'ctx>, kind: Trap) -> Result<()> {
         let trap = self.trap_block(kind)?;
-        let cont = self.u.llcx.append_basic_block(self.func, "ok");
-        self.b.build_conditional_branch(cond, trap, cont)?;
-        self.b.position_at_end(cont);
+        let cont = self.unit.llcx.append_basic_block(self.func, "ok");
+        self.builder.build_conditional_branch(cond, trap, cont)?;
+        self.builder.position_at_end(cont);
         Ok(())
     }
 
     /// Raises `kind` unconditionally; the code after it is unreachable.
-    pub(crate) fn trap_now(&mut self, kind: Trap) -> Result<()> {
+    fn trap_now(&mut self, kind: Trap) -> Result<()> {
         let trap = self.trap_block(kind)?;
-        self.b.build_unconditional_branch(trap)?;
+        self.builder.build_unconditional_branch(trap)?;
         self.reachable = false;
         Ok(())
     }
@@ -417,14 +361,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if let Some(&bb) = self.trap_blocks.get(&kind) {
             return Ok(bb);
         }
-        let here = self.b.get_insert_block();
-        let bb = self.u.llcx.append_basic_block(self.func, "trap");
-        self.b.position_at_end(bb);
-        let code = self.u.llcx.i32_type().const_int(kind.code() as u64, false);
-        self.b.build_call(self.u.runtime_fn(RuntimeFn::Trap), &[self.vmctx.into(), code.into()], "")?;
-        self.b.build_unreachable()?;
+        let here = self.builder.get_insert_block();
+        let bb = self.unit.llcx.append_basic_block(self.func, "trap");
+        self.builder.position_at_end(bb);
+        let code = self.unit.llcx.i32_type().const_int(kind.code() as u64, false);
+        self.builder.build_call(self.unit.runtime_fn(RuntimeFn::Trap), &[self.ctx.into(), code.into()], "")?;
+        self.builder.build_unreachable()?;
         if let Some(here) = here {
-            self.b.position_at_end(here);
+            self.builder.position_at_end(here);
         }
         self.trap_blocks.insert(kind, bb);
         Ok(bb)
@@ -432,31 +376,26 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     // ---- context access ----
 
-    pub(crate) fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
+    fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
         // SAFETY (of the IR): an i8 GEP computes an address; inbounds is not claimed.
-        Ok(unsafe { self.b.build_gep(self.u.llcx.i8_type(), base, &[offset], "")? })
+        Ok(unsafe { self.builder.build_gep(self.unit.llcx.i8_type(), base, &[offset], "")? })
     }
 
-    pub(crate) fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
+    fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
         if offset == 0 {
             return Ok(base);
         }
-        self.gep(base, self.u.llcx.i64_type().const_int(offset, false))
+        self.gep(base, self.unit.llcx.i64_type().const_int(offset, false))
     }
 
-    pub(crate) fn load_at(
-        &self,
-        ty: BasicTypeEnum<'ctx>,
-        base: PointerValue<'ctx>,
-        offset: u32,
-    ) -> Result<BasicValueEnum<'ctx>> {
+    fn load_at(&self, ty: BasicTypeEnum<'ctx>, base: PointerValue<'ctx>, offset: u32) -> Result<BasicValueEnum<'ctx>> {
         let p = self.gep_const(base, offset as u64)?;
-        Ok(self.b.build_load(ty, p, "")?)
+        Ok(self.builder.build_load(ty, p, "")?)
     }
 
     /// A load of something that never changes for the life of the instance (context slots, memory
     /// bases), marked `!invariant.load` so LLVM may hoist and merge it.
-    pub(crate) fn load_invariant(
+    fn load_invariant(
         &self,
         ty: BasicTypeEnum<'ctx>,
         base: PointerValue<'ctx>,
@@ -464,8 +403,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     ) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_at(ty, base, offset)?;
         if let Some(inst) = v.as_instruction_value() {
-            let md = self.u.llcx.metadata_node(&[]);
-            inst.set_metadata(md, md_kind(self.u.llcx, "invariant.load"))
+            let md = self.unit.llcx.metadata_node(&[]);
+            inst.set_metadata(md, md_kind(self.unit.llcx, "invariant.load"))
                 .map_err(|e| crate::error::internal(e.to_string()))?;
         }
         Ok(v)
@@ -473,8 +412,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Loads a value of type `ty` from a `w2n_value` cell (a global, an exception payload slot).
     /// Cells are 8-byte aligned (`w2n_value`'s C alignment), less than a v128's natural 16.
-    pub(crate) fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.b.build_load(ty, cell, "")?;
+    fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
+        let v = self.builder.build_load(ty, cell, "")?;
         if ty.is_vector_type() {
             let inst = instruction(v)?;
             inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
@@ -483,8 +422,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// Stores `v` into a `w2n_value` cell (see `load_cell`).
-    pub(crate) fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let store = self.b.build_store(cell, v)?;
+    fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
+        let store = self.builder.build_store(cell, v)?;
         if v.is_vector_value() {
             store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
         }
@@ -492,33 +431,39 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
-    pub(crate) fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
-        Ok(self.load_invariant(self.u.ptr().into(), self.vmctx, region + 8 * index)?.into_pointer_value())
+    fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
+        Ok(self.load_invariant(self.unit.ptr().into(), self.ctx, region + 8 * index)?.into_pointer_value())
     }
 
-    pub(crate) fn call_value(
+    fn call_value(
         &self,
         f: FunctionValue<'ctx>,
         args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
     ) -> Result<BasicValueEnum<'ctx>> {
-        self.b
+        self.builder
             .build_call(f, args, "")?
             .try_as_basic_value()
             .basic()
             .ok_or_else(|| crate::error::internal("call returned void"))
     }
 
-    pub(crate) fn i32_const(&self, v: u64) -> IntValue<'ctx> {
-        self.u.llcx.i32_type().const_int(v, false)
+    fn i32_const(&self, v: u64) -> IntValue<'ctx> {
+        self.unit.llcx.i32_type().const_int(v, false)
     }
 
-    pub(crate) fn i64_const(&self, v: u64) -> IntValue<'ctx> {
-        self.u.llcx.i64_type().const_int(v, false)
+    fn i64_const(&self, v: u64) -> IntValue<'ctx> {
+        self.unit.llcx.i64_type().const_int(v, false)
+    }
+
+    /// `iBITS`: the widths of atomic accesses, SIMD lane masks (2 to 16 bits) and intermediate lanes.
+    fn int_type(&self, bits: u32) -> IntType<'ctx> {
+        let bits = std::num::NonZeroU32::new(bits).expect("a non-zero width");
+        self.unit.llcx.custom_width_int_type(bits).expect("a width LLVM accepts")
     }
 
     /// Turns an i1 into Wasm's i32 boolean.
-    pub(crate) fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
-        Ok(self.b.build_int_z_extend(v, self.u.llcx.i32_type(), "")?)
+    fn bool_to_i32(&self, v: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
+        Ok(self.builder.build_int_z_extend(v, self.unit.llcx.i32_type(), "")?)
     }
 }
 

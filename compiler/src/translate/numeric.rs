@@ -3,7 +3,7 @@
 //! IEEE intrinsics whose NaN and signed-zero behaviour matches Wasm. No fast-math flags anywhere.
 
 use super::FuncTranslator;
-use crate::error::{unsupported, Result};
+use crate::error::Result;
 use crate::trap::Trap;
 use inkwell::builder::{Builder, BuilderError};
 use inkwell::values::{BasicValue, BasicValueEnum, FloatValue, IntValue};
@@ -16,7 +16,7 @@ type FloatOp<'ctx> = fn(&Builder<'ctx>, FloatValue<'ctx>, FloatValue<'ctx>) -> R
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_numeric(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         match *op {
             I32Const { value } => self.push(cx.i32_type().const_int(value as u32 as u64, false)),
             I64Const { value } => self.push(cx.i64_type().const_int(value as u64, false)),
@@ -25,7 +25,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
             I32Eqz | I64Eqz => {
                 let x = self.pop_int()?;
-                let z = self.b.build_int_compare(IntPredicate::EQ, x, x.get_type().const_zero(), "")?;
+                let z = self.builder.build_int_compare(IntPredicate::EQ, x, x.get_type().const_zero(), "")?;
                 self.push(self.bool_to_i32(z)?)
             }
             I32Eq | I64Eq => self.int_cmp(IntPredicate::EQ)?,
@@ -73,7 +73,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F32Abs | F64Abs => self.float_unary("llvm.fabs")?,
             F32Neg | F64Neg => {
                 let x = self.pop_float()?;
-                self.push(self.b.build_float_neg(x, "")?)
+                self.push(self.builder.build_float_neg(x, "")?)
             }
             F32Ceil | F64Ceil => self.float_rounding("llvm.ceil")?,
             F32Floor | F64Floor => self.float_rounding("llvm.floor")?,
@@ -93,7 +93,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I64MulWideS => self.mul_wide(true)?,
             I64MulWideU => self.mul_wide(false)?,
 
-            _ => return unsupported(format!("instruction `{}`{}", operator_name(op), proposal_hint(op))),
+            _ => return Err(crate::error::internal(format!("not a numeric operator: {op:?}"))),
         }
         Ok(())
     }
@@ -111,9 +111,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let nuw = add && (self.facts.add_cannot_wrap(x, y) || self.fast_offset(x, y) || self.fast_offset(y, x));
         let v = if !add {
-            self.b.build_int_sub(x, y, "")?
+            self.builder.build_int_sub(x, y, "")?
         } else if nuw {
-            let v = self.b.build_int_nuw_add(x, y, "")?;
+            let v = self.builder.build_int_nuw_add(x, y, "")?;
             self.note_nuw(v);
             for (base, c) in [(x, y), (y, x)] {
                 if let Some(c) = c.get_zero_extended_constant() {
@@ -122,7 +122,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             v
         } else {
-            self.b.build_int_add(x, y, "")?
+            self.builder.build_int_add(x, y, "")?
         };
         self.streams.offset(x, y, v);
         if add {
@@ -156,7 +156,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn int_binop(&mut self, f: IntOp<'ctx>) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        let v = f(&self.b, x, y)?;
+        let v = f(&self.builder, x, y)?;
         self.push(v);
         Ok(())
     }
@@ -167,8 +167,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let x = self.pop_int()?;
         let ty = x.get_type();
         let mask = ty.const_int(ty.get_bit_width() as u64 - 1, false);
-        let y = self.b.build_and(y, mask, "")?;
-        let v = f(&self.b, x, y)?;
+        let y = self.builder.build_and(y, mask, "")?;
+        let v = f(&self.builder, x, y)?;
         self.push(v);
         Ok(())
     }
@@ -177,7 +177,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn rotate(&mut self, intrinsic: &str) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into(), x.into(), y.into()])?;
         self.push(v);
         Ok(())
@@ -186,7 +186,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn int_cmp(&mut self, pred: IntPredicate) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        let c = self.b.build_int_compare(pred, x, y, "")?;
+        let c = self.builder.build_int_compare(pred, x, y, "")?;
         self.push(self.bool_to_i32(c)?);
         Ok(())
     }
@@ -194,7 +194,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn float_cmp(&mut self, pred: FloatPredicate) -> Result<()> {
         let y = self.pop_float()?;
         let x = self.pop_float()?;
-        let c = self.b.build_float_compare(pred, x, y, "")?;
+        let c = self.builder.build_float_compare(pred, x, y, "")?;
         self.push(self.bool_to_i32(c)?);
         Ok(())
     }
@@ -202,9 +202,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// clz/ctz are defined for zero in Wasm: the `is_zero_poison` flag is false.
     fn bit_count(&mut self, intrinsic: &str, has_zero_flag: bool) -> Result<()> {
         let x = self.pop_int()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = if has_zero_flag {
-            let no_poison = self.u.llcx.bool_type().const_zero();
+            let no_poison = self.unit.llcx.bool_type().const_zero();
             self.call_value(f, &[x.into(), no_poison.into()])?
         } else {
             self.call_value(f, &[x.into()])?
@@ -221,25 +221,25 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let ty = x.get_type();
         let bits = ty.get_bit_width();
         let zero = ty.const_zero();
-        let is_zero = self.b.build_int_compare(IntPredicate::EQ, y, zero, "")?;
+        let is_zero = self.builder.build_int_compare(IntPredicate::EQ, y, zero, "")?;
         self.trap_if(is_zero, Trap::IntegerDivideByZero)?;
         let v = match (signed, rem) {
-            (false, false) => self.b.build_int_unsigned_div(x, y, "")?,
-            (false, true) => self.b.build_int_unsigned_rem(x, y, "")?,
+            (false, false) => self.builder.build_int_unsigned_div(x, y, "")?,
+            (false, true) => self.builder.build_int_unsigned_rem(x, y, "")?,
             (true, false) => {
                 let min = ty.const_int(1u64 << (bits - 1), false);
                 let minus_one = ty.const_all_ones();
-                let x_min = self.b.build_int_compare(IntPredicate::EQ, x, min, "")?;
-                let y_m1 = self.b.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
-                let overflow = self.b.build_and(x_min, y_m1, "")?;
+                let x_min = self.builder.build_int_compare(IntPredicate::EQ, x, min, "")?;
+                let y_m1 = self.builder.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
+                let overflow = self.builder.build_and(x_min, y_m1, "")?;
                 self.trap_if(overflow, Trap::IntegerOverflow)?;
-                self.b.build_int_signed_div(x, y, "")?
+                self.builder.build_int_signed_div(x, y, "")?
             }
             (true, true) => {
                 let minus_one = ty.const_all_ones();
-                let y_m1 = self.b.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
-                let safe_y = self.b.build_select(y_m1, ty.const_int(1, false), y, "")?.into_int_value();
-                self.b.build_int_signed_rem(x, safe_y, "")?
+                let y_m1 = self.builder.build_int_compare(IntPredicate::EQ, y, minus_one, "")?;
+                let safe_y = self.builder.build_select(y_m1, ty.const_int(1, false), y, "")?.into_int_value();
+                self.builder.build_int_signed_rem(x, safe_y, "")?
             }
         };
         self.push(v);
@@ -248,18 +248,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// wide-arithmetic: 128-bit values as (low, high) i64 pairs, computed in LLVM's i128.
     fn join128(&self, lo: IntValue<'ctx>, hi: IntValue<'ctx>) -> Result<IntValue<'ctx>> {
-        let i128t = self.u.llcx.i128_type();
-        let lo = self.b.build_int_z_extend(lo, i128t, "")?;
-        let hi = self.b.build_int_z_extend(hi, i128t, "")?;
-        let hi = self.b.build_left_shift(hi, i128t.const_int(64, false), "")?;
-        Ok(self.b.build_or(lo, hi, "")?)
+        let i128t = self.unit.llcx.i128_type();
+        let lo = self.builder.build_int_z_extend(lo, i128t, "")?;
+        let hi = self.builder.build_int_z_extend(hi, i128t, "")?;
+        let hi = self.builder.build_left_shift(hi, i128t.const_int(64, false), "")?;
+        Ok(self.builder.build_or(lo, hi, "")?)
     }
 
     fn push_split128(&mut self, v: IntValue<'ctx>) -> Result<()> {
-        let i64t = self.u.llcx.i64_type();
-        let lo = self.b.build_int_truncate(v, i64t, "lo")?;
-        let hi = self.b.build_right_shift(v, self.u.llcx.i128_type().const_int(64, false), false, "")?;
-        let hi = self.b.build_int_truncate(hi, i64t, "hi")?;
+        let i64t = self.unit.llcx.i64_type();
+        let lo = self.builder.build_int_truncate(v, i64t, "lo")?;
+        let hi = self.builder.build_right_shift(v, self.unit.llcx.i128_type().const_int(64, false), false, "")?;
+        let hi = self.builder.build_int_truncate(hi, i64t, "hi")?;
         self.push(lo);
         self.push(hi);
         Ok(())
@@ -272,34 +272,34 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let a_lo = self.pop_int()?;
         let a = self.join128(a_lo, a_hi)?;
         let b = self.join128(b_lo, b_hi)?;
-        let r = if add { self.b.build_int_add(a, b, "")? } else { self.b.build_int_sub(a, b, "")? };
+        let r = if add { self.builder.build_int_add(a, b, "")? } else { self.builder.build_int_sub(a, b, "")? };
         self.push_split128(r)
     }
 
     fn mul_wide(&mut self, signed: bool) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        let i128t = self.u.llcx.i128_type();
+        let i128t = self.unit.llcx.i128_type();
         let (x, y) = if signed {
-            (self.b.build_int_s_extend(x, i128t, "")?, self.b.build_int_s_extend(y, i128t, "")?)
+            (self.builder.build_int_s_extend(x, i128t, "")?, self.builder.build_int_s_extend(y, i128t, "")?)
         } else {
-            (self.b.build_int_z_extend(x, i128t, "")?, self.b.build_int_z_extend(y, i128t, "")?)
+            (self.builder.build_int_z_extend(x, i128t, "")?, self.builder.build_int_z_extend(y, i128t, "")?)
         };
-        let r = self.b.build_int_mul(x, y, "")?;
+        let r = self.builder.build_int_mul(x, y, "")?;
         self.push_split128(r)
     }
 
     fn float_binop(&mut self, f: FloatOp<'ctx>) -> Result<()> {
         let y = self.pop_float()?;
         let x = self.pop_float()?;
-        let v = f(&self.b, x, y)?;
+        let v = f(&self.builder, x, y)?;
         self.push(self.unfoldable(v)?);
         Ok(())
     }
 
     fn float_unary(&mut self, intrinsic: &str) -> Result<()> {
         let x = self.pop_float()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into()])?;
         self.push(v);
         Ok(())
@@ -311,23 +311,23 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn float_min_max(&mut self, intrinsic: &str) -> Result<()> {
         let y = self.pop_float()?;
         let x = self.pop_float()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into(), y.into()])?.into_float_value();
-        let unordered = self.b.build_float_compare(FloatPredicate::UNO, x, y, "")?;
+        let unordered = self.builder.build_float_compare(FloatPredicate::UNO, x, y, "")?;
         let nan = self.canonical_nan(x.get_type())?;
-        let r = self.b.build_select(unordered, nan, v, "")?;
+        let r = self.builder.build_select(unordered, nan, v, "")?;
         self.push(r);
         Ok(())
     }
 
     pub(super) fn canonical_nan(&self, ty: inkwell::types::FloatType<'ctx>) -> Result<FloatValue<'ctx>> {
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         let bits = if ty == cx.f32_type() {
             cx.i32_type().const_int(0x7fc0_0000, false)
         } else {
             cx.i64_type().const_int(0x7ff8_0000_0000_0000, false)
         };
-        Ok(self.b.build_bit_cast(bits, ty, "")?.into_float_value())
+        Ok(self.builder.build_bit_cast(bits, ty, "")?.into_float_value())
     }
 
     /// ceil/floor/trunc/nearest: LLVM may lower them to code that hands a signalling NaN back
@@ -335,11 +335,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// canonical NaN.
     fn float_rounding(&mut self, intrinsic: &str) -> Result<()> {
         let x = self.pop_float()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let r = self.call_value(f, &[x.into()])?.into_float_value();
-        let is_nan = self.b.build_float_compare(FloatPredicate::UNO, x, x, "")?;
+        let is_nan = self.builder.build_float_compare(FloatPredicate::UNO, x, x, "")?;
         let nan = self.canonical_nan(x.get_type())?;
-        let v = self.b.build_select(is_nan, nan, r, "")?;
+        let v = self.builder.build_select(is_nan, nan, r, "")?;
         self.push(v);
         Ok(())
     }
@@ -347,46 +347,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn float_binary_intrinsic(&mut self, intrinsic: &str) -> Result<()> {
         let y = self.pop_float()?;
         let x = self.pop_float()?;
-        let f = self.u.intrinsic(intrinsic, &[x.get_type().into()])?;
+        let f = self.unit.intrinsic(intrinsic, &[x.get_type().into()])?;
         let v = self.call_value(f, &[x.into(), y.into()])?;
         self.push(v.as_basic_value_enum());
         Ok(())
     }
-}
-
-/// Which proposal an untranslated operator belongs to, for the error message.
-fn proposal_hint(op: &Operator<'_>) -> &'static str {
-    let name = operator_name(op);
-    let lower = name.to_ascii_lowercase();
-    if lower.starts_with("v128")
-        || lower.starts_with("i8x16")
-        || lower.starts_with("i16x8")
-        || lower.starts_with("i32x4")
-        || lower.starts_with("i64x2")
-        || lower.starts_with("f32x4")
-        || lower.starts_with("f64x2")
-    {
-        " (SIMD proposal)"
-    } else if lower.contains("atomic") {
-        " (threads proposal)"
-    } else if lower.starts_with("struct")
-        || lower.starts_with("array")
-        || lower.starts_with("ref")
-        || lower.contains("i31")
-        || lower.starts_with("any")
-        || lower.starts_with("extern")
-        || lower.starts_with("bron")
-    {
-        " (GC proposal)"
-    } else if matches!(lower.as_str(), "try" | "catch" | "catchall" | "delegate" | "rethrow") {
-        " (legacy exception handling)"
-    } else {
-        ""
-    }
-}
-
-/// The operator's name for messages, e.g. `i8x16.add` shows as `I8x16Add`.
-pub fn operator_name(op: &Operator<'_>) -> String {
-    let s = format!("{op:?}");
-    s.split([' ', '{', '(']).next().unwrap_or(&s).to_string()
 }

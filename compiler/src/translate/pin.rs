@@ -103,7 +103,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 InstructionOpcode::Load => {}
                 // Inlined, the callee's loads would be as dead as this result, and the check of
                 // `kept_loads.rs` only follows a load in the function it was written in.
-                InstructionOpcode::Call if !calls_intrinsic(inst) => no_inline(self.u, inst)?,
+                InstructionOpcode::Call if !calls_intrinsic(inst) => no_inline(self.unit, inst)?,
                 InstructionOpcode::Store
                 | InstructionOpcode::Alloca
                 | InstructionOpcode::AtomicRMW
@@ -135,7 +135,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Linear-memory loads are the tagged ones (`load_access` tags every one in guard mode).
     fn is_memory_load(&self, inst: InstructionValue<'ctx>) -> bool {
-        crate::codegen::kept_loads::is_tagged(self.u.llcx, inst)
+        crate::codegen::kept_loads::is_tagged(self.unit.llcx, inst)
     }
 
     fn peek(&self, depth: usize) -> BasicValueEnum<'ctx> {
@@ -161,10 +161,10 @@ fn calls_intrinsic(inst: InstructionValue<'_>) -> bool {
     }
 }
 
-fn no_inline(u: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
+fn no_inline(unit: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
     let call = inkwell::values::CallSiteValue::try_from(inst)
         .map_err(|_| crate::error::internal("call instruction expected"))?;
-    call.add_attribute(inkwell::attributes::AttributeLoc::Function, u.enum_attr("noinline"));
+    call.add_attribute(inkwell::attributes::AttributeLoc::Function, unit.enum_attr("noinline"));
     Ok(())
 }
 

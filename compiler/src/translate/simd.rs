@@ -1,5 +1,5 @@
-//! SIMD: the fixed-width 128-bit proposal and relaxed SIMD. This file holds the lane shapes, the
-//! dispatcher and the constant, lane, shuffle and bitwise operators. The other families:
+//! SIMD: the fixed-width 128-bit proposal and relaxed SIMD. This file holds the lane shapes and the
+//! constant, lane, shuffle and bitwise operators. `ops.rs` sends each operator to its family:
 //! `simd_arith.rs` (lane arithmetic, comparisons, shifts, reductions), `simd_convert.rs`
 //! (widening, narrowing, dot products, int/float conversions), `simd_memory.rs` (v128 loads and
 //! stores) and `simd_relaxed.rs` (relaxed SIMD, whose choices depend on `simd_target.rs`).
@@ -21,7 +21,7 @@ use super::FuncTranslator;
 use crate::error::Result;
 use crate::module::ValType;
 use inkwell::builder::{Builder, BuilderError};
-use inkwell::types::{BasicTypeEnum, IntType, VectorType};
+use inkwell::types::{BasicTypeEnum, VectorType};
 use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, IntValue, VectorValue};
 use inkwell::IntPredicate;
 use wasmparser::Operator;
@@ -66,35 +66,12 @@ impl Shape {
 pub(super) type VecOp<'ctx> =
     fn(&Builder<'ctx>, VectorValue<'ctx>, VectorValue<'ctx>) -> Result<VectorValue<'ctx>, BuilderError>;
 
-macro_rules! simd_operator_list {
-    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
-        /// Whether `op` belongs to the SIMD or the relaxed-SIMD proposal (wasmparser's own list).
-        pub(super) fn is_simd(op: &Operator<'_>) -> bool {
-            matches!(op, $( Operator::$op { .. } )|*)
-        }
-    };
-}
-wasmparser::for_each_visit_simd_operator!(simd_operator_list);
-
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// Dispatches a SIMD operator to its family.
-    pub(super) fn translate_simd(&mut self, op: &Operator<'_>) -> Result<()> {
-        let handled = self.simd_lanes(op)?
-            || self.simd_memory(op)?
-            || self.simd_arith(op)?
-            || self.simd_convert(op)?
-            || self.simd_relaxed(op)?;
-        if handled {
-            Ok(())
-        } else {
-            Err(crate::error::internal(format!("SIMD operator without a translation: {op:?}")))
-        }
-    }
-
-    fn simd_lanes(&mut self, op: &Operator<'_>) -> Result<bool> {
+    /// Constants, splats, lanes, shuffles and the bitwise operators (`Family::SimdLanes`).
+    pub(super) fn simd_lanes(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
-            V128Const { value } => self.push_v(self.u.v128_const(value.bytes()))?,
+            V128Const { value } => self.push_v(self.unit.v128_const(value.bytes()))?,
             I8x16Shuffle { lanes } => self.shuffle_op(&lanes)?,
             I8x16Swizzle => {
                 let idx = self.pop_v(I8x16)?;
@@ -124,7 +101,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F64x2ReplaceLane { lane } => self.replace_lane(F64x2, lane)?,
             V128Not => {
                 let x = self.pop_v(I64x2)?;
-                self.push_v(self.b.build_not(x, "")?)?
+                self.push_v(self.builder.build_not(x, "")?)?
             }
             V128And => self.v_binop(I64x2, |b, x, y| b.build_and(x, y, ""))?,
             V128Or => self.v_binop(I64x2, |b, x, y| b.build_or(x, y, ""))?,
@@ -139,25 +116,25 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             V128AnyTrue => {
                 let x = self.pop()?;
-                let wide = self.b.build_bit_cast(x, self.u.llcx.i128_type(), "")?.into_int_value();
-                let zero = self.u.llcx.i128_type().const_zero();
-                let any = self.b.build_int_compare(IntPredicate::NE, wide, zero, "")?;
+                let wide = self.builder.build_bit_cast(x, self.unit.llcx.i128_type(), "")?.into_int_value();
+                let zero = self.unit.llcx.i128_type().const_zero();
+                let any = self.builder.build_int_compare(IntPredicate::NE, wide, zero, "")?;
                 self.push(self.bool_to_i32(any)?)
             }
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD lane operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     // ---- types, stack and constants ----
 
     /// The canonical v128 type (`<4 x i32>`).
     pub(super) fn v128_type(&self) -> VectorType<'ctx> {
-        self.u.llvm_type(ValType::V128).into_vector_type()
+        self.unit.llvm_type(ValType::V128).into_vector_type()
     }
 
     pub(super) fn lane_type(&self, s: Shape) -> BasicTypeEnum<'ctx> {
-        let cx = self.u.llcx;
+        let cx = self.unit.llcx;
         match s {
             I8x16 => cx.i8_type().into(),
             I16x8 => cx.i16_type().into(),
@@ -181,12 +158,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.int_type(bits).vec_type(lanes)
     }
 
-    /// `iBITS` (widths 2 to 32 only appear here: lane masks and intermediate lanes).
-    pub(super) fn int_type(&self, bits: u32) -> IntType<'ctx> {
-        let bits = std::num::NonZeroU32::new(bits).expect("a non-zero width");
-        self.u.llcx.custom_width_int_type(bits).expect("a width LLVM accepts")
-    }
-
     /// `v` (a v128 of any shape, or any 128-bit vector) seen as shape `s`.
     pub(super) fn as_shape(&self, v: impl BasicValue<'ctx>, s: Shape) -> Result<VectorValue<'ctx>> {
         let v = v.as_basic_value_enum();
@@ -194,7 +165,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if v.get_type() == ty.into() {
             return Ok(v.into_vector_value());
         }
-        Ok(self.b.build_bit_cast(v, ty, "")?.into_vector_value())
+        Ok(self.builder.build_bit_cast(v, ty, "")?.into_vector_value())
     }
 
     pub(super) fn pop_v(&mut self, s: Shape) -> Result<VectorValue<'ctx>> {
@@ -205,7 +176,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Pushes a 128-bit vector of any shape as the canonical v128.
     pub(super) fn push_v(&mut self, v: VectorValue<'ctx>) -> Result<()> {
         let ty = self.v128_type();
-        let v = if v.get_type() == ty { v.into() } else { self.b.build_bit_cast(v, ty, "")? };
+        let v = if v.get_type() == ty { v.into() } else { self.builder.build_bit_cast(v, ty, "")? };
         self.push(v);
         Ok(())
     }
@@ -229,16 +200,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             BasicTypeEnum::FloatType(t) => t.vec_type(n),
             _ => unreachable!("lanes are ints or floats"),
         };
-        let one = self.b.build_insert_element(ty.get_poison(), scalar, self.i32_const(0), "")?;
-        let mask = self.u.llcx.i32_type().vec_type(n).const_zero();
-        Ok(self.b.build_shuffle_vector(one, ty.get_poison(), mask, "splat")?)
+        let one = self.builder.build_insert_element(ty.get_poison(), scalar, self.i32_const(0), "")?;
+        let mask = self.unit.llcx.i32_type().vec_type(n).const_zero();
+        Ok(self.builder.build_shuffle_vector(one, ty.get_poison(), mask, "splat")?)
     }
 
     /// `shufflevector a, b, idx` with constant indices (into the concatenation of a and b).
     pub(super) fn shuffle(&self, a: VectorValue<'ctx>, b: VectorValue<'ctx>, idx: &[u32]) -> Result<VectorValue<'ctx>> {
-        let i32t = self.u.llcx.i32_type();
+        let i32t = self.unit.llcx.i32_type();
         let mask: Vec<IntValue> = idx.iter().map(|&i| i32t.const_int(i as u64, false)).collect();
-        Ok(self.b.build_shuffle_vector(a, b, VectorType::const_vector(&mask), "")?)
+        Ok(self.builder.build_shuffle_vector(a, b, VectorType::const_vector(&mask), "")?)
     }
 
     /// Calls an intrinsic returning a vector (`types` are its overloaded types, if any).
@@ -248,13 +219,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         types: &[BasicTypeEnum<'ctx>],
         args: &[BasicMetadataValueEnum<'ctx>],
     ) -> Result<VectorValue<'ctx>> {
-        let f = self.u.intrinsic(name, types)?;
+        let f = self.unit.intrinsic(name, types)?;
         Ok(self.call_value(f, args)?.into_vector_value())
     }
 
     /// What the target offers the SIMD lowering (see `simd_target.rs`).
     pub(super) fn isa(&self) -> Isa {
-        Isa::of(&self.u.opts.target)
+        Isa::of(&self.unit.opts.target)
     }
 
     // ---- operator shapes ----
@@ -263,7 +234,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn v_binop(&mut self, s: Shape, f: VecOp<'ctx>) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
-        let v = f(&self.b, x, y)?;
+        let v = f(&self.builder, x, y)?;
         self.push_v(v)
     }
 
@@ -280,7 +251,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let x = self.pop()?;
         let lane = match (s, x) {
             (I8x16 | I16x8, BasicValueEnum::IntValue(i)) => {
-                self.b.build_int_truncate(i, self.lane_type(s).into_int_type(), "")?.into()
+                self.builder.build_int_truncate(i, self.lane_type(s).into_int_type(), "")?.into()
             }
             _ => x,
         };
@@ -291,11 +262,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// `extract_lane`; the narrow integer shapes extend to i32 (`signed` is `Some` for them).
     fn extract_lane(&mut self, s: Shape, lane: u8, signed: Option<bool>) -> Result<()> {
         let x = self.pop_v(s)?;
-        let e = self.b.build_extract_element(x, self.i32_const(lane as u64), "")?;
-        let i32t = self.u.llcx.i32_type();
+        let e = self.builder.build_extract_element(x, self.i32_const(lane as u64), "")?;
+        let i32t = self.unit.llcx.i32_type();
         let e: BasicValueEnum = match signed {
-            Some(true) => self.b.build_int_s_extend(e.into_int_value(), i32t, "")?.into(),
-            Some(false) => self.b.build_int_z_extend(e.into_int_value(), i32t, "")?.into(),
+            Some(true) => self.builder.build_int_s_extend(e.into_int_value(), i32t, "")?.into(),
+            Some(false) => self.builder.build_int_z_extend(e.into_int_value(), i32t, "")?.into(),
             None => e,
         };
         self.push(e);
@@ -307,11 +278,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.pop_v(s)?;
         let x: BasicValueEnum = match (s, x) {
             (I8x16 | I16x8, BasicValueEnum::IntValue(i)) => {
-                self.b.build_int_truncate(i, self.lane_type(s).into_int_type(), "")?.into()
+                self.builder.build_int_truncate(i, self.lane_type(s).into_int_type(), "")?.into()
             }
             _ => x,
         };
-        let r = self.b.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
+        let r = self.builder.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
         self.push_v(r)
     }
 
@@ -335,16 +306,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return self.v_call("llvm.x86.ssse3.pshuf.b.128", &[], &[a.into(), biased.into()]);
         }
         // Portable: lane by lane, the index masked before the extract and the lane zeroed after.
-        let (i8t, i32t) = (self.u.llcx.i8_type(), self.u.llcx.i32_type());
+        let (i8t, i32t) = (self.unit.llcx.i8_type(), self.unit.llcx.i32_type());
         let mut r = self.vec_type(I8x16).const_zero();
         for i in 0..16 {
-            let k = self.b.build_extract_element(idx, self.i32_const(i), "")?.into_int_value();
-            let in_range = self.b.build_int_compare(IntPredicate::ULT, k, i8t.const_int(16, false), "")?;
-            let k = self.b.build_and(k, i8t.const_int(15, false), "")?;
-            let k = self.b.build_int_z_extend(k, i32t, "")?;
-            let e = self.b.build_extract_element(a, k, "")?;
-            let e = self.b.build_select(in_range, e, i8t.const_zero().into(), "")?;
-            r = self.b.build_insert_element(r, e, self.i32_const(i), "")?;
+            let k = self.builder.build_extract_element(idx, self.i32_const(i), "")?.into_int_value();
+            let in_range = self.builder.build_int_compare(IntPredicate::ULT, k, i8t.const_int(16, false), "")?;
+            let k = self.builder.build_and(k, i8t.const_int(15, false), "")?;
+            let k = self.builder.build_int_z_extend(k, i32t, "")?;
+            let e = self.builder.build_extract_element(a, k, "")?;
+            let e = self.builder.build_select(in_range, e, i8t.const_zero().into(), "")?;
+            r = self.builder.build_insert_element(r, e, self.i32_const(i), "")?;
         }
         Ok(r)
     }
@@ -356,8 +327,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         y: VectorValue<'ctx>,
         c: VectorValue<'ctx>,
     ) -> Result<VectorValue<'ctx>> {
-        let xc = self.b.build_and(x, c, "")?;
-        let yc = self.b.build_and(y, self.b.build_not(c, "")?, "")?;
-        Ok(self.b.build_or(xc, yc, "")?)
+        let xc = self.builder.build_and(x, c, "")?;
+        let yc = self.builder.build_and(y, self.builder.build_not(c, "")?, "")?;
+        Ok(self.builder.build_or(xc, yc, "")?)
     }
 }

@@ -18,7 +18,7 @@ enum Shift {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_arith(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_arith(&mut self, op: &Operator<'_>) -> Result<()> {
         use IntPredicate::*;
         use Operator::*;
         match *op {
@@ -166,9 +166,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             F64x2Trunc => self.v_rounding(F64x2, "llvm.trunc")?,
             F32x4Nearest => self.v_rounding(F32x4, "llvm.roundeven")?,
             F64x2Nearest => self.v_rounding(F64x2, "llvm.roundeven")?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD arithmetic operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// ceil/floor/trunc/nearest. x86 (roundps) and AArch64 (frint*) quiet a signalling NaN as Wasm
@@ -177,7 +177,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn v_rounding(&mut self, s: Shape, intrinsic: &str) -> Result<()> {
         let x = self.pop_v(s)?;
         let v = self.v_call(intrinsic, &[self.vec_type(s).into()], &[x.into()])?;
-        let quiets = self.isa().x86 || self.u.opts.target.llvm_triple.starts_with("aarch64");
+        let quiets = self.isa().x86 || self.unit.opts.target.llvm_triple.starts_with("aarch64");
         let v = if quiets { v } else { self.quiet_nan_lanes(s, x, x, v)? };
         self.push_v(v)
     }
@@ -186,37 +186,37 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn v_icmp(&mut self, s: Shape, pred: IntPredicate) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
-        let c = self.b.build_int_compare(pred, x, y, "")?;
-        let v = self.b.build_int_s_extend(c, self.vec_type(s), "")?;
+        let c = self.builder.build_int_compare(pred, x, y, "")?;
+        let v = self.builder.build_int_s_extend(c, self.vec_type(s), "")?;
         self.push_v(v)
     }
 
     fn v_fcmp(&mut self, s: Shape, pred: FloatPredicate) -> Result<()> {
         let y = self.pop_v(s)?;
         let x = self.pop_v(s)?;
-        let c = self.b.build_float_compare(pred, x, y, "")?;
-        let v = self.b.build_int_s_extend(c, self.vec_type(s.int()), "")?;
+        let c = self.builder.build_float_compare(pred, x, y, "")?;
+        let v = self.builder.build_int_s_extend(c, self.vec_type(s.int()), "")?;
         self.push_v(v)
     }
 
     /// `llvm.abs` with `is_int_min_poison = false`: abs(MIN) is MIN in Wasm.
     fn v_abs(&mut self, s: Shape) -> Result<()> {
         let x = self.pop_v(s)?;
-        let no_poison = self.u.llcx.bool_type().const_zero();
+        let no_poison = self.unit.llcx.bool_type().const_zero();
         let v = self.v_call("llvm.abs", &[self.vec_type(s).into()], &[x.into(), no_poison.into()])?;
         self.push_v(v)
     }
 
     fn v_neg(&mut self, s: Shape) -> Result<()> {
         let x = self.pop_v(s)?;
-        let v = self.b.build_int_sub(self.vec_type(s).const_zero(), x, "")?;
+        let v = self.builder.build_int_sub(self.vec_type(s).const_zero(), x, "")?;
         self.push_v(v)
     }
 
     /// `fneg` flips the sign bits only (NaN payloads are kept, as Wasm requires).
     fn v_fneg(&mut self, s: Shape) -> Result<()> {
         let x = self.pop_v(s)?;
-        let v = self.b.build_float_neg(x, "")?;
+        let v = self.builder.build_float_neg(x, "")?;
         self.push_v(v)
     }
 
@@ -230,12 +230,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return self.push_v(v);
         }
         let wide = self.int_vec(2 * s.lane_bits(), s.lanes());
-        let x = self.b.build_int_z_extend(x, wide, "")?;
-        let y = self.b.build_int_z_extend(y, wide, "")?;
+        let x = self.builder.build_int_z_extend(x, wide, "")?;
+        let y = self.builder.build_int_z_extend(y, wide, "")?;
         let one = self.const_splat_of(wide, 1);
-        let sum = self.b.build_int_add(self.b.build_int_add(x, y, "")?, one, "")?;
-        let avg = self.b.build_right_shift(sum, one, false, "")?;
-        let v = self.b.build_int_truncate(avg, self.vec_type(s), "")?;
+        let sum = self.builder.build_int_add(self.builder.build_int_add(x, y, "")?, one, "")?;
+        let avg = self.builder.build_right_shift(sum, one, false, "")?;
+        let v = self.builder.build_int_truncate(avg, self.vec_type(s), "")?;
         self.push_v(v)
     }
 
@@ -243,14 +243,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn v_shift(&mut self, s: Shape, kind: Shift) -> Result<()> {
         let count = self.pop_int()?;
         let x = self.pop_v(s)?;
-        let masked = self.b.build_and(count, self.i32_const(s.lane_bits() as u64 - 1), "")?;
+        let masked = self.builder.build_and(count, self.i32_const(s.lane_bits() as u64 - 1), "")?;
         let lane_ty = self.lane_type(s).into_int_type();
-        let n = self.b.build_int_cast_sign_flag(masked, lane_ty, false, "")?;
+        let n = self.builder.build_int_cast_sign_flag(masked, lane_ty, false, "")?;
         let n = self.splat(n.into(), s.lanes())?;
         let v = match kind {
-            Shift::Left => self.b.build_left_shift(x, n, "")?,
-            Shift::RightSigned => self.b.build_right_shift(x, n, true, "")?,
-            Shift::RightUnsigned => self.b.build_right_shift(x, n, false, "")?,
+            Shift::Left => self.builder.build_left_shift(x, n, "")?,
+            Shift::RightSigned => self.builder.build_right_shift(x, n, true, "")?,
+            Shift::RightUnsigned => self.builder.build_right_shift(x, n, false, "")?,
         };
         self.push_v(v)
     }
@@ -258,10 +258,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// 1 when every lane is non-zero.
     fn all_true(&mut self, s: Shape) -> Result<()> {
         let x = self.pop_v(s)?;
-        let nonzero = self.b.build_int_compare(IntPredicate::NE, x, self.vec_type(s).const_zero(), "")?;
+        let nonzero = self.builder.build_int_compare(IntPredicate::NE, x, self.vec_type(s).const_zero(), "")?;
         let bits = self.int_type(s.lanes());
-        let bits_v = self.b.build_bit_cast(nonzero, bits, "")?.into_int_value();
-        let all = self.b.build_int_compare(IntPredicate::EQ, bits_v, bits.const_all_ones(), "")?;
+        let bits_v = self.builder.build_bit_cast(nonzero, bits, "")?.into_int_value();
+        let all = self.builder.build_int_compare(IntPredicate::EQ, bits_v, bits.const_all_ones(), "")?;
         self.push(self.bool_to_i32(all)?);
         Ok(())
     }
@@ -269,9 +269,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// The lanes' sign bits gathered into the low bits of an i32 (movmsk on x86).
     fn bitmask(&mut self, s: Shape) -> Result<()> {
         let x = self.pop_v(s)?;
-        let negative = self.b.build_int_compare(IntPredicate::SLT, x, self.vec_type(s).const_zero(), "")?;
-        let bits = self.b.build_bit_cast(negative, self.int_type(s.lanes()), "")?;
-        let v = self.b.build_int_z_extend(bits.into_int_value(), self.u.llcx.i32_type(), "")?;
+        let negative = self.builder.build_int_compare(IntPredicate::SLT, x, self.vec_type(s).const_zero(), "")?;
+        let bits = self.builder.build_bit_cast(negative, self.int_type(s.lanes()), "")?;
+        let v = self.builder.build_int_z_extend(bits.into_int_value(), self.unit.llcx.i32_type(), "")?;
         self.push(v);
         Ok(())
     }
@@ -286,7 +286,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = if self.isa().x86 {
             let xy = self.as_shape(self.x86_min_max(s, min, x, y)?, s.int())?;
             let yx = self.as_shape(self.x86_min_max(s, min, y, x)?, s.int())?;
-            let both = if min { self.b.build_or(xy, yx, "")? } else { self.b.build_and(xy, yx, "")? };
+            let both = if min { self.builder.build_or(xy, yx, "")? } else { self.builder.build_and(xy, yx, "")? };
             self.as_shape(both, s)?
         } else {
             let name = if min { "llvm.minimum" } else { "llvm.maximum" };
@@ -304,10 +304,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         y: VectorValue<'ctx>,
         v: VectorValue<'ctx>,
     ) -> Result<VectorValue<'ctx>> {
-        let unordered = self.b.build_float_compare(FloatPredicate::UNO, x, y, "")?;
+        let unordered = self.builder.build_float_compare(FloatPredicate::UNO, x, y, "")?;
         let bits = if s == F32x4 { 0x7fc0_0000 } else { 0x7ff8_0000_0000_0000 };
         let nan = self.as_shape(self.const_splat(s.int(), bits), s)?;
-        Ok(self.b.build_select(unordered, nan, v, "")?.into_vector_value())
+        Ok(self.builder.build_select(unordered, nan, v, "")?.into_vector_value())
     }
 
     /// `pmin(a, b) = b < a ? b : a`, `pmax(a, b) = a < b ? b : a`: minps(b, a) and maxps(b, a).
@@ -318,8 +318,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.x86_min_max(s, min, b, a)?
         } else {
             let (l, r) = if min { (b, a) } else { (a, b) };
-            let c = self.b.build_float_compare(FloatPredicate::OLT, l, r, "")?;
-            self.b.build_select(c, b, a, "")?.into_vector_value()
+            let c = self.builder.build_float_compare(FloatPredicate::OLT, l, r, "")?;
+            self.builder.build_select(c, b, a, "")?.into_vector_value()
         };
         self.push_v(v)
     }

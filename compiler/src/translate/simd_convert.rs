@@ -22,7 +22,7 @@ pub(super) enum Half {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_convert(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_convert(&mut self, op: &Operator<'_>) -> Result<()> {
         use Half::*;
         use Operator::*;
         match *op {
@@ -67,37 +67,37 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I32x4TruncSatF64x2UZero => self.trunc_sat(F64x2, false)?,
             F32x4ConvertI32x4S => {
                 let x = self.pop_v(I32x4)?;
-                self.push_v(self.b.build_signed_int_to_float(x, self.vec_type(F32x4), "")?)?
+                self.push_v(self.builder.build_signed_int_to_float(x, self.vec_type(F32x4), "")?)?
             }
             F32x4ConvertI32x4U => {
                 let x = self.pop_v(I32x4)?;
-                self.push_v(self.b.build_unsigned_int_to_float(x, self.vec_type(F32x4), "")?)?
+                self.push_v(self.builder.build_unsigned_int_to_float(x, self.vec_type(F32x4), "")?)?
             }
             F64x2ConvertLowI32x4S | F64x2ConvertLowI32x4U => {
                 let x = self.pop_v(I32x4)?;
                 let low = self.half(x, Low)?;
                 let v = if matches!(op, F64x2ConvertLowI32x4S) {
-                    self.b.build_signed_int_to_float(low, self.vec_type(F64x2), "")?
+                    self.builder.build_signed_int_to_float(low, self.vec_type(F64x2), "")?
                 } else {
-                    self.b.build_unsigned_int_to_float(low, self.vec_type(F64x2), "")?
+                    self.builder.build_unsigned_int_to_float(low, self.vec_type(F64x2), "")?
                 };
                 self.push_v(v)?
             }
             F32x4DemoteF64x2Zero => {
                 let x = self.pop_v(F64x2)?;
-                let f32x2 = self.u.llcx.f32_type().vec_type(2);
-                let narrow = self.b.build_float_trunc(x, f32x2, "")?;
+                let f32x2 = self.unit.llcx.f32_type().vec_type(2);
+                let narrow = self.builder.build_float_trunc(x, f32x2, "")?;
                 let v = self.shuffle(narrow, f32x2.const_zero(), &[0, 1, 2, 3])?;
                 self.push_v(v)?
             }
             F64x2PromoteLowF32x4 => {
                 let x = self.pop_v(F32x4)?;
                 let low = self.half(x, Low)?;
-                self.push_v(self.b.build_float_ext(low, self.vec_type(F64x2), "")?)?
+                self.push_v(self.builder.build_float_ext(low, self.vec_type(F64x2), "")?)?
             }
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD conversion: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The low or high half of the lanes of `x`, as a vector of half as many lanes.
@@ -114,7 +114,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Sign- or zero-extends each lane of `x` to `bits`.
     pub(super) fn widen(&self, x: VectorValue<'ctx>, bits: u32, signed: bool) -> Result<VectorValue<'ctx>> {
         let ty = self.int_vec(bits, x.get_type().get_size());
-        Ok(if signed { self.b.build_int_s_extend(x, ty, "")? } else { self.b.build_int_z_extend(x, ty, "")? })
+        Ok(if signed {
+            self.builder.build_int_s_extend(x, ty, "")?
+        } else {
+            self.builder.build_int_z_extend(x, ty, "")?
+        })
     }
 
     /// The even-numbered and odd-numbered lanes of `x`.
@@ -139,7 +143,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let x = self.pop_v(s)?;
         let x = self.widen(self.half(x, half)?, 2 * s.lane_bits(), signed)?;
         let y = self.widen(self.half(y, half)?, 2 * s.lane_bits(), signed)?;
-        let v = self.b.build_int_mul(x, y, "")?;
+        let v = self.builder.build_int_mul(x, y, "")?;
         self.push_v(v)
     }
 
@@ -163,7 +167,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let (even, odd) = self.even_odd(x)?;
                 let even = self.widen(even, 2 * s.lane_bits(), signed)?;
                 let odd = self.widen(odd, 2 * s.lane_bits(), signed)?;
-                self.b.build_int_add(even, odd, "")?
+                self.builder.build_int_add(even, odd, "")?
             }
         };
         self.push_v(v)
@@ -180,9 +184,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let v = self.v_call("llvm.x86.sse2.pmadd.wd", &[], &[x.into(), y.into()])?;
             return self.push_v(v);
         }
-        let p = self.b.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
+        let p = self.builder.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
         let (even, odd) = self.even_odd(p)?;
-        let v = self.b.build_int_add(even, odd, "")?;
+        let v = self.builder.build_int_add(even, odd, "")?;
         self.push_v(v)
     }
 
@@ -199,17 +203,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn q15mulr_exact(&self, x: VectorValue<'ctx>, y: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
         if self.isa().ssse3 {
             let r = self.v_call("llvm.x86.ssse3.pmul.hr.sw.128", &[], &[x.into(), y.into()])?;
-            let wrapped = self.b.build_int_compare(IntPredicate::EQ, r, self.const_splat(I16x8, 0x8000), "")?;
-            let flip = self.b.build_int_s_extend(wrapped, r.get_type(), "")?;
-            return Ok(self.b.build_xor(r, flip, "")?);
+            let wrapped = self.builder.build_int_compare(IntPredicate::EQ, r, self.const_splat(I16x8, 0x8000), "")?;
+            let flip = self.builder.build_int_s_extend(wrapped, r.get_type(), "")?;
+            return Ok(self.builder.build_xor(r, flip, "")?);
         }
-        let p = self.b.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
+        let p = self.builder.build_int_mul(self.widen(x, 32, true)?, self.widen(y, 32, true)?, "")?;
         let i32x8 = p.get_type();
-        let rounded = self.b.build_int_add(p, self.const_splat_of(i32x8, 0x4000), "")?;
-        let shifted = self.b.build_right_shift(rounded, self.const_splat_of(i32x8, 15), true, "")?;
+        let rounded = self.builder.build_int_add(p, self.const_splat_of(i32x8, 0x4000), "")?;
+        let shifted = self.builder.build_right_shift(rounded, self.const_splat_of(i32x8, 15), true, "")?;
         let max = self.const_splat_of(i32x8, 0x7fff);
         let clamped = self.v_call("llvm.smin", &[i32x8.into()], &[shifted.into(), max.into()])?;
-        Ok(self.b.build_int_truncate(clamped, self.vec_type(I16x8), "")?)
+        Ok(self.builder.build_int_truncate(clamped, self.vec_type(I16x8), "")?)
     }
 
     /// Saturating narrow of two vectors of shape `s` (lanes read as signed) into one vector of
@@ -239,7 +243,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let v = self.v_call("llvm.smax", &[ty.into()], &[both.into(), self.const_splat_of(ty, lo).into()])?;
         let v = self.v_call("llvm.smin", &[ty.into()], &[v.into(), self.const_splat_of(ty, hi).into()])?;
         let narrow: VectorType = self.int_vec(bits, 2 * s.lanes());
-        let v = self.b.build_int_truncate(v, narrow, "")?;
+        let v = self.builder.build_int_truncate(v, narrow, "")?;
         self.push_v(v)
     }
 
@@ -264,11 +268,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             (_, true, _) => {
                 let x = self.clamp(self.nan_to_zero(x)?, -2147483648.0, 2147483647.0)?;
-                self.b.build_float_to_signed_int(x, self.int_vec(32, 2), "")?
+                self.builder.build_float_to_signed_int(x, self.int_vec(32, 2), "")?
             }
             (_, false, _) => {
                 let x = self.clamp(self.nan_to_zero(x)?, 0.0, 4294967295.0)?;
-                self.b.build_float_to_unsigned_int(x, self.int_vec(32, 2), "")?
+                self.builder.build_float_to_unsigned_int(x, self.int_vec(32, 2), "")?
             }
         };
         self.shuffle(v, self.int_vec(32, 2).const_zero(), &[0, 1, 2, 3])
@@ -277,10 +281,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// cvttps2dq, then the lanes >= 2^31 flipped from INT32_MIN to INT32_MAX and NaN lanes zeroed.
     fn trunc_f32x4_s_x86(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
         let r = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[x.into()])?;
-        let over = self.b.build_float_compare(OGE, x, self.f_splat(x, 2147483648.0), "")?;
-        let r = self.b.build_xor(r, self.lane_mask(over)?, "")?;
-        let ordered = self.b.build_float_compare(ORD, x, x, "")?;
-        Ok(self.b.build_and(r, self.lane_mask(ordered)?, "")?)
+        let over = self.builder.build_float_compare(OGE, x, self.f_splat(x, 2147483648.0), "")?;
+        let r = self.builder.build_xor(r, self.lane_mask(over)?, "")?;
+        let ordered = self.builder.build_float_compare(ORD, x, x, "")?;
+        Ok(self.builder.build_and(r, self.lane_mask(ordered)?, "")?)
     }
 
     /// With `a = maxps(x, 0)` (NaN, negative lanes and -0 → +0): `lo = cvttps2dq(a)` is right below 2^31 and INT32_MIN
@@ -290,13 +294,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn trunc_f32x4_u_x86(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
         let a = self.x86_min_max(F32x4, false, x, x.get_type().const_zero())?;
         let lo = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[a.into()])?;
-        let b = self.b.build_float_sub(a, self.f_splat(x, 2147483648.0), "")?;
+        let b = self.builder.build_float_sub(a, self.f_splat(x, 2147483648.0), "")?;
         let hi = self.v_call("llvm.x86.sse2.cvttps2dq", &[], &[b.into()])?;
-        let over = self.b.build_float_compare(OGE, b, self.f_splat(x, 2147483648.0), "")?;
-        let hi = self.b.build_xor(hi, self.lane_mask(over)?, "")?;
+        let over = self.builder.build_float_compare(OGE, b, self.f_splat(x, 2147483648.0), "")?;
+        let hi = self.builder.build_xor(hi, self.lane_mask(over)?, "")?;
         let ty = hi.get_type();
         let hi = self.v_call("llvm.smax", &[ty.into()], &[hi.into(), ty.const_zero().into()])?;
-        Ok(self.b.build_int_add(lo, hi, "")?)
+        Ok(self.builder.build_int_add(lo, hi, "")?)
     }
 
     /// A float vector like `like` with every lane `v`.
@@ -308,20 +312,20 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// An i1 lane mask widened to all-ones/zero lanes as wide as the compared floats.
     fn lane_mask(&self, m: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
         let n = m.get_type().get_size();
-        Ok(self.b.build_int_s_extend(m, self.int_vec(128 / n, n), "")?)
+        Ok(self.builder.build_int_s_extend(m, self.int_vec(128 / n, n), "")?)
     }
 
     fn nan_to_zero(&self, x: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
-        let ordered = self.b.build_float_compare(ORD, x, x, "")?;
-        Ok(self.b.build_select(ordered, x, x.get_type().const_zero(), "")?.into_vector_value())
+        let ordered = self.builder.build_float_compare(ORD, x, x, "")?;
+        Ok(self.builder.build_select(ordered, x, x.get_type().const_zero(), "")?.into_vector_value())
     }
 
     /// `x` (no NaN lanes) clamped to [lo, hi].
     fn clamp(&self, x: VectorValue<'ctx>, lo: f64, hi: f64) -> Result<VectorValue<'ctx>> {
         let (lo, hi) = (self.f_splat(x, lo), self.f_splat(x, hi));
-        let below = self.b.build_float_compare(OLT, x, lo, "")?;
-        let x = self.b.build_select(below, lo, x, "")?.into_vector_value();
-        let above = self.b.build_float_compare(OGT, x, hi, "")?;
-        Ok(self.b.build_select(above, hi, x, "")?.into_vector_value())
+        let below = self.builder.build_float_compare(OLT, x, lo, "")?;
+        let x = self.builder.build_select(below, lo, x, "")?.into_vector_value();
+        let above = self.builder.build_float_compare(OGT, x, hi, "")?;
+        Ok(self.builder.build_select(above, hi, x, "")?.into_vector_value())
     }
 }

@@ -9,7 +9,7 @@ use crate::error::Result;
 use wasmparser::{MemArg, Operator};
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_memory(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_memory(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
             V128Load { memarg } => {
@@ -40,9 +40,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             V128Store16Lane { memarg, lane } => self.store_lane(memarg, I16x8, lane)?,
             V128Store32Lane { memarg, lane } => self.store_lane(memarg, I32x4, lane)?,
             V128Store64Lane { memarg, lane } => self.store_lane(memarg, I64x2, lane)?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a SIMD memory operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     /// 8 bytes read as half a vector of `from` lanes, each extended to twice its width.
@@ -62,7 +62,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// One lane loaded into lane 0, the others zero.
     fn load_zero(&mut self, memarg: MemArg, s: Shape) -> Result<()> {
         let x = self.load_kept(memarg, self.lane_type(s))?;
-        let v = self.b.build_insert_element(self.vec_type(s).const_zero(), x, self.i32_const(0), "")?;
+        let v = self.builder.build_insert_element(self.vec_type(s).const_zero(), x, self.i32_const(0), "")?;
         self.push_v(v)
     }
 
@@ -70,13 +70,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn load_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {
         let v = self.pop_v(s)?;
         let x = self.load_kept(memarg, self.lane_type(s))?;
-        let v = self.b.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
+        let v = self.builder.build_insert_element(v, x, self.i32_const(lane as u64), "")?;
         self.push_v(v)
     }
 
     fn store_lane(&mut self, memarg: MemArg, s: Shape, lane: u8) -> Result<()> {
         let v = self.pop_v(s)?;
-        let x = self.b.build_extract_element(v, self.i32_const(lane as u64), "")?;
+        let x = self.builder.build_extract_element(v, self.i32_const(lane as u64), "")?;
         self.store_raw(memarg, x)
     }
 }

@@ -24,7 +24,7 @@ use inkwell::IntPredicate;
 use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    pub(super) fn simd_relaxed(&mut self, op: &Operator<'_>) -> Result<bool> {
+    pub(super) fn simd_relaxed(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
         match *op {
             I8x16RelaxedSwizzle => self.relaxed_swizzle()?,
@@ -47,9 +47,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             I16x8RelaxedQ15mulrS => self.relaxed_q15mulr()?,
             I16x8RelaxedDotI8x16I7x16S => self.relaxed_dot(false)?,
             I32x4RelaxedDotI8x16I7x16AddS => self.relaxed_dot(true)?,
-            _ => return Ok(false),
+            _ => return Err(crate::error::internal(format!("not a relaxed SIMD operator: {op:?}"))),
         }
-        Ok(true)
+        Ok(())
     }
 
     fn relaxed_swizzle(&mut self) -> Result<()> {
@@ -78,12 +78,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let c = self.pop_v(s)?;
         let b = self.pop_v(s)?;
         let a = self.pop_v(s)?;
-        let a = if negate { self.b.build_float_neg(a, "")? } else { a };
+        let a = if negate { self.builder.build_float_neg(a, "")? } else { a };
         let v = if self.fused_madd() {
             self.v_call("llvm.fma", &[self.vec_type(s).into()], &[a.into(), b.into(), c.into()])?
         } else {
-            let p = self.b.build_float_mul(a, b, "")?;
-            self.b.build_float_add(p, c, "")?
+            let p = self.builder.build_float_mul(a, b, "")?;
+            self.builder.build_float_add(p, c, "")?
         };
         self.push_v(v)
     }
@@ -91,7 +91,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Where a fused multiply-add is one instruction: x86 with FMA3; AArch64 always.
     fn fused_madd(&self) -> bool {
         let isa = self.isa();
-        isa.fma || (!isa.x86 && self.u.opts.target.llvm_triple.starts_with("aarch64"))
+        isa.fma || (!isa.x86 && self.unit.opts.target.llvm_triple.starts_with("aarch64"))
     }
 
     fn relaxed_laneselect(&mut self, s: Shape) -> Result<()> {
@@ -105,8 +105,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         // blendv reads only the top bit of each byte (pblendvb) or lane (blendvps/pd).
         let by = if s == I16x8 { I8x16 } else { s };
         let (a, b, m) = (self.as_shape(a, by)?, self.as_shape(b, by)?, self.as_shape(m, by)?);
-        let top = self.b.build_int_compare(IntPredicate::SLT, m, self.vec_type(by).const_zero(), "")?;
-        let v = self.b.build_select(top, a, b, "")?.into_vector_value();
+        let top = self.builder.build_int_compare(IntPredicate::SLT, m, self.vec_type(by).const_zero(), "")?;
+        let v = self.builder.build_select(top, a, b, "")?.into_vector_value();
         self.push_v(v)
     }
 
@@ -152,16 +152,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.v_call("llvm.x86.sse2.pmadd.wd", &[], &[pairs.into(), ones.into()])?
         } else {
             let (even, odd) = self.even_odd(pairs)?;
-            self.b.build_int_add(self.widen(even, 32, true)?, self.widen(odd, 32, true)?, "")?
+            self.builder.build_int_add(self.widen(even, 32, true)?, self.widen(odd, 32, true)?, "")?
         };
-        let v = self.b.build_int_add(quads, c, "")?;
+        let v = self.builder.build_int_add(quads, c, "")?;
         self.push_v(v)
     }
 
     /// Signed products of adjacent i8 lanes summed in pairs, wrapping to i16.
     fn dot_pairs_exact(&self, a: VectorValue<'ctx>, b: VectorValue<'ctx>) -> Result<VectorValue<'ctx>> {
-        let p = self.b.build_int_mul(self.widen(a, 16, true)?, self.widen(b, 16, true)?, "")?;
+        let p = self.builder.build_int_mul(self.widen(a, 16, true)?, self.widen(b, 16, true)?, "")?;
         let (even, odd) = self.even_odd(p)?;
-        Ok(self.b.build_int_add(even, odd, "")?)
+        Ok(self.builder.build_int_add(even, odd, "")?)
     }
 }

@@ -23,20 +23,20 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let value = self.pop()?;
                 let index = self.pop_index()?;
                 let slot = self.table_slot(table, index, Trap::TableOutOfBounds)?;
-                self.b.build_store(slot, value)?;
+                self.builder.build_store(slot, value)?;
             }
             Operator::TableSize { table } => {
-                let t = self.ctx_slot(self.u.layout.tables, table)?;
-                let size = self.load_at(self.u.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
-                self.push_index_result(size, self.u.info.tables[table as usize].table64)?;
+                let t = self.ctx_slot(self.unit.layout.tables, table)?;
+                let size = self.load_at(self.unit.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
+                self.push_index_result(size, self.unit.info.tables[table as usize].table64)?;
             }
             Operator::TableGrow { table } => {
                 let delta = self.pop_index()?;
                 let init = self.pop()?;
-                let f = self.u.runtime_fn(RuntimeFn::TableGrow);
+                let f = self.unit.runtime_fn(RuntimeFn::TableGrow);
                 let t = self.i32_const(table as u64);
-                let old = self.call_value(f, &[self.vmctx.into(), t.into(), init.into(), delta.into()])?;
-                self.push_index_result(old.into_int_value(), self.u.info.tables[table as usize].table64)?;
+                let old = self.call_value(f, &[self.ctx.into(), t.into(), init.into(), delta.into()])?;
+                self.push_index_result(old.into_int_value(), self.unit.info.tables[table as usize].table64)?;
             }
             Operator::TableFill { table } => {
                 let len = self.pop_index()?;
@@ -58,30 +58,30 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let dst = self.pop_index()?;
                 let t = self.i32_const(table as u64);
                 let seg = self.i32_const(elem_index as u64);
-                let items = self.i32_const(self.u.layout.elem_item_offsets[elem_index as usize] as u64);
+                let items = self.i32_const(self.unit.layout.elem_item_offsets[elem_index as usize] as u64);
                 self.call_runtime(
                     RuntimeFn::TableInit,
                     &[t.into(), seg.into(), items.into(), dst.into(), src.into(), len.into()],
                 )?;
             }
             Operator::ElemDrop { elem_index } => {
-                let slot = self.gep_const(self.vmctx, (self.u.layout.elem_lens + 8 * elem_index) as u64)?;
-                self.b.build_store(slot, self.i64_const(0))?;
+                let slot = self.gep_const(self.ctx, (self.unit.layout.elem_lens + 8 * elem_index) as u64)?;
+                self.builder.build_store(slot, self.i64_const(0))?;
             }
-            Operator::RefNull { .. } => self.push(self.u.ptr().const_null()),
+            Operator::RefNull { .. } => self.push(self.unit.ptr().const_null()),
             Operator::RefIsNull => {
                 let v = self.pop_ptr()?;
-                let is_null = self.b.build_is_null(v, "")?;
+                let is_null = self.builder.build_is_null(v, "")?;
                 self.push(self.bool_to_i32(is_null)?);
             }
             Operator::RefAsNonNull => {
                 let v = self.pop_ptr()?;
-                let is_null = self.b.build_is_null(v, "")?;
+                let is_null = self.builder.build_is_null(v, "")?;
                 self.trap_if(is_null, Trap::NullReference)?;
                 self.push(v);
             }
             Operator::RefFunc { function_index } => {
-                let record = self.ctx_slot(self.u.layout.funcs, function_index)?;
+                let record = self.ctx_slot(self.unit.layout.funcs, function_index)?;
                 self.push(record);
             }
             _ => return Err(crate::error::internal(format!("not a table operator: {op:?}"))),
@@ -91,17 +91,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Address of element `index` of `table`, trapping with `oob` past its size.
     fn table_slot(&mut self, table: u32, index: IntValue<'ctx>, oob: Trap) -> Result<PointerValue<'ctx>> {
-        let t = self.ctx_slot(self.u.layout.tables, table)?;
-        let size = self.load_at(self.u.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
-        let out = self.b.build_int_compare(IntPredicate::UGE, index, size, "")?;
+        let t = self.ctx_slot(self.unit.layout.tables, table)?;
+        let size = self.load_at(self.unit.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
+        let out = self.builder.build_int_compare(IntPredicate::UGE, index, size, "")?;
         self.trap_if(out, oob)?;
-        let elems = self.load_at(self.u.ptr().into(), t, abi::TABLE_ELEMS)?.into_pointer_value();
-        let offset = self.b.build_int_mul(index, self.i64_const(8), "")?;
+        let elems = self.load_at(self.unit.ptr().into(), t, abi::TABLE_ELEMS)?.into_pointer_value();
+        let offset = self.builder.build_int_mul(index, self.i64_const(8), "")?;
         self.gep(elems, offset)
     }
 
     pub(super) fn table_element(&mut self, table: u32, index: IntValue<'ctx>, oob: Trap) -> Result<PointerValue<'ctx>> {
         let slot = self.table_slot(table, index, oob)?;
-        Ok(self.b.build_load(self.u.ptr(), slot, "")?.into_pointer_value())
+        Ok(self.builder.build_load(self.unit.ptr(), slot, "")?.into_pointer_value())
     }
 }

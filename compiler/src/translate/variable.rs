@@ -14,7 +14,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         match *op {
             Operator::LocalGet { local_index } => {
                 let (slot, ty) = self.locals[local_index as usize];
-                let v = self.b.build_load(ty, slot, "")?;
+                let v = self.builder.build_load(ty, slot, "")?;
                 if self.has_try_table {
                     super::instruction(v)?.set_volatile(true).map_err(llvm)?;
                 }
@@ -32,14 +32,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.note_read(local_index, v);
             }
             Operator::GlobalGet { global_index } => {
-                let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
-                let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
+                let cell = self.ctx_slot(self.unit.layout.globals, global_index)?;
+                let ty = self.unit.llvm_type(self.unit.info.globals[global_index as usize].ty.ty);
                 let v = self.load_cell(ty, cell)?;
                 self.push(v);
             }
             Operator::GlobalSet { global_index } => {
                 let v = self.pop()?;
-                let cell = self.ctx_slot(self.u.layout.globals, global_index)?;
+                let cell = self.ctx_slot(self.unit.layout.globals, global_index)?;
                 self.store_cell(cell, v)?;
             }
             _ => return Err(crate::error::internal(format!("not a variable operator: {op:?}"))),
@@ -67,7 +67,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if v.is_int_value() {
             self.streams.set(index, v.into_int_value());
         }
-        let store = self.b.build_store(self.locals[index as usize].0, v)?;
+        let store = self.builder.build_store(self.locals[index as usize].0, v)?;
         if self.has_try_table {
             store.set_volatile(true).map_err(llvm)?;
         }

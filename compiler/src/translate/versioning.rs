@@ -59,20 +59,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let limit = self.i32_const((1u64 << 32) - FAST_OFFSET_LIMIT);
         let mut all_below = None;
         for &h in sums {
-            let value = self.b.build_load(self.u.llcx.i32_type(), self.locals[h as usize].0, "")?.into_int_value();
-            let below = self.b.build_int_compare(IntPredicate::ULE, value, limit, "sum_below")?;
+            let value =
+                self.builder.build_load(self.unit.llcx.i32_type(), self.locals[h as usize].0, "")?.into_int_value();
+            let below = self.builder.build_int_compare(IntPredicate::ULE, value, limit, "sum_below")?;
             all_below = Some(match all_below {
-                Some(acc) => self.b.build_and(acc, below, "")?,
+                Some(acc) => self.builder.build_and(acc, below, "")?,
                 None => below,
             });
         }
         let all_below = all_below.ok_or_else(|| crate::error::internal("a versioned loop without sums"))?;
-        let fast_entry = self.u.llcx.append_basic_block(self.func, "fast_loop");
-        let exact_entry = self.u.llcx.append_basic_block(self.func, "exact_loop");
-        self.b.build_conditional_branch(all_below, fast_entry, exact_entry)?;
+        let fast_entry = self.unit.llcx.append_basic_block(self.func, "fast_loop");
+        let exact_entry = self.unit.llcx.append_basic_block(self.func, "exact_loop");
+        self.builder.build_conditional_branch(all_below, fast_entry, exact_entry)?;
 
         let (stack, facts, streams) = (self.stack.clone(), self.facts.snapshot(), self.streams.clone());
-        self.b.position_at_end(fast_entry);
+        self.builder.position_at_end(fast_entry);
         self.fast = Some(FastLoop {
             frame: self.frames.len(),
             sums: sums.to_vec(),
@@ -94,7 +95,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.facts.restore(facts.clone());
         self.streams = streams;
         self.reachable = true;
-        self.b.position_at_end(exact_entry);
+        self.builder.position_at_end(exact_entry);
         let exact_out = self.translate_copy(&ops[at..=end], results)?;
 
         self.facts.restore(facts);
@@ -103,15 +104,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             // Neither copy falls out of the loop: the code after it is unreachable, as it was.
             return Ok(end + 1);
         }
-        let merge = self.u.llcx.append_basic_block(self.func, "loop_versions");
+        let merge = self.unit.llcx.append_basic_block(self.func, "loop_versions");
         for (block, _) in &outs {
-            self.b.position_at_end(*block);
-            self.b.build_unconditional_branch(merge)?;
+            self.builder.position_at_end(*block);
+            self.builder.build_unconditional_branch(merge)?;
         }
-        self.b.position_at_end(merge);
+        self.builder.position_at_end(merge);
         for i in 0..results {
             let first = outs[0].1[i];
-            let phi = self.b.build_phi(first.get_type(), "")?;
+            let phi = self.builder.build_phi(first.get_type(), "")?;
             for (block, values) in &outs {
                 phi.add_incoming(&[(&values[i] as &dyn BasicValue, *block)]);
             }
