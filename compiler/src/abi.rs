@@ -8,7 +8,7 @@
 //! (`compiler/tests/abi.rs`) compiles a C probe of every field of every mirror against the header
 //! and fails when any offset or size differs.
 
-use crate::ffi::{w2n_mirror, MirrorField, Tag, Value};
+use crate::ffi::{w2n_mirror, Mirror, MirrorField, Tag, Value};
 use crate::module::{ModuleInfo, ValType};
 use std::ffi::{c_int, c_void};
 use std::mem::{align_of, offset_of, size_of};
@@ -22,6 +22,8 @@ pub const ABI_VERSION: u32 = 5;
 const _: () = assert!(size_of::<usize>() == 8, "the ABI mirrors assume 64-bit pointers");
 
 w2n_mirror! {
+    pub const ABI_MIRRORS;
+
     /// The first bytes of every instance.
     pub struct ContextHeader = "w2n_context_header" {
         pub store: *mut c_void,
@@ -200,6 +202,8 @@ pub struct Region {
 macro_rules! context_regions {
     ($($(#[$doc:meta])* $region:ident: $bytes:expr, align $align:literal;)*) => {
         w2n_mirror! {
+            pub const LAYOUT_MIRROR;
+
             /// Byte offsets (from the instance pointer) of each region of one module's instance
             /// context; the runtime reads them from the descriptor and never computes them.
             #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,6 +5,8 @@
 use std::ffi::{c_char, c_int, c_void};
 
 w2n_mirror! {
+    pub const API_MIRRORS;
+
     /// One 16-byte slot: globals' cells and array-call arguments and results.
     #[derive(Clone, Copy)]
     pub union Value = "w2n_value" {
@@ -56,7 +58,7 @@ w2n_mirror! {
 
     /// The `global` member of `w2n_extern.of`.
     #[derive(Clone, Copy)]
-    pub struct ExternGlobal = "struct w2n_extern_global" {
+    pub struct ExternGlobal = "w2n_extern.of.global" {
         pub cell: *mut Value,
         pub ty: u32 => "type",
         pub mutable: u32 => "mutable_",
@@ -65,7 +67,7 @@ w2n_mirror! {
 
     /// `w2n_extern.of`.
     #[derive(Clone, Copy)]
-    pub union ExternOf = "union w2n_extern_of" {
+    pub union ExternOf = "w2n_extern.of" {
         pub func: *mut Func,
         pub table: *mut Table,
         pub memory: *mut Memory,
