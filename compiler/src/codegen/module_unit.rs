@@ -83,14 +83,24 @@ fn store_value<'ctx>(b: &Builder<'ctx>, at: PointerValue<'ctx>, v: BasicValueEnu
     Ok(())
 }
 
+/// `base + offset` in bytes (an `i8` GEP, not `inbounds`): context slots, value slots, records.
+fn byte_offset<'ctx>(
+    u: &Unit<'ctx, '_>,
+    b: &Builder<'ctx>,
+    base: PointerValue<'ctx>,
+    offset: u32,
+) -> Result<PointerValue<'ctx>> {
+    let off = u.llcx.i64_type().const_int(offset as u64, false);
+    Ok(unsafe { b.build_gep(u.llcx.i8_type(), base, &[off], "")? })
+}
+
 fn slot_ptr<'ctx>(
     u: &Unit<'ctx, '_>,
     b: &Builder<'ctx>,
     slots: PointerValue<'ctx>,
     i: usize,
 ) -> Result<PointerValue<'ctx>> {
-    let off = u.llcx.i64_type().const_int((i as u32 * abi::SIZEOF_VALUE) as u64, false);
-    Ok(unsafe { b.build_gep(u.llcx.i8_type(), slots, &[off], "")? })
+    byte_offset(u, b, slots, i as u32 * abi::SIZEOF_VALUE)
 }
 
 // ---- init ----
@@ -102,9 +112,15 @@ struct InitBuilder<'u, 'ctx, 'm> {
 }
 
 impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
+    /// The context's byte at `offset`.
     fn at(&self, offset: u32) -> Result<PointerValue<'ctx>> {
-        let off = self.u.llcx.i64_type().const_int(offset as u64, false);
-        Ok(unsafe { self.b.build_gep(self.u.llcx.i8_type(), self.ctx, &[off], "")? })
+        byte_offset(self.u, &self.b, self.ctx, offset)
+    }
+
+    /// Stores an `i64` at the context's byte `offset` (a segment's current length).
+    fn store_i64(&self, offset: u32, v: u64) -> Result<()> {
+        self.b.build_store(self.at(offset)?, self.u.llcx.i64_type().const_int(v, false))?;
+        Ok(())
     }
 
     fn slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
@@ -180,89 +196,111 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
 /// `void <prefix>_init(w2n_instance *ctx)`: the instantiation steps the spec orders after binding
 /// imports: globals, table initialisers, element segments, data segments, start function.
 fn init_function<'ctx>(u: &Unit<'ctx, '_>) -> Result<FunctionValue<'ctx>> {
-    let info = u.info;
     let ty = u.llcx.void_type().fn_type(&[u.ptr().into()], false);
     let f = u.module.add_function(&format!("{}_init", u.opts.prefix), ty, Some(Linkage::Internal));
     u.set_function_attributes(f);
     let b = u.llcx.create_builder();
     b.position_at_end(u.llcx.append_basic_block(f, "entry"));
     let ib = InitBuilder { u, b, ctx: f.get_nth_param(0).expect("ctx").into_pointer_value() };
-
-    for (i, g) in info.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
-        let v = ib.eval(g.init.as_ref().expect("defined global"))?;
-        store_value(&ib.b, ib.slot(u.layout.globals, i as u32)?, v)?;
-    }
-    for (i, init) in info.table_inits.iter().enumerate() {
-        if let Some(expr) = init {
-            let t = info.num_imported_tables + i as u32;
-            let v = ib.eval(expr)?;
-            let size = ib.i64(info.tables[t as usize].min);
-            ib.call("w2n_table_fill", &[ib.i32(t as u64), ib.i64(0), v.into(), size])?;
-        }
-    }
-    // Element segments: evaluate every item into the context, then apply the active ones in order.
-    for (s, seg) in info.elems.iter().enumerate() {
-        let base = u.layout.elem_items + u.layout.elem_item_offsets[s];
-        for (k, item) in seg.items.iter().enumerate() {
-            let v: BasicValueEnum = match item {
-                ElemItem::Func(fi) => ib.slot(u.layout.funcs, *fi)?.into(),
-                ElemItem::Expr(e) => ib.eval(e)?,
-            };
-            ib.b.build_store(ib.at(base + 8 * k as u32)?, v)?;
-        }
-        let len = if matches!(seg.mode, SegmentMode::Declared) { 0 } else { seg.items.len() as u64 };
-        ib.b.build_store(ib.at(u.layout.elem_lens + 8 * s as u32)?, u.llcx.i64_type().const_int(len, false))?;
-    }
-    for (s, seg) in info.elems.iter().enumerate() {
-        if let SegmentMode::Active { index, offset } = &seg.mode {
-            let dst = ib.offset_i64(offset)?;
-            let args = [
-                ib.i32(*index as u64),
-                ib.i32(s as u64),
-                ib.i32(u.layout.elem_item_offsets[s] as u64),
-                dst,
-                ib.i64(0),
-                ib.i64(seg.items.len() as u64),
-            ];
-            ib.call("w2n_table_init", &args)?;
-            ib.b.build_store(ib.at(u.layout.elem_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
-        }
-    }
-    for (s, seg) in info.datas.iter().enumerate() {
-        let len = u.llcx.i64_type().const_int(seg.bytes.len() as u64, false);
-        ib.b.build_store(ib.at(u.layout.data_lens + 8 * s as u32)?, len)?;
-    }
-    for (s, seg) in info.datas.iter().enumerate() {
-        if let SegmentMode::Active { index, offset } = &seg.mode {
-            let dst = ib.offset_i64(offset)?;
-            let data = u.data_segment(s as u32).as_pointer_value();
-            let args =
-                [ib.i32(*index as u64), ib.i32(s as u64), data.into(), dst, ib.i64(0), ib.i64(seg.bytes.len() as u64)];
-            ib.call("w2n_memory_init", &args)?;
-            ib.b.build_store(ib.at(u.layout.data_lens + 8 * s as u32)?, u.llcx.i64_type().const_zero())?;
-        }
-    }
-    if let Some(start) = info.start {
-        if start < info.num_imported_funcs {
-            let record = ib.slot(u.layout.funcs, start)?;
-            let code = ib.b.build_load(u.ptr(), record, "")?.into_pointer_value();
-            let callee_ctx = ib.b.build_load(
-                u.ptr(),
-                unsafe {
-                    ib.b.build_gep(
-                        u.llcx.i8_type(),
-                        record,
-                        &[u.llcx.i64_type().const_int(abi::FUNC_CTX as u64, false)],
-                        "",
-                    )?
-                },
-                "",
-            )?;
-            ib.b.build_indirect_call(u.wasm_fn_type(info.func_type(start)), code, &[callee_ctx.into()], "")?;
-        } else {
-            ib.b.build_call(u.wasm_function(start), &[ib.ctx.into()], "")?;
-        }
-    }
+    ib.globals()?;
+    ib.table_initialisers()?;
+    ib.element_segments()?;
+    ib.data_segments()?;
+    ib.start()?;
     ib.b.build_return(None)?;
     Ok(f)
+}
+
+impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
+    /// Defined globals' initial values, in order (each may read the ones before).
+    fn globals(&self) -> Result<()> {
+        let (u, info) = (self.u, self.u.info);
+        for (i, g) in info.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
+            let v = self.eval(g.init.as_ref().expect("defined global"))?;
+            store_value(&self.b, self.slot(u.layout.globals, i as u32)?, v)?;
+        }
+        Ok(())
+    }
+
+    /// Tables with an initial element expression are filled with it.
+    fn table_initialisers(&self) -> Result<()> {
+        let info = self.u.info;
+        for (i, init) in info.table_inits.iter().enumerate() {
+            if let Some(expr) = init {
+                let t = info.num_imported_tables + i as u32;
+                let v = self.eval(expr)?;
+                let size = self.i64(info.tables[t as usize].min);
+                self.call("w2n_table_fill", &[self.i32(t as u64), self.i64(0), v.into(), size])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates every element segment's items into the context, then applies the active ones in
+    /// order (and drops them).
+    fn element_segments(&self) -> Result<()> {
+        let (u, info) = (self.u, self.u.info);
+        for (s, seg) in info.elems.iter().enumerate() {
+            let base = u.layout.elem_items + u.layout.elem_item_offsets[s];
+            for (k, item) in seg.items.iter().enumerate() {
+                let v: BasicValueEnum = match item {
+                    ElemItem::Func(fi) => self.slot(u.layout.funcs, *fi)?.into(),
+                    ElemItem::Expr(e) => self.eval(e)?,
+                };
+                self.b.build_store(self.at(base + 8 * k as u32)?, v)?;
+            }
+            let len = if matches!(seg.mode, SegmentMode::Declared) { 0 } else { seg.items.len() as u64 };
+            self.store_i64(u.layout.elem_lens + 8 * s as u32, len)?;
+        }
+        for (s, seg) in info.elems.iter().enumerate() {
+            if let SegmentMode::Active { index, offset } = &seg.mode {
+                let dst = self.offset_i64(offset)?;
+                let args = [
+                    self.i32(*index as u64),
+                    self.i32(s as u64),
+                    self.i32(u.layout.elem_item_offsets[s] as u64),
+                    dst,
+                    self.i64(0),
+                    self.i64(seg.items.len() as u64),
+                ];
+                self.call("w2n_table_init", &args)?;
+                self.store_i64(u.layout.elem_lens + 8 * s as u32, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records every data segment's length, then copies the active ones in order (and drops them).
+    fn data_segments(&self) -> Result<()> {
+        let (u, info) = (self.u, self.u.info);
+        for (s, seg) in info.datas.iter().enumerate() {
+            self.store_i64(u.layout.data_lens + 8 * s as u32, seg.bytes.len() as u64)?;
+        }
+        for (s, seg) in info.datas.iter().enumerate() {
+            if let SegmentMode::Active { index, offset } = &seg.mode {
+                let dst = self.offset_i64(offset)?;
+                let data = u.data_segment(s as u32).as_pointer_value();
+                let len = self.i64(seg.bytes.len() as u64);
+                let args = [self.i32(*index as u64), self.i32(s as u64), data.into(), dst, self.i64(0), len];
+                self.call("w2n_memory_init", &args)?;
+                self.store_i64(u.layout.data_lens + 8 * s as u32, 0)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls the start function: directly when defined, through its record when imported.
+    fn start(&self) -> Result<()> {
+        let (u, info) = (self.u, self.u.info);
+        let Some(start) = info.start else { return Ok(()) };
+        if start < info.num_imported_funcs {
+            let record = self.slot(u.layout.funcs, start)?;
+            let code = self.b.build_load(u.ptr(), record, "")?.into_pointer_value();
+            let callee_ctx = self.b.build_load(u.ptr(), byte_offset(u, &self.b, record, abi::FUNC_CTX)?, "")?;
+            self.b.build_indirect_call(u.wasm_fn_type(info.func_type(start)), code, &[callee_ctx.into()], "")?;
+        } else {
+            self.b.build_call(u.wasm_function(start), &[self.ctx.into()], "")?;
+        }
+        Ok(())
+    }
 }
