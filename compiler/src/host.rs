@@ -5,6 +5,7 @@
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 
+/// The runtime's structs: the one mirror (`ffi/api.rs`), shared with generated bindings.
 pub use crate::ffi::{
     Error, Extern, ExternGlobal, ExternOf, Func, ImportDesc, Memory, Table, Value, WasiConfig, WasiDir,
 };

@@ -225,7 +225,9 @@ typedef struct w2n_global_desc {
 } w2n_global_desc;
 
 /* Offsets (bytes from the instance pointer) of each region of the instance context, computed by the
- * compiler (`compiler/src/abi.rs`, ContextLayout). The runtime never computes them itself. */
+ * compiler (`compiler/src/abi.rs`: the regions are listed once, in `context_regions!`, whose order is
+ * this struct's and the context's; ContextLayout::of lays them out). The runtime never computes them
+ * itself. */
 typedef struct w2n_layout {
   uint32_t size;          /* total bytes of the context */
   uint32_t memories;      /* w2n_memory *[num_memories] */

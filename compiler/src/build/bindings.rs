@@ -19,7 +19,8 @@
 //! - `Trap { kind, code, message, frames }` with `Display` and `std::error::Error`.
 //!
 //! The bindings declare the runtime's C API themselves (the crate that includes them does not depend
-//! on wasm2native at run time): the structs mirror `w2n_runtime.h` like `compiler/src/host.rs` does.
+//! on wasm2native at run time): their structs are the text of the compiler's own mirrors of
+//! `w2n_runtime.h` (`compiler/src/ffi/mirror.rs` and `api.rs`, which `host.rs` uses too).
 
 use super::{camel_case, identifier, Names};
 use crate::error::{unsupported, Result};
