@@ -89,8 +89,6 @@ struct HostModule<'a> {
     funcs: Vec<usize>,
 }
 
-/// Generates `<name>.rs` for `info`, whose symbols carry `prefix`.
-
 /// What the generator knows about one module: its host imports grouped by module, its exports by kind.
 struct Gen<'a, 'm> {
     info: &'a ModuleInfo<'m>,
@@ -414,9 +412,9 @@ fn write_constructors(w: &mut String, g: &Gen<'_, '_>) {
         nf = funcs.len(),
         nm = memories.len(),
         ng = globals.len(),
-        fl = export_list(&funcs),
-        ml = export_list(&memories),
-        gl = export_list(&globals),
+        fl = export_list(funcs),
+        ml = export_list(memories),
+        gl = export_list(globals),
     )
     .unwrap();
 }

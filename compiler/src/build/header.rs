@@ -163,9 +163,9 @@ static inline {prefix}_instance *{prefix}_new(w2n_resolve_fn resolve, void *user
             .unwrap();
         }
     };
-    lookup(w, &funcs, "funcs", "func");
-    lookup(w, &memories, "memories", "memory");
-    lookup(w, &globals, "globals", "global.cell");
+    lookup(w, funcs, "funcs", "func");
+    lookup(w, memories, "memories", "memory");
+    lookup(w, globals, "globals", "global.cell");
     writeln!(
         w,
         r#"  return p;
