@@ -3,11 +3,24 @@
 //! options that shape code, and the compiler build, so a stale entry is never reused.
 
 use crate::driver::{compile_wasm, CompileOptions, Emit};
-use crate::error::Result;
-use crate::runtime::{cache_dir, io_error};
+use crate::error::{io_error, Result};
 use crate::{BoundsChecks, OptLevel, TargetSpec};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
+
+/// The user's cache directory for wasm2native (`$WASM2NATIVE_CACHE_DIR`, else XDG, else ~/.cache).
+pub fn cache_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("WASM2NATIVE_CACHE_DIR") {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
+        return PathBuf::from(d).join("wasm2native");
+    }
+    match std::env::var_os("HOME") {
+        Some(h) => PathBuf::from(h).join(".cache").join("wasm2native"),
+        None => std::env::temp_dir().join("wasm2native-cache"),
+    }
+}
 
 /// The symbol prefix of cached in-process libraries (their descriptor is `<PREFIX>_module`).
 pub const PREFIX: &str = "w2n_inproc";

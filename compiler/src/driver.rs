@@ -1,10 +1,9 @@
 //! The whole pipeline behind `wasm2native compile`: read, validate, translate, emit, link.
 
 use crate::codegen::{self, ExeConfig, Output};
-use crate::error::{CompileError, Result};
-use crate::link;
+use crate::error::{io_error, CompileError, Result};
+use crate::link::{self, Artifact, Linker};
 use crate::module::{wat_to_wasm, ModuleInfo};
-use crate::runtime::io_error;
 use crate::{BoundsChecks, CodegenOptions, OptLevel, TargetSpec};
 use std::path::{Path, PathBuf};
 
@@ -111,18 +110,18 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         _ => Output::Object,
     };
     let exe = (opts.emit == Emit::Exe).then_some(&opts.exe);
-    match opts.emit {
-        Emit::Exe => {
-            opts.target.require_linkable("an executable")?;
-            check_executable_imports(&info)?;
-        }
-        Emit::SharedLib => opts.target.require_linkable("a shared library")?,
-        Emit::StaticLib => opts.target.require_runtime()?,
-        _ => {}
+    if exe.is_some() {
+        check_executable_imports(&info)?;
     }
+    let preparing = std::time::Instant::now();
+    let linker = artifact(opts).map(|a| Linker::prepare(&opts.target, a)).transpose()?;
+    report.phase("toolchain+runtime", preparing.elapsed());
     let units = codegen::compile_units(&info, &cg, unit_output, exe, opts.jobs, &mut report)?;
     let linking = std::time::Instant::now();
-    write_artifact(&units, output, opts)?;
+    match linker {
+        Some(linker) => link_artifact(&linker, &units, output, opts.emit)?,
+        None => write_text(&units, output, opts.emit)?,
+    }
     report.phase("link/write", linking.elapsed());
     report.print();
     Ok(())
@@ -140,35 +139,36 @@ fn check_executable_imports(info: &ModuleInfo<'_>) -> Result<()> {
     Ok(())
 }
 
-fn write_artifact(units: &[Vec<u8>], output: &Path, opts: &CompileOptions) -> Result<()> {
+/// The artifact `opts.emit` links from objects (none for text output).
+fn artifact(opts: &CompileOptions) -> Option<Artifact> {
     match opts.emit {
-        Emit::LlvmIr | Emit::Asm => {
-            let mut text = Vec::new();
-            for (i, u) in units.iter().enumerate() {
-                let comment = if opts.emit == Emit::LlvmIr { ";" } else { "#" };
-                text.extend_from_slice(format!("{comment} ---- wasm2native unit {i} ----\n").as_bytes());
-                text.extend_from_slice(u);
-            }
-            return write_atomically(output, &text);
-        }
-        _ => {}
+        Emit::Obj => Some(Artifact::Object),
+        Emit::Exe => Some(Artifact::Executable { static_link: opts.static_link }),
+        Emit::SharedLib => Some(Artifact::SharedLib { with_runtime: !opts.shared_without_runtime }),
+        Emit::StaticLib => Some(Artifact::StaticLib),
+        Emit::LlvmIr | Emit::Asm | Emit::Header => None,
     }
+}
+
+/// LLVM IR or assembly: the units' text, one after the other.
+fn write_text(units: &[Vec<u8>], output: &Path, emit: Emit) -> Result<()> {
+    let comment = if emit == Emit::LlvmIr { ";" } else { "#" };
+    let mut text = Vec::new();
+    for (i, u) in units.iter().enumerate() {
+        text.extend_from_slice(format!("{comment} ---- wasm2native unit {i} ----\n").as_bytes());
+        text.extend_from_slice(u);
+    }
+    write_atomically(output, &text)
+}
+
+fn link_artifact(linker: &Linker<'_>, units: &[Vec<u8>], output: &Path, emit: Emit) -> Result<()> {
     let scratch = ScratchDir::new()?;
     let objects = link::write_objects(scratch.path(), units)?;
     let staged = scratch.path().join("artifact");
-    match opts.emit {
-        Emit::Obj if objects.len() == 1 => {
-            std::fs::copy(&objects[0], &staged).map(|_| ()).map_err(|e| io_error(&staged, e))?
-        }
-        Emit::Obj => link::merge_objects(&objects, &staged)?,
-        Emit::Exe => link::link_executable(&opts.target, &objects, &staged, opts.static_link)?,
-        Emit::SharedLib => link::link_shared(&opts.target, &objects, &staged, !opts.shared_without_runtime)?,
-        Emit::StaticLib => link::archive_static(&opts.target, &objects, &staged, scratch.path())?,
-        Emit::LlvmIr | Emit::Asm | Emit::Header => unreachable!(),
-    }
+    linker.link(&objects, &staged, scratch.path())?;
     let bytes = std::fs::read(&staged).map_err(|e| io_error(&staged, e))?;
     write_atomically(output, &bytes)?;
-    if opts.emit == Emit::Exe {
+    if emit == Emit::Exe {
         set_executable(output)?;
     }
     Ok(())

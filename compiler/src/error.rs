@@ -46,6 +46,11 @@ impl CompileError {
     }
 }
 
+/// A failed file operation on `path`.
+pub fn io_error(path: &std::path::Path, e: std::io::Error) -> CompileError {
+    CompileError::Io(format!("{}: {e}", path.display()))
+}
+
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -1,8 +1,8 @@
 //! wasm2native: an ahead-of-time WebAssembly to native compiler through LLVM.
 //!
-//! The pipeline: [`module::ModuleInfo::parse`] validates and reads a module; [`codegen::compile_objects`]
+//! The pipeline: [`module::ModuleInfo::parse`] validates and reads a module; [`codegen::compile_units`]
 //! translates its functions in parallel partitions to native objects; [`link`] turns objects plus the
-//! C runtime into executables and libraries. [`driver::compile`] runs it all from [`CompileOptions`].
+//! C runtime ([`runtime`]) into executables and libraries with the LLVM tools ([`tools`]). [`driver::compile`] runs it all from [`CompileOptions`].
 //! [`Build`] does it from a Cargo build script and generates Rust bindings ([`build::bindings`]).
 //! See ARCHITECTURE.md for the map and the invariants.
 
@@ -18,6 +18,7 @@ pub mod link;
 pub mod module;
 pub mod runtime;
 pub mod target;
+pub mod tools;
 pub mod translate;
 pub mod trap;
 pub mod wast;

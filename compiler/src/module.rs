@@ -300,84 +300,14 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
     let mut names_section = None;
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(read_err)? {
-            Payload::TypeSection(r) => {
-                let mut raw = Vec::new();
-                for ty in r.into_iter_err_on_gc_types() {
-                    raw.push(ty.map_err(|e| match e.message().contains("gc proposal") {
-                        true => CompileError::Unsupported("GC types (the GC proposal)".into()),
-                        false => read_err(e),
-                    })?);
-                }
-                m.raw_types = raw.clone();
-                for (i, ty) in raw.iter().enumerate() {
-                    let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
-                    let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
-                    let sig = crate::abi::canonical_signature(&raw, i as u32);
-                    m.types.push(FuncType { params, results, sig });
-                }
-            }
-            Payload::ImportSection(r) => {
-                for imp in r.into_imports() {
-                    let imp = imp.map_err(read_err)?;
-                    let (kind, index) = match imp.ty {
-                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
-                            m.func_types.push(t);
-                            m.num_imported_funcs += 1;
-                            (ImportKind::Func { type_index: t }, m.func_types.len() - 1)
-                        }
-                        TypeRef::Table(t) => {
-                            let info = table_info(t)?;
-                            m.tables.push(info);
-                            m.table_valtypes.push(crate::abi::table_type_code(&m.raw_types, &t));
-                            m.num_imported_tables += 1;
-                            (ImportKind::Table(info), m.tables.len() - 1)
-                        }
-                        TypeRef::Memory(t) => {
-                            let info = memory_info(t)?;
-                            m.memories.push(info);
-                            m.num_imported_memories += 1;
-                            (ImportKind::Memory(info), m.memories.len() - 1)
-                        }
-                        TypeRef::Global(g) => {
-                            let ty = GlobalType { ty: ValType::from_wasm(g.content_type)?, mutable: g.mutable };
-                            if g.shared {
-                                return unsupported("shared globals (threads proposal)");
-                            }
-                            let valtype = crate::abi::canonical_valtype_code(&m.raw_types, g.content_type);
-                            m.globals.push(Global { ty, valtype, init: None });
-                            m.num_imported_globals += 1;
-                            (ImportKind::Global(ty), m.globals.len() - 1)
-                        }
-                        TypeRef::Tag(t) => {
-                            m.tags.push(t.func_type_idx);
-                            m.num_imported_tags += 1;
-                            (ImportKind::Tag { type_index: t.func_type_idx }, m.tags.len() - 1)
-                        }
-                    };
-                    m.imports.push(Import {
-                        module: imp.module.to_string(),
-                        name: imp.name.to_string(),
-                        kind,
-                        index: index as u32,
-                    });
-                }
-            }
+            Payload::TypeSection(r) => m.read_types(r)?,
+            Payload::ImportSection(r) => m.read_imports(r)?,
             Payload::FunctionSection(r) => {
                 for t in r {
                     m.func_types.push(t.map_err(read_err)?);
                 }
             }
-            Payload::TableSection(r) => {
-                for t in r {
-                    let t = t.map_err(read_err)?;
-                    m.tables.push(table_info(t.ty)?);
-                    m.table_valtypes.push(crate::abi::table_type_code(&m.raw_types, &t.ty));
-                    m.table_inits.push(match t.init {
-                        TableInit::RefNull => None,
-                        TableInit::Expr(e) => Some(e),
-                    });
-                }
-            }
+            Payload::TableSection(r) => m.read_tables(r)?,
             Payload::MemorySection(r) => {
                 for t in r {
                     m.memories.push(memory_info(t.map_err(read_err)?)?);
@@ -388,17 +318,7 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                     m.tags.push(t.map_err(read_err)?.func_type_idx);
                 }
             }
-            Payload::GlobalSection(r) => {
-                for g in r {
-                    let g = g.map_err(read_err)?;
-                    if g.ty.shared {
-                        return unsupported("shared globals (threads proposal)");
-                    }
-                    let ty = GlobalType { ty: ValType::from_wasm(g.ty.content_type)?, mutable: g.ty.mutable };
-                    let valtype = crate::abi::canonical_valtype_code(&m.raw_types, g.ty.content_type);
-                    m.globals.push(Global { ty, valtype, init: Some(g.init_expr) });
-                }
-            }
+            Payload::GlobalSection(r) => m.read_globals(r)?,
             Payload::ExportSection(r) => {
                 for e in r {
                     let e = e.map_err(read_err)?;
@@ -406,40 +326,8 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
                 }
             }
             Payload::StartSection { func, .. } => m.start = Some(func),
-            Payload::ElementSection(r) => {
-                for e in r {
-                    let e = e.map_err(read_err)?;
-                    let mode = match e.kind {
-                        ElementKind::Passive => SegmentMode::Passive,
-                        ElementKind::Declared => SegmentMode::Declared,
-                        ElementKind::Active { table_index, offset_expr } => {
-                            SegmentMode::Active { index: table_index.unwrap_or(0), offset: offset_expr }
-                        }
-                    };
-                    let items = match e.items {
-                        ElementItems::Functions(r) => {
-                            r.into_iter().map(|f| f.map(ElemItem::Func).map_err(read_err)).collect::<Result<_>>()?
-                        }
-                        ElementItems::Expressions(ty, r) => {
-                            ValType::from_ref(ty)?;
-                            r.into_iter().map(|x| x.map(ElemItem::Expr).map_err(read_err)).collect::<Result<_>>()?
-                        }
-                    };
-                    m.elems.push(ElemSegment { mode, items });
-                }
-            }
-            Payload::DataSection(r) => {
-                for d in r {
-                    let d = d.map_err(read_err)?;
-                    let mode = match d.kind {
-                        DataKind::Passive => SegmentMode::Passive,
-                        DataKind::Active { memory_index, offset_expr } => {
-                            SegmentMode::Active { index: memory_index, offset: offset_expr }
-                        }
-                    };
-                    m.datas.push(DataSegment { mode, bytes: d.data });
-                }
-            }
+            Payload::ElementSection(r) => m.read_elements(r)?,
+            Payload::DataSection(r) => m.read_data(r)?,
             Payload::CodeSectionEntry(body) => m.bodies.push(body),
             Payload::CustomSection(c) => {
                 if let wasmparser::KnownCustom::Name(r) = c.as_known() {
@@ -451,23 +339,163 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
     }
     m.func_names = vec![None; m.func_types.len()];
     if let Some(r) = names_section {
-        // The name section is advisory: a malformed one is ignored, as the spec requires.
+        m.read_names(r);
+    }
+    m.referenced = referenced_funcs(&m)?;
+    Ok(m)
+}
+
+/// Reading one section into the facts (`read` calls them in section order).
+impl<'a> ModuleInfo<'a> {
+    fn read_types(&mut self, r: wasmparser::TypeSectionReader<'a>) -> Result<()> {
+        let mut raw = Vec::new();
+        for ty in r.into_iter_err_on_gc_types() {
+            raw.push(ty.map_err(|e| match e.message().contains("gc proposal") {
+                true => CompileError::Unsupported("GC types (the GC proposal)".into()),
+                false => read_err(e),
+            })?);
+        }
+        for (i, ty) in raw.iter().enumerate() {
+            let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
+            let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
+            let sig = crate::abi::canonical_signature(&raw, i as u32);
+            self.types.push(FuncType { params, results, sig });
+        }
+        self.raw_types = raw;
+        Ok(())
+    }
+
+    fn read_imports(&mut self, r: wasmparser::ImportSectionReader<'a>) -> Result<()> {
+        for imp in r.into_imports() {
+            let imp = imp.map_err(read_err)?;
+            let (kind, index) = match imp.ty {
+                TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                    self.func_types.push(t);
+                    self.num_imported_funcs += 1;
+                    (ImportKind::Func { type_index: t }, self.func_types.len() - 1)
+                }
+                TypeRef::Table(t) => {
+                    let info = table_info(t)?;
+                    self.tables.push(info);
+                    self.table_valtypes.push(crate::abi::table_type_code(&self.raw_types, &t));
+                    self.num_imported_tables += 1;
+                    (ImportKind::Table(info), self.tables.len() - 1)
+                }
+                TypeRef::Memory(t) => {
+                    let info = memory_info(t)?;
+                    self.memories.push(info);
+                    self.num_imported_memories += 1;
+                    (ImportKind::Memory(info), self.memories.len() - 1)
+                }
+                TypeRef::Global(g) => {
+                    let ty = self.global_type(g)?;
+                    let valtype = crate::abi::canonical_valtype_code(&self.raw_types, g.content_type);
+                    self.globals.push(Global { ty, valtype, init: None });
+                    self.num_imported_globals += 1;
+                    (ImportKind::Global(ty), self.globals.len() - 1)
+                }
+                TypeRef::Tag(t) => {
+                    self.tags.push(t.func_type_idx);
+                    self.num_imported_tags += 1;
+                    (ImportKind::Tag { type_index: t.func_type_idx }, self.tags.len() - 1)
+                }
+            };
+            self.imports.push(Import {
+                module: imp.module.to_string(),
+                name: imp.name.to_string(),
+                kind,
+                index: index as u32,
+            });
+        }
+        Ok(())
+    }
+
+    fn read_tables(&mut self, r: wasmparser::TableSectionReader<'a>) -> Result<()> {
+        for t in r {
+            let t = t.map_err(read_err)?;
+            self.tables.push(table_info(t.ty)?);
+            self.table_valtypes.push(crate::abi::table_type_code(&self.raw_types, &t.ty));
+            self.table_inits.push(match t.init {
+                TableInit::RefNull => None,
+                TableInit::Expr(e) => Some(e),
+            });
+        }
+        Ok(())
+    }
+
+    /// A global's type; shared globals are not translated.
+    fn global_type(&self, g: wasmparser::GlobalType) -> Result<GlobalType> {
+        if g.shared {
+            return unsupported("shared globals (threads proposal)");
+        }
+        Ok(GlobalType { ty: ValType::from_wasm(g.content_type)?, mutable: g.mutable })
+    }
+
+    fn read_globals(&mut self, r: wasmparser::GlobalSectionReader<'a>) -> Result<()> {
+        for g in r {
+            let g = g.map_err(read_err)?;
+            let ty = self.global_type(g.ty)?;
+            let valtype = crate::abi::canonical_valtype_code(&self.raw_types, g.ty.content_type);
+            self.globals.push(Global { ty, valtype, init: Some(g.init_expr) });
+        }
+        Ok(())
+    }
+
+    fn read_elements(&mut self, r: wasmparser::ElementSectionReader<'a>) -> Result<()> {
+        for e in r {
+            let e = e.map_err(read_err)?;
+            let mode = match e.kind {
+                ElementKind::Passive => SegmentMode::Passive,
+                ElementKind::Declared => SegmentMode::Declared,
+                ElementKind::Active { table_index, offset_expr } => {
+                    SegmentMode::Active { index: table_index.unwrap_or(0), offset: offset_expr }
+                }
+            };
+            let items = match e.items {
+                ElementItems::Functions(r) => {
+                    r.into_iter().map(|f| f.map(ElemItem::Func).map_err(read_err)).collect::<Result<_>>()?
+                }
+                ElementItems::Expressions(ty, r) => {
+                    ValType::from_ref(ty)?;
+                    r.into_iter().map(|x| x.map(ElemItem::Expr).map_err(read_err)).collect::<Result<_>>()?
+                }
+            };
+            self.elems.push(ElemSegment { mode, items });
+        }
+        Ok(())
+    }
+
+    fn read_data(&mut self, r: wasmparser::DataSectionReader<'a>) -> Result<()> {
+        for d in r {
+            let d = d.map_err(read_err)?;
+            let mode = match d.kind {
+                DataKind::Passive => SegmentMode::Passive,
+                DataKind::Active { memory_index, offset_expr } => {
+                    SegmentMode::Active { index: memory_index, offset: offset_expr }
+                }
+            };
+            self.datas.push(DataSegment { mode, bytes: d.data });
+        }
+        Ok(())
+    }
+
+    /// Function and module names. The name section is advisory: a malformed one is ignored, as
+    /// the spec requires.
+    fn read_names(&mut self, r: wasmparser::NameSectionReader<'a>) {
         for name in r.into_iter().flatten() {
             match name {
                 wasmparser::Name::Function(map) => {
                     for n in map.into_iter().flatten() {
-                        if let Some(slot) = m.func_names.get_mut(n.index as usize) {
+                        if let Some(slot) = self.func_names.get_mut(n.index as usize) {
                             *slot = Some(n.name.to_string());
                         }
                     }
                 }
-                wasmparser::Name::Module { name, .. } => m.module_name = Some(name.to_string()),
+                wasmparser::Name::Module { name, .. } => self.module_name = Some(name.to_string()),
                 _ => {}
             }
         }
     }
-    m.referenced = referenced_funcs(&m)?;
-    Ok(m)
 }
 
 fn table_info(t: wasmparser::TableType) -> Result<TableInfo> {

@@ -1,9 +1,10 @@
 //! The C runtime for a target, built by clang at first use from the sources embedded in the
 //! compiler, and cached by content hash under the user's cache directory.
 
-use crate::error::{CompileError, Result};
-use crate::link::{run_tool, tools, Tools};
+use crate::cache::cache_dir;
+use crate::error::{io_error, CompileError, Result};
 use crate::target::{Os, TargetSpec};
+use crate::tools::{self, Tools};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
@@ -17,20 +18,6 @@ pub struct BuiltRuntime {
     pub main_object: PathBuf,
     /// The public header.
     pub header: PathBuf,
-}
-
-/// The user's cache directory for wasm2native (`$WASM2NATIVE_CACHE_DIR`, else XDG, else ~/.cache).
-pub fn cache_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("WASM2NATIVE_CACHE_DIR") {
-        return PathBuf::from(d);
-    }
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(d).join("wasm2native");
-    }
-    match std::env::var_os("HOME") {
-        Some(h) => PathBuf::from(h).join(".cache").join("wasm2native"),
-        None => std::env::temp_dir().join("wasm2native-cache"),
-    }
 }
 
 const CFLAGS: &[&str] = &["-std=c11", "-D_GNU_SOURCE", "-O2", "-fPIC", "-Wall", "-g"];
@@ -54,8 +41,8 @@ fn sources_hash(target: &TargetSpec) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
-/// Returns the runtime for `target`, building it if the cache does not have it.
-pub fn runtime_for(target: &TargetSpec) -> Result<BuiltRuntime> {
+/// Returns the runtime for `target`, building it with `tools` if the cache does not have it.
+pub fn runtime_for(target: &TargetSpec, tools: &Tools) -> Result<BuiltRuntime> {
     let dir = cache_dir().join("runtime").join(format!("{}-{}", target.name, sources_hash(target)));
     let built = BuiltRuntime {
         archive: dir.join("libw2n_runtime.a"),
@@ -66,13 +53,12 @@ pub fn runtime_for(target: &TargetSpec) -> Result<BuiltRuntime> {
         return Ok(built);
     }
     target.require_runtime()?;
-    let tools = tools()?;
     // Build in a private directory and rename it into place, so concurrent builds never see half a
     // runtime; the loser of a race simply discards its copy.
     let parent = dir.parent().expect("runtime dir has a parent");
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     let tmp = tempdir_in(parent)?;
-    build_into(&tools, target, &tmp)?;
+    build_into(tools, target, &tmp)?;
     if std::fs::rename(&tmp, &dir).is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
@@ -107,26 +93,12 @@ fn build_into(tools: &Tools, target: &TargetSpec, dir: &Path) -> Result<()> {
             "-o".into(),
             obj.display().to_string(),
         ]);
-        run_tool(&tools.clang, &args, &format!("building the runtime for {}", target.name))?;
+        tools::run(&tools.clang, &args, &format!("building the runtime for {}", target.name))?;
         if stem != "main" {
             objects.push(obj.display().to_string());
         }
     }
-    let mut args = archive_args(target, &dir.join("libw2n_runtime.a"));
-    args.extend(objects);
-    run_tool(&tools.ar, &args, "archiving the runtime")?;
-    Ok(())
-}
-
-/// `llvm-ar` arguments creating the archive `out` for `target`: Apple's linker wants the BSD
-/// (darwin) archive format and symbol table.
-pub fn archive_args(target: &TargetSpec, out: &Path) -> Vec<String> {
-    let mut args = vec!["rcs".to_string()];
-    if target.os == Os::MacOs {
-        args.push("--format=darwin".into());
-    }
-    args.push(out.display().to_string());
-    args
+    tools.archive(target, &dir.join("libw2n_runtime.a"), &objects, "archiving the runtime")
 }
 
 /// The environment variable naming a macOS SDK (or any directory with the macOS C headers under
@@ -163,20 +135,16 @@ fn tempdir_in(parent: &Path) -> Result<PathBuf> {
     Err(CompileError::Io(format!("cannot create a temporary directory in {}", parent.display())))
 }
 
-pub fn io_error(path: &Path, e: std::io::Error) -> CompileError {
-    CompileError::Io(format!("{}: {e}", path.display()))
-}
-
 /// The `w2n_agent` executable for `target`, which runs compiled modules on behalf of
 /// `wasm2native wast --target` (under qemu-user); built at first use and cached.
 pub fn agent_for(target: &TargetSpec) -> Result<PathBuf> {
-    let rt = runtime_for(target)?;
+    let tools = Tools::find()?;
+    let rt = runtime_for(target, &tools)?;
     let dir = rt.archive.parent().expect("runtime dir").to_path_buf();
     let agent = dir.join("w2n_agent");
     if agent.exists() {
         return Ok(agent);
     }
-    let tools = tools()?;
     let staged = dir.join(format!(".w2n_agent-{}", std::process::id()));
     let mut args: Vec<String> = vec![format!("--target={}", target.clang_triple), "-fuse-ld=lld".into()];
     args.extend(CFLAGS.iter().map(|s| s.to_string()));
@@ -195,7 +163,7 @@ pub fn agent_for(target: &TargetSpec) -> Result<PathBuf> {
         "-o".into(),
         staged.display().to_string(),
     ]);
-    run_tool(&tools.clang, &args, &format!("building the wast agent for {}", target.name))?;
+    tools::run(&tools.clang, &args, &format!("building the wast agent for {}", target.name))?;
     std::fs::rename(&staged, &agent).map_err(|e| io_error(&agent, e))?;
     Ok(agent)
 }

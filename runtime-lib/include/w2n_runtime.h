@@ -36,7 +36,10 @@ extern "C" {
 
 #define W2N_ABI_VERSION 5u
 
-/* ---- Trap codes: must match `compiler/src/trap.rs` (Trap enum, stable numbers). ---- */
+/* ---- Trap codes: stable numbers, made from the one table in `compiler/src/trap.rs` (`traps!`).
+ * Change the table there, then `W2N_BLESS=1 cargo test -p wasm2native --test runtime_decls`
+ * rewrites this section and trap.c's w2n_trap_message. ---- */
+/* BEGIN GENERATED from compiler/src/trap.rs (traps!): do not edit by hand */
 typedef enum w2n_trap_code {
   W2N_TRAP_NONE = 0,
   W2N_TRAP_UNREACHABLE = 1,           /* "unreachable" */
@@ -45,19 +48,20 @@ typedef enum w2n_trap_code {
   W2N_TRAP_BAD_CONVERSION = 4,        /* "invalid conversion to integer" */
   W2N_TRAP_MEMORY_OOB = 5,            /* "out of bounds memory access" */
   W2N_TRAP_TABLE_OOB = 6,             /* "out of bounds table access" */
-  W2N_TRAP_UNDEFINED_ELEMENT = 7,     /* "undefined element" (call_indirect index past the table) */
-  W2N_TRAP_UNINITIALIZED_ELEMENT = 8, /* "uninitialized element" (call_indirect through null) */
+  W2N_TRAP_UNDEFINED_ELEMENT = 7,     /* "undefined element": call_indirect index past the table */
+  W2N_TRAP_UNINITIALIZED_ELEMENT = 8, /* "uninitialized element": call_indirect through null */
   W2N_TRAP_INDIRECT_CALL_TYPE = 9,    /* "indirect call type mismatch" */
   W2N_TRAP_STACK_EXHAUSTED = 10,      /* "call stack exhausted" */
   W2N_TRAP_NULL_REFERENCE = 11,       /* "null reference" */
-  W2N_TRAP_HOST = 12,                 /* a host function failed; message set by the host */
-  W2N_TRAP_NULL_FUNC_REF = 13,        /* "null function reference" (call_ref through null) */
+  W2N_TRAP_HOST = 12,                 /* "host trap": a host function failed; its message replaces this one */
+  W2N_TRAP_NULL_FUNC_REF = 13,        /* "null function reference": call_ref through null */
   W2N_TRAP_UNCAUGHT_EXCEPTION = 14,   /* "uncaught exception": a Wasm exception left the activation */
-  W2N_TRAP_NULL_EXN_REF = 15,         /* "null exception reference" (throw_ref of null) */
+  W2N_TRAP_NULL_EXN_REF = 15,         /* "null exception reference": throw_ref of null */
   W2N_TRAP_UNALIGNED_ATOMIC = 16,     /* "unaligned atomic" */
-  W2N_TRAP_EXPECTED_SHARED = 17,      /* "expected shared memory" (memory.atomic.wait on unshared memory) */
+  W2N_TRAP_EXPECTED_SHARED = 17,      /* "expected shared memory": memory.atomic.wait on unshared memory */
   W2N_TRAP_COUNT
 } w2n_trap_code;
+/* END GENERATED */
 
 /* The spec testsuite's words for a trap code ("unknown trap" for codes out of range). */
 const char *w2n_trap_message(uint32_t code);

@@ -156,6 +156,10 @@ typedef struct w2n_activation {
   w2n_handler *handlers;       /* innermost exception handler of this activation (exception.c) */
 } w2n_activation;
 
+/* Prints a trap the way users see it, on stderr: "wasm trap: <message>", then one "    at <function>" line
+ * per frame, innermost first (compiler/src/trap.rs `report` prints the same lines for `run`). */
+void w2n__print_trap(const char *message, const char *const *frames, uint32_t num_frames);
+
 /* The innermost activation of the calling thread, or NULL outside Wasm (trap.c). */
 w2n_activation *w2n__current_activation(void);
 /* Ends the innermost activation with `code` (no message), recording the Wasm frames from our

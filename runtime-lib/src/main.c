@@ -57,8 +57,7 @@ static int report_failure(w2n_store *store, const w2n_error *err) {
   int code;
   if (w2n_wasi_exit_code(store, &code)) return code;
   if (err->trap != W2N_TRAP_NONE) {
-    fprintf(stderr, "wasm trap: %s\n", err->message);
-    for (uint32_t i = 0; i < err->num_frames; i++) fprintf(stderr, "    at %s\n", err->frames[i]);
+    w2n__print_trap(err->message, err->frames, err->num_frames);
     return 134;
   }
   fprintf(stderr, "error: %s\n", err->message);

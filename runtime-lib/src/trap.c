@@ -43,6 +43,7 @@
 #define ALTSTACK_SIZE (64u << 10)
 #define STACK_GUARD_SPAN (2u << 20) /* below the stack's low end: its guard area */
 
+/* BEGIN GENERATED from compiler/src/trap.rs (traps!): do not edit by hand */
 const char *w2n_trap_message(uint32_t code) {
   switch (code) {
   case W2N_TRAP_NONE: return "no trap";
@@ -66,6 +67,7 @@ const char *w2n_trap_message(uint32_t code) {
   default: return "unknown trap";
   }
 }
+/* END GENERATED */
 
 /* ---- Per-thread state (initial-exec TLS: the signal handler must never trigger lazy TLS setup) ---- */
 
@@ -420,8 +422,13 @@ int w2n_call(w2n_store *store, const w2n_func *func, w2n_value *args_results, w2
 
 /* ---- Raising traps ---- */
 
+void w2n__print_trap(const char *message, const char *const *frames, uint32_t num_frames) {
+  fprintf(stderr, "wasm trap: %s\n", message);
+  for (uint32_t i = 0; i < num_frames; i++) fprintf(stderr, "    at %s\n", frames[i]);
+}
+
 static _Noreturn void no_activation(uint32_t code, const char *message) {
-  fprintf(stderr, "wasm trap: %s\n", message ? message : w2n_trap_message(code));
+  w2n__print_trap(message ? message : w2n_trap_message(code), NULL, 0);
   abort();
 }
 
@@ -455,7 +462,7 @@ __attribute__((noinline)) _Noreturn void w2n_trap_host(const char *message) {
   uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
   /* Host frames (the host function, maybe helpers) lie between us and the Wasm caller. */
   a->num_pcs = walk_frames(fp, fp - FRAME_BELOW, a->pcs, W2N_MAX_FRAMES, 4);
-  snprintf(a->message, sizeof a->message, "%s", message ? message : "host trap");
+  snprintf(a->message, sizeof a->message, "%s", message ? message : w2n_trap_message(W2N_TRAP_HOST));
   a->trap = W2N_TRAP_HOST;
   a->kind = W2N__UNWIND_TRAP;
   siglongjmp(a->jmp, 1);

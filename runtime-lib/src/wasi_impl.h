@@ -1,5 +1,5 @@
 /*
- * wasi_impl.h — private to wasi.c and wasi_fs.c: the WASI preview1 constants and layouts this runtime
+ * wasi_impl.h — private to the WASI files (wasi*.c): the WASI preview1 constants and layouts this runtime
  * uses (checked against wasi-libc's <wasi/api.h>), the per-store WASI state, guest-memory access and
  * the host function ABI.
  *
@@ -15,6 +15,8 @@
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the WASI layer assumes a little-endian host (as Wasm memory is)"
@@ -162,8 +164,15 @@ struct w2n_wasi {
 /* The WASI state of ctx's store, created (default configuration) on first use. NULL when out of memory. */
 struct w2n_wasi *w2n__wasi_state(w2n_instance *ctx);
 
+/* Common prologue: the state, or ENOMEM. */
+#define WASI_STATE(w)                                                                                              \
+  struct w2n_wasi *w = w2n__wasi_state(ctx);                                                                       \
+  if (!w) return WASI_ENOMEM
+
 /* Looks up guest fd `fd` and checks that it has `rights`. Returns 0 or a WASI errno. */
 int w2n__wasi_get_fd(struct w2n_wasi *w, int32_t fd, uint64_t rights, wasi_fd **out);
+/* Rights and type of a host descriptor that is not a preopen (stdio, accepted sockets). */
+void w2n__wasi_classify(int host, uint8_t *type, uint64_t *rights);
 /* Installs a host descriptor at the lowest free guest fd; returns it, or -1 (out of memory). */
 int32_t w2n__wasi_fd_install(struct w2n_wasi *w, int host, uint8_t type, uint64_t base, uint64_t inheriting);
 /* Releases the guest fd's resources (closing the host descriptor when owned). */
@@ -216,5 +225,57 @@ int32_t w2n__wasi_path_rename(w2n_instance *ctx, int32_t fd, int32_t old_path, i
 int32_t w2n__wasi_path_symlink(w2n_instance *ctx, int32_t old_path, int32_t old_path_len, int32_t fd,
                                int32_t new_path, int32_t new_path_len);
 int32_t w2n__wasi_path_unlink_file(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len);
+
+/* ---- Host functions of wasi_proc.c, wasi_fd.c, wasi_poll.c, wasi_sock.c (generated-code ABI) ---- */
+
+int32_t w2n__wasi_args_sizes_get(w2n_instance *ctx, int32_t argc, int32_t size);
+int32_t w2n__wasi_args_get(w2n_instance *ctx, int32_t argv, int32_t buf);
+int32_t w2n__wasi_environ_sizes_get(w2n_instance *ctx, int32_t count, int32_t size);
+int32_t w2n__wasi_environ_get(w2n_instance *ctx, int32_t env, int32_t buf);
+int w2n__wasi_clock_of(int32_t id, clockid_t *out);
+int32_t w2n__wasi_clock_res_get(w2n_instance *ctx, int32_t id, int32_t res);
+int32_t w2n__wasi_clock_time_get(w2n_instance *ctx, int32_t id, int64_t precision, int32_t time);
+int32_t w2n__wasi_random_get(w2n_instance *ctx, int32_t buf, int32_t len);
+int32_t w2n__wasi_sched_yield(w2n_instance *ctx);
+void w2n__wasi_proc_exit(w2n_instance *ctx, int32_t code);
+int32_t w2n__wasi_proc_raise(w2n_instance *ctx, int32_t sig);
+int w2n__wasi_gather(w2n_instance *ctx, int32_t iovs, int32_t n, struct iovec *out);
+int32_t w2n__wasi_fd_read(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t nread);
+int32_t w2n__wasi_fd_write(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t nwritten);
+int32_t w2n__wasi_fd_pread(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int64_t off, int32_t nread);
+int32_t w2n__wasi_fd_pwrite(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int64_t off,
+                              int32_t nwritten);
+int32_t w2n__wasi_fd_seek(w2n_instance *ctx, int32_t fd, int64_t offset, int32_t whence, int32_t newoffset);
+int32_t w2n__wasi_fd_tell(w2n_instance *ctx, int32_t fd, int32_t offset);
+int32_t w2n__wasi_fd_close(w2n_instance *ctx, int32_t fd);
+int32_t w2n__wasi_fd_sync(w2n_instance *ctx, int32_t fd);
+int32_t w2n__wasi_fd_datasync(w2n_instance *ctx, int32_t fd);
+int32_t w2n__wasi_fd_fdstat_get(w2n_instance *ctx, int32_t fd, int32_t buf);
+int32_t w2n__wasi_fd_fdstat_set_flags(w2n_instance *ctx, int32_t fd, int32_t flags);
+int32_t w2n__wasi_fd_fdstat_set_rights(w2n_instance *ctx, int32_t fd, int64_t base, int64_t inheriting);
+int32_t w2n__wasi_fd_filestat_get(w2n_instance *ctx, int32_t fd, int32_t buf);
+int32_t w2n__wasi_fd_filestat_set_size(w2n_instance *ctx, int32_t fd, int64_t size);
+int32_t w2n__wasi_fd_filestat_set_times(w2n_instance *ctx, int32_t fd, int64_t atim, int64_t mtim,
+                                          int32_t flags);
+int32_t w2n__wasi_fd_advise(w2n_instance *ctx, int32_t fd, int64_t offset, int64_t len, int32_t advice);
+int32_t w2n__wasi_fd_allocate(w2n_instance *ctx, int32_t fd, int64_t offset, int64_t len);
+int32_t w2n__wasi_fd_prestat_get(w2n_instance *ctx, int32_t fd, int32_t buf);
+int32_t w2n__wasi_fd_prestat_dir_name(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len);
+int32_t w2n__wasi_fd_renumber(w2n_instance *ctx, int32_t from, int32_t to);
+int32_t w2n__wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int32_t nsubs, int32_t nevents);
+int32_t w2n__wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t result);
+int32_t w2n__wasi_sock_recv(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t ri_flags,
+                              int32_t ro_len, int32_t ro_flags);
+int32_t w2n__wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t si_flags,
+                              int32_t so_len);
+int32_t w2n__wasi_sock_shutdown(w2n_instance *ctx, int32_t fd, int32_t how);
+
+/* Shared by the files above. */
+#define MAX_IOVS 1024 /* IOV_MAX on Linux (and macOS); longer vectors are a short read/write */
+/* Reads `n` guest iovecs at `iovs` into host iovecs (at most MAX_IOVS). Returns the count or -EFAULT. */
+int w2n__wasi_gather(w2n_instance *ctx, int32_t iovs, int32_t n, struct iovec *out);
+/* The host clock of a WASI clock id into *out: 0, or nonzero for an unknown id. */
+int w2n__wasi_clock_of(int32_t id, clockid_t *out);
+static inline uint64_t ts_ns(struct timespec ts) { return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec; }
 
 #endif /* W2N_WASI_IMPL_H */

@@ -436,7 +436,7 @@ fn render_table(programs: &[Program], engines: &[Engine], results: &Results) -> 
     for p in programs {
         t += &format!("| {} |", p.name);
         for e in engines {
-            let m = results.get(&p.name).and_then(|r| r.get(e.name)).map(|v| median(v));
+            let m = results.get(&p.name).and_then(|r| r.get(e.name)).map(median);
             t += &format!(" {} |", m.map(|m| format!("{m:.3}")).unwrap_or("-".into()));
             if e.name != "native" {
                 t +=
@@ -507,7 +507,7 @@ fn runtime_section(engines: &[Engine], programs: &[Program], results: &Results, 
     let worst = programs
         .iter()
         .filter_map(|p| ratio(results, &p.name, "wasm2native").map(|r| (r, &p.name)))
-        .fold(None, |acc: Option<(f64, &String)>, x| if acc.map_or(true, |a| x.0 > a.0) { Some(x) } else { acc });
+        .fold(None, |acc: Option<(f64, &String)>, x| if acc.is_none_or(|a| x.0 > a.0) { Some(x) } else { acc });
     if let Some((r, n)) = worst {
         s += &format!("\nWorst wasm2native ratio: `{n}` at {r:.2}.\n");
     }

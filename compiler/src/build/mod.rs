@@ -33,9 +33,8 @@ pub mod bindings;
 pub mod header;
 
 use crate::driver::{compile_wasm, write_atomically, CompileOptions, Emit};
-use crate::error::{CompileError, Result};
+use crate::error::{io_error, CompileError, Result};
 use crate::module::{wat_to_wasm, ModuleInfo};
-use crate::runtime::io_error;
 use crate::{BoundsChecks, OptLevel, TargetSpec};
 use std::path::{Path, PathBuf};
 

@@ -54,7 +54,7 @@ pub fn main() -> Result<ExitCode> {
 
 /// `wasm2native targets`: each target, what it can emit, and whether its toolchain is here.
 fn targets() {
-    let tools = wasm2native::link::tools();
+    let tools = wasm2native::tools::Tools::find();
     println!("{:<30} {:<40} {}", "target", "emits", "toolchain on this machine");
     for t in wasm2native::target::known_targets() {
         let toolchain = match (&tools, t.missing_libc()) {

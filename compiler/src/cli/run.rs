@@ -226,10 +226,7 @@ fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
             ExitCode::from(1)
         }
         Outcome::Trapped { message, frames } => {
-            eprintln!("wasm trap: {message}");
-            for f in frames {
-                eprintln!("    at {f}");
-            }
+            eprint!("{}", wasm2native::trap::report(&message, &frames));
             ExitCode::from(134)
         }
     }

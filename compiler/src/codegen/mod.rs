@@ -8,6 +8,7 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
+pub mod runtime_fns;
 mod schedule;
 pub mod timings;
 pub mod unit;

@@ -5,6 +5,7 @@
 //! - the `w2n_module` descriptor the runtime instantiates from (`<prefix>_module`) and, for
 //!   executables, `w2n_exe_module` and `w2n_exe_config`: `descriptor.rs`.
 
+use super::runtime_fns::RuntimeFn;
 use super::unit::Unit;
 use super::ExeConfig;
 use crate::abi;
@@ -180,10 +181,10 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
         stack.pop().ok_or_else(|| CompileError::Malformed("empty constant expression".into()))
     }
 
-    fn call(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> Result<()> {
+    fn call(&self, rf: RuntimeFn, args: &[BasicMetadataValueEnum<'ctx>]) -> Result<()> {
         let mut all = vec![self.ctx.into()];
         all.extend_from_slice(args);
-        self.b.build_call(self.u.runtime_fn(name), &all, "")?;
+        self.b.build_call(self.u.runtime_fn(rf), &all, "")?;
         Ok(())
     }
 
@@ -230,7 +231,7 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                 let t = info.num_imported_tables + i as u32;
                 let v = self.eval(expr)?;
                 let size = self.i64(info.tables[t as usize].min);
-                self.call("w2n_table_fill", &[self.i32(t as u64), self.i64(0), v.into(), size])?;
+                self.call(RuntimeFn::TableFill, &[self.i32(t as u64), self.i64(0), v.into(), size])?;
             }
         }
         Ok(())
@@ -263,7 +264,7 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                     self.i64(0),
                     self.i64(seg.items.len() as u64),
                 ];
-                self.call("w2n_table_init", &args)?;
+                self.call(RuntimeFn::TableInit, &args)?;
                 self.store_i64(u.layout.elem_lens + 8 * s as u32, 0)?;
             }
         }
@@ -282,7 +283,7 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                 let data = u.data_segment(s as u32).as_pointer_value();
                 let len = self.i64(seg.bytes.len() as u64);
                 let args = [self.i32(*index as u64), self.i32(s as u64), data.into(), dst, self.i64(0), len];
-                self.call("w2n_memory_init", &args)?;
+                self.call(RuntimeFn::MemoryInit, &args)?;
                 self.store_i64(u.layout.data_lens + 8 * s as u32, 0)?;
             }
         }

@@ -133,14 +133,14 @@ impl Report {
             let _ = writeln!(out, "  {name:<44} {secs:>9.3} {:>5.1}%", 100.0 * secs / of.max(1e-9));
         };
         let busy = translate + optimise + emit;
-        for (name, d) in self.phases.iter().filter(|(n, _)| *n == "validate+read") {
+        for (name, d) in self.phases.iter().filter(|(n, _)| BEFORE_CODEGEN.contains(n)) {
             row(name, s(*d), total);
         }
         row("translate (all units, summed over threads)", translate, busy);
         row("optimise (all pipeline rounds)", optimise, busy);
         row(&format!("  of which kept-loads re-runs ({} units)", reruns.len()), rerun_share(&reruns), busy);
         row("emit (isel, register allocation, object)", emit, busy);
-        for (name, d) in self.phases.iter().filter(|(n, _)| *n != "validate+read") {
+        for (name, d) in self.phases.iter().filter(|(n, _)| !BEFORE_CODEGEN.contains(n)) {
             row(name, s(*d), total);
         }
         self.render_threads(&mut out);
@@ -195,8 +195,15 @@ impl Report {
 
 /// The part of `optimise` spent in rounds after the first (a unit's rounds cost about the same).
 fn rerun_share(units: &[&&UnitTime]) -> f64 {
-    units.iter().map(|u| u.optimise.as_secs_f64() * f64::from(u.rounds - 1) / f64::from(u.rounds)).sum()
+    // A fold from +0.0: an empty f64 `sum` is -0.0, which would print as "-0.000".
+    units
+        .iter()
+        .map(|u| u.optimise.as_secs_f64() * f64::from(u.rounds - 1) / f64::from(u.rounds))
+        .fold(0.0, |a, b| a + b)
 }
+
+/// The phases the driver runs before code generation, listed above it.
+const BEFORE_CODEGEN: [&str; 2] = ["validate+read", "toolchain+runtime"];
 
 /// LLVM's `-time-passes`, written to a file and summed by pass name.
 mod llvm_pass_timers {

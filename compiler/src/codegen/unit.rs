@@ -1,6 +1,7 @@
 //! One LLVM module under construction (a "unit": one partition of functions, or the module unit
 //! with the descriptor and init code) and the declarations every translator in it shares.
 
+use super::runtime_fns::{RtType, RuntimeFn};
 use crate::abi::ContextLayout;
 use crate::error::Result;
 use crate::module::{FuncType, ModuleInfo, ValType};
@@ -140,49 +141,30 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         g
     }
 
-    /// A runtime entry point of `runtime-lib`, declared on first use.
-    pub fn runtime_fn(&self, name: &str) -> FunctionValue<'ctx> {
-        if let Some(f) = self.module.get_function(name) {
+    /// A function of `runtime-lib` (or libc) that generated code calls, declared on first use from
+    /// its entry in `runtime_fns.rs`.
+    pub fn runtime_fn(&self, rf: RuntimeFn) -> FunctionValue<'ctx> {
+        if let Some(f) = self.module.get_function(rf.name()) {
             return f;
         }
-        let (i32t, i64t, p, v) = (self.llcx.i32_type(), self.llcx.i64_type(), self.ptr(), self.llcx.void_type());
-        let ty = match name {
-            "w2n_trap" => v.fn_type(&[p.into(), i32t.into()], false),
-            "w2n_memory_grow" => i64t.fn_type(&[p.into(), i32t.into(), i64t.into()], false),
-            "w2n_memory_fill" => v.fn_type(&[p.into(), i32t.into(), i64t.into(), i32t.into(), i64t.into()], false),
-            "w2n_memory_copy" => {
-                v.fn_type(&[p.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()], false)
+        let param = |t: RtType| -> BasicMetadataTypeEnum<'ctx> {
+            match t {
+                RtType::I32 => self.llcx.i32_type().into(),
+                RtType::I64 => self.llcx.i64_type().into(),
+                RtType::Ptr => self.ptr().into(),
+                RtType::Void => unreachable!("runtime_fns.rs refuses void parameters at compile time"),
             }
-            "w2n_memory_init" => {
-                v.fn_type(&[p.into(), i32t.into(), i32t.into(), p.into(), i64t.into(), i64t.into(), i64t.into()], false)
-            }
-            "w2n_table_grow" => i64t.fn_type(&[p.into(), i32t.into(), p.into(), i64t.into()], false),
-            "w2n_table_fill" => v.fn_type(&[p.into(), i32t.into(), i64t.into(), p.into(), i64t.into()], false),
-            "w2n_table_copy" => {
-                v.fn_type(&[p.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()], false)
-            }
-            "w2n_table_init" => v.fn_type(
-                &[p.into(), i32t.into(), i32t.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into()],
-                false,
-            ),
-            "w2n_handler_push" | "w2n_handler_pop" => v.fn_type(&[p.into(), p.into()], false),
-            "w2n_exception_new" => p.fn_type(&[p.into(), p.into(), i32t.into()], false),
-            "w2n_throw" => v.fn_type(&[p.into(), p.into()], false),
-            "_setjmp" => i32t.fn_type(&[p.into()], false),
-            "w2n_atomic_wait" => {
-                i32t.fn_type(&[p.into(), i32t.into(), i64t.into(), i64t.into(), i64t.into(), i32t.into()], false)
-            }
-            "w2n_atomic_notify" => i32t.fn_type(&[p.into(), i32t.into(), i64t.into(), i32t.into()], false),
-            other => unreachable!("unknown runtime function {other}"),
         };
-        let f = self.module.add_function(name, ty, Some(Linkage::External));
-        f.add_attribute(AttributeLoc::Function, self.enum_attr("nounwind"));
-        if name == "_setjmp" {
-            f.add_attribute(AttributeLoc::Function, self.enum_attr("returns_twice"));
-        }
-        if name == "w2n_trap" || name == "w2n_throw" {
-            f.add_attribute(AttributeLoc::Function, self.enum_attr("noreturn"));
-            f.add_attribute(AttributeLoc::Function, self.enum_attr("cold"));
+        let params: Vec<BasicMetadataTypeEnum> = rf.params().iter().map(|&t| param(t)).collect();
+        let ty = match rf.result() {
+            RtType::Void => self.llcx.void_type().fn_type(&params, false),
+            RtType::I32 => self.llcx.i32_type().fn_type(&params, false),
+            RtType::I64 => self.llcx.i64_type().fn_type(&params, false),
+            RtType::Ptr => self.ptr().fn_type(&params, false),
+        };
+        let f = self.module.add_function(rf.name(), ty, Some(Linkage::External));
+        for attr in rf.attrs() {
+            f.add_attribute(AttributeLoc::Function, self.enum_attr(attr.llvm_name()));
         }
         f
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {
-    crate::runtime::cache_dir().join("units")
+    crate::cache::cache_dir().join("units")
 }
 
 pub fn key(info: &ModuleInfo<'_>, layout: &ContextLayout, opts: &CodegenOptions, funcs: &[u32]) -> String {

@@ -4,6 +4,7 @@
 //! rules as plain accesses (`effective_address`).
 
 use super::FuncTranslator;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{CompileError, Result};
 use crate::trap::Trap;
 use inkwell::values::{IntValue, PointerValue};
@@ -37,7 +38,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             MemoryAtomicNotify { memarg } => {
                 let count = self.pop_int()?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn("w2n_atomic_notify");
+                let f = self.u.runtime_fn(RuntimeFn::AtomicNotify);
                 let v = self.call_value(f, &[self.vmctx.into(), mem.into(), addr.into(), count.into()])?;
                 self.push(v);
                 Ok(())
@@ -48,7 +49,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let expected = self.pop_int()?;
                 let expected = self.b.build_int_z_extend_or_bit_cast(expected, self.u.llcx.i64_type(), "")?;
                 let (addr, mem) = self.atomic_address_operand(memarg)?;
-                let f = self.u.runtime_fn("w2n_atomic_wait");
+                let f = self.u.runtime_fn(RuntimeFn::AtomicWait);
                 let args = [
                     self.vmctx.into(),
                     mem.into(),

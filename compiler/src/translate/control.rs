@@ -5,6 +5,7 @@
 
 use super::address_facts::{AddressFacts, Bounds};
 use super::FuncTranslator;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{internal, CompileError, Result};
 use crate::module::ValType;
 use crate::trap::Trap;
@@ -316,7 +317,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
-        self.b.build_call(self.u.runtime_fn("w2n_handler_pop"), &[self.vmctx.into(), h.into()], "")?;
+        self.b.build_call(self.u.runtime_fn(RuntimeFn::HandlerPop), &[self.vmctx.into(), h.into()], "")?;
         Ok(())
     }
 

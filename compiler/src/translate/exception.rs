@@ -11,6 +11,7 @@
 use super::control::FrameKind;
 use super::FuncTranslator;
 use crate::abi;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
 use crate::module::ValType;
 use crate::trap::Trap;
@@ -42,8 +43,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let values = self.pop_n(params.len())?;
         let tag_ptr = self.ctx_slot(self.u.layout.tags, tag)?;
         let n = self.i32_const(params.len() as u64);
-        let exn =
-            self.call_value(self.u.runtime_fn("w2n_exception_new"), &[self.vmctx.into(), tag_ptr.into(), n.into()])?;
+        let exn = self
+            .call_value(self.u.runtime_fn(RuntimeFn::ExceptionNew), &[self.vmctx.into(), tag_ptr.into(), n.into()])?;
         let exn = exn.into_pointer_value();
         for (i, v) in values.iter().enumerate() {
             let slot = self.gep_const(exn, (abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE) as u64)?;
@@ -54,7 +55,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// `w2n_throw` never returns: what follows is unreachable.
     fn rethrow(&mut self, exn: PointerValue<'ctx>) -> Result<()> {
-        self.b.build_call(self.u.runtime_fn("w2n_throw"), &[self.vmctx.into(), exn.into()], "")?;
+        self.b.build_call(self.u.runtime_fn(RuntimeFn::Throw), &[self.vmctx.into(), exn.into()], "")?;
         self.b.build_unreachable()?;
         self.reachable = false;
         Ok(())
@@ -79,9 +80,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn begin_try_table(&mut self, tt: &TryTable) -> Result<()> {
         let h = self.handler_alloca()?;
-        self.b.build_call(self.u.runtime_fn("w2n_handler_push"), &[self.vmctx.into(), h.into()], "")?;
+        self.b.build_call(self.u.runtime_fn(RuntimeFn::HandlerPush), &[self.vmctx.into(), h.into()], "")?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
-        let r = self.call_value(self.u.runtime_fn("_setjmp"), &[jmp.into()])?.into_int_value();
+        let r = self.call_value(self.u.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value();
         let caught = self.b.build_int_compare(IntPredicate::NE, r, self.i32_const(0), "caught")?;
         let body = self.u.llcx.append_basic_block(self.func, "try_body");
         let dispatch = self.u.llcx.append_basic_block(self.func, "try_dispatch");

@@ -21,6 +21,7 @@
 
 use super::FuncTranslator;
 use crate::abi;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
 use crate::trap::Trap;
 use crate::BoundsChecks;
@@ -73,7 +74,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             MemoryGrow { mem } => {
                 let delta = self.pop_index()?;
-                let f = self.u.runtime_fn("w2n_memory_grow");
+                let f = self.u.runtime_fn(RuntimeFn::MemoryGrow);
                 let old = self.call_value(f, &[self.vmctx.into(), self.i32_const(mem as u64).into(), delta.into()])?;
                 let is64 = self.u.info.memories[mem as usize].memory64;
                 self.push_index_result(old.into_int_value(), is64)
@@ -83,14 +84,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let value = self.pop_int()?;
                 let dst = self.pop_index()?;
                 let mem = self.i32_const(mem as u64);
-                self.call_runtime("w2n_memory_fill", &[mem.into(), dst.into(), value.into(), len.into()])
+                self.call_runtime(RuntimeFn::MemoryFill, &[mem.into(), dst.into(), value.into(), len.into()])
             }
             MemoryCopy { dst_mem, src_mem } => {
                 let len = self.pop_index()?;
                 let src = self.pop_index()?;
                 let dst = self.pop_index()?;
                 let (dm, sm) = (self.i32_const(dst_mem as u64), self.i32_const(src_mem as u64));
-                self.call_runtime("w2n_memory_copy", &[dm.into(), sm.into(), dst.into(), src.into(), len.into()])
+                self.call_runtime(RuntimeFn::MemoryCopy, &[dm.into(), sm.into(), dst.into(), src.into(), len.into()])
             }
             MemoryInit { data_index, mem } => {
                 let len = self.pop_index()?;
@@ -99,7 +100,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let data = self.u.data_segment(data_index).as_pointer_value();
                 let (m, s) = (self.i32_const(mem as u64), self.i32_const(data_index as u64));
                 self.call_runtime(
-                    "w2n_memory_init",
+                    RuntimeFn::MemoryInit,
                     &[m.into(), s.into(), data.into(), dst.into(), src.into(), len.into()],
                 )
             }
@@ -131,12 +132,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     pub(super) fn call_runtime(
         &mut self,
-        name: &str,
+        rf: RuntimeFn,
         args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
     ) -> Result<()> {
         let mut all = vec![self.vmctx.into()];
         all.extend_from_slice(args);
-        self.b.build_call(self.u.runtime_fn(name), &all, "")?;
+        self.b.build_call(self.u.runtime_fn(rf), &all, "")?;
         Ok(())
     }
 

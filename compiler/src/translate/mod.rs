@@ -30,6 +30,7 @@ mod variable;
 mod versioning;
 
 use crate::abi;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::codegen::unit::{md_kind, zero_value, Unit};
 use crate::error::{CompileError, Result};
 use crate::module::ValType;
@@ -420,7 +421,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let bb = self.u.llcx.append_basic_block(self.func, "trap");
         self.b.position_at_end(bb);
         let code = self.u.llcx.i32_type().const_int(kind.code() as u64, false);
-        self.b.build_call(self.u.runtime_fn("w2n_trap"), &[self.vmctx.into(), code.into()], "")?;
+        self.b.build_call(self.u.runtime_fn(RuntimeFn::Trap), &[self.vmctx.into(), code.into()], "")?;
         self.b.build_unreachable()?;
         if let Some(here) = here {
             self.b.position_at_end(here);

@@ -4,6 +4,7 @@
 
 use super::FuncTranslator;
 use crate::abi;
+use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
 use crate::trap::Trap;
 use inkwell::values::{IntValue, PointerValue};
@@ -32,7 +33,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::TableGrow { table } => {
                 let delta = self.pop_index()?;
                 let init = self.pop()?;
-                let f = self.u.runtime_fn("w2n_table_grow");
+                let f = self.u.runtime_fn(RuntimeFn::TableGrow);
                 let t = self.i32_const(table as u64);
                 let old = self.call_value(f, &[self.vmctx.into(), t.into(), init.into(), delta.into()])?;
                 self.push_index_result(old.into_int_value(), self.u.info.tables[table as usize].table64)?;
@@ -42,14 +43,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let value = self.pop()?;
                 let dst = self.pop_index()?;
                 let t = self.i32_const(table as u64);
-                self.call_runtime("w2n_table_fill", &[t.into(), dst.into(), value.into(), len.into()])?;
+                self.call_runtime(RuntimeFn::TableFill, &[t.into(), dst.into(), value.into(), len.into()])?;
             }
             Operator::TableCopy { dst_table, src_table } => {
                 let len = self.pop_index()?;
                 let src = self.pop_index()?;
                 let dst = self.pop_index()?;
                 let (d, s) = (self.i32_const(dst_table as u64), self.i32_const(src_table as u64));
-                self.call_runtime("w2n_table_copy", &[d.into(), s.into(), dst.into(), src.into(), len.into()])?;
+                self.call_runtime(RuntimeFn::TableCopy, &[d.into(), s.into(), dst.into(), src.into(), len.into()])?;
             }
             Operator::TableInit { elem_index, table } => {
                 let len = self.pop_index()?;
@@ -59,7 +60,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let seg = self.i32_const(elem_index as u64);
                 let items = self.i32_const(self.u.layout.elem_item_offsets[elem_index as usize] as u64);
                 self.call_runtime(
-                    "w2n_table_init",
+                    RuntimeFn::TableInit,
                     &[t.into(), seg.into(), items.into(), dst.into(), src.into(), len.into()],
                 )?;
             }
