@@ -149,11 +149,13 @@ fn every_mirrored_field_matches_c() {
             let rust_fields: Vec<&str> = m.fields.iter().map(|f| f.name).collect();
             if *c_fields != rust_fields {
                 let at = c_fields.iter().zip(&rust_fields).take_while(|(c, r)| c == r).count();
+                let from = |fields: &[&str]| fields.iter().skip(at).take(3).copied().collect::<Vec<_>>().join(", ");
+                let c_here: Vec<&str> = c_fields.iter().map(String::as_str).collect();
                 mismatches.push(format!(
-                    "{}: the field lists differ from field {at}: C has {:?}, Rust has {:?}",
+                    "{}: the field lists differ from field {at}: C has [{}, ...], Rust has [{}, ...]",
                     m.c_name,
-                    &c_fields[at..],
-                    &rust_fields[at..]
+                    from(&c_here),
+                    from(&rust_fields)
                 ));
             }
         }
