@@ -124,7 +124,8 @@ pub fn generate(info: &ModuleInfo<'_>, name: &str, prefix: &str, source: &str) -
     writeln!(w, "\n#[allow(dead_code)]\nimpl {} {{", g.ty_name).unwrap();
     let mut methods = Names::default();
     methods.reserve(&["new", "with_wasi", "instantiate", "call", "drop"]);
-    write_constructors(w, &g);
+    write_new(w, &g);
+    write_instantiate(w, &g);
     write_export_funcs(w, &g, &mut methods);
     write_export_memories(w, &g, &mut methods);
     write_export_globals(w, &g, &mut methods);
@@ -330,9 +331,9 @@ impl Drop for {ty_name} {{
     .unwrap();
 }
 
-/// `new` (and `with_wasi`), `instantiate` and `call`.
-fn write_constructors(w: &mut String, g: &Gen<'_, '_>) {
-    let Gen { ty_name, uses_wasi, imports, modules, funcs, memories, globals, .. } = g;
+/// `new`, and `with_wasi` when the module imports WASI.
+fn write_new(w: &mut String, g: &Gen<'_, '_>) {
+    let Gen { ty_name, uses_wasi, modules, .. } = g;
     let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
     let host_args: String = modules.iter().map(|m| format!("{}, ", m.arg)).collect();
     let new_params = host_params.trim_end_matches(", ");
@@ -346,6 +347,13 @@ fn write_constructors(w: &mut String, g: &Gen<'_, '_>) {
             .unwrap();
         writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None)\n    }}").unwrap();
     }
+}
+
+/// `instantiate` (the host state and its function records, the store, the instance, its exports)
+/// and `call`.
+fn write_instantiate(w: &mut String, g: &Gen<'_, '_>) {
+    let Gen { ty_name, imports, modules, funcs, memories, globals, .. } = g;
+    let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
     writeln!(w, "\n    fn instantiate({host_params}wasi: Option<&WasiOptions>) -> Result<{ty_name}, Trap> {{").unwrap();
     writeln!(w, "        let host = Box::into_raw(Box::new(__W2nHost {{\n            instance: ::std::ptr::null_mut(),\n            funcs: Vec::new(),").unwrap();
     for m in modules {

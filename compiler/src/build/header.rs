@@ -148,24 +148,9 @@ static inline {prefix}_instance *{prefix}_new(w2n_resolve_fn resolve, void *user
   w2n_extern e;"#
     )
     .unwrap();
-    let lookup = |w: &mut String, list: &[&crate::module::Export], field: &str, what: &str| {
-        for (i, e) in list.iter().enumerate() {
-            let name: String = if e.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                e.name.clone()
-            } else {
-                e.name.bytes().map(|b| format!("\\x{b:02x}")).collect()
-            };
-            writeln!(
-                w,
-                "  if (w2n_instance_export_n(p->instance, \"{name}\", {len}, &e) == 0) p->{field}[{i}] = e.of.{what};",
-                len = e.name.len()
-            )
-            .unwrap();
-        }
-    };
-    lookup(w, funcs, "funcs", "func");
-    lookup(w, memories, "memories", "memory");
-    lookup(w, globals, "globals", "global.cell");
+    write_export_lookups(w, funcs, "funcs", "func");
+    write_export_lookups(w, memories, "memories", "memory");
+    write_export_lookups(w, globals, "globals", "global.cell");
     writeln!(
         w,
         r#"  return p;
@@ -180,6 +165,23 @@ static inline void {prefix}_free({prefix}_instance *p) {{
 }}"#
     )
     .unwrap();
+}
+
+/// The lines of `P_new` that find each export of `list` and keep `e.of.<what>` in `p-><field>[i]`.
+fn write_export_lookups(w: &mut String, list: &[&Export], field: &str, what: &str) {
+    for (i, e) in list.iter().enumerate() {
+        let name: String = if e.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            e.name.clone()
+        } else {
+            e.name.bytes().map(|b| format!("\\x{b:02x}")).collect()
+        };
+        writeln!(
+            w,
+            "  if (w2n_instance_export_n(p->instance, \"{name}\", {len}, &e) == 0) p->{field}[{i}] = e.of.{what};",
+            len = e.name.len()
+        )
+        .unwrap();
+    }
 }
 
 /// Per exported function `f`: `int P_call_f(P_instance *, params..., results *..., w2n_error *)`.
