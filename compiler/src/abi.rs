@@ -1,64 +1,176 @@
-//! The runtime ABI as the compiler sees it: field offsets of the structures generated code touches,
-//! the instance context layout, and canonical signature strings.
+//! The runtime ABI as the compiler sees it: the `#[repr(C)]` mirrors of the structures generated
+//! code and descriptors touch, the offsets derived from them, the instance context's regions, and
+//! canonical signature strings.
 //!
-//! Mirror of `runtime-lib/include/w2n_runtime.h`. The test `abi_layout_matches_runtime`
-//! (`compiler/tests/abi.rs`) compiles a C file against the header and fails when they disagree.
+//! Mirror of `runtime-lib/include/w2n_runtime.h`. The mirrors the embedding API shares with host
+//! code and generated bindings are in `ffi/api.rs`; the ones only the compiler needs are here. Every
+//! mirror lists its fields once (`w2n_mirror!`); the test `every_mirrored_field_matches_c`
+//! (`compiler/tests/abi.rs`) compiles a C probe of every field of every mirror against the header
+//! and fails when any offset or size differs.
 
+use crate::ffi::{w2n_mirror, Mirror, MirrorField, Tag, Value};
 use crate::module::{ModuleInfo, ValType};
+use std::ffi::{c_int, c_void};
+use std::mem::{align_of, offset_of, size_of};
+
+pub use crate::ffi::{Func, ImportDesc, Memory, Table, WasiDir};
 
 pub const ABI_VERSION: u32 = 5;
 
+// The mirrors describe the C structs of 64-bit targets, the only ones wasm2native generates code
+// for; a compiler built for a 32-bit host would place descriptor fields wrongly.
+const _: () = assert!(size_of::<usize>() == 8, "the ABI mirrors assume 64-bit pointers");
+
+w2n_mirror! {
+    pub const ABI_MIRRORS;
+
+    /// The first bytes of every instance.
+    pub struct ContextHeader = "w2n_context_header" {
+        pub store: *mut c_void,
+        pub module: *const c_void,
+        pub host_data: *mut c_void,
+        pub runtime_data: *mut c_void,
+    }
+
+    /// The public head of a store: generated prologues compare the stack pointer with `stack_limit`.
+    pub struct Store = "w2n_store" {
+        pub stack_limit: usize,
+        pub activation: *mut c_void,
+        pub host_data: *mut c_void,
+        pub reserved: *mut c_void,
+    }
+
+    /// A thrown Wasm exception: the tag and the payload slots.
+    pub struct Exception = "w2n_exception" {
+        pub tag: *mut Tag,
+        pub num_values: u32,
+        pub _pad: u32,
+        pub values: [Value; 0],
+    }
+
+    /// An exception handler in a generated frame.
+    #[repr(align(16))]
+    pub struct Handler = "w2n_handler" {
+        pub prev: *mut c_void,
+        pub exn: *mut Exception,
+        pub jmp: [u64; 64],
+    }
+
+    /// One export of a module descriptor.
+    pub struct ExportDesc = "w2n_export_desc" {
+        pub name: *const c_void,
+        pub kind: u32,
+        pub index: u32,
+        pub name_len: u64,
+    }
+
+    /// A defined memory or table of a module descriptor.
+    pub struct LimitsDesc = "w2n_limits_desc" {
+        pub ty: u32 => "type",
+        pub _pad: u32,
+        pub min: u64,
+        pub max: u64,
+        pub valtype: *const c_void,
+    }
+
+    /// A global of a module descriptor.
+    pub struct GlobalDesc = "w2n_global_desc" {
+        pub ty: u32 => "type",
+        pub mutable: u32 => "mutable_",
+        pub valtype: *const c_void,
+    }
+
+    /// The module descriptor (`<prefix>_module`), emitted by `codegen/descriptor.rs`.
+    pub struct Module = "w2n_module" {
+        pub abi_version: u32,
+        pub num_types: u32,
+        pub type_sigs: *const c_void,
+        pub type_array_calls: *const c_void,
+        pub num_imports: u32,
+        pub num_exports: u32,
+        pub imports: *const c_void,
+        pub exports: *const c_void,
+        pub num_funcs: u32,
+        pub num_imported_funcs: u32,
+        pub func_types: *const c_void,
+        pub func_code: *const c_void,
+        pub func_names: *const c_void,
+        pub func_referenced: *const c_void,
+        pub num_memories: u32,
+        pub num_imported_memories: u32,
+        pub memories: *const c_void,
+        pub num_tables: u32,
+        pub num_imported_tables: u32,
+        pub tables: *const c_void,
+        pub num_globals: u32,
+        pub num_imported_globals: u32,
+        pub globals: *const c_void,
+        pub num_data: u32,
+        pub num_elems: u32,
+        pub layout: Layout,
+        pub init: *const c_void,
+        pub name: *const c_void,
+        pub code_start: *const c_void,
+        pub code_end: *const c_void,
+        pub num_tags: u32,
+        pub num_imported_tags: u32,
+        pub tag_types: *const c_void,
+    }
+
+    /// The grants baked into an executable (`w2n_exe_config`).
+    pub struct ExeConfig = "w2n_exe_config" {
+        pub num_dirs: c_int,
+        pub dirs: *const WasiDir,
+        pub envc: c_int,
+        pub env: *const c_void,
+        pub flags: u32,
+        pub max_wasm_stack: u64,
+    }
+}
+
 /// `w2n_context_header`: the first bytes of every instance.
-pub const CTX_STORE: u32 = 0;
-pub const CONTEXT_HEADER_SIZE: u32 = 32;
+pub const CTX_STORE: u32 = offset_of!(ContextHeader, store) as u32;
+pub const CONTEXT_HEADER_SIZE: u32 = size_of::<ContextHeader>() as u32;
 
 /// `w2n_store`: the stack limit generated prologues compare against.
-pub const STORE_STACK_LIMIT: u32 = 0;
+pub const STORE_STACK_LIMIT: u32 = offset_of!(Store, stack_limit) as u32;
 
 /// `w2n_memory`.
-pub const MEMORY_BASE: u32 = 0;
-pub const MEMORY_SIZE: u32 = 8;
-pub const SIZEOF_MEMORY: u32 = 40;
+pub const MEMORY_BASE: u32 = offset_of!(Memory, base) as u32;
+pub const MEMORY_SIZE: u32 = offset_of!(Memory, size) as u32;
+pub const SIZEOF_MEMORY: u32 = size_of::<Memory>() as u32;
 
 /// `W2N_MEM32_MAX_PAGES`: the most pages a 32-bit memory of 64 KiB pages ever holds (4 GiB - 64 KiB),
 /// which `translate/address_facts.rs` relies on.
 pub const MEM32_MAX_PAGES: u64 = 65535;
 
 /// `w2n_table`.
-pub const TABLE_ELEMS: u32 = 0;
-pub const TABLE_SIZE: u32 = 8;
-pub const SIZEOF_TABLE: u32 = 48;
+pub const TABLE_ELEMS: u32 = offset_of!(Table, elems) as u32;
+pub const TABLE_SIZE: u32 = offset_of!(Table, size) as u32;
+pub const SIZEOF_TABLE: u32 = size_of::<Table>() as u32;
 
 /// `w2n_func`.
-pub const FUNC_CODE: u32 = 0;
-pub const FUNC_CTX: u32 = 8;
-pub const FUNC_TYPE_ID: u32 = 16;
-pub const SIZEOF_FUNC: u32 = 32;
+pub const FUNC_CODE: u32 = offset_of!(Func, code) as u32;
+pub const FUNC_CTX: u32 = offset_of!(Func, ctx) as u32;
+pub const FUNC_TYPE_ID: u32 = offset_of!(Func, type_id) as u32;
+pub const SIZEOF_FUNC: u32 = size_of::<Func>() as u32;
 
 /// `w2n_value`: globals' cells and array-call slots.
-pub const SIZEOF_VALUE: u32 = 16;
+pub const SIZEOF_VALUE: u32 = size_of::<Value>() as u32;
 /// `_Alignof(w2n_value)`: 8 (its widest scalar members), less than a v128's natural 16, so
 /// generated v128 accesses to value cells and slots say `align 8`.
-pub const ALIGNOF_VALUE: u32 = 8;
+pub const ALIGNOF_VALUE: u32 = align_of::<Value>() as u32;
 
-/// `w2n_import_desc`, `w2n_export_desc`, `w2n_limits_desc`, `w2n_global_desc` sizes.
-pub const SIZEOF_IMPORT_DESC: u32 = 56;
-pub const SIZEOF_EXPORT_DESC: u32 = 24;
-pub const SIZEOF_LIMITS_DESC: u32 = 32;
-pub const SIZEOF_GLOBAL_DESC: u32 = 16;
-/// `w2n_module` size and the offset of its `layout` field.
-pub const SIZEOF_MODULE: u32 = 256;
 /// `w2n_tag`.
-pub const SIZEOF_TAG: u32 = 8;
+pub const SIZEOF_TAG: u32 = size_of::<Tag>() as u32;
 
 /// `w2n_exception`: the tag and the payload slots.
-pub const EXCEPTION_TAG: u32 = 0;
-pub const EXCEPTION_VALUES: u32 = 16;
+pub const EXCEPTION_TAG: u32 = offset_of!(Exception, tag) as u32;
+pub const EXCEPTION_VALUES: u32 = offset_of!(Exception, values) as u32;
 /// `w2n_handler`: exception handlers in generated frames.
-pub const HANDLER_EXN: u32 = 8;
-pub const HANDLER_JMP: u32 = 16;
-pub const SIZEOF_HANDLER: u32 = 528;
-pub const MODULE_LAYOUT_OFFSET: u32 = 144;
+pub const HANDLER_EXN: u32 = offset_of!(Handler, exn) as u32;
+pub const HANDLER_JMP: u32 = offset_of!(Handler, jmp) as u32;
+pub const SIZEOF_HANDLER: u32 = size_of::<Handler>() as u32;
 
 /// `w2n_extern_kind`.
 pub const EXTERN_FUNC: u32 = 0;
@@ -75,79 +187,125 @@ pub const MEM_64: u32 = 1;
 pub const MEM_SHARED: u32 = 2;
 pub const MEM_PAGE1: u32 = 4;
 
-/// Byte offsets of each region of one module's instance context (`w2n_layout`).
+/// One region of the instance context: the `w2n_layout` field holding its offset, its alignment
+/// and its size for a module.
+pub struct Region {
+    pub name: &'static str,
+    pub align: u32,
+    pub bytes: fn(&ModuleInfo<'_>) -> u32,
+    pub start: fn(&mut Layout) -> &mut u32,
+}
+
+/// Lists the context's regions once, in context order: each becomes a field of the `w2n_layout`
+/// mirror (`Layout`, between `size` and `_pad`) and an entry of `REGIONS`, which
+/// `ContextLayout::of` lays out and the descriptor and the tests read.
+macro_rules! context_regions {
+    ($($(#[$doc:meta])* $region:ident: $bytes:expr, align $align:literal;)*) => {
+        w2n_mirror! {
+            pub const LAYOUT_MIRROR;
+
+            /// Byte offsets (from the instance pointer) of each region of one module's instance
+            /// context; the runtime reads them from the descriptor and never computes them.
+            #[derive(Clone, Debug, Default, PartialEq, Eq)]
+            pub struct Layout = "w2n_layout" {
+                /// Total bytes of the context (a multiple of 16).
+                pub size: u32,
+                $($(#[$doc])* pub $region: u32,)*
+                pub _pad: u32,
+            }
+        }
+
+        impl Layout {
+            /// Every field's offset and value, in order.
+            pub fn values(&self) -> Vec<(usize, u32)> {
+                let mut values = vec![(offset_of!(Layout, size), self.size)];
+                $(values.push((offset_of!(Layout, $region), self.$region));)*
+                values.push((offset_of!(Layout, _pad), self._pad));
+                values
+            }
+        }
+
+        /// The context's regions, in the order they follow each other after the header.
+        pub const REGIONS: &[Region] = &[$(Region {
+            name: stringify!($region),
+            align: $align,
+            bytes: $bytes,
+            start: |l| &mut l.$region,
+        },)*];
+    };
+}
+
+context_regions! {
+    /// `w2n_memory *[num_memories]`.
+    memories: |m| 8 * m.memories.len() as u32, align 8;
+    /// `w2n_table *[num_tables]`.
+    tables: |m| 8 * m.tables.len() as u32, align 8;
+    /// `w2n_value *[num_globals]`: the cells.
+    globals: |m| 8 * m.globals.len() as u32, align 8;
+    /// `w2n_func *[num_funcs]` (NULL for defined functions never referenced).
+    funcs: |m| 8 * m.func_types.len() as u32, align 8;
+    /// `uint32_t[num_types]`: canonical type ids.
+    type_ids: |m| 4 * m.types.len() as u32, align 8;
+    /// `uint64_t[num_data]`: each data segment's current length (0 once dropped).
+    data_lens: |m| 8 * m.datas.len() as u32, align 8;
+    /// `uint64_t[num_elems]`: each element segment's current length.
+    elem_lens: |m| 8 * m.elems.len() as u32, align 8;
+    /// `void *[]`: the evaluated items of all element segments, back to back.
+    elem_items: |m| 8 * m.elems.iter().map(|e| e.items.len() as u32).sum::<u32>(), align 8;
+    /// `w2n_func[num_funcs - num_imported_funcs]`.
+    def_funcs: |m| SIZEOF_FUNC * m.num_defined_funcs(), align 16;
+    /// `w2n_memory[num_memories - num_imported_memories]`.
+    def_memories: |m| SIZEOF_MEMORY * m.num_defined_memories(), align 16;
+    /// `w2n_table[num_tables - num_imported_tables]`.
+    def_tables: |m| SIZEOF_TABLE * m.num_defined_tables(), align 16;
+    /// `w2n_value[num_globals - num_imported_globals]`.
+    def_globals: |m| SIZEOF_VALUE * m.num_defined_globals(), align 16;
+    /// `w2n_tag *[num_tags]`.
+    tags: |m| 8 * m.tags.len() as u32, align 8;
+    /// `w2n_tag[num_tags - num_imported_tags]`.
+    def_tags: |m| SIZEOF_TAG * (m.tags.len() as u32 - m.num_imported_tags), align 8;
+}
+
+/// `w2n_module` size and the offset of its `layout` field.
+pub const SIZEOF_MODULE: u32 = size_of::<Module>() as u32;
+pub const MODULE_LAYOUT_OFFSET: u32 = offset_of!(Module, layout) as u32;
+
+/// One module's instance context: the offset of each region (`Layout`, which this dereferences
+/// to: `layout.memories`...) and where each element segment's items start.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ContextLayout {
-    pub size: u32,
-    pub memories: u32,
-    pub tables: u32,
-    pub globals: u32,
-    pub funcs: u32,
-    pub type_ids: u32,
-    pub data_lens: u32,
-    pub elem_lens: u32,
-    pub elem_items: u32,
-    pub def_funcs: u32,
-    pub def_memories: u32,
-    pub def_tables: u32,
-    pub def_globals: u32,
-    pub tags: u32,
-    pub def_tags: u32,
+    pub regions: Layout,
     /// Offset of each element segment's first item, relative to the `elem_items` region (the
     /// `items_offset` argument of `w2n_table_init`).
     pub elem_item_offsets: Vec<u32>,
 }
 
+impl std::ops::Deref for ContextLayout {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.regions
+    }
+}
+
 impl ContextLayout {
-    /// The layout is a function of the module alone; regions follow each other in a fixed order.
+    /// The layout is a function of the module alone: after the header, `REGIONS` in order, each at
+    /// its alignment; the size rounded up to 16.
     pub fn of(m: &ModuleInfo) -> ContextLayout {
+        let mut regions = Layout::default();
         let mut at = CONTEXT_HEADER_SIZE;
-        let mut region = |bytes: u32, align: u32| {
-            at = at.next_multiple_of(align);
-            let start = at;
-            at += bytes;
-            start
-        };
-        let memories = region(8 * m.memories.len() as u32, 8);
-        let tables = region(8 * m.tables.len() as u32, 8);
-        let globals = region(8 * m.globals.len() as u32, 8);
-        let funcs = region(8 * m.func_types.len() as u32, 8);
-        let type_ids = region(4 * m.types.len() as u32, 8);
-        let data_lens = region(8 * m.datas.len() as u32, 8);
-        let elem_lens = region(8 * m.elems.len() as u32, 8);
-        let total_items: u32 = m.elems.iter().map(|e| e.items.len() as u32).sum();
-        let elem_items = region(8 * total_items, 8);
-        let def_funcs = region(SIZEOF_FUNC * m.num_defined_funcs(), 16);
-        let def_memories = region(SIZEOF_MEMORY * m.num_defined_memories(), 16);
-        let def_tables = region(SIZEOF_TABLE * m.num_defined_tables(), 16);
-        let def_globals = region(SIZEOF_VALUE * m.num_defined_globals(), 16);
-        let tags = region(8 * m.tags.len() as u32, 8);
-        let def_tags = region(SIZEOF_TAG * (m.tags.len() as u32 - m.num_imported_tags), 8);
-        let size = at.next_multiple_of(16);
+        for r in REGIONS {
+            at = at.next_multiple_of(r.align);
+            *(r.start)(&mut regions) = at;
+            at += (r.bytes)(m);
+        }
+        regions.size = at.next_multiple_of(16);
         let mut elem_item_offsets = Vec::with_capacity(m.elems.len());
         let mut off = 0;
         for e in &m.elems {
             elem_item_offsets.push(off);
             off += 8 * e.items.len() as u32;
         }
-        ContextLayout {
-            size,
-            memories,
-            tables,
-            globals,
-            funcs,
-            type_ids,
-            data_lens,
-            elem_lens,
-            elem_items,
-            def_funcs,
-            def_memories,
-            def_tables,
-            def_globals,
-            tags,
-            def_tags,
-            elem_item_offsets,
-        }
+        ContextLayout { regions, elem_item_offsets }
     }
 }
 

@@ -5,57 +5,10 @@
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub union Value {
-    pub i32: i32,
-    pub i64: i64,
-    pub f32: f32,
-    pub f64: f64,
-    pub r#ref: *mut c_void,
-    pub v128: [u8; 16],
-}
-
-#[repr(C)]
-pub struct Func {
-    pub code: *mut c_void,
-    pub ctx: *mut c_void,
-    pub type_id: u32,
-    pub func_index: u32,
-    pub array_call: *mut c_void,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct ExternGlobal {
-    pub cell: *mut Value,
-    pub ty: u32,
-    pub mutable: u32,
-    pub valtype: *const c_char,
-}
-
-#[repr(C)]
-pub union ExternOf {
-    pub func: *mut Func,
-    pub table: *mut c_void,
-    pub memory: *mut c_void,
-    pub global: ExternGlobal,
-}
-
-#[repr(C)]
-pub struct Extern {
-    pub kind: u32,
-    pub _pad: u32,
-    pub of: ExternOf,
-}
-
-#[repr(C)]
-pub struct Error {
-    pub trap: u32,
-    pub message: [c_char; 512],
-    pub num_frames: u32,
-    pub frames: [*const c_char; 32],
-}
+/// The runtime's structs: the one mirror (`ffi/api.rs`), shared with generated bindings.
+pub use crate::ffi::{
+    Error, Extern, ExternGlobal, ExternOf, Func, ImportDesc, Memory, Table, Value, WasiConfig, WasiDir,
+};
 
 impl Error {
     pub fn new() -> Box<Error> {
@@ -73,38 +26,6 @@ impl Error {
             .map(|&p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned())
             .collect()
     }
-}
-
-#[repr(C)]
-pub struct WasiDir {
-    pub host_path: *const c_char,
-    pub guest_path: *const c_char,
-    pub read_only: c_int,
-}
-
-#[repr(C)]
-pub struct WasiConfig {
-    pub argc: c_int,
-    pub argv: *const *const c_char,
-    pub envc: c_int,
-    pub env: *const *const c_char,
-    pub num_dirs: c_int,
-    pub dirs: *const WasiDir,
-    pub inherit_stdio: c_int,
-}
-
-/// `w2n_import_desc`.
-#[repr(C)]
-pub struct ImportDesc {
-    pub module: *const c_char,
-    pub name: *const c_char,
-    pub kind: u32,
-    pub index: u32,
-    pub ty: u32,
-    pub mutable: u32,
-    pub min: u64,
-    pub max: u64,
-    pub valtype: *const c_char,
 }
 
 impl ImportDesc {

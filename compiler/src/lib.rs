@@ -12,6 +12,7 @@ pub mod cache;
 pub mod codegen;
 pub mod driver;
 pub mod error;
+pub mod ffi;
 pub mod host;
 pub mod link;
 pub mod module;

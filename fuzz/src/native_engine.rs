@@ -88,13 +88,6 @@ pub fn run(
     Ok(trace)
 }
 
-/// `w2n_memory`'s first two fields: base and current size in bytes.
-#[repr(C)]
-struct MemoryHead {
-    base: *const u8,
-    size: u64,
-}
-
 fn state(session: &Session, exports: &[Export]) -> String {
     let mut h = Fnv::new();
     let mut globals = Vec::new();
@@ -104,7 +97,7 @@ fn state(session: &Session, exports: &[Export]) -> String {
             ExportKind::Memory => {
                 // SAFETY: an exported memory is a live `w2n_memory` of this instance.
                 let data = unsafe {
-                    let m = &*(ext.of.memory as *const MemoryHead);
+                    let m = &*ext.of.memory;
                     std::slice::from_raw_parts(m.base, m.size as usize)
                 };
                 h.write(&(data.len() as u64).to_le_bytes());

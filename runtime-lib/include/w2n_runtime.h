@@ -7,9 +7,10 @@
  * entry of executables. Every exported symbol starts with `w2n_`.
  *
  * ABI CONTRACT. The structures marked "ABI" below are read and written by generated code at fixed
- * offsets. Their Rust mirror is `compiler/src/abi.rs`; the test `abi_layout_matches_runtime` compiles
- * a C file against this header and fails when the two disagree. Change both together and bump
- * W2N_ABI_VERSION.
+ * offsets. Their Rust mirrors are `compiler/src/ffi/api.rs` and `compiler/src/abi.rs` (one field list
+ * per struct, `w2n_mirror!`); the test `every_mirrored_field_matches_c` (compiler/tests/abi.rs)
+ * compiles a probe of every mirrored field against this header and fails when an offset or size
+ * differs. Change both together and bump W2N_ABI_VERSION.
  *
  * Generated function ABI (all targets):
  *   - a Wasm function of type [p1..pn] -> [r] becomes a native function
@@ -151,7 +152,7 @@ typedef struct w2n_memory {
                             65536 bytes, or 1 byte with W2N_MEM_PAGE1 */
   uint64_t reserved;     /* bytes of address space reserved at base (accessible + guard) */
   uint32_t flags;        /* W2N_MEM_* */
-  uint32_t _pad;
+  uint32_t limit_flags;  /* runtime-private (generated code never reads it): W2N__NO_DECLARED_MAX */
 } w2n_memory;
 
 #define W2N_MEM_64 1u     /* memory64 */
@@ -172,7 +173,7 @@ typedef struct w2n_table {
   uint64_t max;      /* maximum elements (declared maximum or implementation limit) */
   uint64_t capacity; /* allocated elements */
   uint32_t elem_type; /* W2N_FUNCREF or W2N_EXTERNREF */
-  uint32_t _pad;
+  uint32_t limit_flags; /* runtime-private (generated code never reads it): W2N__NO_DECLARED_MAX */
   const char *elem_valtype; /* canonical element type code, or NULL */
 } w2n_table;
 
@@ -228,7 +229,9 @@ typedef struct w2n_global_desc {
 } w2n_global_desc;
 
 /* Offsets (bytes from the instance pointer) of each region of the instance context, computed by the
- * compiler (`compiler/src/abi.rs`, ContextLayout). The runtime never computes them itself. */
+ * compiler (`compiler/src/abi.rs`: the regions are listed once, in `context_regions!`, whose order is
+ * this struct's and the context's; ContextLayout::of lays them out). The runtime never computes them
+ * itself. */
 typedef struct w2n_layout {
   uint32_t size;          /* total bytes of the context */
   uint32_t memories;      /* w2n_memory *[num_memories] */

@@ -194,7 +194,7 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
     const w2n_table *t = ext->of.table;
     if (!t || imp->index >= m->num_tables || t->elem_type != imp->type) return -1;
     if (t->elem_valtype && imp->valtype && strcmp(t->elem_valtype, imp->valtype) != 0) return -1;
-    if (!limits_match(t->size, !(t->_pad & W2N__NO_DECLARED_MAX), t->max, imp->min, imp->max)) return -1;
+    if (!limits_match(t->size, !(t->limit_flags & W2N__NO_DECLARED_MAX), t->max, imp->min, imp->max)) return -1;
     w2n__tables(ctx)[imp->index] = (w2n_table *)t;
     return 0;
   }
@@ -203,7 +203,7 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
     if (!mem || imp->index >= m->num_memories || mem->flags != imp->type) return -1;
     /* Generated code relies on the limit (W2N_MEM32_MAX_PAGES), whoever made the memory. */
     if (mem->size / W2N_PAGE_SIZE(mem->flags) > w2n__holdable_pages(mem->flags, UINT64_MAX)) return -1;
-    if (!limits_match(mem->size / W2N_PAGE_SIZE(mem->flags), !(mem->_pad & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
+    if (!limits_match(mem->size / W2N_PAGE_SIZE(mem->flags), !(mem->limit_flags & W2N__NO_DECLARED_MAX), mem->max_pages, imp->min,
                       imp->max))
       return -1;
     w2n__memories(ctx)[imp->index] = (w2n_memory *)mem;

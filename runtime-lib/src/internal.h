@@ -39,7 +39,7 @@ static inline uint64_t w2n__holdable_pages(uint32_t flags, uint64_t max_pages) {
 /* Frames kept per trap (matches w2n_error.frames). */
 #define W2N_MAX_FRAMES 32
 
-/* Runtime-private use of the `_pad` word of w2n_memory / w2n_table (generated code never reads it):
+/* The runtime-private `limit_flags` of w2n_memory / w2n_table (generated code never reads them):
  * set when the module declared no maximum, so that import matching can tell "no maximum" from a
  * declared maximum equal to the implementation limit. Memories and tables not made by this runtime
  * have 0 there and are treated as having the maximum they report. */

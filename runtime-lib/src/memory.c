@@ -73,7 +73,7 @@ int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *
   mem->max_pages = max_pages;
   mem->reserved = reserve;
   mem->flags = desc->type;
-  mem->_pad = no_max ? W2N__NO_DECLARED_MAX : 0;
+  mem->limit_flags = no_max ? W2N__NO_DECLARED_MAX : 0;
   return 0;
 }
 

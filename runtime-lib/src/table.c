@@ -32,7 +32,7 @@ int w2n__table_create(w2n_table *tab, const w2n_limits_desc *desc, w2n_error *er
   tab->capacity = cap;
   tab->elem_type = desc->type;
   tab->elem_valtype = desc->valtype;
-  tab->_pad = no_max ? W2N__NO_DECLARED_MAX : 0;
+  tab->limit_flags = no_max ? W2N__NO_DECLARED_MAX : 0;
   return 0;
 }
 

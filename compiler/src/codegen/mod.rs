@@ -3,6 +3,7 @@
 //! init code, trampolines, data). Units are independent, so their order and contents (and so the
 //! output bytes) do not depend on the number of threads.
 
+mod descriptor;
 pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
