@@ -1,3 +1,4 @@
+use super::wasm_options::WasmOptions;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
@@ -57,6 +58,11 @@ pub struct CompileArgs {
     /// WASM2NATIVE_MAX_WASM_STACK variable overrides it at run time.
     #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
     pub max_wasm_stack: Option<u64>,
+    /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
+    /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
+    /// trap-on-grow-failure (executables: baked in)
+    #[arg(short = 'W', value_name = "KEY[=VALUE]")]
+    pub wasm: Vec<String>,
 }
 
 pub fn parse_bounds(s: &str) -> Result<BoundsChecks, String> {
@@ -92,6 +98,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
     }
     check_cpu_and_features(&target, args.cpu.as_deref(), args.cpu_features.as_deref())?;
     let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
+    WasmOptions::parse(&args.wasm).and_then(|o| o.not_applied_yet()).map_err(anyhow::Error::msg)?;
     let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
     if output == args.input || super::same_file(&output, &args.input) {

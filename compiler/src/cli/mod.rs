@@ -2,6 +2,7 @@
 
 mod compile;
 mod run;
+mod wasm_options;
 mod wast;
 
 use anyhow::Result;

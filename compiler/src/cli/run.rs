@@ -1,6 +1,7 @@
 //! `wasm2native run`: compile to a shared library (cached by content hash), load it into this
 //! process, bind WASI with the granted capabilities, and run `_start` or the `--invoke`d export.
 
+use super::wasm_options::WasmOptions;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,11 @@ pub struct RunArgs {
     /// guest runs on a stack of that size allocated for it (wasmtime: `-W max-wasm-stack=N`).
     #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
     pub max_wasm_stack: Option<u64>,
+    /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
+    /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
+    /// trap-on-grow-failure
+    #[arg(short = 'W', value_name = "KEY[=VALUE]")]
+    pub wasm: Vec<String>,
     /// The module (.wasm or .wat), then the arguments for the program (or for the invoked
     /// function), all passed as they are, whatever they look like: options of wasm2native go before
     /// the module.
@@ -87,6 +93,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 }
 
 fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<ExitCode> {
+    WasmOptions::parse(&args.wasm).and_then(|o| o.not_applied_yet()).map_err(anyhow::Error::msg)?;
     let wasm = super::read_module(input)?;
     let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", input.display()))?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
