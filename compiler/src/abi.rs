@@ -38,6 +38,8 @@ w2n_mirror! {
         pub activation: *mut c_void,
         pub host_data: *mut c_void,
         pub reserved: *mut c_void,
+        pub interrupt: u64,
+        pub fuel: i64,
     }
 
     /// A thrown Wasm exception: the tag and the payload slots.
@@ -134,6 +136,10 @@ pub const CONTEXT_HEADER_SIZE: u32 = size_of::<ContextHeader>() as u32;
 
 /// `w2n_store`: the stack limit generated prologues compare against.
 pub const STORE_STACK_LIMIT: u32 = offset_of!(Store, stack_limit) as u32;
+/// `w2n_store`: non-zero while an interrupt is pending (read at loop headers with `--interruptible`).
+pub const STORE_INTERRUPT: u32 = offset_of!(Store, interrupt) as u32;
+/// `w2n_store`: the fuel left (charged by code compiled with `--fuel`).
+pub const STORE_FUEL: u32 = offset_of!(Store, fuel) as u32;
 
 /// `w2n_memory`.
 pub const MEMORY_BASE: u32 = offset_of!(Memory, base) as u32;

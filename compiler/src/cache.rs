@@ -4,7 +4,7 @@
 
 use crate::driver::{compile_wasm, CompileOptions, Emit};
 use crate::error::{io_error, Result};
-use crate::{BoundsChecks, OptLevel, TargetSpec};
+use crate::{BoundsChecks, GuestControl, OptLevel, TargetSpec};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
@@ -27,8 +27,15 @@ pub const PREFIX: &str = "w2n_inproc";
 
 /// Returns the path of the shared library for `wasm`, compiled for this machine's CPU (it runs
 /// here), compiling it on a cache miss.
-pub fn shared_library(wasm: &[u8], opt_level: OptLevel, bounds_checks: BoundsChecks, jobs: usize) -> Result<PathBuf> {
-    shared_library_for(&TargetSpec::host_cpu(), wasm, opt_level, bounds_checks, jobs)
+/// `control` adds interruption and fuel checks (part of the key).
+pub fn shared_library(
+    wasm: &[u8],
+    opt_level: OptLevel,
+    bounds_checks: BoundsChecks,
+    control: GuestControl,
+    jobs: usize,
+) -> Result<PathBuf> {
+    shared_library_with(&TargetSpec::host_cpu(), wasm, opt_level, bounds_checks, control, jobs)
 }
 
 /// The same for another target (loaded by that target's `w2n_agent` under qemu).
@@ -39,11 +46,26 @@ pub fn shared_library_for(
     bounds_checks: BoundsChecks,
     jobs: usize,
 ) -> Result<PathBuf> {
+    shared_library_with(target, wasm, opt_level, bounds_checks, GuestControl::default(), jobs)
+}
+
+fn shared_library_with(
+    target: &TargetSpec,
+    wasm: &[u8],
+    opt_level: OptLevel,
+    bounds_checks: BoundsChecks,
+    control: GuestControl,
+    jobs: usize,
+) -> Result<PathBuf> {
     let mut h = Sha256::new();
     h.update(env!("W2N_BUILD_ID").as_bytes());
     h.update(target.name.as_bytes());
     h.update(format!("{:?}/{}", target.cpu, target.features).as_bytes());
     h.update(format!("{opt_level:?}/{bounds_checks:?}").as_bytes());
+    if control != GuestControl::default() {
+        // Only then: the keys of modules compiled without checks stay what they were.
+        h.update(format!("{control:?}").as_bytes());
+    }
     h.update(wasm);
     if let Some(hook) = crate::codegen::debug_ice() {
         h.update(format!("debug-ice {hook:?}").as_bytes());
@@ -61,6 +83,7 @@ pub fn shared_library_for(
             jobs,
             prefix: Some(PREFIX.into()),
             shared_without_runtime: true,
+            control,
             ..CompileOptions::default()
         };
         // write_atomically renames into place: concurrent compiles of one module are harmless.

@@ -4,7 +4,7 @@ use crate::codegen::{self, ExeConfig, Output};
 use crate::error::{io_error, CompileError, Result};
 use crate::link::{self, Artifact, Linker};
 use crate::module::{wat_to_wasm, ModuleInfo};
-use crate::{BoundsChecks, CodegenOptions, OptLevel, TargetSpec};
+use crate::{BoundsChecks, CodegenOptions, GuestControl, OptLevel, TargetSpec};
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +54,8 @@ pub struct CompileOptions {
     pub shared_without_runtime: bool,
     /// Executables: link the C library statically.
     pub static_link: bool,
+    /// Interruption and fuel checks (`--interruptible`, `--fuel`).
+    pub control: GuestControl,
 }
 
 impl Default for CompileOptions {
@@ -68,6 +70,7 @@ impl Default for CompileOptions {
             exe: ExeConfig::default(),
             shared_without_runtime: false,
             static_link: false,
+            control: GuestControl::default(),
         }
     }
 }
@@ -98,6 +101,7 @@ pub fn compile_wasm(wasm: &[u8], output: &Path, opts: &CompileOptions) -> Result
         opt_level: opts.opt_level,
         bounds_checks: opts.bounds_checks,
         prefix: opts.prefix.clone().unwrap_or_else(|| prefix_from(output)),
+        control: opts.control,
     };
     if opts.emit == Emit::Header {
         let source = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();

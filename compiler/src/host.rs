@@ -65,6 +65,11 @@ extern "C" {
     ) -> c_int;
     pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
+    pub fn w2n_store_interrupt(store: *mut c_void);
+    pub fn w2n_store_set_deadline(store: *mut c_void, ns: u64) -> c_int;
+    pub fn w2n_store_clear_interrupt(store: *mut c_void);
+    pub fn w2n_store_set_fuel(store: *mut c_void, fuel: u64);
+    pub fn w2n_store_get_fuel(store: *const c_void) -> u64;
     pub fn w2n_run_on_stack(max_wasm_stack: usize, f: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) -> c_int;
 }
 
@@ -170,11 +175,16 @@ pub struct Session {
 }
 
 /// What the guest may use through WASI: its argv, its environment, and preopened directories
-/// (fds 3, 4, ... in order). Nothing else is reachable.
+/// (fds 3, 4, ... in order). Nothing else is reachable. And how long and how far it may run.
 pub struct WasiGrants<'a> {
     pub args: &'a [String],
     pub env: &'a [(String, String)],
     pub dirs: &'a [GrantedDir],
+    /// Interrupt the guest this long after instantiation starts (`-W timeout`; every loop stops
+    /// only when the module was compiled with `GuestControl::interruptible`).
+    pub timeout: Option<std::time::Duration>,
+    /// The store's fuel (`-W fuel`; consumed only by modules compiled with `GuestControl::fuel`).
+    pub fuel: Option<u64>,
 }
 
 /// A host directory the guest sees as `guest`; read-only directories (and everything opened beneath
@@ -217,7 +227,20 @@ impl Session {
             w2n_runtime_init();
             let store = w2n_store_new();
             if w2n_wasi_configure(store, &config, &mut *err) != 0 {
+                w2n_store_free(store);
                 return Err(Outcome::Failed(err.message()));
+            }
+            if let Some(fuel) = grants.fuel {
+                w2n_store_set_fuel(store, fuel);
+            }
+            if let Some(timeout) = grants.timeout {
+                let ns = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX).max(1);
+                let rc = w2n_store_set_deadline(store, ns);
+                if rc != 0 {
+                    w2n_store_free(store);
+                    let reason = std::io::Error::from_raw_os_error(rc);
+                    return Err(Outcome::Failed(format!("cannot start the timeout's timer: {reason}")));
+                }
             }
             let instance = w2n_instantiate(store, module.descriptor, w2n_wasi_resolve, std::ptr::null_mut(), &mut *err);
             if instance.is_null() {
@@ -225,6 +248,19 @@ impl Session {
             }
             Ok(Session { store, instance, _strings: strings })
         }
+    }
+
+    /// A handle that interrupts this session's guest from any thread (`w2n_store_interrupt`).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle { store: self.store }
+    }
+
+    /// The store's fuel left (`w2n_store_get_fuel`), and a new budget.
+    pub fn fuel(&self) -> u64 {
+        unsafe { w2n_store_get_fuel(self.store) }
+    }
+    pub fn set_fuel(&self, fuel: u64) {
+        unsafe { w2n_store_set_fuel(self.store, fuel) }
     }
 
     /// The exported function `name` and its canonical signature's arity.
@@ -250,6 +286,23 @@ impl Drop for Session {
             w2n_instance_free(self.instance);
             w2n_store_free(self.store);
         }
+    }
+}
+
+/// Interrupts a `Session`'s guest from another thread. Valid while the session lives: the caller
+/// must stop using it before dropping the session (e.g. a scoped thread).
+#[derive(Clone, Copy)]
+pub struct InterruptHandle {
+    store: *mut c_void,
+}
+
+// SAFETY: w2n_store_interrupt is thread-safe (two atomic stores into the store).
+unsafe impl Send for InterruptHandle {}
+unsafe impl Sync for InterruptHandle {}
+
+impl InterruptHandle {
+    pub fn interrupt(&self) {
+        unsafe { w2n_store_interrupt(self.store) }
     }
 }
 

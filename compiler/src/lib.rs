@@ -61,6 +61,17 @@ impl std::str::FromStr for OptLevel {
     }
 }
 
+/// The checks that let a host stop a guest it does not trust, compiled in only when asked for
+/// (`compile --interruptible`, `--fuel`): a default compile has neither and pays nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct GuestControl {
+    /// Loop headers read the store's `interrupt` word (function entries always notice an interrupt
+    /// through the stack limit), so `w2n_store_interrupt` and deadlines stop any loop.
+    pub interruptible: bool,
+    /// Every Wasm block charges its instruction count to the store's fuel (`translate/fuel.rs`).
+    pub fuel: bool,
+}
+
 /// Everything that shapes the generated code. Deliberately excludes the number of threads: the
 /// output bytes depend on the module and these options only.
 #[derive(Clone, Debug)]
@@ -70,4 +81,6 @@ pub struct CodegenOptions {
     pub bounds_checks: BoundsChecks,
     /// Prefix of every symbol of this module (a C identifier).
     pub prefix: String,
+    /// Interruption and fuel checks.
+    pub control: GuestControl,
 }

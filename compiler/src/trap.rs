@@ -74,6 +74,10 @@ traps! {
     NullExceptionReference = 15, W2N_TRAP_NULL_EXN_REF, "null exception reference", "throw_ref of null";
     UnalignedAtomic = 16, W2N_TRAP_UNALIGNED_ATOMIC, "unaligned atomic", "";
     ExpectedSharedMemory = 17, W2N_TRAP_EXPECTED_SHARED, "expected shared memory", "memory.atomic.wait on unshared memory";
+    /// The store was interrupted (`w2n_store_interrupt`, a deadline): wasmtime's word.
+    Interrupt = 18, W2N_TRAP_INTERRUPT, "interrupt", "w2n_store_interrupt or the store's deadline stopped the guest";
+    /// The store's fuel ran out (modules compiled with `--fuel`): wasmtime's message.
+    OutOfFuel = 19, W2N_TRAP_OUT_OF_FUEL, "all fuel consumed by WebAssembly", "the store's fuel budget ran out";
 }
 
 /// `W2N_TRAP_NONE`'s message, and `w2n_trap_message`'s for a code no trap has.

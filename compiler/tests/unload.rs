@@ -78,7 +78,7 @@ fn trapped(outcome: Outcome) -> (String, Vec<String>) {
 fn load_trap_unload_1000_modules() {
     let dir = tempfile::tempdir().expect("tempdir");
     let shapes: Vec<PathBuf> = (0..SHAPES).map(|k| compile_shape(dir.path(), k)).collect();
-    let grants = WasiGrants { args: &[], env: &[], dirs: &[] };
+    let grants = WasiGrants { args: &[], env: &[], dirs: &[], timeout: None, fuel: None };
     for i in 0..LOADS {
         let k = i % SHAPES;
         let copy = dir.path().join(format!("load{i}.so"));

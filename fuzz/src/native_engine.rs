@@ -39,7 +39,7 @@ pub fn run(
         return Ok(vec![format!("compile error: {e}")]);
     }
     let module = LoadedModule::load(&lib, PREFIX).map_err(|e| anyhow!(e))?;
-    let grants = WasiGrants { args: &[], env: &[], dirs: &[] };
+    let grants = WasiGrants { args: &[], env: &[], dirs: &[], timeout: None, fuel: None };
     let mut trace = Vec::new();
     let session = match Session::instantiate(&module, &grants) {
         Ok(s) => s,

@@ -59,6 +59,8 @@ typedef enum w2n_trap_code {
   W2N_TRAP_NULL_EXN_REF = 15,         /* "null exception reference": throw_ref of null */
   W2N_TRAP_UNALIGNED_ATOMIC = 16,     /* "unaligned atomic" */
   W2N_TRAP_EXPECTED_SHARED = 17,      /* "expected shared memory": memory.atomic.wait on unshared memory */
+  W2N_TRAP_INTERRUPT = 18,            /* "interrupt": w2n_store_interrupt or the store's deadline stopped the guest */
+  W2N_TRAP_OUT_OF_FUEL = 19,          /* "all fuel consumed by WebAssembly": the store's fuel budget ran out */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 /* END GENERATED */
@@ -180,10 +182,16 @@ typedef struct w2n_table {
 /* ABI: per-thread execution state shared by all instances created in one store. A store is used by
  * one thread at a time. Generated code reads `stack_limit` (offset 0) in every function prologue. */
 struct w2n_store {
-  uintptr_t stack_limit;         /* trap when the stack pointer goes below this; 0 = unchecked */
+  uintptr_t stack_limit;         /* trap when the stack pointer goes below this; 0 = unchecked.
+                                    UINTPTR_MAX while an interrupt is pending and Wasm runs: every
+                                    function entry then fails its check (reported as "interrupt") */
   void *activation;              /* innermost host->Wasm activation (runtime-private) */
   void *host_data;               /* for the embedder */
   void *reserved;
+  uint64_t interrupt;            /* non-zero: an interrupt is pending (w2n_store_interrupt); code compiled
+                                    with --interruptible reads it at every loop header */
+  int64_t fuel;                  /* fuel left; code compiled with --fuel subtracts each Wasm block's cost
+                                    and traps "all fuel consumed by WebAssembly" rather than go below 0 */
 };
 
 /* ---- Module descriptors, emitted by the compiler as constant data (ABI) ---- */
@@ -344,6 +352,43 @@ void w2n_module_unregister(const w2n_module *module);
 
 w2n_store *w2n_store_new(void);
 void w2n_store_free(w2n_store *store);
+
+/* ---- Running code you do not trust: interruption and fuel ----
+ *
+ * Interruption. w2n_store_interrupt asks the Wasm running in `store` to stop: its w2n_call (or the
+ * instantiation running the start function) returns -1 with trap W2N_TRAP_INTERRUPT ("interrupt").
+ * Generated code notices at the next function entry (always: the entry's stack check fails while an
+ * interrupt is pending) and, in modules compiled with --interruptible, at the next loop iteration;
+ * memory.fill/copy/init notice between chunks of 1 MiB. So code compiled with --interruptible always
+ * stops; other code stops at its next call. The request stays pending until it stops Wasm: the
+ * outermost activation of the store that ends with a trap (any trap) clears it, so the store is usable
+ * again at once. A request made while no Wasm of the store runs stops the next call at its first
+ * function entry. Thread-safe and async-signal-safe (two atomic stores): call it from any thread, a
+ * timer or a signal handler, for as long as the store exists.
+ *
+ * w2n_store_set_deadline arms the store's timer: `ns` nanoseconds from now it calls
+ * w2n_store_interrupt (a runtime thread per store, started at the first deadline, waits for it).
+ * A new deadline replaces the previous one; `ns` = 0 disarms it. Returns 0, or an errno value when
+ * the timer thread cannot be created. Thread-safe.
+ *
+ * w2n_store_clear_interrupt drops a pending request (e.g. one that arrived after the call it aimed
+ * at returned). */
+void w2n_store_interrupt(w2n_store *store);
+int w2n_store_set_deadline(w2n_store *store, uint64_t ns);
+void w2n_store_clear_interrupt(w2n_store *store);
+
+/* Fuel. Code compiled with --fuel charges, on entering each straight-line piece of a Wasm function
+ * (a function's start, a loop iteration, a branch's target, the code after a call), the number of
+ * Wasm instructions in that piece (nop, drop, block, loop, else and end are free); when the store's
+ * fuel is less than that charge, the call traps W2N_TRAP_OUT_OF_FUEL ("all fuel consumed by
+ * WebAssembly") and the fuel stays what it was. The charges depend only on the module's bytes: the
+ * same program with the same budget stops at the same place and leaves the same fuel on every target
+ * and at every optimisation level. memory.fill/copy/init and table operations cost 1 whatever their
+ * length. A new store has W2N_FUEL_UNLIMITED (2^63 - 1); code compiled without --fuel never reads it.
+ * Set and read it between calls (or from host functions); not from other threads while Wasm runs. */
+#define W2N_FUEL_UNLIMITED INT64_MAX
+void w2n_store_set_fuel(w2n_store *store, uint64_t fuel); /* above W2N_FUEL_UNLIMITED: unlimited */
+uint64_t w2n_store_get_fuel(const w2n_store *store);
 
 /* Creates an instance: checks and binds imports through `resolve`, creates memories and tables, and
  * runs the module's init (segments and start function). Returns NULL and fills *err on a link error

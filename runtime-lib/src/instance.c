@@ -31,12 +31,14 @@ void w2n__error_set(w2n_error *err, uint32_t trap, const char *fmt, ...) {
 w2n_store *w2n_store_new(void) {
   w2n_runtime_init(); /* honours W2N_NO_SIGNAL_HANDLERS itself */
   w2n_store_impl *s = calloc(1, sizeof *s);
+  if (s) s->pub.fuel = W2N_FUEL_UNLIMITED;
   return s ? &s->pub : NULL;
 }
 
 void w2n_store_free(w2n_store *store) {
   if (!store) return;
   w2n_store_impl *s = w2n__store_impl(store);
+  w2n__deadline_free(s);
   w2n__wasi_free(s->wasi);
   free(s);
 }

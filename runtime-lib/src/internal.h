@@ -55,9 +55,17 @@ typedef struct w2n_store_impl {
   struct w2n_wasi *wasi;
   int exited;    /* proc_exit was called */
   int exit_code; /* its argument */
+  struct w2n_deadline *deadline; /* the deadline timer, NULL until the first w2n_store_set_deadline */
 } w2n_store_impl;
 
 static inline w2n_store_impl *w2n__store_impl(w2n_store *s) { return (w2n_store_impl *)s; }
+
+/* Stops and frees the store's deadline timer, if it has one (interrupt.c). */
+void w2n__deadline_free(w2n_store_impl *s);
+/* Bulk memory operations call this between chunks of W2N_BULK_CHUNK bytes: traps "interrupt" when an
+ * interrupt is pending (interrupt.c). */
+#define W2N_BULK_CHUNK (1ull << 20)
+void w2n__bulk_poll(w2n_instance *ctx);
 
 /* ---- Instances ---- */
 

@@ -108,7 +108,12 @@ static inline int in_bounds(uint64_t start, uint64_t len, uint64_t limit) {
 void w2n_memory_fill(w2n_instance *ctx, uint32_t index, uint64_t dst, uint32_t value, uint64_t len) {
   w2n_memory *mem = w2n__memories(ctx)[index];
   if (!in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
-  if (len) memset(mem->base + dst, (int)(uint8_t)value, len);
+  uint8_t *p = mem->base + dst;
+  for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, p += W2N_BULK_CHUNK) { /* interruptible in chunks */
+    w2n__bulk_poll(ctx);
+    memset(p, (int)(uint8_t)value, W2N_BULK_CHUNK);
+  }
+  if (len) memset(p, (int)(uint8_t)value, len);
 }
 
 void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_index, uint32_t src_index, uint64_t dst, uint64_t src,
@@ -116,7 +121,23 @@ void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_index, uint32_t src_index, 
   w2n_memory *dmem = w2n__memories(ctx)[dst_index];
   w2n_memory *smem = w2n__memories(ctx)[src_index];
   if (!in_bounds(dst, len, dmem->size) || !in_bounds(src, len, smem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
-  if (len) memmove(dmem->base + dst, smem->base + src, len);
+  uint8_t *d = dmem->base + dst;
+  const uint8_t *from = smem->base + src;
+  /* In chunks (interruptible), front to back or, when the destination overlaps the source's end,
+   * back to front: each chunk reads bytes no earlier chunk wrote. */
+  if (d <= from) {
+    for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, d += W2N_BULK_CHUNK, from += W2N_BULK_CHUNK) {
+      w2n__bulk_poll(ctx);
+      memmove(d, from, W2N_BULK_CHUNK);
+    }
+    if (len) memmove(d, from, len);
+  } else {
+    for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK) {
+      w2n__bulk_poll(ctx);
+      memmove(d + len - W2N_BULK_CHUNK, from + len - W2N_BULK_CHUNK, W2N_BULK_CHUNK);
+    }
+    if (len) memmove(d, from, len);
+  }
 }
 
 void w2n_memory_init(w2n_instance *ctx, uint32_t index, uint32_t seg, const uint8_t *data, uint64_t dst,
@@ -124,5 +145,9 @@ void w2n_memory_init(w2n_instance *ctx, uint32_t index, uint32_t seg, const uint
   w2n_memory *mem = w2n__memories(ctx)[index];
   uint64_t seg_len = w2n__data_lens(ctx)[seg];
   if (!in_bounds(src, len, seg_len) || !in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
+  for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, dst += W2N_BULK_CHUNK, src += W2N_BULK_CHUNK) {
+    w2n__bulk_poll(ctx); /* interruptible in chunks */
+    memcpy(mem->base + dst, data + src, W2N_BULK_CHUNK);
+  }
   if (len) memcpy(mem->base + dst, data + src, len);
 }

@@ -64,6 +64,8 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_NULL_EXN_REF: return "null exception reference";
   case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
   case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
+  case W2N_TRAP_INTERRUPT: return "interrupt";
+  case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed by WebAssembly";
   default: return "unknown trap";
   }
 }
@@ -259,6 +261,22 @@ int w2n_run_on_stack(size_t max_wasm_stack, void (*fn)(void *), void *arg) {
   return pthread_join(thread, NULL);
 }
 
+/* ---- Interrupts (interrupt.c) ---- */
+
+/* After writing the store's stack limit: while an interrupt is pending, the limit must stay
+ * UINTPTR_MAX, so that every function entry fails its check (interrupt.c). */
+static void keep_interrupt(w2n_store *store) {
+  if (__atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST))
+    __atomic_store_n(&store->stack_limit, UINTPTR_MAX, __ATOMIC_SEQ_CST);
+}
+
+/* A failed stack check while an interrupt is pending is the interrupt. */
+static uint32_t interrupt_or(const w2n_store *store, uint32_t code) {
+  if (code == W2N_TRAP_STACK_EXHAUSTED && __atomic_load_n(&store->interrupt, __ATOMIC_SEQ_CST))
+    return W2N_TRAP_INTERRUPT;
+  return code;
+}
+
 /* ---- The signal handler ---- */
 
 static void chain(int sig, siginfo_t *info, void *ucontext) {
@@ -307,7 +325,7 @@ static void fault_handler(int sig, siginfo_t *info, void *ucontext) {
       if (pc_in_code) a->pcs[n++] = pc;
       n += walk_frames(fp, sp, a->pcs + n, W2N_MAX_FRAMES - n, 0);
       a->num_pcs = n;
-      a->trap = code;
+      a->trap = interrupt_or(a->store, code);
       a->kind = W2N__UNWIND_TRAP;
       siglongjmp(a->jmp, 1);
     }
@@ -354,15 +372,17 @@ static void enter(w2n_activation *a, w2n_store *store) {
   a->num_pcs = 0;
   a->message[0] = 0;
   a->handlers = NULL;
-  if (store->activation == NULL) store->stack_limit = stack_limit_here();
-  store->activation = a;
+  if (store->activation == NULL) __atomic_store_n(&store->stack_limit, stack_limit_here(), __ATOMIC_SEQ_CST);
+  keep_interrupt(store);
+  __atomic_store_n(&store->activation, (void *)a, __ATOMIC_SEQ_CST);
   tls.current = a; /* last: the handler must only ever see a complete activation */
 }
 
 static void leave(w2n_activation *a) {
   tls.current = a->prev;
-  a->store->activation = a->prev_store_activation;
-  a->store->stack_limit = a->saved_stack_limit;
+  __atomic_store_n(&a->store->activation, a->prev_store_activation, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&a->store->stack_limit, a->saved_stack_limit, __ATOMIC_SEQ_CST);
+  keep_interrupt(a->store);
 }
 
 static void report(const w2n_activation *a, w2n_error *err) {
@@ -393,6 +413,9 @@ int w2n__protected_call(w2n_store *store, void (*fn)(void *), void *arg, w2n_err
     return 0;
   }
   leave(&act);
+  /* The outermost activation stopped: a pending interrupt has done its work. */
+  if (act.kind == W2N__UNWIND_TRAP && act.prev_store_activation == NULL)
+    __atomic_store_n(&store->interrupt, 0, __ATOMIC_SEQ_CST);
   report(&act, err);
   return -1;
 }
@@ -451,7 +474,7 @@ __attribute__((noinline)) _Noreturn void w2n_trap(w2n_instance *ctx, uint32_t co
   if (!a) no_activation(code, NULL);
   uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
   a->num_pcs = walk_frames(fp, fp - FRAME_BELOW, a->pcs, W2N_MAX_FRAMES, 0);
-  a->trap = code;
+  a->trap = interrupt_or(a->store, code);
   a->kind = W2N__UNWIND_TRAP;
   siglongjmp(a->jmp, 1);
 }

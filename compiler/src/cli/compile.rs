@@ -3,7 +3,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;
 use wasm2native::codegen::ExeConfig;
-use wasm2native::{BoundsChecks, CompileOptions, Emit, OptLevel, TargetSpec};
+use wasm2native::{BoundsChecks, CompileOptions, Emit, GuestControl, OptLevel, TargetSpec};
 
 #[derive(Args)]
 pub struct CompileArgs {
@@ -58,6 +58,14 @@ pub struct CompileArgs {
     /// WASM2NATIVE_MAX_WASM_STACK variable overrides it at run time.
     #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
     pub max_wasm_stack: Option<u64>,
+    /// Compile in interruption checks at loop headers, so that `w2n_store_interrupt` and deadlines
+    /// (`-W timeout`) stop any loop, not only calls. Off: no check at all.
+    #[arg(long)]
+    pub interruptible: bool,
+    /// Compile in fuel accounting: every Wasm instruction costs fuel from the store's budget
+    /// (`w2n_store_set_fuel`, `-W fuel=N`), the same on every target and optimisation level.
+    #[arg(long)]
+    pub fuel: bool,
     /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
     /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
     /// trap-on-grow-failure (executables: baked in)
@@ -98,7 +106,11 @@ pub fn run(args: CompileArgs) -> Result<()> {
     }
     check_cpu_and_features(&target, args.cpu.as_deref(), args.cpu_features.as_deref())?;
     let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
-    WasmOptions::parse(&args.wasm).and_then(|o| o.not_applied_yet()).map_err(anyhow::Error::msg)?;
+    let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
+    wasm_options.clone().not_applied_yet().map_err(anyhow::Error::msg)?;
+    if wasm_options.timeout.is_some() || wasm_options.fuel.is_some() {
+        anyhow::bail!("-W timeout/fuel: not baked into executables yet (use `run -W`, or the C API's w2n_store_set_deadline/w2n_store_set_fuel with --interruptible/--fuel)");
+    }
     let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
     if output == args.input || super::same_file(&output, &args.input) {
@@ -131,6 +143,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
         },
         shared_without_runtime: false,
         static_link: args.static_link,
+        control: GuestControl { interruptible: args.interruptible, fuel: args.fuel },
     };
     wasm2native::compile_wasm(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wasm2native::host::{on_wasm_stack, GrantedDir, LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::module::{ModuleInfo, ValType};
-use wasm2native::{BoundsChecks, OptLevel};
+use wasm2native::{BoundsChecks, GuestControl, OptLevel};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -93,11 +93,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 }
 
 fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<ExitCode> {
-    WasmOptions::parse(&args.wasm).and_then(|o| o.not_applied_yet()).map_err(anyhow::Error::msg)?;
+    let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
+    wasm_options.clone().not_applied_yet().map_err(anyhow::Error::msg)?;
     let wasm = super::read_module(input)?;
     let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", input.display()))?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let library = wasm2native::cache::shared_library(&wasm, args.opt_level, args.bounds_checks, jobs)
+    // The checks the bounds need, compiled in only then (a separate cache entry).
+    let control = GuestControl { interruptible: wasm_options.timeout.is_some(), fuel: wasm_options.fuel.is_some() };
+    let library = wasm2native::cache::shared_library(&wasm, args.opt_level, args.bounds_checks, control, jobs)
         .with_context(|| format!("compiling {}", input.display()))?;
     let module = LoadedModule::load(&library, wasm2native::cache::PREFIX).map_err(anyhow::Error::msg)?;
 
@@ -120,7 +123,8 @@ fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<E
     if args.invoke.is_none() {
         argv.extend(program_args.iter().cloned());
     }
-    let grants = WasiGrants { args: &argv, env: &env, dirs: &dirs };
+    let grants =
+        WasiGrants { args: &argv, env: &env, dirs: &dirs, timeout: wasm_options.timeout, fuel: wasm_options.fuel };
     // Instantiation (the start function) and the call run on the guest's own stack.
     on_wasm_stack(args.max_wasm_stack.unwrap_or(0), || {
         let session = match Session::instantiate(&module, &grants) {

@@ -90,8 +90,6 @@ impl WasmOptions {
     /// Fails for the options that nothing applies yet (each is removed from here as it lands).
     pub fn not_applied_yet(self) -> Result<(), String> {
         let asked = [
-            ("timeout", self.timeout.is_some()),
-            ("fuel", self.fuel.is_some()),
             ("max-memory-size", self.max_memory_size.is_some()),
             ("max-table-elements", self.max_table_elements.is_some()),
             ("max-instances", self.max_instances.is_some()),

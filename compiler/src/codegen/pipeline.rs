@@ -179,6 +179,7 @@ mod tests {
             opt_level: OptLevel::O2,
             bounds_checks: crate::BoundsChecks::Guard,
             prefix: "t".into(),
+            control: Default::default(),
         };
         let tm = crate::codegen::target_machine(&opts).unwrap();
         for level in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3, OptLevel::Os] {

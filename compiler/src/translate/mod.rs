@@ -17,6 +17,7 @@ mod control;
 mod conversion;
 mod exact_float;
 mod exception;
+mod guest_control;
 mod memory;
 mod numeric;
 mod ops;
@@ -84,6 +85,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     versioned: BTreeMap<usize, (usize, Vec<u32>)>,
     /// While translating the fast copy of a versioned loop: what it assumes and proves.
     fast: Option<versioning::FastLoop<'ctx>>,
+    /// `--fuel`: the cost of the operators translated since the last charge (`guest_control.rs`).
+    fuel_pending: u64,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -162,6 +165,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             sums: Default::default(),
             versioned: BTreeMap::new(),
             fast: None,
+            fuel_pending: 0,
         })
     }
 
@@ -219,7 +223,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut at = 0;
         while at < ops.len() {
             at = match self.versioned.get(&at).cloned() {
-                Some((end, sums)) if self.reachable => self.translate_versioned(&ops, at, end, &sums)?,
+                Some((end, sums)) if self.reachable => {
+                    // Both copies start from the same count of unpaid fuel: none.
+                    self.fuel_flush()?;
+                    self.translate_versioned(&ops, at, end, &sums)?
+                }
                 _ => {
                     self.translate_operator(&ops[at])?;
                     at + 1
@@ -233,7 +241,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn stack_check(&mut self) -> Result<()> {
         let p = self.unit.ptr();
         let store = self.load_invariant(p.into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
-        let limit = self.load_at(self.unit.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?.into_int_value();
+        let limit = self.load_at(self.unit.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?;
+        if self.unit.opts.control.interruptible {
+            // Read at every entry, even of a self-tail-call LLVM made a loop (`guest_control.rs`).
+            instruction(limit)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
+        }
+        let limit = limit.into_int_value();
         let stacksave = self.unit.intrinsic("llvm.stacksave", &[p.into()])?;
         let sp = self.call_value(stacksave, &[])?.into_pointer_value();
         let sp = self.builder.build_ptr_to_int(sp, self.unit.llcx.i64_type(), "sp")?;
@@ -244,9 +257,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Dispatches one operator to its family's translator (`ops.rs`).
     fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
         if !self.reachable {
+            self.control_unreachable();
             return self.skip_unreachable(op);
         }
+        self.control_before(op)?;
         self.pin_before(op)?;
+        self.dispatch(op)?;
+        self.control_after(op)
+    }
+
+    fn dispatch(&mut self, op: &Operator<'_>) -> Result<()> {
         match ops::family(op) {
             Family::Control => self.translate_control(op),
             Family::Exception => self.translate_exception(op),
