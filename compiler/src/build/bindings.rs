@@ -17,6 +17,9 @@
 //!   `m_read(offset, buf)` / `m_write(offset, bytes)`. Per exported global `g`: `g()`, and
 //!   `set_g(v)` when mutable.
 //! - `Trap { kind, code, message, frames }` with `Display` and `std::error::Error`.
+//! - Built with `Build::interruptible(true)`: `interrupt_handle()` (an `InterruptHandle`, `Send +
+//!   Sync`, valid after the instance is gone) and `set_deadline(Option<Duration>)`. With
+//!   `Build::fuel(true)`: `fuel()` and `set_fuel(n)`.
 //!
 //! The bindings declare the runtime's C API themselves (the crate that includes them does not depend
 //! on wasm2native at run time): their structs are the text of the compiler's own mirrors of
@@ -26,6 +29,7 @@ use super::{camel_case, identifier, Names};
 use crate::error::{unsupported, Result};
 use crate::module::{Export, FuncType, ImportKind, ModuleInfo, ValType};
 use crate::trap::Trap;
+use crate::GuestControl;
 use std::fmt::Write;
 use wasmparser::ExternalKind;
 
@@ -93,6 +97,7 @@ struct HostModule<'a> {
 /// What the generator knows about one module: its host imports grouped by module, its exports by kind.
 struct Gen<'a, 'm> {
     info: &'a ModuleInfo<'m>,
+    control: GuestControl,
     ty_name: String,
     uses_wasi: bool,
     imports: Vec<HostImport<'a>>,
@@ -103,13 +108,19 @@ struct Gen<'a, 'm> {
 }
 
 /// Generates `<name>.rs` for `info`, whose symbols carry `prefix`.
-pub fn generate(info: &ModuleInfo<'_>, name: &str, prefix: &str, source: &str) -> Result<String> {
+pub fn generate(
+    info: &ModuleInfo<'_>,
+    name: &str,
+    prefix: &str,
+    source: &str,
+    control: GuestControl,
+) -> Result<String> {
     let ty_name = camel_case(name);
     let (uses_wasi, imports, modules) = host_imports(info, &ty_name)?;
     let exports = |kind: ExternalKind| info.exports.iter().filter(|e| e.kind == kind).collect::<Vec<_>>();
     let (funcs, memories, globals) =
         (exports(ExternalKind::Func), exports(ExternalKind::Memory), exports(ExternalKind::Global));
-    let g = Gen { info, ty_name, uses_wasi, imports, modules, funcs, memories, globals };
+    let g = Gen { info, control, ty_name, uses_wasi, imports, modules, funcs, memories, globals };
 
     let mut out = String::new();
     let w = &mut out;
@@ -127,11 +138,15 @@ pub fn generate(info: &ModuleInfo<'_>, name: &str, prefix: &str, source: &str) -
     methods.reserve(&["new", "with_wasi", "instantiate", "call", "drop"]);
     write_new(w, &g);
     write_instantiate(w, &g);
+    write_guest_control(w, &g, &mut methods);
     write_export_funcs(w, &g, &mut methods);
     write_export_memories(w, &g, &mut methods);
     write_export_globals(w, &g, &mut methods);
     writeln!(w, "}}").unwrap();
     write_caller(w, &g);
+    if g.control.interruptible {
+        w.push_str(INTERRUPT_HANDLE);
+    }
     Ok(out)
 }
 
@@ -308,7 +323,7 @@ pub struct {ty_name} {{
     host: *mut __W2nHost,
     funcs: [*const __w2n_ffi::Func; {nf}],
     memories: [*mut __w2n_ffi::Memory; {nm}],
-    globals: [*mut __w2n_ffi::Value; {ng}],
+    globals: [*mut __w2n_ffi::Value; {ng}],{cell_field}
 }}
 
 // SAFETY: the instance, its store and its host state are owned by this value alone and the runtime
@@ -316,7 +331,7 @@ pub struct {ty_name} {{
 unsafe impl Send for {ty_name} {{}}
 
 impl Drop for {ty_name} {{
-    fn drop(&mut self) {{
+    fn drop(&mut self) {{{cell_drop}
         // SAFETY: created by `instantiate`, freed once here.
         unsafe {{
             __w2n_ffi::w2n_instance_free(self.instance);
@@ -327,7 +342,17 @@ impl Drop for {ty_name} {{
 }}"#,
         nf = funcs.len(),
         nm = memories.len(),
-        ng = globals.len()
+        ng = globals.len(),
+        cell_field = if g.control.interruptible {
+            "\n    /// The store as interrupt handles see it (null once the instance is dropped).\n    store_cell: ::std::sync::Arc<__W2nStoreCell>,"
+        } else {
+            ""
+        },
+        cell_drop = if g.control.interruptible {
+            "\n        // Interrupt handles that outlive the instance find no store from here on.\n        self.store_cell.forget();"
+        } else {
+            ""
+        },
     )
     .unwrap();
 }
@@ -398,7 +423,7 @@ fn write_instantiate(w: &mut String, g: &Gen<'_, '_>) {
                 return Err(fail(store, &err));
             }}
             (*host).instance = instance;
-            let mut this = {ty_name} {{ store, instance, host, funcs: [::std::ptr::null(); {nf}], memories: [::std::ptr::null_mut(); {nm}], globals: [::std::ptr::null_mut(); {ng}] }};
+            let mut this = {ty_name} {{ store, instance, host, funcs: [::std::ptr::null(); {nf}], memories: [::std::ptr::null_mut(); {nm}], globals: [::std::ptr::null_mut(); {ng}]{cell_init} }};
             for (i, name) in ([{fl}] as [&str; {nf}]).iter().enumerate() {{
                 this.funcs[i] = __w2n_ffi::export(instance, name, 0).func;
             }}
@@ -424,9 +449,103 @@ fn write_instantiate(w: &mut String, g: &Gen<'_, '_>) {
         fl = export_list(funcs),
         ml = export_list(memories),
         gl = export_list(globals),
+        cell_init = if g.control.interruptible { ", store_cell: __W2nStoreCell::new(store)" } else { "" },
     )
     .unwrap();
 }
+
+/// `interrupt_handle` and `set_deadline` (interruptible), `fuel` and `set_fuel` (fuel).
+fn write_guest_control(w: &mut String, g: &Gen<'_, '_>, methods: &mut Names) {
+    if g.control.interruptible {
+        let handle = methods.unique("interrupt_handle");
+        let deadline = methods.unique("set_deadline");
+        writeln!(
+            w,
+            r#"
+    /// A handle that stops this instance's running call from any thread: the call returns `Err`
+    /// with `TrapKind::Interrupt`. A request while no call runs stops the next call at once; the
+    /// trap consumes it, so the instance is usable again afterwards. Cheap to clone; harmless
+    /// after the instance is dropped.
+    pub fn {handle}(&self) -> InterruptHandle {{
+        InterruptHandle(self.store_cell.clone())
+    }}
+
+    /// Interrupts this instance `after` from now (the runtime's timer thread; `None` disarms it).
+    /// A deadline that passes between calls stops the next call at once.
+    pub fn {deadline}(&mut self, after: Option<::std::time::Duration>) -> Result<(), Trap> {{
+        let ns = after.map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX).max(1));
+        // SAFETY: the store is live.
+        match unsafe {{ __w2n_ffi::w2n_store_set_deadline(self.store, ns) }} {{
+            0 => Ok(()),
+            _ => Err(Trap::other("cannot start the deadline's timer thread")),
+        }}
+    }}"#
+        )
+        .unwrap();
+    }
+    if g.control.fuel {
+        let fuel = methods.unique("fuel");
+        let set_fuel = methods.unique("set_fuel");
+        writeln!(
+            w,
+            r#"
+    /// The fuel left: every Wasm instruction costs one (structure is free), charged per block, the
+    /// same on every target and optimisation level. A new instance has 2^63 - 1.
+    pub fn {fuel}(&self) -> u64 {{
+        // SAFETY: the store is live.
+        unsafe {{ __w2n_ffi::w2n_store_get_fuel(self.store) }}
+    }}
+
+    /// Sets the fuel left; a call that runs out returns `Err` with `TrapKind::OutOfFuel`, leaving
+    /// the fuel it could not spend.
+    pub fn {set_fuel}(&mut self, fuel: u64) {{
+        // SAFETY: the store is live.
+        unsafe {{ __w2n_ffi::w2n_store_set_fuel(self.store, fuel) }}
+    }}"#
+        )
+        .unwrap();
+    }
+}
+
+/// With `interruptible`: the handle and the shared cell behind it.
+const INTERRUPT_HANDLE: &str = r#"
+/// Stops a call of the instance it came from, from any thread (`w2n_store_interrupt`).
+#[allow(dead_code)]
+#[derive(Clone)]
+pub struct InterruptHandle(::std::sync::Arc<__W2nStoreCell>);
+
+#[allow(dead_code)]
+impl InterruptHandle {
+    /// Asks the instance's running (or next) call to stop with `TrapKind::Interrupt`. Does nothing
+    /// once the instance is dropped.
+    pub fn interrupt(&self) {
+        let store = self.0.store.lock().unwrap_or_else(|e| e.into_inner());
+        if !store.0.is_null() {
+            // SAFETY: the store is live (the instance clears the cell, under this lock, before
+            // freeing it); w2n_store_interrupt is thread-safe.
+            unsafe { __w2n_ffi::w2n_store_interrupt(store.0) }
+        }
+    }
+}
+
+struct __W2nStorePtr(*mut ::std::ffi::c_void);
+// SAFETY: only passed to w2n_store_interrupt, which any thread may call.
+unsafe impl Send for __W2nStorePtr {}
+
+struct __W2nStoreCell {
+    store: ::std::sync::Mutex<__W2nStorePtr>,
+}
+
+impl __W2nStoreCell {
+    fn new(store: *mut ::std::ffi::c_void) -> ::std::sync::Arc<__W2nStoreCell> {
+        ::std::sync::Arc::new(__W2nStoreCell { store: ::std::sync::Mutex::new(__W2nStorePtr(store)) })
+    }
+
+    fn forget(&self) {
+        self.store.lock().unwrap_or_else(|e| e.into_inner()).0 = ::std::ptr::null_mut();
+    }
+}
+"#;
 
 /// One method per exported function.
 fn write_export_funcs(w: &mut String, g: &Gen<'_, '_>, methods: &mut Names) {
@@ -608,6 +727,10 @@ const FFI_FUNCTIONS: &str = r#"
         pub fn w2n_wasi_configure(store: *mut c_void, config: *const WasiConfig, err: *mut Error) -> c_int;
         pub fn w2n_wasi_resolve(user: *mut c_void, importer: *mut c_void, imp: *const ImportDesc, out: *mut Extern) -> c_int;
         pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
+        pub fn w2n_store_interrupt(store: *mut c_void);
+        pub fn w2n_store_set_deadline(store: *mut c_void, ns: u64) -> c_int;
+        pub fn w2n_store_set_fuel(store: *mut c_void, fuel: u64);
+        pub fn w2n_store_get_fuel(store: *const c_void) -> u64;
     }
 
     /// Export `name` of a kind the module is known to export (the bindings were generated from it).

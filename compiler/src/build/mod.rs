@@ -35,7 +35,7 @@ pub mod header;
 use crate::driver::{compile_wasm, write_atomically, CompileOptions, Emit};
 use crate::error::{io_error, CompileError, Result};
 use crate::module::{wat_to_wasm, ModuleInfo};
-use crate::{BoundsChecks, OptLevel, TargetSpec};
+use crate::{BoundsChecks, GuestControl, OptLevel, TargetSpec};
 use std::path::{Path, PathBuf};
 
 /// A builder for one Wasm module → static library + bindings, for use in `build.rs`.
@@ -48,6 +48,7 @@ pub struct Build {
     out_dir: Option<PathBuf>,
     bounds_checks: BoundsChecks,
     cargo_metadata: bool,
+    control: GuestControl,
 }
 
 impl Default for Build {
@@ -80,6 +81,7 @@ impl Build {
             out_dir: None,
             bounds_checks: BoundsChecks::Guard,
             cargo_metadata: true,
+            control: GuestControl::default(),
         }
     }
 
@@ -130,6 +132,21 @@ impl Build {
         self
     }
 
+    /// Compile in interruption checks at loop headers (`compile --interruptible`): the bindings
+    /// gain `interrupt_handle()` (a `Send + Sync` handle another thread can stop a call with) and
+    /// `set_deadline(..)`; an interrupted call returns `Err` with `TrapKind::Interrupt`.
+    pub fn interruptible(&mut self, on: bool) -> &mut Build {
+        self.control.interruptible = on;
+        self
+    }
+
+    /// Compile in fuel accounting (`compile --fuel`): the bindings gain `fuel()` and
+    /// `set_fuel(n)`; a call that runs out returns `Err` with `TrapKind::OutOfFuel`.
+    pub fn fuel(&mut self, on: bool) -> &mut Build {
+        self.control.fuel = on;
+        self
+    }
+
     /// Whether to print the `cargo:` lines (default true).
     pub fn cargo_metadata(&mut self, print: bool) -> &mut Build {
         self.cargo_metadata = print;
@@ -174,7 +191,7 @@ impl Build {
         let prefix = format!("w2n_{name}");
         let source = file.display().to_string();
         // Generate the bindings first: a module the bindings cannot express fails before the long part.
-        let rust = bindings::generate(&info, name, &prefix, &source)?;
+        let rust = bindings::generate(&info, name, &prefix, &source, self.control)?;
         let c = header::generate(&info, &prefix, &source)?;
 
         std::fs::create_dir_all(&out_dir).map_err(|e| io_error(&out_dir, e))?;
@@ -190,6 +207,7 @@ impl Build {
             jobs: jobs.max(1),
             bounds_checks: self.bounds_checks,
             prefix: Some(prefix.clone()),
+            control: self.control,
             ..CompileOptions::default()
         };
         compile_wasm(&wasm, &library, &opts)?;

@@ -11,16 +11,16 @@
 //! so that a self-tail-call LLVM turned into a loop still reads it at every iteration.
 //!
 //! **Fuel** (`--fuel`). Each Wasm instruction costs 1, except `nop`, `drop`, `block`, `loop`,
-//! `else`, `end`, `unreachable` and `return` (0, as wasmtime counts). The translator adds the costs
-//! of the instructions it translates and charges the sum at the end of each straight-line piece:
-//! before every branch (`br*`, `if`, `else`, `end`, `return`), before every call (the callee starts
-//! with the fuel the caller left), before `throw*`, and before `loop` (what came before the loop is
-//! charged once, each iteration its own piece). A charge loads the store's fuel, traps
-//! `all fuel consumed by WebAssembly` when it is less than the cost (leaving it unchanged), and
-//! stores the rest otherwise. The costs come from the operators alone and each charge is a call-free
-//! sequence ordered before the branch it precedes, so the fuel left and the place of the trap are
-//! the same at every optimisation level and on every target. A piece that traps for another reason
-//! is not charged.
+//! `else`, `end`, `unreachable` and `return` (0, as wasmtime counts). A function body is cut into
+//! straight-line pieces, each ending with an instruction that transfers control: a branch (`br*`,
+//! `if`, `else`, `end`, `return`), a call (the callee starts with the fuel the caller left), a
+//! `throw*`, or `loop` (what comes before a loop is paid once, each iteration its own piece). On
+//! entering a piece — at the function's start, in a loop's header, at a branch's target, after a
+//! call — its whole cost is charged: the charge loads the store's fuel and, when less than the
+//! cost, traps `all fuel consumed by WebAssembly` before any of the piece runs, leaving the fuel
+//! unchanged; otherwise stores the rest. The costs come from the operators alone and each charge
+//! precedes its piece's effects, so the fuel left and the place of the trap are the same at every
+//! optimisation level and on every target. Both copies of a versioned loop charge the same pieces.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -75,35 +75,38 @@ fn ends_piece(op: &Operator<'_>) -> bool {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// Before translating `op` (reachable): counts its fuel, and charges the piece it ends.
-    pub(super) fn control_before(&mut self, op: &Operator<'_>) -> Result<()> {
+    /// With `--fuel`: the cost of the piece starting at each operator, then the charge of the first.
+    pub(super) fn fuel_prepare(&mut self, ops: &[Operator<'_>]) -> Result<()> {
         if !self.unit.opts.control.fuel {
             return Ok(());
         }
-        self.fuel_pending += cost(op);
-        if ends_piece(op) {
-            self.fuel_flush()?;
+        let mut costs = vec![0; ops.len() + 1];
+        for (i, op) in ops.iter().enumerate().rev() {
+            costs[i] = cost(op) + if ends_piece(op) { 0 } else { costs[i + 1] };
         }
-        Ok(())
+        self.fuel_costs = costs;
+        self.charge_fuel(self.fuel_costs[0])
     }
 
-    /// After translating `op`: a loop header polls the interrupt word.
+    /// After translating operator `op_at` (reachable or not): a piece starts where control went on
+    /// after a transfer; a loop header also polls the interrupt word.
     pub(super) fn control_after(&mut self, op: &Operator<'_>) -> Result<()> {
-        if self.unit.opts.control.interruptible && matches!(op, Operator::Loop { .. }) && self.reachable {
+        if !self.reachable {
+            return Ok(());
+        }
+        if self.unit.opts.control.interruptible && matches!(op, Operator::Loop { .. }) {
             self.poll_interrupt()?;
         }
+        if self.unit.opts.control.fuel && ends_piece(op) {
+            let cost = self.fuel_costs.get(self.op_at + 1).copied().unwrap_or(0);
+            self.charge_fuel(cost)?;
+        }
         Ok(())
     }
 
-    /// Code that became unreachable charges nothing: the piece after it starts empty.
-    pub(super) fn control_unreachable(&mut self) {
-        self.fuel_pending = 0;
-    }
-
-    /// Charges the fuel counted since the last charge (nothing when there is none, or no fuel).
-    pub(super) fn fuel_flush(&mut self) -> Result<()> {
-        let cost = std::mem::take(&mut self.fuel_pending);
-        if cost == 0 || !self.unit.opts.control.fuel {
+    /// Charges `cost` fuel (nothing for a free piece).
+    fn charge_fuel(&mut self, cost: u64) -> Result<()> {
+        if cost == 0 {
             return Ok(());
         }
         let i64t = self.unit.llcx.i64_type();

@@ -85,8 +85,10 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     versioned: BTreeMap<usize, (usize, Vec<u32>)>,
     /// While translating the fast copy of a versioned loop: what it assumes and proves.
     fast: Option<versioning::FastLoop<'ctx>>,
-    /// `--fuel`: the cost of the operators translated since the last charge (`guest_control.rs`).
-    fuel_pending: u64,
+    /// `--fuel`: per operator index, the cost of the piece starting there (`guest_control.rs`).
+    fuel_costs: Vec<u64>,
+    /// The index of the operator being translated.
+    op_at: usize,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -165,7 +167,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             sums: Default::default(),
             versioned: BTreeMap::new(),
             fast: None,
-            fuel_pending: 0,
+            fuel_costs: Vec::new(),
+            op_at: 0,
         })
     }
 
@@ -219,16 +222,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.init_sums()?;
         self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
         self.stack_check()?;
+        self.fuel_prepare(&ops)?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
         while at < ops.len() {
             at = match self.versioned.get(&at).cloned() {
-                Some((end, sums)) if self.reachable => {
-                    // Both copies start from the same count of unpaid fuel: none.
-                    self.fuel_flush()?;
-                    self.translate_versioned(&ops, at, end, &sums)?
-                }
+                Some((end, sums)) if self.reachable => self.translate_versioned(&ops, at, end, &sums)?,
                 _ => {
+                    self.op_at = at;
                     self.translate_operator(&ops[at])?;
                     at + 1
                 }
@@ -256,13 +257,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Dispatches one operator to its family's translator (`ops.rs`).
     fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
-        if !self.reachable {
-            self.control_unreachable();
-            return self.skip_unreachable(op);
+        if self.reachable {
+            self.pin_before(op)?;
+            self.dispatch(op)?;
+        } else {
+            self.skip_unreachable(op)?;
         }
-        self.control_before(op)?;
-        self.pin_before(op)?;
-        self.dispatch(op)?;
         self.control_after(op)
     }
 

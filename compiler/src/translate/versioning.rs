@@ -82,7 +82,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             valid: true,
             nuw: Vec::new(),
         });
-        let fast_out = self.translate_copy(&ops[at..=end], results);
+        let fast_out = self.translate_copy(ops, at, end, results);
         let fast = self.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
         let fast_out = fast_out?;
         if !fast.valid {
@@ -96,7 +96,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.streams = streams;
         self.reachable = true;
         self.builder.position_at_end(exact_entry);
-        let exact_out = self.translate_copy(&ops[at..=end], results)?;
+        let exact_out = self.translate_copy(ops, at, end, results)?;
 
         self.facts.restore(facts);
         let outs: Vec<_> = [fast_out, exact_out].into_iter().flatten().collect();
@@ -126,9 +126,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn translate_copy(
         &mut self,
         ops: &[Operator<'_>],
+        at: usize,
+        end: usize,
         results: usize,
     ) -> Result<Option<(inkwell::basic_block::BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>> {
-        for op in ops {
+        for (i, op) in ops.iter().enumerate().take(end + 1).skip(at) {
+            self.op_at = i;
             self.translate_operator(op)?;
         }
         if !self.reachable {

@@ -1,0 +1,170 @@
+//! Running code you do not trust: interruption and fuel (`--interruptible`, `--fuel`).
+//!
+//! - `run_with_bounds`: every `tests/guest-control/*.wat` is a command module run by `wasm2native
+//!   run` at -O0 and -O2 with the options of its `;; run:` header (`-W timeout=1s`, `-W fuel=N`),
+//!   expecting `;; expect-trap: <message>` (first stderr line `wasm trap: <message>`, status 134)
+//!   or `;; expect-exit: N`. A new case is a new file.
+//! - `fuel_is_the_same_at_every_level`: one loop with a budget in-process at -O0 and -O2: the trap
+//!   comes at the same iteration and leaves the same fuel, which the cost rules predict exactly.
+//! - `store_is_usable_after_an_interrupt`: a call stopped from another thread, a request made while
+//!   nothing runs, then ordinary calls in the same store.
+
+mod common;
+
+use common::*;
+use std::path::Path;
+use std::time::Duration;
+use wasm2native::host::{instance_export, LoadedModule, Outcome, Session, Value, WasiGrants};
+use wasm2native::{cache, compile_wasm, CompileOptions, Emit, GuestControl, OptLevel};
+
+fn check_file(path: &Path, level: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let fields = header(&text, ";;");
+    let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut args = vec!["run".to_string(), format!("-O{level}")];
+    if let Some(run_args) = get("run") {
+        args.extend(run_args.split_whitespace().map(str::to_string));
+    }
+    args.push(path.display().to_string());
+    let started = std::time::Instant::now();
+    let out = run(wasm2native().args(&args).current_dir(tmp.path()), b"", Duration::from_secs(120));
+    let stderr = out.stderr_text();
+    let first = stderr.lines().next().unwrap_or("");
+    let problem = match (get("expect-trap"), get("expect-exit")) {
+        (Some(message), _) if first != format!("wasm trap: {message}") || out.code() != Some(134) => {
+            Some(format!("expected `wasm trap: {message}` and status 134"))
+        }
+        (None, Some(code)) if out.code() != code.parse().ok() || stderr.contains("wasm trap") => {
+            Some(format!("expected exit status {code} and no trap"))
+        }
+        (None, None) => Some("no `;; expect-trap:` or `;; expect-exit:` header".into()),
+        _ => None,
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(format!("-O{level} ({:?}): {p}\n{}", started.elapsed(), out.report())),
+    }
+}
+
+#[test]
+fn run_with_bounds() {
+    let files = test_files("guest-control", "wat");
+    Failures::run_each("guest control, wasm2native run -W", &files, |f| {
+        let result = check_file(f, "0").and_then(|()| check_file(f, "2"));
+        (file_stem(f), result)
+    });
+}
+
+/// `counter` is the iteration reached; each iteration costs 10 (see `fuel_is_the_same_at_every_level`).
+const COUNT_WAT: &str = r#"(module
+  (memory 1)
+  (global $counter (export "counter") (mut i32) (i32.const 0))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (global.set $counter (local.get $i))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i))
+  (func (export "sum") (param $p i32) (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $top
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))))
+      (global.set $counter (local.get $n))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $top)))
+    (local.get $s))
+  (func (export "spin") (loop $l (br $l))))"#;
+
+fn load(dir: &Path, level: OptLevel, control: GuestControl) -> LoadedModule {
+    let wasm = wat::parse_str(COUNT_WAT).expect("valid wat");
+    let path = dir.join(format!("count-{level:?}-{}-{}.so", control.interruptible, control.fuel));
+    let opts = CompileOptions {
+        emit: Emit::SharedLib,
+        opt_level: level,
+        jobs: 1,
+        prefix: Some(cache::PREFIX.into()),
+        shared_without_runtime: true,
+        control,
+        ..CompileOptions::default()
+    };
+    compile_wasm(&wasm, &path, &opts).unwrap_or_else(|e| panic!("compiling at {level:?}: {e}"));
+    LoadedModule::load(&path, cache::PREFIX).expect("load")
+}
+
+fn grants() -> WasiGrants<'static> {
+    WasiGrants { args: &[], env: &[], dirs: &[], timeout: None, fuel: None }
+}
+
+fn counter(session: &Session) -> i32 {
+    let ext = instance_export(session.instance, "counter").expect("counter");
+    unsafe { (*ext.of.global.cell).i32 }
+}
+
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Returned(v) => format!("returned {}", unsafe { v[0].i32 }),
+        Outcome::Exited(c) => format!("exited {c}"),
+        Outcome::Trapped { message, .. } => format!("trapped: {message}"),
+        Outcome::Failed(m) => format!("failed: {m}"),
+    }
+}
+
+#[test]
+fn fuel_is_the_same_at_every_level() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut seen = Vec::new();
+    for level in [OptLevel::O0, OptLevel::O2] {
+        let module = load(dir.path(), level, GuestControl { interruptible: false, fuel: true });
+        let session = Session::instantiate(&module, &grants()).unwrap_or_else(|_| panic!("instantiate"));
+        let count = session.export_func("count").expect("count");
+        // count(n) costs 10 per iteration (`loop` free; 4 + 2 + 4 with br_if) and 1 after it
+        // (`local.get`; `end` free): 10n + 1.
+        session.set_fuel(10 * 1000 + 1);
+        let outcome = session.call(count, &mut [Value { i32: 1000 }]);
+        assert_eq!(describe(&outcome), "returned 1000", "{level:?}");
+        assert_eq!(session.fuel(), 0, "{level:?}: count(1000) costs 10,001");
+        // 1,005: 100 iterations, then 5 left, less than the 10 of the next: the trap leaves them.
+        session.set_fuel(1005);
+        let outcome = session.call(count, &mut [Value { i32: 1_000_000 }]);
+        assert_eq!(describe(&outcome), "trapped: all fuel consumed by WebAssembly", "{level:?}");
+        let at = (counter(&session), session.fuel());
+        assert_eq!(at, (100, 5), "{level:?}: iteration reached and fuel left");
+        // A loop over memory (versioned, vectorisable without fuel), stopped after about 5,000 of its 16,000 iterations.
+        let sum = session.export_func("sum").expect("sum");
+        session.set_fuel(100_000);
+        let outcome = session.call(sum, &mut [Value { i32: 0 }, Value { i32: 16000 }]);
+        seen.push((level, describe(&outcome), counter(&session), session.fuel()));
+        drop(session);
+    }
+    assert_eq!(seen[0].1, "trapped: all fuel consumed by WebAssembly", "{seen:?}");
+    assert_eq!((&seen[0].1, seen[0].2, seen[0].3), (&seen[1].1, seen[1].2, seen[1].3), "-O0 and -O2 differ: {seen:?}");
+}
+
+#[test]
+fn store_is_usable_after_an_interrupt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for level in [OptLevel::O0, OptLevel::O2] {
+        let module = load(dir.path(), level, GuestControl { interruptible: true, fuel: false });
+        let session = Session::instantiate(&module, &grants()).unwrap_or_else(|_| panic!("instantiate"));
+        let (spin, count) = (session.export_func("spin").expect("spin"), session.export_func("count").expect("count"));
+        let handle = session.interrupt_handle();
+        let outcome = std::thread::scope(|s| {
+            s.spawn(move || {
+                std::thread::sleep(Duration::from_millis(50));
+                handle.interrupt();
+            });
+            session.call(spin, &mut [Value { i32: 0 }])
+        });
+        assert_eq!(describe(&outcome), "trapped: interrupt", "{level:?}: spin from another thread");
+        // The trap consumed the request: the store runs calls again.
+        let outcome = session.call(count, &mut [Value { i32: 10 }]);
+        assert_eq!(describe(&outcome), "returned 10", "{level:?}: after the interrupt");
+        // A request while nothing runs stops the next call at once, and only that one.
+        handle.interrupt();
+        let outcome = session.call(count, &mut [Value { i32: 10 }]);
+        assert_eq!(describe(&outcome), "trapped: interrupt", "{level:?}: pending request");
+        let outcome = session.call(count, &mut [Value { i32: 7 }]);
+        assert_eq!(describe(&outcome), "returned 7", "{level:?}: after the pending request");
+    }
+}
