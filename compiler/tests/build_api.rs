@@ -82,7 +82,8 @@ fn example_cargo_project() {
 }
 
 /// Each `tests/embed/NAME.rs` names its module (`module: NAME.wat`, built by `Build` as library
-/// `NAME`) and its expected stdout (`stdout: ...` lines) in its header comment.
+/// `NAME`; `build: interruptible fuel` turns those on) and its expected stdout (`stdout: ...`
+/// lines) in its header comment.
 #[test]
 fn rust_programs_with_bindings() {
     for rs in test_files("embed", "rs") {
@@ -92,9 +93,12 @@ fn rust_programs_with_bindings() {
         let module = rs.parent().unwrap().join(&get("module")[0]);
         let expected: String = get("stdout").iter().map(|l| format!("{l}\n")).collect();
         let name = file_stem(&rs);
+        let build = get("build").join(" ");
         let dir = tempfile::tempdir().expect("tempdir");
         wasm2native::Build::new()
             .file(&module)
+            .interruptible(build.contains("interruptible"))
+            .fuel(build.contains("fuel"))
             .out_dir(dir.path())
             .target("x86_64-unknown-linux-gnu")
             .cargo_metadata(false)

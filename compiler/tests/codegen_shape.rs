@@ -205,3 +205,26 @@ fn a_load_within_an_access_that_ran_is_neither_tagged_nor_pinned() {
     let other = function(&ir, "w2n_m_f2");
     assert_eq!(other.matches("load volatile").count(), 2, "another memory covers nothing:\n{other}");
 }
+
+/// Interruption and fuel checks exist only when asked for: a default compile polls nothing (the
+/// stack check every function has is its only contact with the store), `--interruptible` reads the
+/// interrupt word at loop headers and the stack limit volatile, `--fuel` charges the store's fuel.
+#[test]
+fn polling_and_fuel_only_when_compiled_in() {
+    let trap_call = |code: u32| format!(", i32 {code})");
+    let (interrupt, out_of_fuel) = (trap_call(18), trap_call(19));
+    let plain = emit(&[], "llvm-ir");
+    let sum = function(&plain, "w2n_m_f0");
+    assert!(!plain.contains(&interrupt) && !plain.contains(&out_of_fuel), "a default compile has no check:\n{sum}");
+    assert!(!sum.contains("load volatile"), "nor a volatile read of a store word:\n{sum}");
+    let interruptible = emit(&["--interruptible"], "llvm-ir");
+    let sum = function(&interruptible, "w2n_m_f0");
+    assert!(sum.contains(&interrupt), "the loop header polls:\n{sum}");
+    assert!(sum.matches("load volatile i64").count() >= 2, "volatile reads of the limit and the word:\n{sum}");
+    assert!(!interruptible.contains(&out_of_fuel), "no fuel without --fuel");
+    let rot = function(&interruptible, "w2n_m_f2");
+    assert!(!rot.contains(&interrupt), "a function without a loop has only its entry check:\n{rot}");
+    let fuel = emit(&["--fuel"], "llvm-ir");
+    assert!(function(&fuel, "w2n_m_f0").contains(&out_of_fuel), "the loop charges fuel");
+    assert!(!fuel.contains(&interrupt), "no polling without --interruptible");
+}
