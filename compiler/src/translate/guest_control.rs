@@ -7,7 +7,8 @@
 //! stops at the next entry at no extra cost; the runtime reports the failed check as `interrupt`
 //! while the word is set. What has no entry is a loop: each loop header (so every back edge, and
 //! every iteration of a copy made by `versioning.rs`) reads the word, volatile, and traps
-//! `interrupt` when it is set. With `--interruptible` the entry's load of the limit is volatile too,
+//! `interrupt` when it is set — unless every iteration calls a defined function before anything
+//! can branch (`calls_every_iteration`): that callee's entry check polls for it. With `--interruptible` the entry's load of the limit is volatile too,
 //! so that a self-tail-call LLVM turned into a loop still reads it at every iteration.
 //!
 //! **Fuel** (`--fuel`). Each Wasm instruction costs 1, except `nop`, `drop`, `block`, `loop`,
@@ -74,9 +75,35 @@ fn ends_piece(op: &Operator<'_>) -> bool {
     )
 }
 
+/// Whether `ops[at]` is a loop whose every iteration calls a function defined in the module (so
+/// with an entry check, volatile under `--interruptible`) before any operator that could branch or
+/// open a construct: then the iteration polls in the callee.
+fn calls_every_iteration(ops: &[Operator<'_>], at: usize, imported: u32) -> bool {
+    if !matches!(ops[at], Operator::Loop { .. }) {
+        return false;
+    }
+    for op in &ops[at + 1..] {
+        match op {
+            Operator::Call { function_index } => return *function_index >= imported,
+            op if ends_piece(op) || is_construct(op) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn is_construct(op: &Operator<'_>) -> bool {
+    matches!(op, Operator::Block { .. } | Operator::TryTable { .. } | Operator::Try { .. })
+}
+
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// With `--fuel`: the cost of the piece starting at each operator, then the charge of the first.
-    pub(super) fn fuel_prepare(&mut self, ops: &[Operator<'_>]) -> Result<()> {
+    /// With `--interruptible`: the loops that need no poll of their own. With `--fuel`: the cost
+    /// of the piece starting at each operator, then the charge of the first.
+    pub(super) fn control_prepare(&mut self, ops: &[Operator<'_>]) -> Result<()> {
+        if self.unit.opts.control.interruptible {
+            let imported = self.unit.info.num_imported_funcs;
+            self.unpolled_loops = (0..ops.len()).filter(|&at| calls_every_iteration(ops, at, imported)).collect();
+        }
         if !self.unit.opts.control.fuel {
             return Ok(());
         }
@@ -94,7 +121,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.reachable {
             return Ok(());
         }
-        if self.unit.opts.control.interruptible && matches!(op, Operator::Loop { .. }) {
+        if self.unit.opts.control.interruptible
+            && matches!(op, Operator::Loop { .. })
+            && !self.unpolled_loops.contains(&self.op_at)
+        {
             self.poll_interrupt()?;
         }
         if self.unit.opts.control.fuel && ends_piece(op) {

@@ -89,6 +89,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     fuel_costs: Vec<u64>,
     /// The index of the operator being translated.
     op_at: usize,
+    /// `--interruptible`: loops whose iterations poll in a callee's entry (`guest_control.rs`).
+    unpolled_loops: std::collections::BTreeSet<usize>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -169,6 +171,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             fast: None,
             fuel_costs: Vec::new(),
             op_at: 0,
+            unpolled_loops: Default::default(),
         })
     }
 
@@ -222,7 +225,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.init_sums()?;
         self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
         self.stack_check()?;
-        self.fuel_prepare(&ops)?;
+        self.control_prepare(&ops)?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
         while at < ops.len() {
