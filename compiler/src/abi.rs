@@ -127,6 +127,8 @@ w2n_mirror! {
         pub env: *const c_void,
         pub flags: u32,
         pub max_wasm_stack: u64,
+        pub timeout_ns: u64,
+        pub fuel: u64,
     }
 }
 
@@ -187,6 +189,8 @@ pub const EXTERN_TAG: u32 = 4;
 
 /// `W2N_EXE_*` flags of `w2n_exe_config`.
 pub const EXE_NO_RUNTIME_GRANTS: u32 = 1;
+pub const EXE_INTERRUPTIBLE: u32 = 2;
+pub const EXE_FUEL: u32 = 4;
 
 /// `W2N_MEM_*` flags.
 pub const MEM_64: u32 = 1;

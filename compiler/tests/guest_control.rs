@@ -2,8 +2,12 @@
 //!
 //! - `run_with_bounds`: every `tests/guest-control/*.wat` is a command module run by `wasm2native
 //!   run` at -O0 and -O2 with the options of its `;; run:` header (`-W timeout=1s`, `-W fuel=N`),
-//!   expecting `;; expect-trap: <message>` (first stderr line `wasm trap: <message>`, status 134)
-//!   or `;; expect-exit: N`. A new case is a new file.
+//!   and compiled to an executable with the same options baked in, expecting `;; expect-trap:
+//!   <message>` (first stderr line `wasm trap: <message>`, status 134) or `;; expect-exit: N`. A
+//!   new case is a new file.
+//! - `executables_take_bounds_from_the_environment`: `WASM2NATIVE_FUEL` / `WASM2NATIVE_TIMEOUT`
+//!   replace the baked-in bounds, are refused without the checks compiled in, and ignored under
+//!   `--no-runtime-grants`.
 //! - `fuel_is_the_same_at_every_level`: one loop with a budget in-process at -O0 and -O2: the trap
 //!   comes at the same iteration and leaves the same fuel, which the cost rules predict exactly.
 //! - `store_is_usable_after_an_interrupt`: a call stopped from another thread, a request made while
@@ -17,18 +21,33 @@ use std::time::Duration;
 use wasm2native::host::{instance_export, LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::{cache, compile_wasm, CompileOptions, Emit, GuestControl, OptLevel};
 
-fn check_file(path: &Path, level: &str) -> Result<(), String> {
+/// Runs `path` through `run -O<level>`, or, when `exe`, as an executable compiled at that level.
+fn check_file(path: &Path, level: &str, exe: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let fields = header(&text, ";;");
     let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let tmp = tempfile::tempdir().expect("tempdir");
-    let mut args = vec!["run".to_string(), format!("-O{level}")];
-    if let Some(run_args) = get("run") {
-        args.extend(run_args.split_whitespace().map(str::to_string));
-    }
-    args.push(path.display().to_string());
+    let bounds: Vec<String> = get("run").unwrap_or_default().split_whitespace().map(str::to_string).collect();
     let started = std::time::Instant::now();
-    let out = run(wasm2native().args(&args).current_dir(tmp.path()), b"", Duration::from_secs(120));
+    let out = if exe {
+        let program = tmp.path().join("guest");
+        let mut args = vec!["compile".to_string(), format!("-O{level}"), path.display().to_string(), "-o".into()];
+        args.push(program.display().to_string());
+        args.extend(bounds);
+        let c = run(wasm2native().args(&args), b"", Duration::from_secs(120));
+        if c.code() != Some(0) {
+            return Err(format!("`wasm2native {}` failed:\n{}", args.join(" "), c.report()));
+        }
+        let mut command = std::process::Command::new(&program);
+        command.env_remove("WASM2NATIVE_TIMEOUT").env_remove("WASM2NATIVE_FUEL").current_dir(tmp.path());
+        run(&mut command, b"", Duration::from_secs(120))
+    } else {
+        let mut args = vec!["run".to_string(), format!("-O{level}")];
+        args.extend(bounds);
+        args.push(path.display().to_string());
+        run(wasm2native().args(&args).current_dir(tmp.path()), b"", Duration::from_secs(120))
+    };
+    let level = if exe { format!("{level}, executable") } else { level.to_string() };
     let stderr = out.stderr_text();
     let first = stderr.lines().next().unwrap_or("");
     let problem = match (get("expect-trap"), get("expect-exit")) {
@@ -51,7 +70,8 @@ fn check_file(path: &Path, level: &str) -> Result<(), String> {
 fn run_with_bounds() {
     let files = test_files("guest-control", "wat");
     Failures::run_each("guest control, wasm2native run -W", &files, |f| {
-        let result = check_file(f, "0").and_then(|()| check_file(f, "2"));
+        let result =
+            check_file(f, "0", false).and_then(|()| check_file(f, "2", false)).and_then(|()| check_file(f, "2", true));
         (file_stem(f), result)
     });
 }
@@ -167,4 +187,43 @@ fn store_is_usable_after_an_interrupt() {
         let outcome = session.call(count, &mut [Value { i32: 7 }]);
         assert_eq!(describe(&outcome), "returned 7", "{level:?}: after the pending request");
     }
+}
+
+#[test]
+fn executables_take_bounds_from_the_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = repo_root().join("tests/guest-control/fuel_enough.wat");
+    let compile = |name: &str, extra: &[&str]| {
+        let exe = dir.path().join(name);
+        let mut args = vec!["compile".to_string(), input.display().to_string(), "-o".into(), exe.display().to_string()];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let c = run(wasm2native().args(&args), b"", Duration::from_secs(120));
+        assert_eq!(c.code(), Some(0), "{}", c.report());
+        exe
+    };
+    let outcome = |exe: &Path, env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(exe);
+        command.env_remove("WASM2NATIVE_TIMEOUT").env_remove("WASM2NATIVE_FUEL");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let out = run(&mut command, b"", Duration::from_secs(60));
+        (out.code(), out.stderr_text().lines().next().unwrap_or("").to_string())
+    };
+    let out_of_fuel = (Some(134), "wasm trap: all fuel consumed by WebAssembly".to_string());
+    // fuel_enough.wat needs exactly 8,003.
+    let baked = compile("baked", &["-W", "fuel=8003"]);
+    assert_eq!(outcome(&baked, &[]), (Some(0), String::new()));
+    assert_eq!(outcome(&baked, &[("WASM2NATIVE_FUEL", "8002")]), out_of_fuel);
+    let plain = compile("plain", &[]);
+    let refused = outcome(&plain, &[("WASM2NATIVE_FUEL", "8002")]);
+    assert_eq!(refused.0, Some(1), "{refused:?}");
+    assert!(refused.1.contains("compiled without --fuel"), "{refused:?}");
+    let refused = outcome(&plain, &[("WASM2NATIVE_TIMEOUT", "1s")]);
+    assert!(refused.1.contains("compiled without --interruptible"), "{refused:?}");
+    let sealed = compile("sealed", &["-W", "fuel=8002", "--no-runtime-grants"]);
+    assert_eq!(outcome(&sealed, &[("WASM2NATIVE_FUEL", "100000")]), out_of_fuel, "--no-runtime-grants");
+    let fuel_only = compile("fuel_only", &["--fuel"]);
+    assert_eq!(outcome(&fuel_only, &[("WASM2NATIVE_FUEL", "8002")]), out_of_fuel);
+    assert_eq!(outcome(&fuel_only, &[]), (Some(0), String::new()), "no budget: unlimited");
 }

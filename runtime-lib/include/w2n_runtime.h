@@ -520,11 +520,17 @@ typedef struct w2n_exe_config {
   const char *const *env;     /* "NAME=VALUE" strings */
   uint32_t flags;             /* W2N_EXE_* */
   uint64_t max_wasm_stack;    /* compile --max-wasm-stack; 0: W2N_DEFAULT_MAX_WASM_STACK */
+  uint64_t timeout_ns;        /* compile -W timeout: interrupt the guest this long after it starts; 0: none */
+  uint64_t fuel;              /* compile -W fuel: the store's fuel; UINT64_MAX: no budget */
 } w2n_exe_config;
 
-/* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV (compile
- * --no-runtime-grants): the baked-in grants are all the guest can get. */
+/* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV, WASM2NATIVE_TIMEOUT
+ * and WASM2NATIVE_FUEL (compile --no-runtime-grants): the baked-in grants and bounds are all the guest
+ * can get. */
 #define W2N_EXE_NO_RUNTIME_GRANTS 1u
+/* The module was compiled with --interruptible (every loop polls) / with --fuel (fuel is charged). */
+#define W2N_EXE_INTERRUPTIBLE 2u
+#define W2N_EXE_FUEL 4u
 
 #ifdef __cplusplus
 }

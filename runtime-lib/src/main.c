@@ -26,9 +26,18 @@
  * the size compiled in with --max-wasm-stack, or the one this variable names (it wins):
  *   WASM2NATIVE_MAX_WASM_STACK=N[K|M|G]   bytes Wasm may use (K, M, G: KiB, MiB, GiB), 1 to 1 TiB
  * A bad value is "error: ..." and exit status 1.
+ *
+ * Bounds. `compile -W timeout=D` interrupts the guest D after it starts (trap "interrupt"), `-W fuel=N`
+ * gives it N fuel (trap "all fuel consumed by WebAssembly"); both are baked in, and these variables
+ * replace them unless the executable was compiled with --no-runtime-grants:
+ *   WASM2NATIVE_TIMEOUT=D   a duration: a number and ns, us, ms, s (the default), m or h
+ *   WASM2NATIVE_FUEL=N      a whole number
+ * A variable asking for checks the executable was not compiled with (--interruptible or -W timeout;
+ * --fuel or -W fuel) is an error: the bound would not hold.
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,12 +239,77 @@ static int wasm_stack_size(uint64_t *size) {
   return 0;
 }
 
+/* ---- Bounds: timeout and fuel ---- */
+
+typedef struct bounds {
+  uint64_t timeout_ns; /* 0: none */
+  uint64_t fuel;       /* UINT64_MAX: no budget */
+} bounds;
+
+/* Parses a duration as `run -W timeout=` does (cli/wasm_options.rs). Returns 0, or -1. */
+static int parse_duration_ns(const char *s, uint64_t *out) {
+  if ((*s < '0' || *s > '9') && *s != '.') return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || errno != 0) return -1;
+  double scale;
+  if (*end == 0 || strcmp(end, "s") == 0) scale = 1e9;
+  else if (strcmp(end, "ms") == 0) scale = 1e6;
+  else if (strcmp(end, "us") == 0) scale = 1e3;
+  else if (strcmp(end, "ns") == 0) scale = 1;
+  else if (strcmp(end, "m") == 0) scale = 60e9;
+  else if (strcmp(end, "h") == 0) scale = 3600e9;
+  else return -1;
+  double ns = v * scale;
+  if (!(ns >= 0) || ns >= 1.8e19) return -1;
+  *out = (uint64_t)ns;
+  if (*out == 0 && v > 0) *out = 1;
+  return 0;
+}
+
+/* The bounds: the variables' (unless --no-runtime-grants), else the compiled-in ones. */
+static int guest_bounds(const grants *g, bounds *b) {
+  const struct w2n_exe_config *c = exe_config();
+  b->timeout_ns = c->timeout_ns;
+  b->fuel = c->fuel;
+  if (g->no_runtime_grants) return 0;
+  const char *v = os_secure_getenv("WASM2NATIVE_TIMEOUT");
+  if (v) {
+    if (parse_duration_ns(v, &b->timeout_ns) != 0) {
+      fprintf(stderr, "error: WASM2NATIVE_TIMEOUT=%s: expected a duration such as 2s or 500ms\n", v);
+      return -1;
+    }
+    if (!(c->flags & W2N_EXE_INTERRUPTIBLE)) {
+      fprintf(stderr, "error: WASM2NATIVE_TIMEOUT: this executable was compiled without --interruptible\n");
+      return -1;
+    }
+  }
+  v = os_secure_getenv("WASM2NATIVE_FUEL");
+  if (v) {
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end != 0 || errno != 0) {
+      fprintf(stderr, "error: WASM2NATIVE_FUEL=%s: expected a whole number\n", v);
+      return -1;
+    }
+    if (!(c->flags & W2N_EXE_FUEL)) {
+      fprintf(stderr, "error: WASM2NATIVE_FUEL: this executable was compiled without --fuel\n");
+      return -1;
+    }
+    b->fuel = n;
+  }
+  return 0;
+}
+
 /* ---- The guest, on its own stack ---- */
 
 typedef struct guest_run {
   int argc;
   char **argv;
   grants *g;
+  bounds bounds;
   int status;
 } guest_run;
 
@@ -261,6 +335,15 @@ static void run_guest(void *p) {
     fprintf(stderr, "error: %s\n", err.message);
     r->status = 1;
     return;
+  }
+  if (r->bounds.fuel != UINT64_MAX) w2n_store_set_fuel(store, r->bounds.fuel);
+  if (r->bounds.timeout_ns != 0) {
+    int rc = w2n_store_set_deadline(store, r->bounds.timeout_ns);
+    if (rc != 0) {
+      fprintf(stderr, "error: cannot start the timeout's timer: %s\n", strerror(rc));
+      r->status = 1;
+      return;
+    }
   }
   w2n_instance *inst = w2n_instantiate(store, w2n_exe_module, w2n_wasi_resolve, NULL, &err);
   if (!inst) {
@@ -294,9 +377,11 @@ int main(int argc, char **argv) {
 
   uint64_t stack;
   if (wasm_stack_size(&stack) != 0) return 1;
+  bounds b;
+  if (guest_bounds(&g, &b) != 0) return 1;
 
   w2n_runtime_init();
-  guest_run r = {argc, argv, &g, 0};
+  guest_run r = {argc, argv, &g, b, 0};
   int rc = w2n_run_on_stack((size_t)stack, run_guest, &r);
   if (rc != 0) {
     fprintf(stderr, "error: cannot create the Wasm stack (%llu bytes; WASM2NATIVE_MAX_WASM_STACK sets it): %s\n",

@@ -108,9 +108,17 @@ pub fn run(args: CompileArgs) -> Result<()> {
     let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
     let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
     wasm_options.clone().not_applied_yet().map_err(anyhow::Error::msg)?;
-    if wasm_options.timeout.is_some() || wasm_options.fuel.is_some() {
-        anyhow::bail!("-W timeout/fuel: not baked into executables yet (use `run -W`, or the C API's w2n_store_set_deadline/w2n_store_set_fuel with --interruptible/--fuel)");
+    if (wasm_options.timeout.is_some() || wasm_options.fuel.is_some()) && args.emit != Emit::Exe {
+        anyhow::bail!(
+            "-W timeout and -W fuel are baked into executables only; a library's host sets them \
+             (w2n_store_set_deadline, w2n_store_set_fuel) on code compiled with --interruptible / --fuel"
+        );
     }
+    // A bound baked in needs its checks compiled in.
+    let control = GuestControl {
+        interruptible: args.interruptible || wasm_options.timeout.is_some(),
+        fuel: args.fuel || wasm_options.fuel.is_some(),
+    };
     let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
     if output == args.input || super::same_file(&output, &args.input) {
@@ -140,10 +148,13 @@ pub fn run(args: CompileArgs) -> Result<()> {
             env,
             no_runtime_grants: args.no_runtime_grants,
             max_wasm_stack: args.max_wasm_stack.unwrap_or(0),
+            timeout_ns: wasm_options.timeout.map_or(0, |t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1)),
+            fuel: wasm_options.fuel,
+            control,
         },
         shared_without_runtime: false,
         static_link: args.static_link,
-        control: GuestControl { interruptible: args.interruptible, fuel: args.fuel },
+        control,
     };
     wasm2native::compile_wasm(&input, &output, &opts).with_context(|| format!("compiling {}", args.input.display()))
 }

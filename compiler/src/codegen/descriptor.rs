@@ -388,7 +388,14 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
         )?;
         dirs.push(dir.into());
     }
-    let flags = if cfg.no_runtime_grants { abi::EXE_NO_RUNTIME_GRANTS } else { 0 };
+    let flags = [
+        (cfg.no_runtime_grants, abi::EXE_NO_RUNTIME_GRANTS),
+        (cfg.control.interruptible, abi::EXE_INTERRUPTIBLE),
+        (cfg.control.fuel, abi::EXE_FUEL),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .fold(0, |acc, (_, flag)| acc | flag);
     let value = c_struct!(
         d,
         CExeConfig {
@@ -398,6 +405,8 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
             env: d.array_of("exe_env", cfg.env.iter().map(|e| d.cstring(e)).collect()),
             flags: d.c32(flags as u64),
             max_wasm_stack: d.c64(cfg.max_wasm_stack),
+            timeout_ns: d.c64(cfg.timeout_ns),
+            fuel: d.c64(cfg.fuel.unwrap_or(u64::MAX)),
         }
     )?;
     let g = u.module.add_global(value.get_type(), None, "w2n_exe_config");

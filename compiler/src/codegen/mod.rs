@@ -45,6 +45,12 @@ pub struct ExeConfig {
     /// Bytes of stack Wasm may use (`compile --max-wasm-stack`); 0: the runtime's default
     /// (`W2N_DEFAULT_MAX_WASM_STACK`). `WASM2NATIVE_MAX_WASM_STACK` overrides it at run time.
     pub max_wasm_stack: u64,
+    /// `-W timeout` in nanoseconds (0: none); `WASM2NATIVE_TIMEOUT` overrides it at run time.
+    pub timeout_ns: u64,
+    /// `-W fuel`; `WASM2NATIVE_FUEL` overrides it at run time.
+    pub fuel: Option<u64>,
+    /// What the module was compiled with (`W2N_EXE_INTERRUPTIBLE`, `W2N_EXE_FUEL`).
+    pub control: crate::GuestControl,
 }
 
 /// Compiles `info` to one buffer per unit (function partitions first, the module unit last).
