@@ -191,6 +191,7 @@ pub const EXTERN_TAG: u32 = 4;
 pub const EXE_NO_RUNTIME_GRANTS: u32 = 1;
 pub const EXE_INTERRUPTIBLE: u32 = 2;
 pub const EXE_FUEL: u32 = 4;
+pub const EXE_FUEL_BUDGET: u32 = 8;
 
 /// `W2N_MEM_*` flags.
 pub const MEM_64: u32 = 1;

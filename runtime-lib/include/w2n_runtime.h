@@ -521,7 +521,7 @@ typedef struct w2n_exe_config {
   uint32_t flags;             /* W2N_EXE_* */
   uint64_t max_wasm_stack;    /* compile --max-wasm-stack; 0: W2N_DEFAULT_MAX_WASM_STACK */
   uint64_t timeout_ns;        /* compile -W timeout: interrupt the guest this long after it starts; 0: none */
-  uint64_t fuel;              /* compile -W fuel: the store's fuel; UINT64_MAX: no budget */
+  uint64_t fuel;              /* compile -W fuel: the store's fuel, with W2N_EXE_FUEL_BUDGET */
 } w2n_exe_config;
 
 /* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV, WASM2NATIVE_TIMEOUT
@@ -531,6 +531,8 @@ typedef struct w2n_exe_config {
 /* The module was compiled with --interruptible (every loop polls) / with --fuel (fuel is charged). */
 #define W2N_EXE_INTERRUPTIBLE 2u
 #define W2N_EXE_FUEL 4u
+/* `fuel` holds a budget (else the guest's fuel is unlimited). */
+#define W2N_EXE_FUEL_BUDGET 8u
 
 #ifdef __cplusplus
 }

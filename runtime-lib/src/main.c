@@ -272,7 +272,7 @@ static int parse_duration_ns(const char *s, uint64_t *out) {
 static int guest_bounds(const grants *g, bounds *b) {
   const struct w2n_exe_config *c = exe_config();
   b->timeout_ns = c->timeout_ns;
-  b->fuel = c->fuel;
+  b->fuel = (c->flags & W2N_EXE_FUEL_BUDGET) ? c->fuel : UINT64_MAX;
   if (g->no_runtime_grants) return 0;
   const char *v = os_secure_getenv("WASM2NATIVE_TIMEOUT");
   if (v) {

@@ -392,6 +392,7 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
         (cfg.no_runtime_grants, abi::EXE_NO_RUNTIME_GRANTS),
         (cfg.control.interruptible, abi::EXE_INTERRUPTIBLE),
         (cfg.control.fuel, abi::EXE_FUEL),
+        (cfg.fuel.is_some(), abi::EXE_FUEL_BUDGET),
     ]
     .iter()
     .filter(|(on, _)| *on)
@@ -406,7 +407,7 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
             flags: d.c32(flags as u64),
             max_wasm_stack: d.c64(cfg.max_wasm_stack),
             timeout_ns: d.c64(cfg.timeout_ns),
-            fuel: d.c64(cfg.fuel.unwrap_or(u64::MAX)),
+            fuel: d.c64(cfg.fuel.unwrap_or(0)),
         }
     )?;
     let g = u.module.add_global(value.get_type(), None, "w2n_exe_config");
