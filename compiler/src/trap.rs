@@ -74,6 +74,11 @@ traps! {
     NullExceptionReference = 15, W2N_TRAP_NULL_EXN_REF, "null exception reference", "throw_ref of null";
     UnalignedAtomic = 16, W2N_TRAP_UNALIGNED_ATOMIC, "unaligned atomic", "";
     ExpectedSharedMemory = 17, W2N_TRAP_EXPECTED_SHARED, "expected shared memory", "memory.atomic.wait on unshared memory";
+    /// `memory.grow` failed in a store with `W2N_LIMITS_TRAP_ON_GROW_FAILURE` (`-W trap-on-grow-failure`).
+    /// Codes 18 and 19 are left to the interruption traps being added beside these.
+    MemoryGrowFailed = 20, W2N_TRAP_MEMORY_GROW_FAILED, "memory.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
+    /// `table.grow` failed in a store with `W2N_LIMITS_TRAP_ON_GROW_FAILURE`.
+    TableGrowFailed = 21, W2N_TRAP_TABLE_GROW_FAILED, "table.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
 }
 
 /// `W2N_TRAP_NONE`'s message, and `w2n_trap_message`'s for a code no trap has.

@@ -64,6 +64,8 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_NULL_EXN_REF: return "null exception reference";
   case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
   case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
+  case W2N_TRAP_MEMORY_GROW_FAILED: return "memory.grow failed";
+  case W2N_TRAP_TABLE_GROW_FAILED: return "table.grow failed";
   default: return "unknown trap";
   }
 }

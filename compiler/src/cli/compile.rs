@@ -50,8 +50,8 @@ pub struct CompileArgs {
     /// Executables: set an environment variable for the guest, NAME=VAL (or NAME: its value here), baked in.
     #[arg(long = "env", value_name = "NAME[=VAL]")]
     pub env: Vec<String>,
-    /// Executables: ignore WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV at run time, so
-    /// that the baked-in grants are all the guest can ever get.
+    /// Executables: ignore WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV and
+    /// WASM2NATIVE_LIMITS at run time, so that the baked-in grants and limits are all the guest gets.
     #[arg(long)]
     pub no_runtime_grants: bool,
     /// Executables: bytes of stack the guest may use, N[K|M|G] (default 64M), baked in; the
@@ -60,7 +60,7 @@ pub struct CompileArgs {
     pub max_wasm_stack: Option<u64>,
     /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
     /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
-    /// trap-on-grow-failure (executables: baked in)
+    /// trap-on-grow-failure (executables: baked in; WASM2NATIVE_LIMITS overrides the limits key by key)
     #[arg(short = 'W', value_name = "KEY[=VALUE]")]
     pub wasm: Vec<String>,
 }
@@ -98,7 +98,8 @@ pub fn run(args: CompileArgs) -> Result<()> {
     }
     check_cpu_and_features(&target, args.cpu.as_deref(), args.cpu_features.as_deref())?;
     let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
-    WasmOptions::parse(&args.wasm).and_then(|o| o.not_applied_yet()).map_err(anyhow::Error::msg)?;
+    let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
+    wasm_options.not_applied_yet().map_err(anyhow::Error::msg)?;
     let input = super::read_module(&args.input)?;
     let output = args.output.clone().unwrap_or_else(|| default_output(&args.input, args.emit));
     if output == args.input || super::same_file(&output, &args.input) {
@@ -128,6 +129,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
             env,
             no_runtime_grants: args.no_runtime_grants,
             max_wasm_stack: args.max_wasm_stack.unwrap_or(0),
+            limits: wasm_options.store_limits(),
         },
         shared_without_runtime: false,
         static_link: args.static_link,

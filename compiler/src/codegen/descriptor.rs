@@ -8,7 +8,9 @@
 
 use super::unit::{code_section_bounds, Unit};
 use super::ExeConfig;
-use crate::abi::{self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module};
+use crate::abi::{
+    self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module, StoreLimits,
+};
 use crate::error::{internal, Result};
 use crate::ffi::{ImportDesc, MirrorField, WasiDir};
 use crate::module::{ImportKind, MemoryInfo};
@@ -389,6 +391,19 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
         dirs.push(dir.into());
     }
     let flags = if cfg.no_runtime_grants { abi::EXE_NO_RUNTIME_GRANTS } else { 0 };
+    let l = &cfg.limits;
+    let limits = c_struct!(
+        d,
+        StoreLimits {
+            max_memory_size: d.c64(l.max_memory_size),
+            max_table_elements: d.c64(l.max_table_elements),
+            max_instances: d.c64(l.max_instances),
+            max_memories: d.c64(l.max_memories),
+            max_tables: d.c64(l.max_tables),
+            flags: d.c32(l.flags as u64),
+            _pad: d.c32(0),
+        }
+    )?;
     let value = c_struct!(
         d,
         CExeConfig {
@@ -398,6 +413,7 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
             env: d.array_of("exe_env", cfg.env.iter().map(|e| d.cstring(e)).collect()),
             flags: d.c32(flags as u64),
             max_wasm_stack: d.c64(cfg.max_wasm_stack),
+            limits: limits,
         }
     )?;
     let g = u.module.add_global(value.get_type(), None, "w2n_exe_config");

@@ -45,6 +45,9 @@ pub struct ExeConfig {
     /// Bytes of stack Wasm may use (`compile --max-wasm-stack`); 0: the runtime's default
     /// (`W2N_DEFAULT_MAX_WASM_STACK`). `WASM2NATIVE_MAX_WASM_STACK` overrides it at run time.
     pub max_wasm_stack: u64,
+    /// The store's limits (`compile -W max-memory-size=...`); `WASM2NATIVE_LIMITS` overrides them key
+    /// by key at run time unless `no_runtime_grants`.
+    pub limits: crate::ffi::StoreLimits,
 }
 
 /// Compiles `info` to one buffer per unit (function partitions first, the module unit last).
