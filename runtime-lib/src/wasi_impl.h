@@ -279,7 +279,8 @@ int32_t w2n__wasi_sock_shutdown(w2n_instance *ctx, int32_t fd, int32_t how);
  *   PATH_MAX (guest_path)   bytes of a path argument (path_*): ENAMETOOLONG; the walk follows at most
  *                           MAX_SYMLINK_EXPANSIONS symlinks (ELOOP), so its buffers stay within
  *                           (MAX_SYMLINK_EXPANSIONS + 1) * PATH_MAX
- *   MAX_POLL_SUBSCRIPTIONS  subscriptions per poll_oneoff: EINVAL beyond (as poll(2) past RLIMIT_NOFILE)
+ *   MAX_POLL_SUBSCRIPTIONS  subscriptions per poll_oneoff: EINVAL beyond (as poll(2) past RLIMIT_NOFILE),
+ *                           after EFAULT for buffers outside memory
  *   MAX_FDS                 guest descriptors at once (path_open, sock_accept): EMFILE beyond
  * fd_readdir streams entries straight into the guest's buffer (one pending name of NAME_MAX bytes per
  * descriptor), random_get and the read/write calls work in the guest's memory in place. ---- */

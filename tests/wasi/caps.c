@@ -2,7 +2,7 @@
 // "Caps"): a path of PATH_MAX bytes or more is ENAMETOOLONG (even one far longer than memory, before
 // any access); more than 1024 iovecs (MAX_IOVS) are a short write or read of the first 1024; an
 // iovec array past the end of memory is EFAULT; more than 4096 poll_oneoff subscriptions
-// (MAX_POLL_SUBSCRIPTIONS) are EINVAL, 4096 are fine; opening files without closing them ends in
+// (MAX_POLL_SUBSCRIPTIONS) in memory are EINVAL (outside memory: EFAULT first), 4096 are fine; opening files without closing them ends in
 // EMFILE (MAX_FDS = 16384 guest descriptors, or the host's own descriptor limit if lower), and
 // closing them makes room again.
 // functions: path_open fd_write fd_read poll_oneoff fd_close
