@@ -3,7 +3,7 @@
 //!
 //! Five analyses run while a function is lowered, each in its own file, which states its rules:
 //! - `address_facts.rs` (FACTS): what an access that did not trap proves about the locals its
-//!   address came from, so that `p + c` is `add nuw` and a load within an earlier access cannot trap;
+//!   address came from: `p + c` is `add nuw`, a load within an earlier access cannot trap;
 //! - `address_sums.rs` (SUMS): `base + index * scale` of two locals kept in a hidden local, updated
 //!   at every set of either and stepped by a constant;
 //! - `versioning.rs` (FAST): an innermost loop translated twice, the fast copy under the premise
@@ -13,42 +13,73 @@
 //! - `pin.rs` (PIN): guard mode's loads that must stay volatile, and the tag of every other load
 //!   (`codegen/kept_loads.rs`).
 //!
-//! Their state lives in `Analyses`, whose fields only this module and those files (its children)
-//! can reach: lowering code (`control.rs`, `memory.rs`, `numeric.rs`, `variable.rs`, `mod.rs`)
-//! calls the hooks below, each named for the event it reports, and each hook fans out to the
-//! analyses concerned. What each concludes at each event, and why that is sound:
+//! Their state lives in `Analyses`, whose fields only this file and those five (declared here as
+//! its children, so Rust's privacy enforces it) can reach. Lowering (`control.rs`, `memory.rs`,
+//! `numeric.rs`, `variable.rs`, `mod.rs`) calls the hooks below, each named for the event it
+//! reports, and each hook fans out to the analyses concerned. Per hook, what they conclude there:
 //!
-//! | hook (event) | what the analyses conclude there |
-//! |---|---|
-//! | `function_entered` (after the prescan) | SUMS: one hidden local per sum the prescan found, set from its locals (none in a function with a `try_table`, whose locals stay in memory); FAST: the loops to version; FACTS, STREAMS: nothing known, every local its own stream; PIN: on in guard mode with a memory, and which locals are never read |
-//! | `operator_reached` (before an operator pops its operands) | PIN: the loads it would discard or narrow become volatile (`pin.rs`'s list) |
-//! | `discard_stack_to` (values cut off by a branch, `return`, `unreachable`, `throw`) | PIN: the loads they were computed from become volatile |
-//! | `local_read` (`local.get`, the value left by `local.tee`) | FACTS: the value is the current generation of the local; STREAMS: it is in the local's stream |
-//! | `local_set` (after the store of `local.set`/`local.tee`) | FACTS: a new generation (the old value's facts no longer apply), a copy of the locals the value is current for; STREAMS: the local continues the value's stream; SUMS: the sums of the local follow it, `add nuw` only when FACTS prove the step cannot wrap; FAST: a sum changed other than by a certified step clears `certified` |
-//! | `i32_add_reached` (an `i32.add` of two values) | SUMS: the hidden local's value when both operands are current values of a sum's locals (it equals the sum exactly); else `nuw` when FACTS bound one operand (a local accessed in this generation) and the other is a constant small enough, or in FAST's copy while certified, one operand holds a sum of the loop and the other is a constant below `FAST_OFFSET_LIMIT` |
-//! | `i32_added`, `i32_subtracted`, `i32_scaled` (the result was built) | FACTS: an `add nuw` of a constant is an offset of its other operand (an access through one is an access through the other); FAST: the `nuw` is recorded, taken back if the copy turns out invalid; STREAMS: a constant moves a pointer along its stream; SUMS: the result is a local's value plus or times a constant |
-//! | `memory_access` (a linear-memory access is about to run, its explicit check passed) | FACTS: the code after it runs only if it did not trap, so its locals are bounded and it reaches its end; STREAMS: in a loop, the base goes through its stream's opaque copy (the same address at run time) |
-//! | `load_reached`, `load_built` (a load is about to be built, then was) | PIN (guard mode): the load is tagged unless FACTS show it within an access that already ran on every path (it cannot trap, so it may vanish); at -O0 every tagged load is volatile |
-//! | `whole_load_built` (a load whose value LLVM must not narrow, v128) | PIN (guard mode): volatile |
-//! | `construct_entered` (a `block`, `loop`, `if` or `try_table` begins) | FACTS: those of its start, for an `else` and for an `if` without `else` |
-//! | `loop_entered` (the loop's header) | FACTS: nothing (back edges bring other values), copies forgotten |
-//! | `arm_entered` (an `else` arm begins) | FACTS: those of the construct's start |
-//! | `branch_taken` (an edge from here to frame `idx`) | FAST: a back edge to the fast copy's loop while not certified invalidates the copy; FACTS: the edge's facts meet those of the other edges into the frame's end (from inside the fast copy, an exit carries the facts from before the loop) |
-//! | `fell_through` (the current arm falls into its end) | FACTS: as `branch_taken`, no back edge |
-//! | `end_reached` (a construct's end) | FACTS: the meet of every edge into it (`EndEdges`); a loop's end keeps its body's facts |
-//! | `versioned_loop` (the translator reaches a `loop`) | FAST: a loop to version is translated twice behind the entry test, and the translator goes on with the facts from before it |
+//! - `function_entered` (the prescan is done): SUMS gives each sum the prescan found a hidden local
+//!   set from its two locals (none in a function with a `try_table`, whose locals stay in memory);
+//!   FAST learns the loops to version; FACTS knows nothing, STREAMS gives each local its own
+//!   stream; PIN is on in guard mode with a memory and learns which locals are never read.
+//! - `versioned_loop` (the translator reaches a `loop`): FAST translates a loop to version twice
+//!   behind its entry test, each copy from the FACTS and STREAMS before it; after the two meet,
+//!   FACTS go on from before the loop.
+//! - `operator_reached` (an operator is about to pop its operands): PIN makes volatile the loads
+//!   it would discard or narrow (the list in `pin.rs`).
+//! - `discard_stack_to` (values cut off by a branch, `return`, `unreachable`, `throw`): PIN makes
+//!   volatile the loads they were computed from.
+//! - `local_read` (`local.get`, and the value `local.tee` leaves): FACTS: the value is the
+//!   local's current generation; STREAMS: it belongs to the local's stream.
+//! - `local_set` (after the store of `local.set`/`local.tee`): FACTS starts a new generation (what
+//!   held of the old value no longer does), a copy of the locals the value is current for;
+//!   STREAMS: the local continues the value's stream; SUMS steps the local's sums (`add nuw` only
+//!   where FACTS prove the step cannot wrap) or computes them afresh; FAST: any change of a sum
+//!   other than such a certified step clears `certified`.
+//! - `i32_add_reached` (an `i32.add` is to be built): SUMS answers with its hidden local when both
+//!   operands are current values of a sum's locals (it equals the sum exactly); otherwise the add
+//!   is `nuw` when FACTS bound one operand (a local accessed in its current generation) and the
+//!   other is a small enough constant, or when, in FAST's copy while certified, one operand holds
+//!   a sum of the loop and the other is a constant below `FAST_OFFSET_LIMIT`.
+//! - `i32_added`, `i32_subtracted`, `i32_scaled` (the result was built): FACTS: an `add nuw` of a
+//!   constant is an offset of its other operand (an access through one is one through the other);
+//!   FAST records each `nuw`, to take back if the copy turns out invalid; STREAMS: a constant moves
+//!   a pointer along its stream; SUMS: the result is a local's value plus or times a constant.
+//! - `memory_access` (an access to a 32-bit memory of 64 KiB pages is about to run, past its
+//!   explicit check if any): FACTS: the code after it runs only if it did not trap, so its locals
+//!   are bounded and it reached its end; STREAMS: in a loop, the base goes through its stream's
+//!   opaque copy (the same address at run time).
+//! - `load_reached`, then `load_built`: PIN tags the load (guard mode) unless FACTS show it within
+//!   an access that already ran on every path to it, which makes it unable to trap, so LLVM may
+//!   drop it; at -O0 every tagged load is volatile.
+//! - `whole_load_built` (a load LLVM must neither delete nor narrow, v128): PIN makes it volatile
+//!   in guard mode.
+//! - `construct_entered` (a `block`, `loop`, `if` or `try_table` begins): FACTS of its start, for
+//!   its `else` and the end of an `if` without one.
+//! - `loop_entered` (its header): FACTS knows nothing (back edges bring other values) and forgets
+//!   copies.
+//! - `arm_entered` (an `else` arm begins): FACTS of the construct's start.
+//! - `branch_taken` (an edge to frame `idx` was built): FAST: a back edge of the fast copy taken
+//!   while not certified invalidates the copy; FACTS of the edge meet those of the frame's other
+//!   edges (an exit from the fast copy carries those from before the loop instead).
+//! - `fell_through` (an arm falls into its end): FACTS as for `branch_taken`.
+//! - `end_reached` (a construct's end): FACTS that hold on every edge into it (`EndEdges`); a
+//!   loop's end keeps its body's.
 //!
-//! Where each rule is argued: a `nuw` from FACTS, `address_facts.rs` ("SAFETY RULES": generations,
-//! dominance, memory never shrinks); a hidden local's exactness and its steps' `nuw`,
-//! `address_sums.rs` ("SAFETY"); the fast copy's premise and its back edges, `versioning.rs`
-//! ("SAFETY"); a load without its tag, `address_facts.rs` (`covers`) and invariant 2 of
-//! ARCHITECTURE.md; which loads are volatile and what is not covered, `pin.rs`; that a stream
-//! never changes what runs, `alias_streams.rs`.
+//! Where each conclusion is argued (referenced, not repeated here): a `nuw` from FACTS, the
+//! "SAFETY RULES" of `address_facts.rs` (generations, dominance, memory never shrinks); a hidden
+//! local's exactness and its steps' `nuw`, the "SAFETY" of `address_sums.rs`; the fast copy's
+//! premise and its back edges, the "SAFETY" of `versioning.rs`; a load without its tag,
+//! `AddressFacts::covers` and invariant 2 of ARCHITECTURE.md; which loads stay volatile and what
+//! that does not cover, `pin.rs`; why a stream never changes what runs, `alias_streams.rs`.
 //!
 //! Adding an analysis: its state as a field of `Analyses`, its logic in a file of its own declared
-//! below, and its conclusions in the hooks (and in the table above). A new event: a hook here,
-//! called from lowering, and a row in the table.
+//! below, its conclusions in the hooks and in the list above. A new event: a hook here, named for
+//! the event, called from lowering, and an entry above.
 
+// The analyses' files stay beside the rest of the translator; `#[path]` makes them children of
+// this module, so that they, and only they, reach the fields of `Analyses`. `address_sums` is
+// visible to `mod.rs` for its `SumFinder`, which the prescan feeds.
 #[path = "address_facts.rs"]
 mod address_facts;
 #[path = "address_sums.rs"]

@@ -18,6 +18,9 @@
 //! - v128 accesses (`simd_memory.rs`) go through `effective_address` like every access, with the
 //!   operator's access size (16; 8 for the extending loads; the lane's size for splat, zero and
 //!   lane forms).
+//! - What an access lets the analyses conclude (`add nuw` after it, a later load it covers, its
+//!   alias stream) is decided in `analyses.rs`, which `effective_address` and `load_access` tell
+//!   of each access (`memory_access`, `load_reached`, `load_built`).
 
 use super::FuncTranslator;
 use crate::abi;

@@ -17,8 +17,8 @@
 //! dead too. Whatever else LLVM finds dead (`x * 0`, an empty `if` on the value) is caught after
 //! optimisation by `codegen/kept_loads.rs`, which re-optimises with those loads volatile.
 //!
-//! At -O0 every load is volatile (`memory.rs`, `load_access`): instruction selection deletes loads
-//! whose value folds away, and no `kept_loads` check runs there.
+//! At -O0 every tagged load is volatile (`analyses.rs`, `load_built`): instruction selection
+//! deletes loads whose value folds away, and no `kept_loads` check runs there.
 //!
 //! Not covered: a used load that LLVM moves into the only branch that uses it (the other path then
 //! does not trap), and a load of an inlined callee whose value the caller folds away. Programs that
@@ -121,7 +121,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         v.as_instruction_value().filter(|&i| self.is_memory_load(i))
     }
 
-    /// Linear-memory loads are the tagged ones (`load_access` tags every one in guard mode).
+    /// Linear-memory loads are the tagged ones (`load_built` tags every one in guard mode).
     fn is_memory_load(&self, inst: InstructionValue<'ctx>) -> bool {
         crate::codegen::kept_loads::is_tagged(self.unit.llcx, inst)
     }
