@@ -3,7 +3,7 @@
 //! Each frame knows where a branch to it goes (a loop's header, else the block's end) and collects the
 //! values arriving there; at `end` they become phi nodes. A branch to a loop feeds the header's phis.
 
-use super::address_facts::{AddressFacts, Bounds};
+use super::analyses::{AtConstruct, EndEdges};
 use super::FuncTranslator;
 use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{internal, CompileError, Result};
@@ -41,10 +41,8 @@ pub(super) struct Frame<'ctx> {
     reachable_at_start: bool,
     /// A try_table's exception handler, popped whenever control leaves the block.
     handler: Option<PointerValue<'ctx>>,
-    /// The address facts at the start, restored at `else`.
-    facts_at_start: Bounds,
-    /// Those common to every edge into the end seen so far (branches, catches, a then-arm).
-    facts_at_edges: Option<Bounds>,
+    /// The analyses' share (`analyses.rs`).
+    pub(super) analyses: AtConstruct,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -54,6 +52,10 @@ impl<'ctx> Frame<'ctx> {
             FrameKind::Loop => self.params.len(),
             _ => self.results.len(),
         }
+    }
+
+    pub(super) fn is_loop(&self) -> bool {
+        self.kind == FrameKind::Loop
     }
 }
 
@@ -84,8 +86,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: true,
             handler: None,
-            facts_at_start: Bounds::new(),
-            facts_at_edges: None,
+            analyses: AtConstruct::default(),
         });
         Ok(())
     }
@@ -161,8 +162,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: self.reachable,
             handler: None,
-            facts_at_start: self.facts.snapshot(),
-            facts_at_edges: None,
+            analyses: self.construct_entered(),
         }
     }
 
@@ -203,7 +203,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         frame.header = Some((header, phis));
         self.frames.push(frame);
-        self.facts.enter_loop();
+        self.loop_entered();
         Ok(())
     }
 
@@ -225,7 +225,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.dead_depth = 0;
         if self.reachable {
             self.fall_through_to_end()?;
-            self.facts_on_edge_to(self.frames.len() - 1);
+            self.fell_through(self.frames.len() - 1);
         }
         let frame = self.top_frame_mut()?;
         let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
@@ -234,7 +234,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.discard_stack_to(height)?;
         self.reachable = reachable_at_start;
         self.stack.extend(params);
-        self.facts.restore(self.top_frame()?.facts_at_start.clone());
+        self.arm_entered()?;
         self.builder.position_at_end(else_bb);
         Ok(())
     }
@@ -257,7 +257,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn end_frame(&mut self) -> Result<()> {
         if self.reachable {
             self.fall_through_to_end()?;
-            self.facts_on_edge_to(self.frames.len() - 1);
+            self.fell_through(self.frames.len() - 1);
         }
         let mut frame = self.frames.pop().ok_or_else(no_frame)?;
         // An `if` without `else`: the implicit else arm passes the parameters through.
@@ -267,16 +267,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             frame.incoming.push((params, else_bb));
         }
         self.discard_stack_to(frame.height)?;
-        if frame.kind != FrameKind::Loop {
-            // What holds at the end is what holds on every edge into it (an `if` without `else`
-            // has one from its start).
-            let mut at_end = frame.facts_at_edges.take();
-            if frame.kind == FrameKind::If {
-                let start = &frame.facts_at_start;
-                at_end = Some(at_end.map_or_else(|| start.clone(), |edges| AddressFacts::meet(&edges, start)));
-            }
-            self.facts.restore(at_end.unwrap_or_default());
-        }
+        let edges = match frame.kind {
+            FrameKind::Loop => EndEdges::FallOutOnly,
+            FrameKind::If => EndEdges::BranchesAndStart,
+            _ => EndEdges::Branches,
+        };
+        self.end_reached(std::mem::take(&mut frame.analyses), edges);
         self.builder.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
         if !self.reachable {
@@ -360,29 +356,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(leave)
     }
 
-    /// An edge into the end of frame `idx` leaves from here: only facts that hold here too hold
-    /// at the end (a loop's edges go to its header, where nothing is known anyway).
-    fn facts_on_edge_to(&mut self, idx: usize) {
-        // In a versioned loop's fast copy, the facts it learned stay inside (`versioning.rs`).
-        let carried = self.fast_exit_facts(idx);
-        let frame = &mut self.frames[idx];
-        if frame.kind == FrameKind::Loop {
-            return;
-        }
-        let here = carried.unwrap_or_else(|| self.facts.snapshot());
-        frame.facts_at_edges = Some(match &frame.facts_at_edges {
-            Some(seen) => AddressFacts::meet(seen, &here),
-            None => here,
-        });
-    }
-
     /// Records an edge from the current block to frame `depth` carrying the top values (which stay
     /// on the stack).
     fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let from = self.current_block()?;
         let idx = self.frames.len() - 1 - depth as usize;
-        self.fast_back_edge(idx);
-        self.facts_on_edge_to(idx);
+        self.branch_taken(idx);
         let n = self.frames[idx].branch_arity();
         let values = self.peek_n(n)?;
         let frame = &mut self.frames[idx];

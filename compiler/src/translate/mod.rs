@@ -8,9 +8,7 @@
 //! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
-mod address_facts;
-mod address_sums;
-mod alias_streams;
+mod analyses;
 mod atomic;
 mod call;
 mod control;
@@ -20,7 +18,6 @@ mod exception;
 mod memory;
 mod numeric;
 mod ops;
-mod pin;
 mod runtime_call;
 mod simd;
 mod simd_arith;
@@ -30,7 +27,6 @@ mod simd_relaxed;
 mod simd_target;
 mod table;
 mod variable;
-mod versioning;
 
 use crate::abi;
 use crate::codegen::runtime_fns::RuntimeFn;
@@ -38,7 +34,7 @@ use crate::codegen::unit::{md_kind, zero_value, Unit};
 use crate::error::{CompileError, Result};
 use crate::module::ValType;
 use crate::trap::Trap;
-use crate::BoundsChecks;
+use analyses::address_sums;
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -65,25 +61,12 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
-    pin_loads: bool,
-    /// Per local: whether any `local.get` reads it.
-    locals_read: Vec<bool>,
     /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
     /// since `longjmp` back into the function does not restore values kept in registers, and its
     /// tail calls are not `musttail` (see `call.rs`).
     has_try_table: bool,
-    /// What accesses that did not trap prove about locals used as addresses.
-    facts: address_facts::AddressFacts<'ctx>,
-    /// Which local each address was derived from.
-    streams: alias_streams::AliasStreams<'ctx>,
-    /// Sums of two locals kept in hidden locals, for loops' addresses.
-    sums: address_sums::AddressSums<'ctx>,
-    /// Innermost loops to translate twice, by the index of their `loop` operator: the index of
-    /// their `end` and the hidden locals of their sums (`versioning.rs`).
-    versioned: BTreeMap<usize, (usize, Vec<u32>)>,
-    /// While translating the fast copy of a versioned loop: what it assumes and proves.
-    fast: Option<versioning::FastLoop<'ctx>>,
+    /// The analyses woven through lowering, reached only through their hooks (`analyses.rs`).
+    analyses: analyses::Analyses<'ctx>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -154,14 +137,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable: true,
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
-            pin_loads: false,
-            locals_read: Vec::new(),
             has_try_table: false,
-            facts: Default::default(),
-            streams: Default::default(),
-            sums: Default::default(),
-            versioned: BTreeMap::new(),
-            fast: None,
+            analyses: Default::default(),
         })
     }
 
@@ -193,34 +170,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         while !reader.eof() {
             ops.push(reader.read().map_err(|e| CompileError::Malformed(e.to_string()))?);
         }
-        let mut scan = prescan(&ops, &is_i32)?;
+        let scan = prescan(&ops, &is_i32)?;
         self.has_try_table = scan.has_try_table;
-        // Locals of a function with a try_table stay in memory: no sums there.
-        if !self.has_try_table {
-            let first_hidden = self.locals.len() as u32;
-            for _ in &scan.sums {
-                let slot = self.builder.build_alloca(i32t, "sum")?;
-                self.locals.push((slot, i32t.into()));
-                scan.locals_read.push(true);
-            }
-            self.sums = address_sums::AddressSums::new(&scan.sums, first_hidden);
-            self.versioned = std::mem::take(&mut scan.versioned)
-                .into_iter()
-                .map(|(at, v)| (at, (v.end, v.sums.iter().map(|&k| first_hidden + k as u32).collect())))
-                .collect();
-        }
-        self.facts = address_facts::AddressFacts::new(self.locals.len());
-        self.streams = alias_streams::AliasStreams::new(self.locals.len());
-        self.locals_read = scan.locals_read;
-        self.init_sums()?;
-        self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
+        self.function_entered(scan)?;
         self.stack_check()?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
         while at < ops.len() {
-            at = match self.versioned.get(&at).cloned() {
-                Some((end, sums)) if self.reachable => self.translate_versioned(&ops, at, end, &sums)?,
-                _ => {
+            at = match self.versioned_loop(&ops, at)? {
+                Some(next) => next,
+                None => {
                     self.translate_operator(&ops[at])?;
                     at + 1
                 }
@@ -246,7 +205,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.reachable {
             return self.skip_unreachable(op);
         }
-        self.pin_before(op)?;
+        self.operator_reached(op)?;
         match ops::family(op) {
             Family::Control => self.translate_control(op),
             Family::Exception => self.translate_exception(op),
