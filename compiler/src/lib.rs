@@ -13,6 +13,7 @@ pub mod codegen;
 pub mod driver;
 pub mod error;
 pub mod host;
+pub mod legacy_syntax;
 pub mod link;
 pub mod module;
 pub mod runtime;
