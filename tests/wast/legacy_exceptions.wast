@@ -185,6 +185,49 @@
         (f64.add (local.get $d)
           (f64.add (f64.convert_i64_s (local.get $l)) (f64.convert_i32_u (local.get $i)))))))
 
+  ;; A try with parameters: the catch arms start from the stack below them.
+  (func (export "try_params") (param i32) (result i32)
+    (i32.const 1000)
+    (local.get 0)
+    (try (param i32) (result i32)
+      (do (if (then (throw $e (i32.const 2)))) (i32.const 1))
+      (catch $e (i32.const 10) (i32.add)))
+    (i32.add))
+
+  ;; In a catch arm: a delegate past a try_table to the try whose arm it is goes outside that try;
+  ;; a rethrow inside a try_table is caught by it.
+  (func (export "delegate_in_catch_arm") (result i32)
+    (try (result i32)
+      (do
+        (try
+          (do (throw $f))
+          (catch $f
+            (block $b
+              (try_table (catch_all $b)
+                (try (do (throw $e (i32.const 3))) (delegate 2))))))
+        (i32.const 0))
+      (catch $e (i32.add (i32.const 70)))))
+  (func (export "rethrow_into_try_table") (result i32)
+    (try (result i32)
+      (do (throw $f))
+      (catch $f
+        (block $b
+          (try_table (catch $f $b) (rethrow 2)))
+        (i32.const 80))))
+
+  ;; Branches from a try body back to an enclosing loop pop the handler each time.
+  (func (export "loop_branch_from_body") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $next
+      (try
+        (do
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+        (catch_all unreachable)))
+    (try (result i32)
+      (do (throw $e (local.get $i)) (i32.const 0))
+      (catch $e)))
+
   ;; No clause matches: the exception leaves the function.
   (func (export "uncaught") (result i32)
     (try (result i32) (do (throw $f)) (catch $e)))
@@ -226,6 +269,11 @@
 (assert_return (invoke "loop_catch_branch" (i32.const 1000)) (i32.const 1000))
 (assert_return (invoke "multi") (i32.const 1) (i64.const 2) (f64.const 3.5))
 (assert_return (invoke "multi_rethrown") (f64.const 15.5))
+(assert_return (invoke "try_params" (i32.const 0)) (i32.const 1001))
+(assert_return (invoke "try_params" (i32.const 1)) (i32.const 1012))
+(assert_return (invoke "delegate_in_catch_arm") (i32.const 73))
+(assert_return (invoke "rethrow_into_try_table") (i32.const 80))
+(assert_return (invoke "loop_branch_from_body" (i32.const 500)) (i32.const 500))
 (assert_exception (invoke "uncaught"))
 (assert_exception (invoke "rethrow_uncaught"))
 (assert_return (invoke "flat") (i32.const 4))
