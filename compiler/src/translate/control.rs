@@ -42,7 +42,7 @@ pub(super) struct Frame<'ctx> {
     /// The exception handler of a try_table, or of a legacy try's body, popped whenever control
     /// leaves the block (or the body).
     handler: Option<PointerValue<'ctx>>,
-    /// The address facts at the start, restored at `else`.
+    /// The address facts at the start, restored at `else` and at a legacy try's catch arms.
     facts_at_start: Bounds,
     /// Those common to every edge into the end seen so far (branches, catches, a then-arm).
     facts_at_edges: Option<Bounds>,

@@ -71,9 +71,8 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Per local: whether any `local.get` reads it.
     locals_read: Vec<bool>,
     /// The function has a try_table or a legacy try, so it calls `_setjmp`: locals stay in memory
-    /// (volatile),
-    /// since `longjmp` back into the function does not restore values kept in registers, and its
-    /// tail calls are not `musttail` (see `call.rs`).
+    /// (volatile), since `longjmp` back into the function does not restore values kept in
+    /// registers, and its tail calls are not `musttail` (see `call.rs`).
     has_try_table: bool,
     /// The legacy `try` blocks open around the current operator, innermost last.
     tries: Vec<legacy_exception::OpenTry<'ctx>>,
