@@ -39,7 +39,8 @@ pub(super) struct Frame<'ctx> {
     else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
     /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
     reachable_at_start: bool,
-    /// A try_table's exception handler, popped whenever control leaves the block.
+    /// The exception handler of a try_table, or of a legacy try's body, popped whenever control
+    /// leaves the block (or the body).
     handler: Option<PointerValue<'ctx>>,
     /// The analyses' share (`analyses.rs`).
     pub(super) analyses: AtConstruct,
@@ -170,7 +171,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.frames.iter().any(|f| f.kind == FrameKind::Loop)
     }
 
-    /// A try_table's block: `begin_block`, with `handler` popped whenever control leaves it.
+    /// A try_table's block or a legacy try's: `begin_block`, with `handler` popped whenever control
+    /// leaves it.
     pub(super) fn begin_handler_block(&mut self, bt: BlockType, handler: PointerValue<'ctx>) -> Result<()> {
         self.begin_block(bt)?;
         let frame = self.top_frame_mut()?;
@@ -222,20 +224,38 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn begin_else(&mut self) -> Result<()> {
+        self.end_arm()?;
+        let frame = self.top_frame_mut()?;
+        let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
+        frame.kind = FrameKind::Else;
+        self.stack.extend(params);
+        self.builder.position_at_end(else_bb);
+        Ok(())
+    }
+
+    /// A `catch` or `catch_all` of a legacy `try` (`legacy_exception.rs`): the arm before it ends,
+    /// and the try's handler is no longer active in the catch arms (the runtime popped it when it
+    /// delivered the exception), so branches out of them pop nothing.
+    pub(super) fn begin_catch_arm(&mut self) -> Result<()> {
+        self.end_arm()?;
+        self.top_frame_mut()?.handler = None;
+        Ok(())
+    }
+
+    /// The current arm of the innermost frame (a then-arm, a try body or a catch arm) ends and the
+    /// next begins as the frame began: stack cut back to below its parameters, reachable if the
+    /// frame's start was, with the address facts of its start.
+    fn end_arm(&mut self) -> Result<()> {
         self.dead_depth = 0;
         if self.reachable {
             self.fall_through_to_end()?;
             self.fell_through(self.frames.len() - 1);
         }
-        let frame = self.top_frame_mut()?;
-        let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
-        frame.kind = FrameKind::Else;
+        let frame = self.top_frame()?;
         let (height, reachable_at_start) = (frame.height, frame.reachable_at_start);
         self.discard_stack_to(height)?;
         self.reachable = reachable_at_start;
-        self.stack.extend(params);
         self.arm_entered()?;
-        self.builder.position_at_end(else_bb);
         Ok(())
     }
 
@@ -254,7 +274,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    fn end_frame(&mut self) -> Result<()> {
+    pub(super) fn end_frame(&mut self) -> Result<()> {
+        self.end_try_dispatch()?;
         if self.reachable {
             self.fall_through_to_end()?;
             self.fell_through(self.frames.len() - 1);
@@ -321,7 +342,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
+    pub(super) fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
         self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPop), &[self.ctx.into(), h.into()], "")?;
         Ok(())
     }
@@ -331,6 +352,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn handler_left_by_branch(&self, idx: usize) -> Option<PointerValue<'ctx>> {
         let first = if self.frames[idx].kind == FrameKind::Loop { idx + 1 } else { idx };
         self.frames[first..].iter().find_map(|f| f.handler)
+    }
+
+    /// The outermost exception handler that `delegate depth` of the innermost frame (a legacy
+    /// try, whose own handler the runtime popped when it delivered the exception) leaves: those of
+    /// the frames between the try and its target, which `depth` counts from the frame enclosing
+    /// the try. The target's own handler, if active, stays: the exception is thrown inside it.
+    pub(super) fn handler_left_by_delegate(&self, depth: u32) -> Option<PointerValue<'ctx>> {
+        let inner = self.frames.len() - 1;
+        let target = inner - 1 - depth as usize;
+        self.frames[target + 1..inner].iter().find_map(|f| f.handler)
     }
 
     /// Pops every handler of this function (before a tail call leaves it).

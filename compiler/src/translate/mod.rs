@@ -15,6 +15,7 @@ mod control;
 mod conversion;
 mod exact_float;
 mod exception;
+mod legacy_exception;
 mod memory;
 mod numeric;
 mod ops;
@@ -61,10 +62,12 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
-    /// since `longjmp` back into the function does not restore values kept in registers, and its
-    /// tail calls are not `musttail` (see `call.rs`).
+    /// The function has a try_table or a legacy try, so it calls `_setjmp`: locals stay in memory
+    /// (volatile), since `longjmp` back into the function does not restore values kept in
+    /// registers, and its tail calls are not `musttail` (see `call.rs`).
     has_try_table: bool,
+    /// The legacy `try` blocks open around the current operator, innermost last.
+    tries: Vec<legacy_exception::OpenTry<'ctx>>,
     /// The analyses woven through lowering, reached only through their hooks (`analyses.rs`).
     analyses: analyses::Analyses<'ctx>,
 }
@@ -138,6 +141,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
             has_try_table: false,
+            tries: Vec::new(),
             analyses: Default::default(),
         })
     }
@@ -227,15 +231,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
-    /// In unreachable code only the block structure matters.
+    /// In unreachable code only the block structure matters: what opens a construct, and at
+    /// depth 0 what begins a live construct's next arm or ends it.
     fn skip_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
-                self.dead_depth += 1
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => self.dead_depth += 1,
+            Operator::Else | Operator::End if self.dead_depth == 0 => return self.translate_control(op),
+            Operator::Catch { .. } | Operator::CatchAll | Operator::Delegate { .. } if self.dead_depth == 0 => {
+                return self.translate_exception(op)
             }
-            Operator::Else if self.dead_depth == 0 => return self.translate_control(op),
-            Operator::End if self.dead_depth == 0 => return self.translate_control(op),
-            Operator::End => self.dead_depth -= 1,
+            // `delegate` ends a try as `end` does.
+            Operator::End | Operator::Delegate { .. } => self.dead_depth -= 1,
             _ => {}
         }
         Ok(())
@@ -429,7 +439,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 /// What the translator needs to know of a body before translating it, from one pass over its
 /// operators.
 struct BodyScan {
-    /// A `try_table` is present (see `FuncTranslator::has_try_table`).
+    /// A `try_table` or a legacy `try` is present (see `FuncTranslator::has_try_table`).
     has_try_table: bool,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,
@@ -453,12 +463,12 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
     for (at, op) in ops.iter().enumerate() {
         let seen = match *op {
-            Operator::TryTable { .. } => {
+            Operator::TryTable { .. } | Operator::Try { .. } => {
                 scan.has_try_table = true;
                 loops.push(false);
                 Op::Other
             }
-            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } => {
+            Operator::Block { .. } | Operator::If { .. } => {
                 loops.push(false);
                 Op::Other
             }
@@ -467,7 +477,7 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
                 finder.enter_loop(at);
                 Op::Other
             }
-            Operator::End => {
+            Operator::End | Operator::Delegate { .. } => {
                 finder.end(at, loops.pop().unwrap_or(false));
                 Op::Other
             }
