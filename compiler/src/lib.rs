@@ -14,6 +14,7 @@ pub mod driver;
 pub mod error;
 pub mod ffi;
 pub mod host;
+pub mod ir;
 pub mod legacy_syntax;
 pub mod link;
 pub mod module;

@@ -301,7 +301,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if tagged {
             let id = self.unit.next_load_id.get();
             self.unit.next_load_id.set(id + 1);
-            crate::codegen::kept_loads::tag(self.unit.llcx, inst, id, size)?;
+            crate::ir::load_tags::tag(self.unit.llcx, inst, id, size)?;
             // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
             // yet instruction selection still drops a load whose value folds away (a v128 lane
             // never read, a bitmask of known lanes): every load is kept whole there.

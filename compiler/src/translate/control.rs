@@ -5,8 +5,8 @@
 
 use super::analyses::{AtConstruct, EndEdges};
 use super::FuncTranslator;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{internal, CompileError, Result};
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;

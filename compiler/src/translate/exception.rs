@@ -11,8 +11,8 @@
 
 use super::FuncTranslator;
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;

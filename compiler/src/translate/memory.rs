@@ -24,8 +24,8 @@
 
 use super::FuncTranslator;
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::trap::Trap;
 use crate::BoundsChecks;
 use inkwell::types::{BasicTypeEnum, IntType};

@@ -30,9 +30,10 @@ mod table;
 mod variable;
 
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
-use crate::codegen::unit::{md_kind, zero_value, Unit};
 use crate::error::{CompileError, Result};
+use crate::ir::cells;
+use crate::ir::runtime_fns::RuntimeFn;
+use crate::ir::unit::{md_kind, zero_value, Unit};
 use crate::module::ValType;
 use crate::trap::Trap;
 use analyses::address_sums;
@@ -346,8 +347,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     // ---- context access ----
 
     fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
-        // SAFETY (of the IR): an i8 GEP computes an address; inbounds is not claimed.
-        Ok(unsafe { self.builder.build_gep(self.unit.llcx.i8_type(), base, &[offset], "")? })
+        cells::byte_offset(self.unit.llcx, &self.builder, base, offset)
     }
 
     fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
@@ -379,24 +379,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(v)
     }
 
-    /// Loads a value of type `ty` from a `w2n_value` cell (a global, an exception payload slot).
-    /// Cells are 8-byte aligned (`w2n_value`'s C alignment), less than a v128's natural 16.
+    /// Loads a value of type `ty` from a `w2n_value` cell (`ir::cells`).
     fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.builder.build_load(ty, cell, "")?;
-        if ty.is_vector_type() {
-            let inst = instruction(v)?;
-            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-        }
-        Ok(v)
+        cells::load_cell(&self.builder, ty, cell)
     }
 
     /// Stores `v` into a `w2n_value` cell (see `load_cell`).
     fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let store = self.builder.build_store(cell, v)?;
-        if v.is_vector_value() {
-            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-        }
-        Ok(())
+        cells::store_cell(&self.builder, cell, v)
     }
 
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).

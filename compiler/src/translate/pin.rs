@@ -123,7 +123,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Linear-memory loads are the tagged ones (`load_built` tags every one in guard mode).
     fn is_memory_load(&self, inst: InstructionValue<'ctx>) -> bool {
-        crate::codegen::kept_loads::is_tagged(self.unit.llcx, inst)
+        crate::ir::load_tags::is_tagged(self.unit.llcx, inst)
     }
 
     fn peek(&self, depth: usize) -> BasicValueEnum<'ctx> {
@@ -149,7 +149,7 @@ fn calls_intrinsic(inst: InstructionValue<'_>) -> bool {
     }
 }
 
-fn no_inline(unit: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
+fn no_inline(unit: &crate::ir::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
     let call = inkwell::values::CallSiteValue::try_from(inst)
         .map_err(|_| crate::error::internal("call instruction expected"))?;
     call.add_attribute(inkwell::attributes::AttributeLoc::Function, unit.enum_attr("noinline"));
