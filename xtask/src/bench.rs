@@ -17,6 +17,7 @@
 //! `benches/ratios.svg`. `--compile` measures the compiler instead (see `compile_bench`) and writes
 //! the compile section of RESULTS.md. Everything built goes under `target/bench/`.
 
+use crate::compiler_bin::{compiler_binary, run_captured, target_dir};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -162,37 +163,6 @@ pub fn main(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) => root.join(d),
-        None => root.join("target"),
-    }
-}
-
-/// `$W2N_BIN`, or `cargo build [--release] -p wasm2native` and its binary.
-fn compiler_binary(root: &Path, release: bool) -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("W2N_BIN") {
-        return Ok(PathBuf::from(bin));
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"]);
-    if release {
-        cmd.arg("--release");
-    }
-    run(&mut cmd)?;
-    Ok(target_dir(root).join(if release { "release" } else { "debug" }).join("wasm2native"))
-}
-
-fn run(cmd: &mut Command) -> Result<String> {
-    let shown = format!("{cmd:?}");
-    let output = cmd.output().with_context(|| format!("running {shown} (clang-19 missing? run cargo xtask setup)"))?;
-    if !output.status.success() {
-        bail!("{shown} failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-}
-
 fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result<Vec<Program>> {
     let src = root.join("benches/programs");
     let mut names: Vec<String> = std::fs::read_dir(&src)
@@ -226,12 +196,11 @@ fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result
             w2n: out.join(format!("{name}.w2n")),
             name,
         };
-        run(Command::new("clang-19").args(["-O2", "-o"]).arg(&p.native).arg(&c).arg("-lm"))?;
-        run(Command::new("clang-19")
-            .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
-            .arg(&p.wasm)
-            .arg(&c))?;
-        run(Command::new(w2n).arg("compile").arg(&p.wasm).arg("-o").arg(&p.w2n))?;
+        run_captured(Command::new("clang-19").args(["-O2", "-o"]).arg(&p.native).arg(&c).arg("-lm"))?;
+        run_captured(
+            Command::new("clang-19").args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"]).arg(&p.wasm).arg(&c),
+        )?;
+        run_captured(Command::new(w2n).arg("compile").arg(&p.wasm).arg("-o").arg(&p.w2n))?;
         programs.push(p);
     }
     Ok(programs)
@@ -319,11 +288,9 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     let mut failures = vec![];
     if engines.iter().any(|e| e.name == "wasmtime") {
         for p in programs {
-            run(Command::new(wasmtime_cli())
-                .arg("compile")
-                .arg(&p.wasm)
-                .arg("-o")
-                .arg(p.wasm.with_extension("cwasm")))?;
+            run_captured(
+                Command::new(wasmtime_cli()).arg("compile").arg(&p.wasm).arg("-o").arg(p.wasm.with_extension("cwasm")),
+            )?;
         }
     }
     for rep in 0..opts.reps {

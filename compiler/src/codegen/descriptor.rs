@@ -6,13 +6,13 @@
 //! when a field is missing or a value has the wrong size, and checks that LLVM's layout of the
 //! result for the target puts every field where the mirror (and so C) does.
 
-use super::unit::{code_section_bounds, Unit};
 use super::ExeConfig;
 use crate::abi::{
     self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module, StoreLimits,
 };
 use crate::error::{internal, Result};
 use crate::ffi::{ImportDesc, MirrorField, WasiDir};
+use crate::ir::unit::{code_section_bounds, Unit};
 use crate::module::{ImportKind, MemoryInfo};
 use inkwell::module::Linkage;
 use inkwell::targets::TargetData;

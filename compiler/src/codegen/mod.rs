@@ -8,14 +8,13 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
-pub mod runtime_fns;
 mod schedule;
 pub mod timings;
-pub mod unit;
 mod unit_cache;
 
 use crate::abi::ContextLayout;
 use crate::error::{catch_panic, internal, Result};
+use crate::ir::unit::Unit;
 use crate::module::ModuleInfo;
 use crate::translate::translate_function;
 use crate::{CodegenOptions, OptLevel};
@@ -23,7 +22,6 @@ use inkwell::context::Context;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 use std::sync::Once;
-use unit::Unit;
 
 /// What each unit produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
