@@ -13,7 +13,7 @@ use crate::module::{ModuleInfo, ValType};
 use std::ffi::{c_int, c_void};
 use std::mem::{align_of, offset_of, size_of};
 
-pub use crate::ffi::{Func, ImportDesc, Memory, Table, WasiDir};
+pub use crate::ffi::{Func, ImportDesc, Memory, StoreLimits, Table, WasiDir};
 
 pub const ABI_VERSION: u32 = 5;
 
@@ -127,6 +127,7 @@ w2n_mirror! {
         pub env: *const c_void,
         pub flags: u32,
         pub max_wasm_stack: u64,
+        pub limits: StoreLimits,
         pub timeout_ns: u64,
         pub fuel: u64,
     }

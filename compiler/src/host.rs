@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// The runtime's structs: the one mirror (`ffi/api.rs`), shared with generated bindings.
 pub use crate::ffi::{
-    Error, Extern, ExternGlobal, ExternOf, Func, ImportDesc, Memory, Table, Value, WasiConfig, WasiDir,
+    Error, Extern, ExternGlobal, ExternOf, Func, ImportDesc, Memory, StoreLimits, Table, Value, WasiConfig, WasiDir,
 };
 
 impl Error {
@@ -43,6 +43,7 @@ extern "C" {
     pub fn w2n_runtime_init() -> c_int;
     pub fn w2n_store_new() -> *mut c_void;
     pub fn w2n_store_free(store: *mut c_void);
+    pub fn w2n_store_set_limits(store: *mut c_void, limits: *const StoreLimits) -> c_int;
     pub fn w2n_module_register(module: *const c_void) -> c_int;
     pub fn w2n_module_unregister(module: *const c_void);
     pub fn w2n_instantiate(
@@ -199,6 +200,16 @@ pub struct GrantedDir {
 impl Session {
     /// Creates a store, configures WASI with `grants` and instantiates `module`.
     pub fn instantiate(module: &LoadedModule, grants: &WasiGrants<'_>) -> Result<Session, Outcome> {
+        Session::instantiate_with_limits(module, grants, &StoreLimits::NONE)
+    }
+
+    /// The same in a store with `limits` (`run -W max-memory-size=...`): instantiation past one is
+    /// `Outcome::Failed` with a message naming the limit.
+    pub fn instantiate_with_limits(
+        module: &LoadedModule,
+        grants: &WasiGrants<'_>,
+        limits: &StoreLimits,
+    ) -> Result<Session, Outcome> {
         let mut strings = Vec::new();
         let mut cstr = |s: &str| -> *const c_char {
             let c = CString::new(s.replace('\0', "")).expect("no interior NUL");
@@ -226,6 +237,7 @@ impl Session {
         unsafe {
             w2n_runtime_init();
             let store = w2n_store_new();
+            w2n_store_set_limits(store, limits);
             if w2n_wasi_configure(store, &config, &mut *err) != 0 {
                 w2n_store_free(store);
                 return Err(Outcome::Failed(err.message()));

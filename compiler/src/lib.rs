@@ -14,6 +14,8 @@ pub mod driver;
 pub mod error;
 pub mod ffi;
 pub mod host;
+pub mod ir;
+pub mod legacy_syntax;
 pub mod link;
 pub mod module;
 pub mod runtime;

@@ -218,7 +218,11 @@ pub fn wat_to_wasm(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
     if bytes.starts_with(b"\0asm") {
         return Ok(std::borrow::Cow::Borrowed(bytes));
     }
-    wat::parse_bytes(bytes).map_err(|e| CompileError::Malformed(e.to_string()))
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => wat::parse_str(crate::legacy_syntax::unfold(text)).map(std::borrow::Cow::Owned),
+        Err(_) => wat::parse_bytes(bytes),
+    };
+    parsed.map_err(|e| CompileError::Malformed(e.to_string()))
 }
 
 /// The features the validator accepts: Wasm 3.0 and the proposals finished since (custom page sizes,

@@ -78,6 +78,11 @@ traps! {
     Interrupt = 18, W2N_TRAP_INTERRUPT, "interrupt", "w2n_store_interrupt or the store's deadline stopped the guest";
     /// The store's fuel ran out (modules compiled with `--fuel`): wasmtime's message.
     OutOfFuel = 19, W2N_TRAP_OUT_OF_FUEL, "all fuel consumed by WebAssembly", "the store's fuel budget ran out";
+    /// `memory.grow` failed in a store with `W2N_LIMITS_TRAP_ON_GROW_FAILURE` (`-W trap-on-grow-failure`).
+    /// Codes 18 and 19 are left to the interruption traps being added beside these.
+    MemoryGrowFailed = 20, W2N_TRAP_MEMORY_GROW_FAILED, "memory.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
+    /// `table.grow` failed in a store with `W2N_LIMITS_TRAP_ON_GROW_FAILURE`.
+    TableGrowFailed = 21, W2N_TRAP_TABLE_GROW_FAILED, "table.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
 }
 
 /// `W2N_TRAP_NONE`'s message, and `w2n_trap_message`'s for a code no trap has.

@@ -148,7 +148,8 @@ fn build_errors_are_results() {
 }
 
 /// Each `tests/embed/NAME.c` names its module in a header comment (`module: NAME.wat`) and its expected
-/// stdout (`stdout: ...` lines); it is compiled against `--emit header` and linked with `--emit staticlib`.
+/// stdout (`stdout: ...` lines); it is compiled against `NAME.h` of `--emit header` and linked with
+/// `libNAME.a` of `--emit staticlib`, both with prefix `w2n_NAME`.
 #[test]
 fn c_program_with_header() {
     for c_file in test_files("embed", "c") {
@@ -158,11 +159,13 @@ fn c_program_with_header() {
         let module = c_file.parent().unwrap().join(&get("module")[0]);
         let expected: String = get("stdout").iter().map(|l| format!("{l}\n")).collect();
         let dir = tempfile::tempdir().expect("tempdir");
-        let lib = dir.path().join("libcalc.a");
-        let h = dir.path().join("calc.h");
+        let name = file_stem(&c_file);
+        let lib = dir.path().join(format!("lib{name}.a"));
+        let h = dir.path().join(format!("{name}.h"));
         let m = module.to_str().unwrap();
-        compile_ok(&[m, "--emit", "staticlib", "--prefix", "w2n_calc", "-o", lib.to_str().unwrap()]);
-        compile_ok(&[m, "--emit", "header", "--prefix", "w2n_calc", "-o", h.to_str().unwrap()]);
+        let prefix = format!("w2n_{name}");
+        compile_ok(&[m, "--emit", "staticlib", "--prefix", &prefix, "-o", lib.to_str().unwrap()]);
+        compile_ok(&[m, "--emit", "header", "--prefix", &prefix, "-o", h.to_str().unwrap()]);
         let exe = dir.path().join("prog");
         let cc = run(
             Command::new(clang())

@@ -10,7 +10,7 @@
 //!   `NoReturn`. Never blessed: one side or the other is wrong.
 
 use std::path::{Path, PathBuf};
-use wasm2native::codegen::runtime_fns::{RtAttr, RtOrigin, RtType, RuntimeFn};
+use wasm2native::ir::runtime_fns::{RtAttr, RtOrigin, RtType, RuntimeFn};
 use wasm2native::trap::{self, Trap};
 
 fn runtime_lib() -> PathBuf {

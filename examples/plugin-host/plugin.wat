@@ -54,4 +54,8 @@
 
   ;; Touches memory far out of bounds.
   (func (export "peek") (param i32) (result i32)
-    (i32.load (local.get 0))))
+    (i32.load (local.get 0)))
+
+  ;; Grows memory by that many 64 KiB pages: the old size, or -1.
+  (func (export "grow") (param i32) (result i32)
+    (memory.grow (local.get 0))))

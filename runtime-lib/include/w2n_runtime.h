@@ -61,6 +61,8 @@ typedef enum w2n_trap_code {
   W2N_TRAP_EXPECTED_SHARED = 17,      /* "expected shared memory": memory.atomic.wait on unshared memory */
   W2N_TRAP_INTERRUPT = 18,            /* "interrupt": w2n_store_interrupt or the store's deadline stopped the guest */
   W2N_TRAP_OUT_OF_FUEL = 19,          /* "all fuel consumed by WebAssembly": the store's fuel budget ran out */
+  W2N_TRAP_MEMORY_GROW_FAILED = 20,   /* "memory.grow failed": trap-on-grow-failure: past a store limit or the maximum */
+  W2N_TRAP_TABLE_GROW_FAILED = 21,    /* "table.grow failed": trap-on-grow-failure: past a store limit or the maximum */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 /* END GENERATED */
@@ -389,6 +391,41 @@ void w2n_store_clear_interrupt(w2n_store *store);
 #define W2N_FUEL_UNLIMITED INT64_MAX
 void w2n_store_set_fuel(w2n_store *store, uint64_t fuel); /* above W2N_FUEL_UNLIMITED: unlimited */
 uint64_t w2n_store_get_fuel(const w2n_store *store);
+/* ---- Resource limits of a store (for guests you do not trust) ----
+ * What the store's guests may hold, in wasmtime's words (`-W max-memory-size=...`). Every field is a
+ * maximum; W2N_NO_LIMIT (UINT64_MAX) means none. A new store has no limits (W2N_STORE_LIMITS_NONE).
+ *   - max_memory_size: bytes any one linear memory may hold. A memory whose minimum is larger fails
+ *     instantiation; memory.grow past it returns -1 (or traps, below).
+ *   - max_table_elements: elements any one table may hold; the same rules with table.grow.
+ *   - max_instances: instances the store holds at once (an instance whose init trapped stays, and
+ *     counts); w2n_instantiate fails beyond.
+ *   - max_memories, max_tables: memories and tables the store's instances define (imported ones
+ *     count for their exporter); w2n_instantiate fails when the new instance would pass either.
+ *   - flags: W2N_LIMITS_TRAP_ON_GROW_FAILURE makes every failed memory.grow / table.grow (past a
+ *     limit of this struct, the declared maximum or the implementation's) trap with
+ *     W2N_TRAP_MEMORY_GROW_FAILED / W2N_TRAP_TABLE_GROW_FAILED instead of returning -1.
+ * The limits that apply to a grow are those of the store of the instance executing it (an imported
+ * memory grows under the importer's store limits). Instantiation errors name the limit, e.g.
+ * "instantiation would exceed the store's max-instances limit of 4". Lowering a limit below what the
+ * store holds already removes nothing: it only refuses what comes next. */
+typedef struct w2n_store_limits {
+  uint64_t max_memory_size;
+  uint64_t max_table_elements;
+  uint64_t max_instances;
+  uint64_t max_memories;
+  uint64_t max_tables;
+  uint32_t flags; /* W2N_LIMITS_* */
+  uint32_t _pad;
+} w2n_store_limits;
+
+#define W2N_NO_LIMIT UINT64_MAX
+#define W2N_LIMITS_TRAP_ON_GROW_FAILURE 1u
+/* An initializer: no limit on anything, grow failures return -1. */
+#define W2N_STORE_LIMITS_NONE {W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, 0, 0}
+
+/* Sets the limits of `store` (copied); call it before instantiating. Returns 0, or -1 when `store` or
+ * `limits` is NULL. */
+int w2n_store_set_limits(w2n_store *store, const w2n_store_limits *limits);
 
 /* Creates an instance: checks and binds imports through `resolve`, creates memories and tables, and
  * runs the module's init (segments and start function). Returns NULL and fills *err on a link error
@@ -520,13 +557,15 @@ typedef struct w2n_exe_config {
   const char *const *env;     /* "NAME=VALUE" strings */
   uint32_t flags;             /* W2N_EXE_* */
   uint64_t max_wasm_stack;    /* compile --max-wasm-stack; 0: W2N_DEFAULT_MAX_WASM_STACK */
+  w2n_store_limits limits;    /* compile -W max-memory-size=... (W2N_STORE_LIMITS_NONE: none);
+                                 WASM2NATIVE_LIMITS overrides them key by key */
   uint64_t timeout_ns;        /* compile -W timeout: interrupt the guest this long after it starts; 0: none */
   uint64_t fuel;              /* compile -W fuel: the store's fuel, with W2N_EXE_FUEL_BUDGET */
 } w2n_exe_config;
 
-/* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV, WASM2NATIVE_TIMEOUT
- * and WASM2NATIVE_FUEL (compile --no-runtime-grants): the baked-in grants and bounds are all the guest
- * can get. */
+/* The executable ignores WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV, WASM2NATIVE_LIMITS,
+ * WASM2NATIVE_TIMEOUT and WASM2NATIVE_FUEL (compile --no-runtime-grants): the baked-in grants, limits
+ * and bounds are all the guest gets. */
 #define W2N_EXE_NO_RUNTIME_GRANTS 1u
 /* The module was compiled with --interruptible (every loop polls) / with --fuel (fuel is charged). */
 #define W2N_EXE_INTERRUPTIBLE 2u

@@ -3,6 +3,9 @@
  * globals and function records, the protected run of the module's init), exports, and canonical
  * signature interning.
  *
+ * Limits: a store counts the instances, memories and tables its live instances hold and refuses an
+ * instantiation that would pass its w2n_store_limits (memory and table sizes: memory.c, table.c).
+ *
  * Ownership: a store owns its WASI state; an instance owns its context block, its defined memories and
  * tables and the host function records made for it. Instances that import from another instance must
  * be freed before it. An instance whose init trapped is kept alive (its effects on imported memories
@@ -31,8 +34,44 @@ void w2n__error_set(w2n_error *err, uint32_t trap, const char *fmt, ...) {
 w2n_store *w2n_store_new(void) {
   w2n_runtime_init(); /* honours W2N_NO_SIGNAL_HANDLERS itself */
   w2n_store_impl *s = calloc(1, sizeof *s);
-  if (s) s->pub.fuel = W2N_FUEL_UNLIMITED;
-  return s ? &s->pub : NULL;
+  if (!s) return NULL;
+  w2n_store_limits none = W2N_STORE_LIMITS_NONE;
+  s->limits = none;
+  s->pub.fuel = W2N_FUEL_UNLIMITED;
+  return &s->pub;
+}
+
+int w2n_store_set_limits(w2n_store *store, const w2n_store_limits *limits) {
+  if (!store || !limits) return -1;
+  w2n__store_impl(store)->limits = *limits;
+  return 0;
+}
+
+/* Checks the store's count limits for one more instance defining `memories` memories and `tables`
+ * tables. Returns 0, or -1 with the limit named in *err. */
+static int check_counts(const w2n_store_impl *s, uint64_t memories, uint64_t tables, w2n_error *err) {
+  const w2n_store_limits *l = &s->limits;
+  if (s->num_instances >= l->max_instances) {
+    w2n__error_set(err, W2N_TRAP_NONE, "instantiation would exceed the store's max-instances limit of %llu",
+                   (unsigned long long)l->max_instances);
+    return -1;
+  }
+  if (memories > l->max_memories || s->num_memories > l->max_memories - memories) {
+    w2n__error_set(err, W2N_TRAP_NONE,
+                   "instantiation would exceed the store's max-memories limit of %llu (it holds %llu, the module "
+                   "defines %llu)",
+                   (unsigned long long)l->max_memories, (unsigned long long)s->num_memories,
+                   (unsigned long long)memories);
+    return -1;
+  }
+  if (tables > l->max_tables || s->num_tables > l->max_tables - tables) {
+    w2n__error_set(err, W2N_TRAP_NONE,
+                   "instantiation would exceed the store's max-tables limit of %llu (it holds %llu, the module "
+                   "defines %llu)",
+                   (unsigned long long)l->max_tables, (unsigned long long)s->num_tables, (unsigned long long)tables);
+    return -1;
+  }
+  return 0;
 }
 
 void w2n_store_free(w2n_store *store) {
@@ -269,6 +308,11 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
     return NULL;
   }
 
+  w2n_store_impl *simpl = w2n__store_impl(store);
+  uint32_t nmem = m->num_memories - m->num_imported_memories;
+  uint32_t ntab = m->num_tables - m->num_imported_tables;
+  if (check_counts(simpl, nmem, ntab, err) != 0) return NULL;
+
   size_t size = ((size_t)m->layout.size + 15) & ~(size_t)15;
   w2n_instance *ctx = NULL;
   if (posix_memalign((void **)&ctx, 16, size) != 0) ctx = NULL;
@@ -307,12 +351,10 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
   }
 
   /* Defined memories and tables. */
-  uint32_t nmem = m->num_memories - m->num_imported_memories;
-  uint32_t ntab = m->num_tables - m->num_imported_tables;
   w2n_memory *mems = w2n__region(ctx, m->layout.def_memories);
   w2n_table *tabs = w2n__region(ctx, m->layout.def_tables);
   for (uint32_t i = 0; i < nmem; i++) {
-    if (w2n__memory_create(&mems[i], &m->memories[i], err) != 0) {
+    if (w2n__memory_create(&mems[i], &m->memories[i], &simpl->limits, err) != 0) {
       destroy_defined(ctx, i, 0);
       free_context(ctx);
       return NULL;
@@ -320,13 +362,19 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
     w2n__memories(ctx)[m->num_imported_memories + i] = &mems[i];
   }
   for (uint32_t i = 0; i < ntab; i++) {
-    if (w2n__table_create(&tabs[i], &m->tables[i], err) != 0) {
+    if (w2n__table_create(&tabs[i], &m->tables[i], &simpl->limits, err) != 0) {
       destroy_defined(ctx, nmem, i);
       free_context(ctx);
       return NULL;
     }
     w2n__tables(ctx)[m->num_imported_tables + i] = &tabs[i];
   }
+
+  /* From here on the instance counts against the store's limits, until w2n_instance_free (or for
+   * ever, if its init traps). */
+  simpl->num_instances++;
+  simpl->num_memories += nmem;
+  simpl->num_tables += ntab;
 
   /* Defined globals: cells in the context (the init writes their values). */
   w2n_value *cells = w2n__region(ctx, m->layout.def_globals);
@@ -367,7 +415,13 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
 void w2n_instance_free(w2n_instance *inst) {
   if (!inst) return;
   const w2n_module *m = w2n__mod(inst);
-  destroy_defined(inst, m->num_memories - m->num_imported_memories, m->num_tables - m->num_imported_tables);
+  uint32_t nmem = m->num_memories - m->num_imported_memories;
+  uint32_t ntab = m->num_tables - m->num_imported_tables;
+  w2n_store_impl *s = w2n__store_impl(w2n__hdr(inst)->store);
+  s->num_instances--;
+  s->num_memories -= nmem;
+  s->num_tables -= ntab;
+  destroy_defined(inst, nmem, ntab);
   free_context(inst);
 }
 

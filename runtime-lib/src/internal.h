@@ -56,6 +56,9 @@ typedef struct w2n_store_impl {
   int exited;    /* proc_exit was called */
   int exit_code; /* its argument */
   struct w2n_deadline *deadline; /* the deadline timer, NULL until the first w2n_store_set_deadline */
+  w2n_store_limits limits; /* w2n_store_set_limits; W2N_STORE_LIMITS_NONE at first */
+  /* What the store's live instances hold, counted against `limits` (instance.c). */
+  uint64_t num_instances, num_memories, num_tables;
 } w2n_store_impl;
 
 static inline w2n_store_impl *w2n__store_impl(w2n_store *s) { return (w2n_store_impl *)s; }
@@ -120,10 +123,13 @@ void w2n__error_set(w2n_error *err, uint32_t trap, const char *fmt, ...) __attri
 /* ---- Memories and tables (memory.c, table.c) ---- */
 
 /* Creates a memory in *mem (reserving its address space and registering it with the signal handler).
- * Returns 0, or -1 with a message in *err. */
-int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *err);
+ * Returns 0, or -1 with a message in *err (also when its minimum passes `limits->max_memory_size`). */
+int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, const w2n_store_limits *limits,
+                       w2n_error *err);
 void w2n__memory_destroy(w2n_memory *mem);
-int w2n__table_create(w2n_table *tab, const w2n_limits_desc *desc, w2n_error *err);
+/* The same for tables (`limits->max_table_elements`). */
+int w2n__table_create(w2n_table *tab, const w2n_limits_desc *desc, const w2n_store_limits *limits,
+                      w2n_error *err);
 void w2n__table_destroy(w2n_table *tab);
 
 /* ---- Registries read by the signal handler (registry.c). Lookups are lock-free and

@@ -34,10 +34,19 @@
  *   WASM2NATIVE_FUEL=N      a whole number
  * A variable asking for checks the executable was not compiled with (--interruptible or -W timeout;
  * --fuel or -W fuel) is an error: the bound would not hold.
+ *
+ * Limits. The store gets the limits compiled in with `compile -W max-memory-size=...`; unless the
+ * executable was compiled with --no-runtime-grants, this variable overrides them key by key, in the
+ * words of `-W` (read with secure_getenv):
+ *   WASM2NATIVE_LIMITS=KEY=VALUE[,KEY=VALUE...]
+ *     max-memory-size=N[K|M|G|T]  bytes per linear memory      max-table-elements=N   per table
+ *     max-instances=N  max-memories=N  max-tables=N            trap-on-grow-failure[=y|n]
+ * A bad entry is "error: ..." and exit status 1.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +248,93 @@ static int wasm_stack_size(uint64_t *size) {
   return 0;
 }
 
+/* ---- Limits: compile-time, then WASM2NATIVE_LIMITS ---- */
+
+/* Parses a whole number with an optional binary suffix (K, M, G, T when `sizes`) and '_' separators.
+ * Returns 0, or -1 (not a number, or past UINT64_MAX). */
+static int parse_limit(const char *s, size_t n, int sizes, uint64_t *out) {
+  uint64_t v = 0;
+  size_t i = 0, digits = 0;
+  for (; i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'); i++) {
+    if (s[i] == '_') continue;
+    uint64_t d = (uint64_t)(s[i] - '0');
+    if (v > (UINT64_MAX - d) / 10) return -1;
+    v = v * 10 + d;
+    digits++;
+  }
+  unsigned shift = 0;
+  if (sizes && i + 1 == n) {
+    switch (s[i]) {
+    case 'k': case 'K': shift = 10; i++; break;
+    case 'm': case 'M': shift = 20; i++; break;
+    case 'g': case 'G': shift = 30; i++; break;
+    case 't': case 'T': shift = 40; i++; break;
+    default: break;
+    }
+  }
+  if (i != n || digits == 0 || v > (UINT64_MAX >> shift)) return -1;
+  *out = v << shift;
+  return 0;
+}
+
+static int word_is(const char *s, size_t n, const char *word) { return n == strlen(word) && strncmp(s, word, n) == 0; }
+
+/* Applies WASM2NATIVE_LIMITS over `l`. Returns 0, or -1 after printing what is wrong. */
+static int runtime_limits(w2n_store_limits *l) {
+  const char *v = os_secure_getenv("WASM2NATIVE_LIMITS");
+  if (!v) return 0;
+  static const struct { const char *key; size_t field; int sizes; } keys[] = {
+    {"max-memory-size", offsetof(w2n_store_limits, max_memory_size), 1},
+    {"max-table-elements", offsetof(w2n_store_limits, max_table_elements), 0},
+    {"max-instances", offsetof(w2n_store_limits, max_instances), 0},
+    {"max-memories", offsetof(w2n_store_limits, max_memories), 0},
+    {"max-tables", offsetof(w2n_store_limits, max_tables), 0},
+  };
+  for (const char *p = v; *p;) {
+    size_t n = strcspn(p, ",");
+    const char *eq = memchr(p, '=', n);
+    size_t key_len = eq ? (size_t)(eq - p) : n;
+    const char *value = eq ? eq + 1 : NULL;
+    size_t value_len = eq ? n - key_len - 1 : 0;
+    int known = 0;
+    if (n == 0) goto next;
+    if (word_is(p, key_len, "trap-on-grow-failure")) {
+      known = 1;
+      int on;
+      if (!value || word_is(value, value_len, "y") || word_is(value, value_len, "yes") ||
+          word_is(value, value_len, "true"))
+        on = 1;
+      else if (word_is(value, value_len, "n") || word_is(value, value_len, "no") || word_is(value, value_len, "false"))
+        on = 0;
+      else {
+        fprintf(stderr, "error: WASM2NATIVE_LIMITS: trap-on-grow-failure=%.*s: expected y or n\n", (int)value_len, value);
+        return -1;
+      }
+      l->flags = on ? (l->flags | W2N_LIMITS_TRAP_ON_GROW_FAILURE) : (l->flags & ~W2N_LIMITS_TRAP_ON_GROW_FAILURE);
+    }
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0] && !known; k++) {
+      if (!word_is(p, key_len, keys[k].key)) continue;
+      known = 1;
+      uint64_t limit;
+      if (!value || parse_limit(value, value_len, keys[k].sizes, &limit) != 0) {
+        fprintf(stderr, "error: WASM2NATIVE_LIMITS: %.*s: expected %s=%s\n", (int)n, p, keys[k].key,
+                keys[k].sizes ? "BYTES (a number, optionally with a K, M, G or T suffix)" : "N (a whole number)");
+        return -1;
+      }
+      *(uint64_t *)((char *)l + keys[k].field) = limit;
+    }
+    if (!known) {
+      fprintf(stderr, "error: WASM2NATIVE_LIMITS: unknown key `%.*s` (known: max-memory-size, max-table-elements, "
+                      "max-instances, max-memories, max-tables, trap-on-grow-failure)\n", (int)key_len, p);
+      return -1;
+    }
+  next:
+    p += n;
+    if (*p == ',') p++;
+  }
+  return 0;
+}
+
 /* ---- Bounds: timeout and fuel ---- */
 
 typedef struct bounds {
@@ -310,6 +406,7 @@ typedef struct guest_run {
   char **argv;
   grants *g;
   bounds bounds;
+  const w2n_store_limits *limits;
   int status;
 } guest_run;
 
@@ -322,6 +419,7 @@ static void run_guest(void *p) {
     r->status = 1;
     return;
   }
+  w2n_store_set_limits(store, r->limits);
   w2n_wasi_config config;
   config.argc = r->argc;
   config.argv = (const char *const *)r->argv;
@@ -375,13 +473,16 @@ int main(int argc, char **argv) {
       return 1;
   }
 
+  w2n_store_limits limits = exe_config()->limits;
+  if (!g.no_runtime_grants && runtime_limits(&limits) != 0) return 1;
+
   uint64_t stack;
   if (wasm_stack_size(&stack) != 0) return 1;
   bounds b;
   if (guest_bounds(&g, &b) != 0) return 1;
 
   w2n_runtime_init();
-  guest_run r = {argc, argv, &g, b, 0};
+  guest_run r = {argc, argv, &g, b, &limits, 0};
   int rc = w2n_run_on_stack((size_t)stack, run_guest, &r);
   if (rc != 0) {
     fprintf(stderr, "error: cannot create the Wasm stack (%llu bytes; WASM2NATIVE_MAX_WASM_STACK sets it): %s\n",

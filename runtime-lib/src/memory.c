@@ -7,6 +7,9 @@
  * protections, so `base` never moves. A memory64 reserves its maximum, capped at
  * W2N_MEM64_RESERVATION_CAP, and relies on the explicit bounds checks of generated code.
  *
+ * The store's limits (w2n_store_limits) bound a memory's minimum at creation and memory.grow; a
+ * failed grow returns -1, or traps W2N_TRAP_MEMORY_GROW_FAILED when the store asks for it.
+ *
  * Bulk operations check bounds before writing anything, with overflow-free arithmetic, and trap
  * (w2n_trap) when out of bounds: exactly the spec's semantics.
  */
@@ -27,7 +30,8 @@ static uint64_t os_round(uint64_t size) {
   return (size + os_page - 1) & ~(os_page - 1);
 }
 
-int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *err) {
+int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, const w2n_store_limits *limits,
+                       w2n_error *err) {
   int is64 = (desc->type & W2N_MEM_64) != 0;
   int no_max = desc->max == UINT64_MAX;
   uint64_t page = W2N_PAGE_SIZE(desc->type);
@@ -47,6 +51,12 @@ int w2n__memory_create(w2n_memory *mem, const w2n_limits_desc *desc, w2n_error *
   if (desc->min > holdable) {
     w2n__error_set(err, W2N_TRAP_NONE, "memory of %llu pages exceeds the implementation limit of %llu pages",
                    (unsigned long long)desc->min, (unsigned long long)holdable);
+    return -1;
+  }
+  if (desc->min > limits->max_memory_size / page) {
+    w2n__error_set(err, W2N_TRAP_NONE,
+                   "memory of %llu bytes (its minimum) exceeds the store's max-memory-size limit of %llu bytes",
+                   (unsigned long long)(desc->min * page), (unsigned long long)limits->max_memory_size);
     return -1;
   }
   void *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -85,17 +95,26 @@ void w2n__memory_destroy(w2n_memory *mem) {
   mem->size = 0;
 }
 
+/* A failed memory.grow: -1, or the trap the store's limits ask for. */
+static int64_t grow_failed(w2n_instance *ctx) {
+  if (w2n__store_impl(w2n__hdr(ctx)->store)->limits.flags & W2N_LIMITS_TRAP_ON_GROW_FAILURE)
+    w2n_trap(ctx, W2N_TRAP_MEMORY_GROW_FAILED);
+  return -1;
+}
+
 int64_t w2n_memory_grow(w2n_instance *ctx, uint32_t index, uint64_t delta_pages) {
   w2n_memory *mem = w2n__memories(ctx)[index];
   uint64_t page = W2N_PAGE_SIZE(mem->flags);
   uint64_t old = mem->size / page;
+  if (delta_pages == 0) return (int64_t)old; /* even past a limit lowered since */
   uint64_t limit = w2n__holdable_pages(mem->flags, mem->max_pages);
-  if (delta_pages > limit || old > limit - delta_pages) return -1;
-  if (delta_pages == 0) return (int64_t)old;
+  uint64_t store_limit = w2n__store_impl(w2n__hdr(ctx)->store)->limits.max_memory_size / page;
+  if (store_limit < limit) limit = store_limit;
+  if (delta_pages > limit || old > limit - delta_pages) return grow_failed(ctx);
   uint64_t grow = delta_pages * page;
-  if (grow > mem->reserved - mem->size) return -1;
+  if (grow > mem->reserved - mem->size) return grow_failed(ctx);
   uint64_t from = os_round(mem->size), to = os_round(mem->size + grow);
-  if (to > from && mprotect(mem->base + from, to - from, PROT_READ | PROT_WRITE) != 0) return -1;
+  if (to > from && mprotect(mem->base + from, to - from, PROT_READ | PROT_WRITE) != 0) return grow_failed(ctx);
   mem->size += grow;
   return (int64_t)old;
 }

@@ -66,6 +66,8 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
   case W2N_TRAP_INTERRUPT: return "interrupt";
   case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed by WebAssembly";
+  case W2N_TRAP_MEMORY_GROW_FAILED: return "memory.grow failed";
+  case W2N_TRAP_TABLE_GROW_FAILED: return "table.grow failed";
   default: return "unknown trap";
   }
 }

@@ -185,9 +185,11 @@ int32_t w2n__wasi_fd_install(struct w2n_wasi *w, int host, uint8_t type, uint64_
   uint32_t i = 0;
   while (i < w->nfds && w->fds[i].used) i++;
   if (i == w->nfds) {
+    if (w->nfds >= MAX_FDS) return -WASI_EMFILE;
     uint32_t n = w->nfds ? w->nfds * 2 : 16;
+    if (n > MAX_FDS) n = MAX_FDS;
     wasi_fd *fds = realloc(w->fds, n * sizeof *fds);
-    if (!fds) return -1;
+    if (!fds) return -WASI_ENOMEM;
     memset(fds + w->nfds, 0, (n - w->nfds) * sizeof *fds);
     w->fds = fds;
     w->nfds = n;

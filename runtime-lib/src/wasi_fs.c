@@ -444,7 +444,7 @@ int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int
   int32_t nfd = w2n__wasi_fd_install(w, host, type, base, inheriting);
   if (nfd < 0) {
     close(host);
-    return WASI_ENOMEM;
+    return -nfd;
   }
   w2n__st32(result, (uint32_t)nfd);
   return 0;

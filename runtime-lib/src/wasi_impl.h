@@ -173,7 +173,8 @@ struct w2n_wasi *w2n__wasi_state(w2n_instance *ctx);
 int w2n__wasi_get_fd(struct w2n_wasi *w, int32_t fd, uint64_t rights, wasi_fd **out);
 /* Rights and type of a host descriptor that is not a preopen (stdio, accepted sockets). */
 void w2n__wasi_classify(int host, uint8_t *type, uint64_t *rights);
-/* Installs a host descriptor at the lowest free guest fd; returns it, or -1 (out of memory). */
+/* Installs a host descriptor at the lowest free guest fd; returns it, or minus a WASI errno:
+ * -WASI_EMFILE when the guest holds MAX_FDS descriptors already, -WASI_ENOMEM. */
 int32_t w2n__wasi_fd_install(struct w2n_wasi *w, int host, uint8_t type, uint64_t base, uint64_t inheriting);
 /* Releases the guest fd's resources (closing the host descriptor when owned). */
 void w2n__wasi_fd_release(wasi_fd *f);
@@ -270,8 +271,24 @@ int32_t w2n__wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t
                               int32_t so_len);
 int32_t w2n__wasi_sock_shutdown(w2n_instance *ctx, int32_t fd, int32_t how);
 
-/* Shared by the files above. */
+/* ---- Caps: what a guest can make the host allocate or hold. Every count and length a guest passes
+ * is bounded here or by its own memory (w2n__guest checks every buffer against memory 0), so no call
+ * makes the host allocate without bound:
+ *   MAX_IOVS                iovecs per fd_read/fd_write/fd_pread/fd_pwrite/sock_recv/sock_send: the
+ *                           rest is left out (a short read or write, as POSIX readv with IOV_MAX)
+ *   PATH_MAX (guest_path)   bytes of a path argument (path_*): ENAMETOOLONG; the walk follows at most
+ *                           MAX_SYMLINK_EXPANSIONS symlinks (ELOOP), so its buffers stay within
+ *                           (MAX_SYMLINK_EXPANSIONS + 1) * PATH_MAX
+ *   MAX_POLL_SUBSCRIPTIONS  subscriptions per poll_oneoff: EINVAL beyond (as poll(2) past RLIMIT_NOFILE),
+ *                           after EFAULT for buffers outside memory
+ *   MAX_FDS                 guest descriptors at once (path_open, sock_accept): EMFILE beyond
+ * fd_readdir streams entries straight into the guest's buffer (one pending name of NAME_MAX bytes per
+ * descriptor), random_get and the read/write calls work in the guest's memory in place. ---- */
 #define MAX_IOVS 1024 /* IOV_MAX on Linux (and macOS); longer vectors are a short read/write */
+#define MAX_POLL_SUBSCRIPTIONS 4096u
+#define MAX_FDS 16384u
+
+/* Shared by the files above. */
 /* Reads `n` guest iovecs at `iovs` into host iovecs (at most MAX_IOVS). Returns the count or -EFAULT. */
 int w2n__wasi_gather(w2n_instance *ctx, int32_t iovs, int32_t n, struct iovec *out);
 /* The host clock of a WASI clock id into *out: 0, or nonzero for an unknown id. */

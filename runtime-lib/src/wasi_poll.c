@@ -28,6 +28,7 @@ int32_t w2n__wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int32_
   uint8_t *evs = w2n__guest(ctx, (uint32_t)out, (uint64_t)n * WASI_EVENT_SIZE);
   uint8_t *nev = w2n__guest(ctx, (uint32_t)nevents, 4);
   if (!gsubs || !evs || !nev) return WASI_EFAULT;
+  if (n > MAX_POLL_SUBSCRIPTIONS) return WASI_EINVAL; /* buffers in memory, but too many to copy */
 
   /* The subscriptions are copied first: the guest may pass overlapping `in` and `out` buffers. */
   uint8_t *subs = malloc((size_t)n * WASI_SUBSCRIPTION_SIZE);

@@ -46,7 +46,7 @@ int32_t w2n__wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, int3
   int32_t nfd = w2n__wasi_fd_install(w, s, type, rights & ~R_SOCK_ACCEPT, 0);
   if (nfd < 0) {
     close(s);
-    return WASI_ENOMEM;
+    return -nfd;
   }
   w2n__st32(p, (uint32_t)nfd);
   return 0;

@@ -120,4 +120,4 @@ __attribute__((constructor)) static void layout(void) { t_layout(&module, 0); }
 const w2n_module *const w2n_exe_module = &module;
 static const char *const env[] = {"GREETING=hi", "EMPTY="};
 /* The symbol is `w2n_exe_config`, like the header's typedef: named through an asm label in C. */
-const struct w2n_exe_config exe_config __asm__("w2n_exe_config") = {0, NULL, 2, env};
+const struct w2n_exe_config exe_config __asm__("w2n_exe_config") = {0, NULL, 2, env, 0, 0, W2N_STORE_LIMITS_NONE};

@@ -17,6 +17,7 @@
 //! `benches/ratios.svg`. `--compile` measures the compiler instead (see `compile_bench`) and writes
 //! the compile section of RESULTS.md. Everything built goes under `target/bench/`.
 
+use crate::compiler_bin::{compiler_binary, run_captured, target_dir};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,8 @@ struct Options {
     quick: bool,
     reps: usize,
     compile: bool,
+    /// `--guest-control`: the cost of interruption checks and fuel, here and in wasmtime.
+    guest_control: bool,
     /// Extra modules for `--compile` (`--module PATH`), compiled to executables.
     modules: Vec<PathBuf>,
     filters: Vec<String>,
@@ -100,13 +103,15 @@ struct Program {
 }
 
 pub fn main(args: &[String]) -> Result<()> {
-    let mut opts = Options { quick: false, reps: 5, compile: false, modules: vec![], filters: vec![] };
+    let mut opts =
+        Options { quick: false, reps: 5, compile: false, guest_control: false, modules: vec![], filters: vec![] };
     let mut reps_given = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => opts.quick = true,
             "--compile" => opts.compile = true,
+            "--guest-control" => opts.guest_control = true,
             "--module" => opts.modules.push(PathBuf::from(it.next().context("--module needs a path")?)),
             "--reps" => {
                 let v = it.next().context("--reps needs a value")?;
@@ -127,6 +132,10 @@ pub fn main(args: &[String]) -> Result<()> {
                 println!(
                     "  --compile  the compile-speed benchmark instead (jobs 1/2, cold cache, one-function recompile)"
                 );
+                println!(
+                    "  --guest-control  the overhead of interruption checks (-W timeout) and fuel (-W fuel), here"
+                );
+                println!("             and in wasmtime (epochs, fuel), over the corpus; writes its RESULTS.md section");
                 println!("  --module PATH  with --compile: also time this module (a WASI program), e.g. quickjs.wasm");
                 println!("             or yosys.wasm (README: where to get them); repeatable");
                 println!("  FILTER     only programs whose name contains one of the words");
@@ -148,8 +157,22 @@ pub fn main(args: &[String]) -> Result<()> {
     if opts.compile {
         return compile_bench(&root, &out, &w2n, &programs, &opts.modules);
     }
-    let engines = detect_engines(&w2n);
+    let mut engines = detect_engines(&w2n);
+    if opts.guest_control {
+        engines = guest_control_engines(&engines, &w2n, &programs)?;
+    }
     let results = run_all(&root, &programs, &engines, &opts)?;
+    if opts.guest_control {
+        let table = guest_control_table(&programs, &engines, &results);
+        println!("\n{table}");
+        if !opts.quick && opts.filters.is_empty() {
+            let cmd = format!("cargo xtask bench --guest-control --reps {}", opts.reps);
+            let section = guest_control_section(&engines, &table, &cmd, opts.reps);
+            write_section(&root.join("benches/RESULTS.md"), "guest-control", &section)?;
+            println!("wrote the guest-control section of benches/RESULTS.md");
+        }
+        return Ok(());
+    }
     let table = render_table(&programs, &engines, &results);
     println!("\n{table}");
     if !opts.quick && opts.filters.is_empty() {
@@ -160,37 +183,6 @@ pub fn main(args: &[String]) -> Result<()> {
         println!("wrote benches/RESULTS.md and benches/ratios.svg");
     }
     Ok(())
-}
-
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) => root.join(d),
-        None => root.join("target"),
-    }
-}
-
-/// `$W2N_BIN`, or `cargo build [--release] -p wasm2native` and its binary.
-fn compiler_binary(root: &Path, release: bool) -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("W2N_BIN") {
-        return Ok(PathBuf::from(bin));
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(root).args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"]);
-    if release {
-        cmd.arg("--release");
-    }
-    run(&mut cmd)?;
-    Ok(target_dir(root).join(if release { "release" } else { "debug" }).join("wasm2native"))
-}
-
-fn run(cmd: &mut Command) -> Result<String> {
-    let shown = format!("{cmd:?}");
-    let output = cmd.output().with_context(|| format!("running {shown} (clang-19 missing? run cargo xtask setup)"))?;
-    if !output.status.success() {
-        bail!("{shown} failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result<Vec<Program>> {
@@ -226,12 +218,11 @@ fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result
             w2n: out.join(format!("{name}.w2n")),
             name,
         };
-        run(Command::new("clang-19").args(["-O2", "-o"]).arg(&p.native).arg(&c).arg("-lm"))?;
-        run(Command::new("clang-19")
-            .args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"])
-            .arg(&p.wasm)
-            .arg(&c))?;
-        run(Command::new(w2n).arg("compile").arg(&p.wasm).arg("-o").arg(&p.w2n))?;
+        run_captured(Command::new("clang-19").args(["-O2", "-o"]).arg(&p.native).arg(&c).arg("-lm"))?;
+        run_captured(
+            Command::new("clang-19").args(["--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-o"]).arg(&p.wasm).arg(&c),
+        )?;
+        run_captured(Command::new(w2n).arg("compile").arg(&p.wasm).arg("-o").arg(&p.w2n))?;
         programs.push(p);
     }
     Ok(programs)
@@ -288,10 +279,24 @@ fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
     let mut cmd = match engine {
         "native" => Command::new(&p.native),
         "wasm2native" => Command::new(&p.w2n),
-        "wasmtime" => {
+        "wasm2native-timeout" => Command::new(p.w2n.with_extension("w2n-timeout")),
+        "wasm2native-fuel" => Command::new(p.w2n.with_extension("w2n-fuel")),
+        "wasmtime" | "wasmtime-epochs" | "wasmtime-fuel" => {
             // Ahead of time, like wasm2native: the Cranelift compile is not timed.
             let mut c = Command::new(wasmtime_cli());
-            c.args(["run", "-W", WASMTIME_STACK, "--allow-precompiled"]).arg(p.wasm.with_extension("cwasm"));
+            c.args(["run", "-W", WASMTIME_STACK]);
+            let cwasm = match engine {
+                "wasmtime-epochs" => {
+                    c.args(["-W", &format!("timeout={GUEST_CONTROL_TIMEOUT}")]);
+                    p.wasm.with_extension("epochs.cwasm")
+                }
+                "wasmtime-fuel" => {
+                    c.args(["-W", &format!("fuel={GUEST_CONTROL_FUEL}")]);
+                    p.wasm.with_extension("fuel.cwasm")
+                }
+                _ => p.wasm.with_extension("cwasm"),
+            };
+            c.arg("--allow-precompiled").arg(cwasm);
             c
         }
         "node" => {
@@ -319,11 +324,9 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     let mut failures = vec![];
     if engines.iter().any(|e| e.name == "wasmtime") {
         for p in programs {
-            run(Command::new(wasmtime_cli())
-                .arg("compile")
-                .arg(&p.wasm)
-                .arg("-o")
-                .arg(p.wasm.with_extension("cwasm")))?;
+            run_captured(
+                Command::new(wasmtime_cli()).arg("compile").arg(&p.wasm).arg("-o").arg(p.wasm.with_extension("cwasm")),
+            )?;
         }
     }
     for rep in 0..opts.reps {
@@ -388,6 +391,143 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
     Ok(results)
 }
 
+/// A deadline no program reaches, and a budget no program spends: the checks run, never fire.
+const GUEST_CONTROL_TIMEOUT: &str = "1h";
+const GUEST_CONTROL_FUEL: &str = "9000000000000000000";
+
+/// Each checked build beside the plain one it is compared with.
+const GUEST_CONTROL_PAIRS: &[(&str, &str)] = &[
+    ("wasm2native-timeout", "wasm2native"),
+    ("wasm2native-fuel", "wasm2native"),
+    ("wasmtime-epochs", "wasmtime"),
+    ("wasmtime-fuel", "wasmtime"),
+];
+
+/// The engines of `--guest-control`: wasm2native with and without `-W timeout` (interruption
+/// checks) and `-W fuel`, and wasmtime with and without epochs and fuel, each built here.
+fn guest_control_engines(engines: &[Engine], w2n: &Path, programs: &[Program]) -> Result<Vec<Engine>> {
+    let has_wasmtime = engines.iter().any(|e| e.name == "wasmtime");
+    for p in programs {
+        for (ext, flag) in [
+            ("w2n-timeout", format!("timeout={GUEST_CONTROL_TIMEOUT}")),
+            ("w2n-fuel", format!("fuel={GUEST_CONTROL_FUEL}")),
+        ] {
+            run_captured(
+                Command::new(w2n).arg("compile").arg(&p.wasm).args(["-W", &flag, "-o"]).arg(p.w2n.with_extension(ext)),
+            )?;
+        }
+        if has_wasmtime {
+            for (ext, flag) in [("epochs.cwasm", "epoch-interruption=y"), ("fuel.cwasm", "fuel=1")] {
+                run_captured(
+                    Command::new(wasmtime_cli())
+                        .args(["compile", "-W", flag])
+                        .arg(&p.wasm)
+                        .arg("-o")
+                        .arg(p.wasm.with_extension(ext)),
+                )?;
+            }
+        }
+    }
+    let mut out = vec![];
+    for e in engines.iter().filter(|e| e.name != "node") {
+        out.push(e.clone());
+        match e.name {
+            "wasm2native" => {
+                out.push(Engine {
+                    name: "wasm2native-timeout",
+                    version: format!("compile -W timeout={GUEST_CONTROL_TIMEOUT}"),
+                });
+                out.push(Engine { name: "wasm2native-fuel", version: format!("compile -W fuel={GUEST_CONTROL_FUEL}") });
+            }
+            "wasmtime" => {
+                out.push(Engine {
+                    name: "wasmtime-epochs",
+                    version: format!("compile -W epoch-interruption=y, run -W timeout={GUEST_CONTROL_TIMEOUT}"),
+                });
+                out.push(Engine {
+                    name: "wasmtime-fuel",
+                    version: format!("compile -W fuel=1, run -W fuel={GUEST_CONTROL_FUEL}"),
+                });
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The median over repetitions of `engine`'s time over `base`'s in the same repetition.
+fn ratio_to(results: &Results, program: &str, engine: &str, base: &str) -> Option<f64> {
+    let r = results.get(program)?;
+    let (runs, baseline) = (r.get(engine)?, r.get(base)?);
+    let paired: Vec<f64> =
+        runs.iter().filter_map(|(rep, t)| baseline.get(rep).map(|b| t.as_secs_f64() / b.as_secs_f64())).collect();
+    (!paired.is_empty()).then(|| median_of(paired))
+}
+
+/// Per program, each checked build over its plain one; then the geometric mean and the worst.
+fn guest_control_table(programs: &[Program], engines: &[Engine], results: &Results) -> String {
+    let pairs: Vec<&(&str, &str)> =
+        GUEST_CONTROL_PAIRS.iter().filter(|(e, _)| engines.iter().any(|x| x.name == *e)).collect();
+    let mut t = String::from("| program |");
+    for (e, base) in &pairs {
+        t += &format!(" {e} / {base} |");
+    }
+    t += "\n|---|";
+    t += &"---:|".repeat(pairs.len());
+    t += "\n";
+    let mut columns: Vec<Vec<(f64, &str)>> = vec![vec![]; pairs.len()];
+    for p in programs {
+        t += &format!("| {} |", p.name);
+        for (i, (e, base)) in pairs.iter().enumerate() {
+            let r = ratio_to(results, &p.name, e, base);
+            if let Some(r) = r {
+                columns[i].push((r, &p.name));
+            }
+            t += &format!(" {} |", r.map(|r| format!("{r:.3}")).unwrap_or("-".into()));
+        }
+        t += "\n";
+    }
+    t += "| **geometric mean** |";
+    for c in &columns {
+        let g = (!c.is_empty()).then(|| (c.iter().map(|(r, _)| r.ln()).sum::<f64>() / c.len() as f64).exp());
+        t += &format!(" **{}** |", g.map(|g| format!("{g:.3}")).unwrap_or("-".into()));
+    }
+    t += "\n| **worst** |";
+    for c in &columns {
+        let w = c
+            .iter()
+            .copied()
+            .fold(None, |acc: Option<(f64, &str)>, x| if acc.is_none_or(|a| x.0 > a.0) { Some(x) } else { acc });
+        t += &format!(" {} |", w.map(|(r, n)| format!("{r:.3} ({n})")).unwrap_or("-".into()));
+    }
+    t += "\n";
+    t
+}
+
+fn guest_control_section(engines: &[Engine], table: &str, cmd: &str, reps: usize) -> String {
+    let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let mut s = String::from("## Guest control: interruption checks and fuel\n\n");
+    s += &format!(
+        "Measured {date} on {}. Command: `{cmd}` (after `cargo build --release -p wasm2native`).\n\n",
+        machine()
+    );
+    s += &format!(
+        "What bounding a guest costs at run time: each program built with the checks and run with a \
+         deadline it never reaches or a budget it never spends, over the same engine without them \
+         (the median over {reps} interleaved repetitions of the paired ratio; lower is better, 1.000 \
+         is free). wasm2native: `compile -W timeout=...` (polls at loop headers; function entries \
+         reuse the stack check) and `compile -W fuel=...` (fuel charged per straight-line piece of \
+         Wasm). wasmtime: epoch interruption (`-W timeout` at run time) and fuel (`-W fuel`), \
+         precompiled.\n\n"
+    );
+    s += table;
+    s += "\nEngines:\n\n";
+    for e in engines {
+        s += &format!("- `{}`: {}\n", e.name, e.version);
+    }
+    s
+}
+
 fn median(runs: &BTreeMap<usize, Duration>) -> f64 {
     median_of(runs.values().map(|d| d.as_secs_f64()).collect())
 }
@@ -405,11 +545,7 @@ fn median_of(mut s: Vec<f64>) -> f64 {
 /// The median over repetitions of the engine's time over native's in the same repetition: the two
 /// runs are seconds apart, so a load that comes and goes on the machine mostly cancels out.
 fn ratio(results: &Results, program: &str, engine: &str) -> Option<f64> {
-    let r = results.get(program)?;
-    let (runs, native) = (r.get(engine)?, r.get("native")?);
-    let paired: Vec<f64> =
-        runs.iter().filter_map(|(rep, t)| native.get(rep).map(|n| t.as_secs_f64() / n.as_secs_f64())).collect();
-    (!paired.is_empty()).then(|| median_of(paired))
+    ratio_to(results, program, engine, "native")
 }
 
 fn geomean(results: &Results, programs: &[Program], engine: &str) -> Option<f64> {

@@ -15,9 +15,10 @@
 //! `target/bench-simd/`, including `simd128.s` (`wasm2native compile --emit asm`) to inspect.
 //! `--cpu x86-64-v3` compares AVX2 builds instead (`-march` and `--cpu` alike).
 
+use crate::compiler_bin::{compiler_binary, run_captured, target_dir};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const BUILDS: [&str; 4] = ["native", "simd128", "autovec", "scalar"];
@@ -55,38 +56,12 @@ pub fn main(args: &[String]) -> Result<()> {
     let src = root.join("benches/simd");
     let out = target_dir(&root).join("bench-simd");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let w2n = compiler_binary(&root)?;
+    let w2n = compiler_binary(&root, false)?;
     build_all(&src, &out, &w2n, &opts.cpu)?;
     let results = run_all(&out, &opts)?;
     print_table(&results, &opts);
     println!("\nassembly of the simd128 build: {}", out.join("simd128.s").display());
     Ok(())
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) => root.join(d),
-        None => root.join("target"),
-    }
-}
-
-/// `$W2N_BIN`, or `cargo build -p wasm2native` and its binary.
-fn compiler_binary(root: &Path) -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("W2N_BIN") {
-        return Ok(PathBuf::from(bin));
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(cargo).current_dir(root).args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"]))?;
-    Ok(target_dir(root).join("debug/wasm2native"))
-}
-
-fn run(cmd: &mut Command) -> Result<String> {
-    let shown = format!("{cmd:?}");
-    let output = cmd.output().with_context(|| format!("running {shown} (clang-19 missing? run cargo xtask setup)"))?;
-    if !output.status.success() {
-        bail!("{shown} failed ({}):\n{}", output.status, String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 fn build_all(src: &Path, out: &Path, w2n: &Path, cpu: &str) -> Result<()> {
@@ -96,7 +71,7 @@ fn build_all(src: &Path, out: &Path, w2n: &Path, cpu: &str) -> Result<()> {
     let clang = |args: &[&str], files: [&Path; 2], exe: &Path| -> Result<()> {
         let mut cmd = Command::new("clang-19");
         cmd.args(args).args(files).arg("-o").arg(exe);
-        run(&mut cmd).map(drop)
+        run_captured(&mut cmd).map(drop)
     };
     eprintln!("bench-simd: building native, simd128, autovec and scalar into {}", out.display());
     clang(&["-O2", &format!("-march={cpu}")], [&driver, &plain], &out.join("native"))?;
@@ -107,11 +82,11 @@ fn build_all(src: &Path, out: &Path, w2n: &Path, cpu: &str) -> Result<()> {
     clang(&wasm32, [&driver, &plain], &out.join("scalar.wasm"))?;
     for build in &BUILDS[1..] {
         let wasm = out.join(format!("{build}.wasm"));
-        run(Command::new(w2n).arg("compile").arg(&wasm).args(["--cpu", cpu, "-o"]).arg(out.join(build)))?;
+        run_captured(Command::new(w2n).arg("compile").arg(&wasm).args(["--cpu", cpu, "-o"]).arg(out.join(build)))?;
     }
     let asm = out.join("simd128.s");
     let simd128 = out.join("simd128.wasm");
-    run(Command::new(w2n).arg("compile").arg(simd128).args(["--cpu", cpu, "--emit", "asm", "-o"]).arg(asm))?;
+    run_captured(Command::new(w2n).arg("compile").arg(simd128).args(["--cpu", cpu, "--emit", "asm", "-o"]).arg(asm))?;
     Ok(())
 }
 
@@ -123,7 +98,7 @@ fn run_all(out: &Path, opts: &Options) -> Result<Results> {
     for round in 0..opts.runs {
         eprintln!("bench-simd: run {}/{}", round + 1, opts.runs);
         for build in BUILDS {
-            let stdout = run(Command::new(out.join(build)).arg(opts.scale.to_string()))?;
+            let stdout = run_captured(Command::new(out.join(build)).arg(opts.scale.to_string()))?;
             let per_kernel = results.entry(build).or_default();
             for line in stdout.lines() {
                 let parts: Vec<&str> = line.split_whitespace().collect();

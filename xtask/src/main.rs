@@ -17,6 +17,7 @@ use std::process::{Command, Stdio};
 
 mod bench;
 mod bench_simd;
+mod compiler_bin;
 mod spec;
 
 /// Every system package the project uses (LLVM, clang/lld, wasi-libc, qemu and the cross C libraries).

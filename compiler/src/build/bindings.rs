@@ -11,6 +11,10 @@
 //!   Wasm caller (so does a panic); the host is never aborted.
 //! - With `wasi_snapshot_preview1` imports: `Plugin::with_wasi(hosts..., &WasiOptions)`; `new` gives
 //!   the guest the process's stdio and nothing else. The runtime's WASI implements them.
+//! - `Plugin::with_limits(hosts..., &Limits)` (and `with_wasi_and_limits`): the store's resource
+//!   limits (`w2n_store_set_limits`): memory bytes and table elements per memory/table, memories and
+//!   tables defined, trap-on-grow-failure. (`max-instances` has no field: a `Plugin` is the one
+//!   instance of its store.)
 //! - One method per exported function, Wasm types as Rust types (i32, i64, f32, f64, v128 → u128,
 //!   references → raw pointers), several results as a tuple, returning `Result<_, Trap>`.
 //! - Per exported memory `m`: `m()` / `m_mut()` slices of its current size, and bounds-checked
@@ -135,7 +139,7 @@ pub fn generate(
     write_instance_type(w, &g);
     writeln!(w, "\n#[allow(dead_code)]\nimpl {} {{", g.ty_name).unwrap();
     let mut methods = Names::default();
-    methods.reserve(&["new", "with_wasi", "instantiate", "call", "drop"]);
+    methods.reserve(&["new", "with_wasi", "with_limits", "with_wasi_and_limits", "instantiate", "call", "drop"]);
     write_new(w, &g);
     write_instantiate(w, &g);
     write_guest_control(w, &g, &mut methods);
@@ -363,15 +367,22 @@ fn write_new(w: &mut String, g: &Gen<'_, '_>) {
     let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
     let host_args: String = modules.iter().map(|m| format!("{}, ", m.arg)).collect();
     let new_params = host_params.trim_end_matches(", ");
+    let limits_doc = "    /// The instance's store is bounded by `limits`: instantiation fails (`TrapKind::Other`, a\n    /// message naming the limit) when the module's memories or tables start larger than allowed,\n    /// and growing them past a limit fails (or traps, with `trap_on_grow_failure`).";
     if *uses_wasi {
         writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given,\n    /// and WASI with the process's stdio and no other grant.").unwrap();
         writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::with_wasi({host_args}&WasiOptions::default())\n    }}").unwrap();
         writeln!(w, "\n    /// Instantiates the module with the host functions given and these WASI grants.").unwrap();
-        writeln!(w, "    pub fn with_wasi({host_params}wasi: &WasiOptions) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(wasi))\n    }}").unwrap();
+        writeln!(w, "    pub fn with_wasi({host_params}wasi: &WasiOptions) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(wasi), &Limits::default())\n    }}").unwrap();
+        writeln!(w, "\n    /// `new` with resource limits.\n{limits_doc}").unwrap();
+        writeln!(w, "    pub fn with_limits({host_params}limits: &Limits) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(&WasiOptions::default()), limits)\n    }}").unwrap();
+        writeln!(w, "\n    /// `with_wasi` with resource limits.\n{limits_doc}").unwrap();
+        writeln!(w, "    pub fn with_wasi_and_limits({host_params}wasi: &WasiOptions, limits: &Limits) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}Some(wasi), limits)\n    }}").unwrap();
     } else {
         writeln!(w, "    /// Instantiates the module (running its start function) with the host functions given.")
             .unwrap();
-        writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None)\n    }}").unwrap();
+        writeln!(w, "    pub fn new({new_params}) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None, &Limits::default())\n    }}").unwrap();
+        writeln!(w, "\n    /// `new` with resource limits.\n{limits_doc}").unwrap();
+        writeln!(w, "    pub fn with_limits({host_params}limits: &Limits) -> Result<{ty_name}, Trap> {{\n        Self::instantiate({host_args}None, limits)\n    }}").unwrap();
     }
 }
 
@@ -380,7 +391,11 @@ fn write_new(w: &mut String, g: &Gen<'_, '_>) {
 fn write_instantiate(w: &mut String, g: &Gen<'_, '_>) {
     let Gen { ty_name, imports, modules, funcs, memories, globals, .. } = g;
     let host_params: String = modules.iter().map(|m| format!("{}: impl {}, ", m.arg, m.trait_name)).collect();
-    writeln!(w, "\n    fn instantiate({host_params}wasi: Option<&WasiOptions>) -> Result<{ty_name}, Trap> {{").unwrap();
+    writeln!(
+        w,
+        "\n    fn instantiate({host_params}wasi: Option<&WasiOptions>, limits: &Limits) -> Result<{ty_name}, Trap> {{"
+    )
+    .unwrap();
     writeln!(w, "        let host = Box::into_raw(Box::new(__W2nHost {{\n            instance: ::std::ptr::null_mut(),\n            funcs: Vec::new(),").unwrap();
     for m in modules {
         writeln!(w, "            {0}: Box::new({0}),", m.arg).unwrap();
@@ -413,6 +428,7 @@ fn write_instantiate(w: &mut String, g: &Gen<'_, '_>) {
                 drop(Box::from_raw(host));
                 return Err(Trap::other("cannot create a store"));
             }}
+            __w2n_ffi::w2n_store_set_limits(store, &limits.to_c());
             if let Some(wasi) = wasi {{
                 if !wasi.configure(store, &mut err) {{
                     return Err(fail(store, &err));
@@ -718,6 +734,7 @@ const FFI_FUNCTIONS: &str = r#"
     extern "C" {
         pub fn w2n_store_new() -> *mut c_void;
         pub fn w2n_store_free(store: *mut c_void);
+        pub fn w2n_store_set_limits(store: *mut c_void, limits: *const StoreLimits) -> c_int;
         pub fn w2n_instantiate(store: *mut c_void, module: *const c_void, resolve: ResolveFn, user: *mut c_void, err: *mut Error) -> *mut c_void;
         pub fn w2n_instance_free(inst: *mut c_void);
         pub fn w2n_instance_export_n(inst: *mut c_void, name: *const c_char, len: usize, out: *mut Extern) -> c_int;
@@ -758,8 +775,8 @@ const FFI_FUNCTIONS: &str = r#"
 }
 "#;
 
-/// The part of every bindings file after `__w2n_ffi`: `Trap`, `Caller`, `WasiOptions`, with the
-/// trap kinds of `trap.rs`'s table filled in.
+/// The part of every bindings file after `__w2n_ffi`: `Trap`, `Caller`, `WasiOptions`, `Limits`,
+/// with the trap kinds of `trap.rs`'s table filled in.
 fn prelude() -> String {
     let mut kinds = String::new();
     let mut arms = String::new();
@@ -917,6 +934,39 @@ impl WasiOptions {
         };
         // SAFETY: the runtime copies the configuration.
         unsafe { __w2n_ffi::w2n_wasi_configure(store, &config, err) == 0 }
+    }
+}
+
+/// Resource limits of an instance's store (`w2n_store_limits`), in wasmtime's words; `None`: no
+/// limit. The default limits nothing.
+#[allow(dead_code)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes any one linear memory may hold (`-W max-memory-size`).
+    pub max_memory_size: Option<u64>,
+    /// Elements any one table may hold (`-W max-table-elements`).
+    pub max_table_elements: Option<u64>,
+    /// Memories and tables the instance may define (`-W max-memories`, `-W max-tables`).
+    pub max_memories: Option<u64>,
+    pub max_tables: Option<u64>,
+    /// A failed `memory.grow`/`table.grow` traps (`TrapKind::MemoryGrowFailed`,
+    /// `TableGrowFailed`) instead of returning -1 (`-W trap-on-grow-failure`).
+    pub trap_on_grow_failure: bool,
+}
+
+impl Limits {
+    #[allow(dead_code)]
+    fn to_c(&self) -> __w2n_ffi::StoreLimits {
+        let none = __w2n_ffi::StoreLimits::NO_LIMIT;
+        __w2n_ffi::StoreLimits {
+            max_memory_size: self.max_memory_size.unwrap_or(none),
+            max_table_elements: self.max_table_elements.unwrap_or(none),
+            max_instances: none,
+            max_memories: self.max_memories.unwrap_or(none),
+            max_tables: self.max_tables.unwrap_or(none),
+            flags: if self.trap_on_grow_failure { __w2n_ffi::StoreLimits::TRAP_ON_GROW_FAILURE } else { 0 },
+            _pad: 0,
+        }
     }
 }
 

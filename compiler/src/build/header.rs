@@ -5,7 +5,8 @@
 //! - `extern const w2n_module P_module;` — the descriptor, for the runtime's own API;
 //! - `P_instance *P_new(resolve, user, err)` / `P_free(inst)`: a store and an instance of its own;
 //!   imports other than WASI go to `resolve` (NULL when there are none); WASI imports are bound to
-//!   the runtime's implementation with the process's stdio;
+//!   the runtime's implementation with the process's stdio; `P_new_limited(limits, resolve, user,
+//!   err)` gives the store `w2n_store_limits` first;
 //! - per exported function `f`: `int P_call_f(P_instance *, params..., results *..., w2n_error *)`,
 //!   0 on success, -1 on a trap (details in the error);
 //! - per exported memory `m`: `uint8_t *P_memory_m(P_instance *, uint64_t *size)`;
@@ -119,16 +120,18 @@ static inline int {prefix}__resolve(void *user, w2n_instance *importer, const w2
   return p->resolve ? p->resolve(p->user, importer, imp, out) : -1;
 }}
 
-/* Creates a store and an instance in it (running the start function). Imports other than WASI are
- * resolved by `resolve(user, ...)` (NULL when the module has none). Returns NULL with *err filled on a
- * link error or a trap. */
-static inline {prefix}_instance *{prefix}_new(w2n_resolve_fn resolve, void *user, w2n_error *err) {{
+/* Creates a store with `limits` (NULL: none; see w2n_store_limits) and an instance in it (running the
+ * start function). Imports other than WASI are resolved by `resolve(user, ...)` (NULL when the module
+ * has none). Returns NULL with *err filled on a link error, a limit passed, or a trap. */
+static inline {prefix}_instance *{prefix}_new_limited(const w2n_store_limits *limits, w2n_resolve_fn resolve,
+                                                    void *user, w2n_error *err) {{
   {prefix}_instance *p = ({prefix}_instance *)calloc(1, sizeof *p);
   if (!p) return NULL;
   p->resolve = resolve;
   p->user = user;
   p->store = w2n_store_new();
-  if (!p->store) {{ free(p); return NULL; }}"#,
+  if (!p->store) {{ free(p); return NULL; }}
+  if (limits) w2n_store_set_limits(p->store, limits);"#,
         nf = funcs.len().max(1),
         nm = memories.len().max(1),
         ng = globals.len().max(1)
@@ -154,6 +157,11 @@ static inline {prefix}_instance *{prefix}_new(w2n_resolve_fn resolve, void *user
     writeln!(
         w,
         r#"  return p;
+}}
+
+/* {prefix}_new_limited without limits. */
+static inline {prefix}_instance *{prefix}_new(w2n_resolve_fn resolve, void *user, w2n_error *err) {{
+  return {prefix}_new_limited(NULL, resolve, user, err);
 }}
 
 /* Frees the instance and its store. */

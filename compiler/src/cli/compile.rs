@@ -50,8 +50,8 @@ pub struct CompileArgs {
     /// Executables: set an environment variable for the guest, NAME=VAL (or NAME: its value here), baked in.
     #[arg(long = "env", value_name = "NAME[=VAL]")]
     pub env: Vec<String>,
-    /// Executables: ignore WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO and WASM2NATIVE_ENV at run time, so
-    /// that the baked-in grants are all the guest can ever get.
+    /// Executables: ignore WASM2NATIVE_DIRS, WASM2NATIVE_DIRS_RO, WASM2NATIVE_ENV and
+    /// WASM2NATIVE_LIMITS at run time, so that the baked-in grants and limits are all the guest gets.
     #[arg(long)]
     pub no_runtime_grants: bool,
     /// Executables: bytes of stack the guest may use, N[K|M|G] (default 64M), baked in; the
@@ -68,7 +68,7 @@ pub struct CompileArgs {
     pub fuel: bool,
     /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
     /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
-    /// trap-on-grow-failure (executables: baked in)
+    /// trap-on-grow-failure (executables: baked in; WASM2NATIVE_LIMITS overrides the limits key by key)
     #[arg(short = 'W', value_name = "KEY[=VALUE]")]
     pub wasm: Vec<String>,
 }
@@ -107,7 +107,6 @@ pub fn run(args: CompileArgs) -> Result<()> {
     check_cpu_and_features(&target, args.cpu.as_deref(), args.cpu_features.as_deref())?;
     let target = target.with_cpu(args.cpu.as_deref(), args.cpu_features.as_deref());
     let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
-    wasm_options.clone().not_applied_yet().map_err(anyhow::Error::msg)?;
     if (wasm_options.timeout.is_some() || wasm_options.fuel.is_some()) && args.emit != Emit::Exe {
         anyhow::bail!(
             "-W timeout and -W fuel are baked into executables only; a library's host sets them \
@@ -148,6 +147,7 @@ pub fn run(args: CompileArgs) -> Result<()> {
             env,
             no_runtime_grants: args.no_runtime_grants,
             max_wasm_stack: args.max_wasm_stack.unwrap_or(0),
+            limits: wasm_options.store_limits(),
             timeout_ns: wasm_options.timeout.map_or(0, |t| u64::try_from(t.as_nanos()).unwrap_or(u64::MAX).max(1)),
             fuel: wasm_options.fuel,
             control,

@@ -94,7 +94,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
 
 fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<ExitCode> {
     let wasm_options = WasmOptions::parse(&args.wasm).map_err(anyhow::Error::msg)?;
-    wasm_options.clone().not_applied_yet().map_err(anyhow::Error::msg)?;
+    let limits = wasm_options.store_limits();
     let wasm = super::read_module(input)?;
     let info = ModuleInfo::parse(&wasm).with_context(|| format!("compiling {}", input.display()))?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -127,7 +127,7 @@ fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<E
         WasiGrants { args: &argv, env: &env, dirs: &dirs, timeout: wasm_options.timeout, fuel: wasm_options.fuel };
     // Instantiation (the start function) and the call run on the guest's own stack.
     on_wasm_stack(args.max_wasm_stack.unwrap_or(0), || {
-        let session = match Session::instantiate(&module, &grants) {
+        let session = match Session::instantiate_with_limits(&module, &grants, &limits) {
             Ok(s) => s,
             Err(outcome) => return Ok(report(outcome, &[])),
         };

@@ -7,6 +7,7 @@
 //! is an error, since every module is compiled with all of them.
 
 use std::time::Duration;
+use wasm2native::ffi::StoreLimits;
 
 /// The guest bounds asked for with `-W`. `None`/`false`: not asked (no bound).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,19 +88,18 @@ impl WasmOptions {
 }
 
 impl WasmOptions {
-    /// Fails for the options that nothing applies yet (each is removed from here as it lands).
-    pub fn not_applied_yet(self) -> Result<(), String> {
-        let asked = [
-            ("max-memory-size", self.max_memory_size.is_some()),
-            ("max-table-elements", self.max_table_elements.is_some()),
-            ("max-instances", self.max_instances.is_some()),
-            ("max-memories", self.max_memories.is_some()),
-            ("max-tables", self.max_tables.is_some()),
-            ("trap-on-grow-failure", self.trap_on_grow_failure),
-        ];
-        match asked.iter().find(|(_, on)| *on) {
-            Some((key, _)) => Err(format!("-W {key}: not supported yet")),
-            None => Ok(()),
+    /// The store limits asked for (`w2n_store_limits`): `run` sets them on its store, `compile`
+    /// bakes them into executables.
+    pub fn store_limits(&self) -> StoreLimits {
+        let none = StoreLimits::NO_LIMIT;
+        StoreLimits {
+            max_memory_size: self.max_memory_size.unwrap_or(none),
+            max_table_elements: self.max_table_elements.unwrap_or(none),
+            max_instances: self.max_instances.unwrap_or(none),
+            max_memories: self.max_memories.unwrap_or(none),
+            max_tables: self.max_tables.unwrap_or(none),
+            flags: if self.trap_on_grow_failure { StoreLimits::TRAP_ON_GROW_FAILURE } else { 0 },
+            _pad: 0,
         }
     }
 }
@@ -166,6 +166,14 @@ mod tests {
         assert_eq!(parse(&["timeout=250ms"]).unwrap().timeout, Some(Duration::from_millis(250)));
         assert_eq!(parse(&["timeout=1.5"]).unwrap().timeout, Some(Duration::from_millis(1500)));
         assert_eq!(parse(&["max-table-elements=10,max-instances=3"]).unwrap().max_instances, Some(3));
+    }
+
+    #[test]
+    fn store_limits() {
+        assert_eq!(WasmOptions::default().store_limits(), StoreLimits::NONE);
+        let l = parse(&["max-memory-size=1M,max-tables=2", "trap-on-grow-failure"]).unwrap().store_limits();
+        assert_eq!((l.max_memory_size, l.max_tables, l.max_instances), (1 << 20, 2, u64::MAX));
+        assert_eq!(l.flags, StoreLimits::TRAP_ON_GROW_FAILURE);
     }
 
     #[test]

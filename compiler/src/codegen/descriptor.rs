@@ -6,11 +6,13 @@
 //! when a field is missing or a value has the wrong size, and checks that LLVM's layout of the
 //! result for the target puts every field where the mirror (and so C) does.
 
-use super::unit::{code_section_bounds, Unit};
 use super::ExeConfig;
-use crate::abi::{self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module};
+use crate::abi::{
+    self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module, StoreLimits,
+};
 use crate::error::{internal, Result};
 use crate::ffi::{ImportDesc, MirrorField, WasiDir};
+use crate::ir::unit::{code_section_bounds, Unit};
 use crate::module::{ImportKind, MemoryInfo};
 use inkwell::module::Linkage;
 use inkwell::targets::TargetData;
@@ -397,6 +399,19 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
     .iter()
     .filter(|(on, _)| *on)
     .fold(0, |acc, (_, flag)| acc | flag);
+    let l = &cfg.limits;
+    let limits = c_struct!(
+        d,
+        StoreLimits {
+            max_memory_size: d.c64(l.max_memory_size),
+            max_table_elements: d.c64(l.max_table_elements),
+            max_instances: d.c64(l.max_instances),
+            max_memories: d.c64(l.max_memories),
+            max_tables: d.c64(l.max_tables),
+            flags: d.c32(l.flags as u64),
+            _pad: d.c32(0),
+        }
+    )?;
     let value = c_struct!(
         d,
         CExeConfig {
@@ -406,6 +421,7 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
             env: d.array_of("exe_env", cfg.env.iter().map(|e| d.cstring(e)).collect()),
             flags: d.c32(flags as u64),
             max_wasm_stack: d.c64(cfg.max_wasm_stack),
+            limits: limits,
             timeout_ns: d.c64(cfg.timeout_ns),
             fuel: d.c64(cfg.fuel.unwrap_or(0)),
         }

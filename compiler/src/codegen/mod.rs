@@ -8,14 +8,13 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
-pub mod runtime_fns;
 mod schedule;
 pub mod timings;
-pub mod unit;
 mod unit_cache;
 
 use crate::abi::ContextLayout;
 use crate::error::{catch_panic, internal, Result};
+use crate::ir::unit::Unit;
 use crate::module::ModuleInfo;
 use crate::translate::translate_function;
 use crate::{CodegenOptions, OptLevel};
@@ -23,7 +22,6 @@ use inkwell::context::Context;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 use std::sync::Once;
-use unit::Unit;
 
 /// What each unit produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +43,9 @@ pub struct ExeConfig {
     /// Bytes of stack Wasm may use (`compile --max-wasm-stack`); 0: the runtime's default
     /// (`W2N_DEFAULT_MAX_WASM_STACK`). `WASM2NATIVE_MAX_WASM_STACK` overrides it at run time.
     pub max_wasm_stack: u64,
+    /// The store's limits (`compile -W max-memory-size=...`); `WASM2NATIVE_LIMITS` overrides them key
+    /// by key at run time unless `no_runtime_grants`.
+    pub limits: crate::ffi::StoreLimits,
     /// `-W timeout` in nanoseconds (0: none); `WASM2NATIVE_TIMEOUT` overrides it at run time.
     pub timeout_ns: u64,
     /// `-W fuel`; `WASM2NATIVE_FUEL` overrides it at run time.

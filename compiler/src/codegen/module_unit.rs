@@ -5,16 +5,16 @@
 //! - the `w2n_module` descriptor the runtime instantiates from (`<prefix>_module`) and, for
 //!   executables, `w2n_exe_module` and `w2n_exe_config`: `descriptor.rs`.
 
-use super::runtime_fns::RuntimeFn;
-use super::unit::Unit;
 use super::ExeConfig;
 use crate::abi;
 use crate::error::{unsupported, CompileError, Result};
+use crate::ir::cells;
+use crate::ir::runtime_fns::RuntimeFn;
+use crate::ir::unit::Unit;
 use crate::module::{ElemItem, SegmentMode};
 use inkwell::builder::Builder;
 use inkwell::module::Linkage;
-use inkwell::types::BasicTypeEnum;
-use inkwell::values::{BasicMetadataValueEnum, BasicValue, BasicValueEnum, FunctionValue, PointerValue};
+use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, PointerValue};
 use wasmparser::{ConstExpr, Operator};
 
 pub fn build(u: &Unit<'_, '_>, exe: Option<&ExeConfig>) -> Result<()> {
@@ -44,7 +44,7 @@ fn trampoline<'ctx>(u: &Unit<'ctx, '_>, type_index: u32) -> Result<FunctionValue
     let mut args: Vec<BasicMetadataValueEnum> = vec![ctx.into()];
     for (i, &t) in ft.params.iter().enumerate() {
         let at = slot_ptr(u, &b, slots, i)?;
-        args.push(load_value(&b, u.llvm_type(t), at)?.into());
+        args.push(cells::load_cell(&b, u.llvm_type(t), at)?.into());
     }
     let call = b.build_indirect_call(u.wasm_fn_type(ft), code, &args, "")?;
     let results: Vec<BasicValueEnum> = match ft.results.len() {
@@ -56,43 +56,20 @@ fn trampoline<'ctx>(u: &Unit<'ctx, '_>, type_index: u32) -> Result<FunctionValue
         }
     };
     for (i, v) in results.iter().enumerate() {
-        store_value(&b, slot_ptr(u, &b, slots, i)?, *v)?;
+        cells::store_cell(&b, slot_ptr(u, &b, slots, i)?, *v)?;
     }
     b.build_return(None)?;
     Ok(f)
 }
 
-/// Loads from a `w2n_value` (a slot or a global cell): 8-byte aligned, not 16 as a v128 would be.
-fn load_value<'ctx>(
-    b: &Builder<'ctx>,
-    ty: BasicTypeEnum<'ctx>,
-    at: PointerValue<'ctx>,
-) -> Result<BasicValueEnum<'ctx>> {
-    let v = b.build_load(ty, at, "")?;
-    if ty.is_vector_type() {
-        let inst = v.as_instruction_value().expect("load");
-        inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-    }
-    Ok(v)
-}
-
-fn store_value<'ctx>(b: &Builder<'ctx>, at: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
-    let store = b.build_store(at, v)?;
-    if v.is_vector_value() {
-        store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-    }
-    Ok(())
-}
-
-/// `base + offset` in bytes (an `i8` GEP, not `inbounds`): context slots, value slots, records.
+/// `base + offset` in bytes (context slots, value slots, records).
 fn byte_offset<'ctx>(
     u: &Unit<'ctx, '_>,
     b: &Builder<'ctx>,
     base: PointerValue<'ctx>,
     offset: u32,
 ) -> Result<PointerValue<'ctx>> {
-    let off = u.llcx.i64_type().const_int(offset as u64, false);
-    Ok(unsafe { b.build_gep(u.llcx.i8_type(), base, &[off], "")? })
+    cells::byte_offset(u.llcx, b, base, u.llcx.i64_type().const_int(offset as u64, false))
 }
 
 fn slot_ptr<'ctx>(
@@ -157,7 +134,7 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
                 Operator::GlobalGet { global_index } => {
                     let cell = self.slot(self.u.layout.globals, global_index)?;
                     let ty = self.u.llvm_type(self.u.info.globals[global_index as usize].ty.ty);
-                    load_value(&self.b, ty, cell)?
+                    cells::load_cell(&self.b, ty, cell)?
                 }
                 Operator::I32Add
                 | Operator::I64Add
@@ -218,7 +195,7 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
         let (u, info) = (self.u, self.u.info);
         for (i, g) in info.globals.iter().enumerate().skip(info.num_imported_globals as usize) {
             let v = self.eval(g.init.as_ref().expect("defined global"))?;
-            store_value(&self.b, self.slot(u.layout.globals, i as u32)?, v)?;
+            cells::store_cell(&self.b, self.slot(u.layout.globals, i as u32)?, v)?;
         }
         Ok(())
     }

@@ -103,6 +103,23 @@ w2n_mirror! {
         pub valtype: *const c_char,
     }
 
+    /// What a store's guests may hold (`w2n_store_set_limits`); `u64::MAX` (`W2N_NO_LIMIT`): none.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct StoreLimits = "w2n_store_limits" {
+        /// Bytes any one linear memory may hold.
+        pub max_memory_size: u64,
+        /// Elements any one table may hold.
+        pub max_table_elements: u64,
+        /// Instances the store holds at once.
+        pub max_instances: u64,
+        /// Memories, tables the store's instances define.
+        pub max_memories: u64,
+        pub max_tables: u64,
+        /// `W2N_LIMITS_*` (`StoreLimits::TRAP_ON_GROW_FAILURE`).
+        pub flags: u32,
+        pub _pad: u32,
+    }
+
     /// A preopened directory of the WASI configuration.
     pub struct WasiDir = "w2n_wasi_dir" {
         pub host_path: *const c_char,
@@ -119,5 +136,30 @@ w2n_mirror! {
         pub num_dirs: c_int,
         pub dirs: *const WasiDir,
         pub inherit_stdio: c_int,
+    }
+}
+
+impl StoreLimits {
+    /// `W2N_NO_LIMIT`.
+    pub const NO_LIMIT: u64 = u64::MAX;
+    /// `W2N_LIMITS_TRAP_ON_GROW_FAILURE`: a failed `memory.grow`/`table.grow` traps instead of
+    /// returning -1.
+    pub const TRAP_ON_GROW_FAILURE: u32 = 1;
+    /// `W2N_STORE_LIMITS_NONE`: no limit on anything; grow failures return -1.
+    pub const NONE: StoreLimits = StoreLimits {
+        max_memory_size: u64::MAX,
+        max_table_elements: u64::MAX,
+        max_instances: u64::MAX,
+        max_memories: u64::MAX,
+        max_tables: u64::MAX,
+        flags: 0,
+        _pad: 0,
+    };
+}
+
+impl Default for StoreLimits {
+    /// No limits (`StoreLimits::NONE`).
+    fn default() -> Self {
+        StoreLimits::NONE
     }
 }

@@ -15,11 +15,13 @@
 //!   operand is the result of a `local.get` of that local with no `local.set`/`local.tee` of it in
 //!   between: every set starts a new generation of the local, and values read from, and facts
 //!   about, an older generation count for nothing.
-//! - A fact holds only where its access dominates. At the `end` of a block, `if` or `try_table`
-//!   hold the facts common to every edge into it (`AddressFacts::meet`): each branch to its label
-//!   (`br`, `br_if`, `br_table`, `br_on_*`, and a `catch`, which may come from anywhere in the
-//!   try body and so carries the facts of the try's start), the fall-through, and for an `if`
-//!   without `else` the facts of its start. An `else` arm starts from the facts of the `if`. A loop
+//! - A fact holds only where its access dominates. At the `end` of a block, `if`, `try_table` or
+//!   `try` hold the facts common to every edge into it (`AddressFacts::meet`): each branch to its
+//!   label (`br`, `br_if`, `br_table`, `br_on_*`, and a `catch`, which may come from anywhere in
+//!   the try body and so carries the facts of the try's start), the fall-through of each arm, and
+//!   for an `if` without `else` the facts of its start. An `else` arm starts from the facts of the
+//!   `if`, a legacy try's catch arm from those of the `try` (its exception may come from anywhere
+//!   in the body; facts about locals the body sets are of an older generation). A loop
 //!   body starts with none (its back edges bring values that the facts from before the loop say
 //!   nothing of); a loop's `end` is reached only by falling out of its body, so the body's facts
 //!   stand there.

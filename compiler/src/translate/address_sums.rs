@@ -23,8 +23,8 @@
 //! holds it.
 
 use super::address_facts::AddressFacts;
-use super::FuncTranslator;
 use crate::error::Result;
+use crate::translate::FuncTranslator;
 use inkwell::values::IntValue;
 use std::collections::{HashMap, HashSet};
 
@@ -133,7 +133,7 @@ impl<'ctx> AddressSums<'ctx> {
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// At the function's entry, after the locals got their first values: every sum from scratch.
     pub(super) fn init_sums(&mut self) -> Result<()> {
-        for (shape, hidden) in self.sums.all().to_vec() {
+        for (shape, hidden) in self.analyses.sums.all().to_vec() {
             self.recompute_sum(shape, hidden)?;
         }
         Ok(())
@@ -141,7 +141,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// `i32.add x y`: the hidden local's value when it holds this sum.
     pub(super) fn read_sum(&mut self, x: IntValue<'ctx>, y: IntValue<'ctx>) -> Result<Option<IntValue<'ctx>>> {
-        let Some(hidden) = self.sums.lookup(x, y, &self.facts) else { return Ok(None) };
+        let Some(hidden) = self.analyses.sums.lookup(x, y, &self.analyses.facts) else { return Ok(None) };
         Ok(Some(self.read_hidden(hidden)?))
     }
 
@@ -149,29 +149,29 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// that `x` is the current value of.
     pub(super) fn note_sum_operand(&mut self, x: IntValue<'ctx>, c: IntValue<'ctx>, v: IntValue<'ctx>, scale: bool) {
         // Every i32 add, shl and mul passes here: nothing to remember in a function without sums.
-        if self.sums.all().is_empty() {
+        if self.analyses.sums.all().is_empty() {
             return;
         }
         let Some(c) = c.get_zero_extended_constant() else { return };
-        let locals: Vec<u32> = self.facts.locals_of(x).collect();
+        let locals: Vec<u32> = self.analyses.facts.locals_of(x).collect();
         for l in locals {
-            let g = self.facts.generation(l);
+            let g = self.analyses.facts.generation(l);
             if scale {
-                self.sums.note_scaled(v, l, g, c as u32);
+                self.analyses.sums.note_scaled(v, l, g, c as u32);
             } else {
-                self.sums.note_stepped(v, l, g, c as u32);
+                self.analyses.sums.note_stepped(v, l, g, c as u32);
             }
         }
     }
 
     /// `local` is about to be set to `v`: how far `v` is from its current value, if a constant.
     pub(super) fn step_before_set(&self, local: u32, v: IntValue<'ctx>) -> Option<u32> {
-        self.sums.step_of(v, local, self.facts.generation(local))
+        self.analyses.sums.step_of(v, local, self.analyses.facts.generation(local))
     }
 
     /// `local` was just set (`step`: by that much from its old value): the sums it is part of follow.
     pub(super) fn update_sums(&mut self, local: u32, step: Option<u32>) -> Result<()> {
-        let touched: Vec<(SumShape, u32)> = self.sums.involving(local).collect();
+        let touched: Vec<(SumShape, u32)> = self.analyses.sums.involving(local).collect();
         for (shape, hidden) in touched {
             match step {
                 Some(step) => {
@@ -179,7 +179,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                     let delta = self.i32_const(shape.delta(local, step) as u64);
                     // The address facts know whether an access through the sum ran in this
                     // generation of it: then a small step cannot wrap.
-                    let nuw = self.facts.add_cannot_wrap(old, delta);
+                    let nuw = self.analyses.facts.add_cannot_wrap(old, delta);
                     let new = if nuw {
                         let new = self.builder.build_int_nuw_add(old, delta, "sum")?;
                         self.note_nuw(new);
@@ -217,15 +217,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn read_hidden(&mut self, hidden: u32) -> Result<IntValue<'ctx>> {
         let v =
             self.builder.build_load(self.unit.llcx.i32_type(), self.locals[hidden as usize].0, "")?.into_int_value();
-        self.facts.read(hidden, v);
-        self.streams.read(hidden, v);
+        self.analyses.facts.read(hidden, v);
+        self.analyses.streams.read(hidden, v);
         Ok(v)
     }
 
     fn write_hidden(&mut self, hidden: u32, v: IntValue<'ctx>) -> Result<()> {
         self.builder.build_store(self.locals[hidden as usize].0, v)?;
-        self.facts.set(hidden);
-        self.streams.set(hidden, v);
+        self.analyses.facts.set(hidden);
+        self.analyses.streams.set(hidden, v);
         Ok(())
     }
 }

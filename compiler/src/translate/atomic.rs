@@ -4,8 +4,8 @@
 //! rules as plain accesses (`effective_address`).
 
 use super::FuncTranslator;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{CompileError, Result};
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::trap::Trap;
 use inkwell::values::{IntValue, PointerValue};
 use inkwell::{AtomicOrdering, AtomicRMWBinOp, IntPredicate};

@@ -3,10 +3,10 @@
 //! Each frame knows where a branch to it goes (a loop's header, else the block's end) and collects the
 //! values arriving there; at `end` they become phi nodes. A branch to a loop feeds the header's phis.
 
-use super::address_facts::{AddressFacts, Bounds};
+use super::analyses::{AtConstruct, EndEdges};
 use super::FuncTranslator;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::{internal, CompileError, Result};
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;
@@ -39,12 +39,11 @@ pub(super) struct Frame<'ctx> {
     else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
     /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
     reachable_at_start: bool,
-    /// A try_table's exception handler, popped whenever control leaves the block.
+    /// The exception handler of a try_table, or of a legacy try's body, popped whenever control
+    /// leaves the block (or the body).
     handler: Option<PointerValue<'ctx>>,
-    /// The address facts at the start, restored at `else`.
-    facts_at_start: Bounds,
-    /// Those common to every edge into the end seen so far (branches, catches, a then-arm).
-    facts_at_edges: Option<Bounds>,
+    /// The analyses' share (`analyses.rs`).
+    pub(super) analyses: AtConstruct,
 }
 
 impl<'ctx> Frame<'ctx> {
@@ -54,6 +53,10 @@ impl<'ctx> Frame<'ctx> {
             FrameKind::Loop => self.params.len(),
             _ => self.results.len(),
         }
+    }
+
+    pub(super) fn is_loop(&self) -> bool {
+        self.kind == FrameKind::Loop
     }
 }
 
@@ -84,8 +87,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: true,
             handler: None,
-            facts_at_start: Bounds::new(),
-            facts_at_edges: None,
+            analyses: AtConstruct::default(),
         });
         Ok(())
     }
@@ -161,8 +163,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             else_block: None,
             reachable_at_start: self.reachable,
             handler: None,
-            facts_at_start: self.facts.snapshot(),
-            facts_at_edges: None,
+            analyses: self.construct_entered(),
         }
     }
 
@@ -170,7 +171,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.frames.iter().any(|f| f.kind == FrameKind::Loop)
     }
 
-    /// A try_table's block: `begin_block`, with `handler` popped whenever control leaves it.
+    /// A try_table's block or a legacy try's: `begin_block`, with `handler` popped whenever control
+    /// leaves it.
     pub(super) fn begin_handler_block(&mut self, bt: BlockType, handler: PointerValue<'ctx>) -> Result<()> {
         self.begin_block(bt)?;
         let frame = self.top_frame_mut()?;
@@ -203,7 +205,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         frame.header = Some((header, phis));
         self.frames.push(frame);
-        self.facts.enter_loop();
+        self.loop_entered();
         Ok(())
     }
 
@@ -222,20 +224,38 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn begin_else(&mut self) -> Result<()> {
-        self.dead_depth = 0;
-        if self.reachable {
-            self.fall_through_to_end()?;
-            self.facts_on_edge_to(self.frames.len() - 1);
-        }
+        self.end_arm()?;
         let frame = self.top_frame_mut()?;
         let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
         frame.kind = FrameKind::Else;
+        self.stack.extend(params);
+        self.builder.position_at_end(else_bb);
+        Ok(())
+    }
+
+    /// A `catch` or `catch_all` of a legacy `try` (`legacy_exception.rs`): the arm before it ends,
+    /// and the try's handler is no longer active in the catch arms (the runtime popped it when it
+    /// delivered the exception), so branches out of them pop nothing.
+    pub(super) fn begin_catch_arm(&mut self) -> Result<()> {
+        self.end_arm()?;
+        self.top_frame_mut()?.handler = None;
+        Ok(())
+    }
+
+    /// The current arm of the innermost frame (a then-arm, a try body or a catch arm) ends and the
+    /// next begins as the frame began: stack cut back to below its parameters, reachable if the
+    /// frame's start was, with the address facts of its start.
+    fn end_arm(&mut self) -> Result<()> {
+        self.dead_depth = 0;
+        if self.reachable {
+            self.fall_through_to_end()?;
+            self.fell_through(self.frames.len() - 1);
+        }
+        let frame = self.top_frame()?;
         let (height, reachable_at_start) = (frame.height, frame.reachable_at_start);
         self.discard_stack_to(height)?;
         self.reachable = reachable_at_start;
-        self.stack.extend(params);
-        self.facts.restore(self.top_frame()?.facts_at_start.clone());
-        self.builder.position_at_end(else_bb);
+        self.arm_entered()?;
         Ok(())
     }
 
@@ -254,10 +274,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    fn end_frame(&mut self) -> Result<()> {
+    pub(super) fn end_frame(&mut self) -> Result<()> {
+        self.end_try_dispatch()?;
         if self.reachable {
             self.fall_through_to_end()?;
-            self.facts_on_edge_to(self.frames.len() - 1);
+            self.fell_through(self.frames.len() - 1);
         }
         let mut frame = self.frames.pop().ok_or_else(no_frame)?;
         // An `if` without `else`: the implicit else arm passes the parameters through.
@@ -267,16 +288,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             frame.incoming.push((params, else_bb));
         }
         self.discard_stack_to(frame.height)?;
-        if frame.kind != FrameKind::Loop {
-            // What holds at the end is what holds on every edge into it (an `if` without `else`
-            // has one from its start).
-            let mut at_end = frame.facts_at_edges.take();
-            if frame.kind == FrameKind::If {
-                let start = &frame.facts_at_start;
-                at_end = Some(at_end.map_or_else(|| start.clone(), |edges| AddressFacts::meet(&edges, start)));
-            }
-            self.facts.restore(at_end.unwrap_or_default());
-        }
+        let edges = match frame.kind {
+            FrameKind::Loop => EndEdges::FallOutOnly,
+            FrameKind::If => EndEdges::BranchesAndStart,
+            _ => EndEdges::Branches,
+        };
+        self.end_reached(std::mem::take(&mut frame.analyses), edges);
         self.builder.position_at_end(frame.end_block);
         self.reachable = !frame.incoming.is_empty();
         if !self.reachable {
@@ -325,7 +342,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
+    pub(super) fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
         self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPop), &[self.ctx.into(), h.into()], "")?;
         Ok(())
     }
@@ -335,6 +352,16 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn handler_left_by_branch(&self, idx: usize) -> Option<PointerValue<'ctx>> {
         let first = if self.frames[idx].kind == FrameKind::Loop { idx + 1 } else { idx };
         self.frames[first..].iter().find_map(|f| f.handler)
+    }
+
+    /// The outermost exception handler that `delegate depth` of the innermost frame (a legacy
+    /// try, whose own handler the runtime popped when it delivered the exception) leaves: those of
+    /// the frames between the try and its target, which `depth` counts from the frame enclosing
+    /// the try. The target's own handler, if active, stays: the exception is thrown inside it.
+    pub(super) fn handler_left_by_delegate(&self, depth: u32) -> Option<PointerValue<'ctx>> {
+        let inner = self.frames.len() - 1;
+        let target = inner - 1 - depth as usize;
+        self.frames[target + 1..inner].iter().find_map(|f| f.handler)
     }
 
     /// Pops every handler of this function (before a tail call leaves it).
@@ -360,29 +387,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(leave)
     }
 
-    /// An edge into the end of frame `idx` leaves from here: only facts that hold here too hold
-    /// at the end (a loop's edges go to its header, where nothing is known anyway).
-    fn facts_on_edge_to(&mut self, idx: usize) {
-        // In a versioned loop's fast copy, the facts it learned stay inside (`versioning.rs`).
-        let carried = self.fast_exit_facts(idx);
-        let frame = &mut self.frames[idx];
-        if frame.kind == FrameKind::Loop {
-            return;
-        }
-        let here = carried.unwrap_or_else(|| self.facts.snapshot());
-        frame.facts_at_edges = Some(match &frame.facts_at_edges {
-            Some(seen) => AddressFacts::meet(seen, &here),
-            None => here,
-        });
-    }
-
     /// Records an edge from the current block to frame `depth` carrying the top values (which stay
     /// on the stack).
     fn add_edge_here(&mut self, depth: u32) -> Result<BasicBlock<'ctx>> {
         let from = self.current_block()?;
         let idx = self.frames.len() - 1 - depth as usize;
-        self.fast_back_edge(idx);
-        self.facts_on_edge_to(idx);
+        self.branch_taken(idx);
         let n = self.frames[idx].branch_arity();
         let values = self.peek_n(n)?;
         let frame = &mut self.frames[idx];

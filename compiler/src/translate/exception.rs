@@ -1,4 +1,5 @@
-//! Exception handling: `try_table`, `throw`, `throw_ref`.
+//! Exception handling: `try_table`, `throw`, `throw_ref` (the legacy `try` and its clauses are in
+//! `legacy_exception.rs`, on the same handlers).
 //!
 //! A `try_table` owns a `w2n_handler` in the function's entry block: it is pushed on entry, and
 //! `_setjmp` (returns twice) splits control: 0 runs the body, non-zero arrives from `w2n_throw` with
@@ -10,11 +11,12 @@
 
 use super::FuncTranslator;
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::module::ValType;
 use crate::trap::Trap;
-use inkwell::values::{BasicValueEnum, PointerValue};
+use inkwell::basic_block::BasicBlock;
+use inkwell::values::{BasicValueEnum, IntValue, PointerValue};
 use inkwell::IntPredicate;
 use wasmparser::{Catch, Operator, TryTable};
 
@@ -29,12 +31,29 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.trap_if(is_null, Trap::NullExceptionReference)?;
                 self.rethrow(exn)
             }
-            _ => return Err(crate::error::internal(format!("not an exception operator: {op:?}"))),
+            _ => self.translate_legacy_exception(op),
         }
     }
 
-    fn tag_params(&self, tag: u32) -> Vec<ValType> {
+    pub(super) fn tag_params(&self, tag: u32) -> Vec<ValType> {
         self.unit.info.types[self.unit.info.tags[tag as usize] as usize].params.clone()
+    }
+
+    /// Whether the exception `exn` carries `tag`.
+    pub(super) fn has_tag(&self, exn: PointerValue<'ctx>, tag: u32) -> Result<IntValue<'ctx>> {
+        let thrown = self.load_at(self.unit.ptr().into(), exn, abi::EXCEPTION_TAG)?.into_pointer_value();
+        let want = self.ctx_slot(self.unit.layout.tags, tag)?;
+        Ok(self.builder.build_int_compare(IntPredicate::EQ, thrown, want, "")?)
+    }
+
+    /// Pushes the payload of `exn`, an exception of `tag`.
+    pub(super) fn push_payload(&mut self, exn: PointerValue<'ctx>, tag: u32) -> Result<()> {
+        for (i, t) in self.tag_params(tag).into_iter().enumerate() {
+            let off = abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE;
+            let v: BasicValueEnum = self.load_cell(self.unit.llvm_type(t), self.gep_const(exn, off as u64)?)?;
+            self.push(v);
+        }
+        Ok(())
     }
 
     fn throw(&mut self, tag: u32) -> Result<()> {
@@ -53,10 +72,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// `w2n_throw` never returns: what follows is unreachable.
-    fn rethrow(&mut self, exn: PointerValue<'ctx>) -> Result<()> {
+    pub(super) fn rethrow(&mut self, exn: PointerValue<'ctx>) -> Result<()> {
+        self.build_throw(exn)?;
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// Throws `exn` from the current block, which it terminates, whatever the state of the
+    /// operator being translated (dispatch code emitted out of line).
+    pub(super) fn build_throw(&self, exn: PointerValue<'ctx>) -> Result<()> {
         self.builder.build_call(self.unit.runtime_fn(RuntimeFn::Throw), &[self.ctx.into(), exn.into()], "")?;
         self.builder.build_unreachable()?;
-        self.reachable = false;
         Ok(())
     }
 
@@ -77,7 +103,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(h)
     }
 
-    fn begin_try_table(&mut self, tt: &TryTable) -> Result<()> {
+    /// Pushes a new handler and calls `_setjmp` on it; continues in the body block. Returns the
+    /// handler and the dispatch block, where `w2n_throw` arrives, with the exception loaded there.
+    pub(super) fn enter_handler(&mut self) -> Result<(PointerValue<'ctx>, BasicBlock<'ctx>, PointerValue<'ctx>)> {
         let h = self.handler_alloca()?;
         self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPush), &[self.ctx.into(), h.into()], "")?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
@@ -86,13 +114,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let body = self.unit.llcx.append_basic_block(self.func, "try_body");
         let dispatch = self.unit.llcx.append_basic_block(self.func, "try_dispatch");
         self.builder.build_conditional_branch(caught, dispatch, body)?;
+        self.builder.position_at_end(dispatch);
+        let exn = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
+        self.builder.position_at_end(body);
+        Ok((h, dispatch, exn))
+    }
+
+    fn begin_try_table(&mut self, tt: &TryTable) -> Result<()> {
+        let (h, dispatch, exn) = self.enter_handler()?;
+        let body = self.current_block()?;
 
         // Dispatch in the outer context: the stack as it was below the try_table's parameters.
         let (params, _) = self.block_signature(tt.ty)?;
         let saved = self.stack.clone();
         self.stack.truncate(self.stack.len() - params.len());
         self.builder.position_at_end(dispatch);
-        let exn = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
         self.dispatch_catches(&tt.catches, exn)?;
         self.stack = saved;
 
@@ -102,7 +138,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn dispatch_catches(&mut self, catches: &[Catch], exn: PointerValue<'ctx>) -> Result<()> {
-        let thrown_tag = self.load_at(self.unit.ptr().into(), exn, abi::EXCEPTION_TAG)?.into_pointer_value();
         for c in catches {
             let (tag, label, with_ref) = match *c {
                 Catch::One { tag, label } => (Some(tag), label, false),
@@ -113,16 +148,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let next = self.unit.llcx.append_basic_block(self.func, "catch_next");
             let height = self.stack.len();
             if let Some(tag) = tag {
-                let want = self.ctx_slot(self.unit.layout.tags, tag)?;
                 let matched = self.unit.llcx.append_basic_block(self.func, "catch");
-                let same = self.builder.build_int_compare(IntPredicate::EQ, thrown_tag, want, "")?;
+                let same = self.has_tag(exn, tag)?;
                 self.builder.build_conditional_branch(same, matched, next)?;
                 self.builder.position_at_end(matched);
-                for (i, t) in self.tag_params(tag).into_iter().enumerate() {
-                    let off = abi::EXCEPTION_VALUES + i as u32 * abi::SIZEOF_VALUE;
-                    let v: BasicValueEnum = self.load_cell(self.unit.llvm_type(t), self.gep_const(exn, off as u64)?)?;
-                    self.push(v);
-                }
+                self.push_payload(exn, tag)?;
             }
             if with_ref {
                 self.push(exn);

@@ -18,11 +18,14 @@
 //! - v128 accesses (`simd_memory.rs`) go through `effective_address` like every access, with the
 //!   operator's access size (16; 8 for the extending loads; the lane's size for splat, zero and
 //!   lane forms).
+//! - What an access lets the analyses conclude (`add nuw` after it, a later load it covers, its
+//!   alias stream) is decided in `analyses.rs`, which `effective_address` and `load_access` tell
+//!   of each access (`memory_access`, `load_reached`, `load_built`).
 
 use super::FuncTranslator;
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::trap::Trap;
 use crate::BoundsChecks;
 use inkwell::types::{BasicTypeEnum, IntType};
@@ -147,31 +150,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.trap_if(oob, Trap::MemoryOutOfBounds)?;
         }
         // The access follows at once: what comes after it runs only if it did not trap.
-        self.facts.accessed(wasm_addr, mem, memarg.offset, size);
-        let base = match self.streams.stream(wasm_addr) {
-            Some(stream) if self.in_loop() => self.stream_base(base, stream)?,
-            _ => base,
-        };
+        let base = self.memory_access(wasm_addr, mem, memarg.offset, size, base)?;
         self.gep(base, eff)
-    }
-
-    /// The memory base as seen by the accesses of one alias stream (`alias_streams.rs`): an empty
-    /// inline asm that returns its operand, which LLVM cannot see through. It reads no memory, so
-    /// LLVM merges the copies of one stream and hoists them out of loops.
-    fn stream_base(&mut self, base: PointerValue<'ctx>, stream: u32) -> Result<PointerValue<'ctx>> {
-        use inkwell::attributes::{Attribute, AttributeLoc};
-        let cx = self.unit.llcx;
-        let i32t = cx.i32_type();
-        let fty = self.unit.ptr().fn_type(&[self.unit.ptr().into(), i32t.into()], false);
-        // The stream number is an unused immediate operand: copies of different streams differ.
-        let asm = cx.create_inline_asm(fty, String::new(), "=r,0,i".into(), false, false, None, false);
-        let call =
-            self.builder.build_indirect_call(fty, asm, &[base.into(), self.i32_const(stream as u64).into()], "")?;
-        for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
-            let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
-            call.add_attribute(AttributeLoc::Function, attr);
-        }
-        Ok(call.try_as_basic_value().basic().expect("asm returns a pointer").into_pointer_value())
     }
 
     /// A 64-bit address: `addr + offset` may wrap, and `+ size` too, so check without overflowing:
@@ -220,9 +200,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// before the access, so the load itself may go or shrink).
     pub(super) fn load_kept(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let v = self.load_access(memarg, ty)?;
-        if self.pin_loads {
-            super::pin::set_volatile(super::instruction(v)?)?;
-        }
+        self.whole_load_built(v)?;
         Ok(v)
     }
 
@@ -230,23 +208,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// (`codegen/kept_loads.rs`), which is also how `pin.rs` tells it from other loads.
     pub(super) fn load_access(&mut self, memarg: MemArg, ty: BasicTypeEnum<'ctx>) -> Result<BasicValueEnum<'ctx>> {
         let size = type_size(ty);
-        // A load within an access that already ran cannot trap: LLVM may merge or delete it.
-        let covered = self.pin_loads && self.facts.covers(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
+        let tagged = self.load_reached(self.peek_int()?, memory_index(memarg)?, memarg.offset, size);
         let p = self.effective_address(memarg, size)?;
         let v = self.builder.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
         inst.set_alignment(1).map_err(|e| crate::error::internal(e.to_string()))?;
-        if self.pin_loads && !covered {
-            let id = self.unit.next_load_id.get();
-            self.unit.next_load_id.set(id + 1);
-            crate::codegen::kept_loads::tag(self.unit.llcx, inst, id, size)?;
-            // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
-            // yet instruction selection still drops a load whose value folds away (a v128 lane
-            // never read, a bitmask of known lanes): every load is kept whole there.
-            if self.unit.opts.opt_level == crate::OptLevel::O0 {
-                super::pin::set_volatile(inst)?;
-            }
-        }
+        self.load_built(inst, tagged, size)?;
         Ok(v)
     }
 

@@ -8,9 +8,7 @@
 //! Invariant: no Wasm trap relies on LLVM undefined behaviour. Every trapping operation branches to
 //! `trap_block(kind)`, which calls the noreturn runtime entry `w2n_trap`.
 
-mod address_facts;
-mod address_sums;
-mod alias_streams;
+mod analyses;
 mod atomic;
 mod call;
 mod control;
@@ -18,10 +16,10 @@ mod conversion;
 mod exact_float;
 mod exception;
 mod guest_control;
+mod legacy_exception;
 mod memory;
 mod numeric;
 mod ops;
-mod pin;
 mod runtime_call;
 mod simd;
 mod simd_arith;
@@ -31,15 +29,15 @@ mod simd_relaxed;
 mod simd_target;
 mod table;
 mod variable;
-mod versioning;
 
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
-use crate::codegen::unit::{md_kind, zero_value, Unit};
 use crate::error::{CompileError, Result};
+use crate::ir::cells;
+use crate::ir::runtime_fns::RuntimeFn;
+use crate::ir::unit::{md_kind, zero_value, Unit};
 use crate::module::ValType;
 use crate::trap::Trap;
-use crate::BoundsChecks;
+use analyses::address_sums;
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -66,25 +64,14 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// Guard mode: loads whose value is discarded or partly used are made volatile (`pin.rs`).
-    pin_loads: bool,
-    /// Per local: whether any `local.get` reads it.
-    locals_read: Vec<bool>,
-    /// The function has a try_table, so it calls `_setjmp`: locals stay in memory (volatile),
-    /// since `longjmp` back into the function does not restore values kept in registers, and its
-    /// tail calls are not `musttail` (see `call.rs`).
+    /// The function has a try_table or a legacy try, so it calls `_setjmp`: locals stay in memory
+    /// (volatile), since `longjmp` back into the function does not restore values kept in
+    /// registers, and its tail calls are not `musttail` (see `call.rs`).
     has_try_table: bool,
-    /// What accesses that did not trap prove about locals used as addresses.
-    facts: address_facts::AddressFacts<'ctx>,
-    /// Which local each address was derived from.
-    streams: alias_streams::AliasStreams<'ctx>,
-    /// Sums of two locals kept in hidden locals, for loops' addresses.
-    sums: address_sums::AddressSums<'ctx>,
-    /// Innermost loops to translate twice, by the index of their `loop` operator: the index of
-    /// their `end` and the hidden locals of their sums (`versioning.rs`).
-    versioned: BTreeMap<usize, (usize, Vec<u32>)>,
-    /// While translating the fast copy of a versioned loop: what it assumes and proves.
-    fast: Option<versioning::FastLoop<'ctx>>,
+    /// The legacy `try` blocks open around the current operator, innermost last.
+    tries: Vec<legacy_exception::OpenTry<'ctx>>,
+    /// The analyses woven through lowering, reached only through their hooks (`analyses.rs`).
+    analyses: analyses::Analyses<'ctx>,
     /// `--fuel`: per operator index, the cost of the piece starting there (`guest_control.rs`).
     fuel_costs: Vec<u64>,
     /// The index of the operator being translated.
@@ -161,14 +148,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             reachable: true,
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
-            pin_loads: false,
-            locals_read: Vec::new(),
             has_try_table: false,
-            facts: Default::default(),
-            streams: Default::default(),
-            sums: Default::default(),
-            versioned: BTreeMap::new(),
-            fast: None,
+            tries: Vec::new(),
+            analyses: Default::default(),
             fuel_costs: Vec::new(),
             op_at: 0,
             unpolled_loops: Default::default(),
@@ -203,35 +185,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         while !reader.eof() {
             ops.push(reader.read().map_err(|e| CompileError::Malformed(e.to_string()))?);
         }
-        let mut scan = prescan(&ops, &is_i32)?;
+        let scan = prescan(&ops, &is_i32)?;
         self.has_try_table = scan.has_try_table;
-        // Locals of a function with a try_table stay in memory: no sums there.
-        if !self.has_try_table {
-            let first_hidden = self.locals.len() as u32;
-            for _ in &scan.sums {
-                let slot = self.builder.build_alloca(i32t, "sum")?;
-                self.locals.push((slot, i32t.into()));
-                scan.locals_read.push(true);
-            }
-            self.sums = address_sums::AddressSums::new(&scan.sums, first_hidden);
-            self.versioned = std::mem::take(&mut scan.versioned)
-                .into_iter()
-                .map(|(at, v)| (at, (v.end, v.sums.iter().map(|&k| first_hidden + k as u32).collect())))
-                .collect();
-        }
-        self.facts = address_facts::AddressFacts::new(self.locals.len());
-        self.streams = alias_streams::AliasStreams::new(self.locals.len());
-        self.locals_read = scan.locals_read;
-        self.init_sums()?;
-        self.pin_loads = self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty();
+        self.function_entered(scan)?;
         self.stack_check()?;
         self.control_prepare(&ops)?;
         self.push_function_frame(&ft.results)?;
         let mut at = 0;
         while at < ops.len() {
-            at = match self.versioned.get(&at).cloned() {
-                Some((end, sums)) if self.reachable => self.translate_versioned(&ops, at, end, &sums)?,
-                _ => {
+            at = match self.versioned_loop(&ops, at)? {
+                Some(next) => next,
+                None => {
                     self.op_at = at;
                     self.translate_operator(&ops[at])?;
                     at + 1
@@ -261,7 +225,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Dispatches one operator to its family's translator (`ops.rs`).
     fn translate_operator(&mut self, op: &Operator<'_>) -> Result<()> {
         if self.reachable {
-            self.pin_before(op)?;
+            self.operator_reached(op)?;
             self.dispatch(op)?;
         } else {
             self.skip_unreachable(op)?;
@@ -291,15 +255,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
-    /// In unreachable code only the block structure matters.
+    /// In unreachable code only the block structure matters: what opens a construct, and at
+    /// depth 0 what begins a live construct's next arm or ends it.
     fn skip_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
-                self.dead_depth += 1
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => self.dead_depth += 1,
+            Operator::Else | Operator::End if self.dead_depth == 0 => return self.translate_control(op),
+            Operator::Catch { .. } | Operator::CatchAll | Operator::Delegate { .. } if self.dead_depth == 0 => {
+                return self.translate_exception(op)
             }
-            Operator::Else if self.dead_depth == 0 => return self.translate_control(op),
-            Operator::End if self.dead_depth == 0 => return self.translate_control(op),
-            Operator::End => self.dead_depth -= 1,
+            // `delegate` ends a try as `end` does.
+            Operator::End | Operator::Delegate { .. } => self.dead_depth -= 1,
             _ => {}
         }
         Ok(())
@@ -400,8 +370,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     // ---- context access ----
 
     fn gep(&self, base: PointerValue<'ctx>, offset: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
-        // SAFETY (of the IR): an i8 GEP computes an address; inbounds is not claimed.
-        Ok(unsafe { self.builder.build_gep(self.unit.llcx.i8_type(), base, &[offset], "")? })
+        cells::byte_offset(self.unit.llcx, &self.builder, base, offset)
     }
 
     fn gep_const(&self, base: PointerValue<'ctx>, offset: u64) -> Result<PointerValue<'ctx>> {
@@ -433,24 +402,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(v)
     }
 
-    /// Loads a value of type `ty` from a `w2n_value` cell (a global, an exception payload slot).
-    /// Cells are 8-byte aligned (`w2n_value`'s C alignment), less than a v128's natural 16.
+    /// Loads a value of type `ty` from a `w2n_value` cell (`ir::cells`).
     fn load_cell(&self, ty: BasicTypeEnum<'ctx>, cell: PointerValue<'ctx>) -> Result<BasicValueEnum<'ctx>> {
-        let v = self.builder.build_load(ty, cell, "")?;
-        if ty.is_vector_type() {
-            let inst = instruction(v)?;
-            inst.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-        }
-        Ok(v)
+        cells::load_cell(&self.builder, ty, cell)
     }
 
     /// Stores `v` into a `w2n_value` cell (see `load_cell`).
     fn store_cell(&self, cell: PointerValue<'ctx>, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let store = self.builder.build_store(cell, v)?;
-        if v.is_vector_value() {
-            store.set_alignment(abi::ALIGNOF_VALUE).map_err(|e| crate::error::internal(e.to_string()))?;
-        }
-        Ok(())
+        cells::store_cell(&self.builder, cell, v)
     }
 
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
@@ -493,7 +452,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 /// What the translator needs to know of a body before translating it, from one pass over its
 /// operators.
 struct BodyScan {
-    /// A `try_table` is present (see `FuncTranslator::has_try_table`).
+    /// A `try_table` or a legacy `try` is present (see `FuncTranslator::has_try_table`).
     has_try_table: bool,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,
@@ -517,12 +476,12 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
     for (at, op) in ops.iter().enumerate() {
         let seen = match *op {
-            Operator::TryTable { .. } => {
+            Operator::TryTable { .. } | Operator::Try { .. } => {
                 scan.has_try_table = true;
                 loops.push(false);
                 Op::Other
             }
-            Operator::Block { .. } | Operator::If { .. } | Operator::Try { .. } => {
+            Operator::Block { .. } | Operator::If { .. } => {
                 loops.push(false);
                 Op::Other
             }
@@ -531,7 +490,7 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
                 finder.enter_loop(at);
                 Op::Other
             }
-            Operator::End => {
+            Operator::End | Operator::Delegate { .. } => {
                 finder.end(at, loops.pop().unwrap_or(false));
                 Op::Other
             }

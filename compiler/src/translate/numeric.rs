@@ -2,6 +2,7 @@
 //! are masked, division traps instead of hitting LLVM's undefined cases, min/max/nearest use the
 //! IEEE intrinsics whose NaN and signed-zero behaviour matches Wasm. No fast-math flags anywhere.
 
+use super::analyses::I32Add;
 use super::FuncTranslator;
 use crate::error::Result;
 use crate::trap::Trap;
@@ -103,34 +104,24 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn i32_add_or_sub(&mut self, add: bool) -> Result<()> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
-        if add {
-            if let Some(v) = self.read_sum(x, y)? {
-                self.push(v);
-                return Ok(());
-            }
-        }
-        let nuw = add && (self.facts.add_cannot_wrap(x, y) || self.fast_offset(x, y) || self.fast_offset(y, x));
-        let v = if !add {
-            self.builder.build_int_sub(x, y, "")?
-        } else if nuw {
-            let v = self.builder.build_int_nuw_add(x, y, "")?;
-            self.note_nuw(v);
-            for (base, c) in [(x, y), (y, x)] {
-                if let Some(c) = c.get_zero_extended_constant() {
-                    self.facts.offset_of(v, base, c);
+        let v = if add {
+            let nuw = match self.i32_add_reached(x, y)? {
+                I32Add::Sum(v) => {
+                    self.push(v);
+                    return Ok(());
                 }
-            }
+                I32Add::NoWrap => true,
+                I32Add::Wrapping => false,
+            };
+            let v =
+                if nuw { self.builder.build_int_nuw_add(x, y, "")? } else { self.builder.build_int_add(x, y, "")? };
+            self.i32_added(x, y, v, nuw);
             v
         } else {
-            self.builder.build_int_add(x, y, "")?
+            let v = self.builder.build_int_sub(x, y, "")?;
+            self.i32_subtracted(x, y, v);
+            v
         };
-        self.streams.offset(x, y, v);
-        if add {
-            self.note_sum_operand(x, y, v, false);
-            self.note_sum_operand(y, x, v, false);
-        } else if let Some(c) = y.get_zero_extended_constant() {
-            self.note_sum_operand(x, self.i32_const(0u32.wrapping_sub(c as u32) as u64), v, false);
-        }
         self.push(v);
         Ok(())
     }
@@ -149,7 +140,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let Some(c) = y.get_zero_extended_constant() else { return Ok(()) };
         let scale = if shl { 1u64.wrapping_shl(c as u32 & 31) & 0xffff_ffff } else { c };
         let v = super::int_value(self.peek_n(1)?[0])?;
-        self.note_sum_operand(x, self.i32_const(scale), v, true);
+        self.i32_scaled(x, scale, v);
         Ok(())
     }
 

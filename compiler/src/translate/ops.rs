@@ -19,7 +19,8 @@ use wasmparser::Operator;
 pub(super) enum Family {
     /// `control.rs`: blocks, branches, return, drop, select.
     Control,
-    /// `exception.rs`: try_table, throw, throw_ref.
+    /// `exception.rs`: try_table, throw, throw_ref; `legacy_exception.rs`: try, catch, catch_all,
+    /// rethrow, delegate.
     Exception,
     /// `call.rs`: direct, indirect and reference calls, tail calls.
     Call,
@@ -89,7 +90,7 @@ define_family_of! {
     families {
         Control: Unreachable Nop Block Loop If Else End Br BrIf BrTable Return Drop Select TypedSelect
             BrOnNull BrOnNonNull;
-        Exception: TryTable Throw ThrowRef;
+        Exception: TryTable Throw ThrowRef Try Catch CatchAll Rethrow Delegate;
         Call: Call CallIndirect CallRef ReturnCall ReturnCallIndirect ReturnCallRef;
         Variable: LocalGet LocalSet LocalTee GlobalGet GlobalSet;
         Memory: I32Load I64Load F32Load F64Load I32Load8S I32Load8U I32Load16S I32Load16U I64Load8S
@@ -193,7 +194,6 @@ define_family_of! {
     // Every operator of these proposals that no family above lists.
     unsupported_proposals {
         gc: "GC proposal";
-        legacy_exceptions: "legacy exception handling";
         // Proposals the validator rejects (`module::features`).
         custom_descriptors: "custom descriptors proposal";
         shared_everything_threads: "shared-everything threads proposal";
@@ -243,15 +243,13 @@ mod tests {
         assert_eq!(family(&Operator::I32AtomicRmw8AddU { memarg: memarg() }), Family::Atomic);
         assert_eq!(family(&Operator::V128Load { memarg: memarg() }), Family::SimdMemory);
         assert_eq!(family(&Operator::I8x16RelaxedSwizzle), Family::SimdRelaxed);
+        assert_eq!(family(&Operator::Try { blockty: BlockType::Empty }), Family::Exception);
+        assert_eq!(family(&Operator::Delegate { relative_depth: 0 }), Family::Exception);
     }
 
     #[test]
     fn untranslated_operators_name_their_proposal() {
         assert_eq!(family(&Operator::RefEq), Family::Unsupported("GC proposal"));
-        assert_eq!(
-            family(&Operator::Try { blockty: BlockType::Empty }),
-            Family::Unsupported("legacy exception handling")
-        );
         assert_eq!(
             family(&Operator::GlobalAtomicGet { ordering: wasmparser::Ordering::SeqCst, global_index: 0 }),
             Family::Unsupported("shared-everything threads proposal")

@@ -17,8 +17,8 @@
 //! dead too. Whatever else LLVM finds dead (`x * 0`, an empty `if` on the value) is caught after
 //! optimisation by `codegen/kept_loads.rs`, which re-optimises with those loads volatile.
 //!
-//! At -O0 every load is volatile (`memory.rs`, `load_access`): instruction selection deletes loads
-//! whose value folds away, and no `kept_loads` check runs there.
+//! At -O0 every tagged load is volatile (`analyses.rs`, `load_built`): instruction selection
+//! deletes loads whose value folds away, and no `kept_loads` check runs there.
 //!
 //! Not covered: a used load that LLVM moves into the only branch that uses it (the other path then
 //! does not trap), and a load of an inlined callee whose value the caller folds away. Programs that
@@ -29,8 +29,8 @@
 //! `-disable-machine-sink` keeps the order; InstCombine and LICM can sink loads as well). About one
 //! module in 800 of wasm-smith's shows it.
 
-use super::FuncTranslator;
 use crate::error::Result;
+use crate::translate::FuncTranslator;
 use inkwell::values::{AnyValue, BasicValue, BasicValueEnum, InstructionOpcode, InstructionValue};
 use wasmparser::Operator;
 
@@ -40,13 +40,13 @@ const WALK_LIMIT: usize = 64;
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Before `op` consumes its operands: pins the loads it would leave dead or narrow.
     pub(super) fn pin_before(&mut self, op: &Operator<'_>) -> Result<()> {
-        if !self.pin_loads {
+        if !self.analyses.pin_loads {
             return Ok(());
         }
         use Operator::*;
         match *op {
             Drop => self.pin_unused(self.peek(0)),
-            LocalSet { local_index } | LocalTee { local_index } if !self.locals_read[local_index as usize] => {
+            LocalSet { local_index } | LocalTee { local_index } if !self.analyses.locals_read[local_index as usize] => {
                 self.pin_unused(self.peek(0))
             }
             I32WrapI64 | I32Extend8S | I32Extend16S | I64Extend8S | I64Extend16S | I64Extend32S => {
@@ -75,20 +75,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
     }
 
-    /// The stack is cut back to `height` in unreachable code: the values above it were discarded
-    /// by the branch (or `return`, `unreachable`, `throw`) that made the code unreachable.
-    pub(super) fn discard_stack_to(&mut self, height: usize) -> Result<()> {
-        if self.pin_loads && !self.reachable {
-            for v in self.stack.split_off(height.min(self.stack.len())) {
-                self.pin_unused(v)?;
-            }
-        }
-        self.stack.truncate(height);
-        Ok(())
-    }
-
     /// Makes volatile every load that `v` (a value the program discards) was computed from.
-    fn pin_unused(&self, v: BasicValueEnum<'ctx>) -> Result<()> {
+    pub(super) fn pin_unused(&self, v: BasicValueEnum<'ctx>) -> Result<()> {
         let Some(first) = v.as_instruction_value() else { return Ok(()) };
         let mut work = vec![first];
         let mut seen = 0;
@@ -133,9 +121,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         v.as_instruction_value().filter(|&i| self.is_memory_load(i))
     }
 
-    /// Linear-memory loads are the tagged ones (`load_access` tags every one in guard mode).
+    /// Linear-memory loads are the tagged ones (`load_built` tags every one in guard mode).
     fn is_memory_load(&self, inst: InstructionValue<'ctx>) -> bool {
-        crate::codegen::kept_loads::is_tagged(self.unit.llcx, inst)
+        crate::ir::load_tags::is_tagged(self.unit.llcx, inst)
     }
 
     fn peek(&self, depth: usize) -> BasicValueEnum<'ctx> {
@@ -161,7 +149,7 @@ fn calls_intrinsic(inst: InstructionValue<'_>) -> bool {
     }
 }
 
-fn no_inline(unit: &crate::codegen::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
+fn no_inline(unit: &crate::ir::unit::Unit<'_, '_>, inst: InstructionValue<'_>) -> Result<()> {
     let call = inkwell::values::CallSiteValue::try_from(inst)
         .map_err(|_| crate::error::internal("call instruction expected"))?;
     call.add_attribute(inkwell::attributes::AttributeLoc::Function, unit.enum_attr("noinline"));

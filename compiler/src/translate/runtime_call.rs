@@ -4,8 +4,8 @@
 //! Used by the memory, table and atomic families.
 
 use super::FuncTranslator;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use inkwell::values::{BasicMetadataValueEnum, IntValue};
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {

@@ -4,8 +4,8 @@
 
 use super::FuncTranslator;
 use crate::abi;
-use crate::codegen::runtime_fns::RuntimeFn;
 use crate::error::Result;
+use crate::ir::runtime_fns::RuntimeFn;
 use crate::trap::Trap;
 use inkwell::values::{IntValue, PointerValue};
 use inkwell::IntPredicate;

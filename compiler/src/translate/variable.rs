@@ -18,7 +18,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 if self.has_try_table {
                     super::instruction(v)?.set_volatile(true).map_err(llvm)?;
                 }
-                self.note_read(local_index, v);
+                self.local_read(local_index, v);
                 self.push(v);
             }
             Operator::LocalSet { local_index } => {
@@ -29,7 +29,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let v = self.peek_n(1)?[0];
                 self.store_local(local_index, v)?;
                 // The value left on the stack is now the local's.
-                self.note_read(local_index, v);
+                self.local_read(local_index, v);
             }
             Operator::GlobalGet { global_index } => {
                 let cell = self.ctx_slot(self.unit.layout.globals, global_index)?;
@@ -47,30 +47,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// `v` is the current value of `local`, for the address facts and alias streams.
-    fn note_read(&mut self, local: u32, v: BasicValueEnum<'ctx>) {
-        if let BasicValueEnum::IntValue(v) = v {
-            self.facts.read(local, v);
-            self.streams.read(local, v);
-        }
-    }
-
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
-        let step = match v {
-            BasicValueEnum::IntValue(v) => self.step_before_set(index, v),
-            _ => None,
-        };
-        match v {
-            BasicValueEnum::IntValue(v) => self.facts.set_to(index, v),
-            _ => self.facts.set(index),
-        }
-        if v.is_int_value() {
-            self.streams.set(index, v.into_int_value());
-        }
         let store = self.builder.build_store(self.locals[index as usize].0, v)?;
         if self.has_try_table {
             store.set_volatile(true).map_err(llvm)?;
         }
-        self.update_sums(index, step)
+        self.local_set(index, v)
     }
 }

@@ -19,8 +19,8 @@
 
 use super::address_facts::Bounds;
 use super::address_sums::FAST_OFFSET_LIMIT;
-use super::FuncTranslator;
 use crate::error::Result;
+use crate::translate::FuncTranslator;
 use inkwell::values::{BasicValue, BasicValueEnum, InstructionValue, IntValue};
 use inkwell::IntPredicate;
 use wasmparser::Operator;
@@ -72,9 +72,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let exact_entry = self.unit.llcx.append_basic_block(self.func, "exact_loop");
         self.builder.build_conditional_branch(all_below, fast_entry, exact_entry)?;
 
-        let (stack, facts, streams) = (self.stack.clone(), self.facts.snapshot(), self.streams.clone());
+        let (stack, facts, streams) =
+            (self.stack.clone(), self.analyses.facts.snapshot(), self.analyses.streams.clone());
         self.builder.position_at_end(fast_entry);
-        self.fast = Some(FastLoop {
+        self.analyses.fast = Some(FastLoop {
             frame: self.frames.len(),
             sums: sums.to_vec(),
             entry_facts: facts.clone(),
@@ -83,7 +84,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             nuw: Vec::new(),
         });
         let fast_out = self.translate_copy(ops, at, end, results);
-        let fast = self.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
+        let fast = self.analyses.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
         let fast_out = fast_out?;
         if !fast.valid {
             for add in fast.nuw {
@@ -92,13 +93,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
 
         self.stack = stack;
-        self.facts.restore(facts.clone());
-        self.streams = streams;
+        self.analyses.facts.restore(facts.clone());
+        self.analyses.streams = streams;
         self.reachable = true;
         self.builder.position_at_end(exact_entry);
         let exact_out = self.translate_copy(ops, at, end, results)?;
 
-        self.facts.restore(facts);
+        self.analyses.facts.restore(facts);
         let outs: Vec<_> = [fast_out, exact_out].into_iter().flatten().collect();
         if outs.is_empty() {
             // Neither copy falls out of the loop: the code after it is unreachable, as it was.
@@ -144,21 +145,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// In the fast copy: whether `x + c` may be `add nuw` by the copy's premise (`x` holds a sum
     /// of the loop, no uncertified change of a sum came before, `0 <= c < FAST_OFFSET_LIMIT`).
     pub(super) fn fast_offset(&self, x: IntValue<'ctx>, c: IntValue<'ctx>) -> bool {
-        let Some(fast) = &self.fast else { return false };
+        let Some(fast) = &self.analyses.fast else { return false };
         let small = c.get_zero_extended_constant().is_some_and(|c| c < FAST_OFFSET_LIMIT);
-        small && fast.certified && fast.sums.iter().any(|&h| self.facts.holds(x, h))
+        small && fast.certified && fast.sums.iter().any(|&h| self.analyses.facts.holds(x, h))
     }
 
     /// In the fast copy: an `add nuw` to take back if the copy turns out invalid.
     pub(super) fn note_nuw(&mut self, add: IntValue<'ctx>) {
-        if let (Some(fast), Some(inst)) = (&mut self.fast, add.as_instruction()) {
+        if let (Some(fast), Some(inst)) = (&mut self.analyses.fast, add.as_instruction()) {
             fast.nuw.push(inst);
         }
     }
 
     /// In the fast copy: sum `hidden` changed; `certified` says whether by a certified step.
     pub(super) fn note_sum_change(&mut self, hidden: u32, certified: bool) {
-        if let Some(fast) = &mut self.fast {
+        if let Some(fast) = &mut self.analyses.fast {
             if fast.sums.contains(&hidden) && !certified {
                 fast.certified = false;
             }
@@ -167,7 +168,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// In the fast copy, a branch to frame `idx`: a back edge must be certified.
     pub(super) fn fast_back_edge(&mut self, idx: usize) {
-        if let Some(fast) = &mut self.fast {
+        if let Some(fast) = &mut self.analyses.fast {
             if idx == fast.frame && !fast.certified {
                 fast.valid = false;
             }
@@ -177,7 +178,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// In the fast copy, the facts an edge to frame `idx` carries when not the current ones: an
     /// exit from the loop carries those from before it.
     pub(super) fn fast_exit_facts(&self, idx: usize) -> Option<Bounds> {
-        let fast = self.fast.as_ref()?;
+        let fast = self.analyses.fast.as_ref()?;
         (idx < fast.frame).then(|| fast.entry_facts.clone())
     }
 }

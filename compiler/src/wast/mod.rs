@@ -89,6 +89,7 @@ enum Outcome {
 pub fn run_file(path: &Path, opts: &RunnerOptions) -> Result<Summary, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let file = path.display().to_string();
+    let text = crate::legacy_syntax::unfold(&text).into_owned();
     // The testsuite deliberately uses confusable Unicode in names (names.wast).
     let mut lexer = wast::lexer::Lexer::new(&text);
     lexer.allow_confusing_unicode(true);

@@ -1,12 +1,13 @@
 //! A Rust program that embeds a Wasm plugin compiled ahead of time by wasm2native (see build.rs):
 //! calls its exports, passes a string through its linear memory, supplies host functions, catches
-//! traps as errors and keeps running, and runs two instances side by side (one on another thread).
+//! traps as errors and keeps running, runs two instances side by side (one on another thread), and
+//! caps a third's memory.
 
 mod plugin {
     include!(concat!(env!("OUT_DIR"), "/plugin.rs"));
 }
 
-use plugin::{Caller, Plugin, PluginEnv, Trap, TrapKind};
+use plugin::{Caller, Limits, Plugin, PluginEnv, Trap, TrapKind};
 
 /// The host side of the plugin's `env` imports; each instance gets its own.
 struct Host {
@@ -85,6 +86,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("calls: a = {}, b = {}", a.calls(), b.calls());
     a.set_calls(100);
     println!("after set_calls(100): a = {}, b = {}", a.count()?, b.count()?);
+
+    // A plugin you do not trust gets a memory cap: growing past 1 MiB fails instead of taking the
+    // host's memory (`trap_on_grow_failure: true` would make it a trap).
+    let cap = Limits { max_memory_size: Some(1 << 20), max_table_elements: Some(1000), ..Limits::default() };
+    let mut capped = Plugin::with_limits(Host { name: "capped" }, &cap)?;
+    println!("capped: grow(8) = {}, grow(100) = {}", capped.grow(8)?, capped.grow(100)?);
     println!("done");
     Ok(())
 }

@@ -29,6 +29,7 @@ use expected::{expected_text, read_expected};
 use pool::run_all;
 use report::{source_version, status_markdown, summarize, summary_text, RunInfo};
 
+use crate::compiler_bin::{compiler_binary, target_dir};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -176,7 +177,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     }
     let suite = suite.canonicalize()?;
     let version = source_version(&root);
-    let bin = compiler_binary(&root)?;
+    let bin = compiler_binary(&root, false)?;
     let mut target_args: Vec<String> = vec!["-O".into(), opts.opt_level.clone()];
     if target != HOST {
         let help = Command::new(&bin).args(["wast", "--help"]).output().context("running wasm2native wast --help")?;
@@ -323,34 +324,6 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         files_expected_failing,
         files_unexpected,
     })
-}
-
-fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(d) => root.join(d),
-        None => root.join("target"),
-    }
-}
-
-/// `$W2N_BIN`, or `cargo build -p wasm2native` (the profile the tests use) and its binary.
-fn compiler_binary(root: &Path) -> Result<PathBuf> {
-    if let Some(bin) = std::env::var_os("W2N_BIN") {
-        return Ok(PathBuf::from(bin));
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
-        .args(["build", "--quiet", "-p", "wasm2native", "--bin", "wasm2native"])
-        .status()
-        .context("running cargo build -p wasm2native")?;
-    if !status.success() {
-        bail!("spec: cargo build -p wasm2native failed ({status})");
-    }
-    let bin = target_dir(root).join("debug/wasm2native");
-    if !bin.is_file() {
-        bail!("spec: {} is missing after the build", bin.display());
-    }
-    Ok(bin)
 }
 
 /// Every `.wast` file under `dir`, as sorted `/`-separated paths relative to it.
