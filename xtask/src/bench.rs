@@ -392,7 +392,7 @@ fn run_all(root: &Path, programs: &[Program], engines: &[Engine], opts: &Options
 }
 
 /// A deadline no program reaches, and a budget no program spends: the checks run, never fire.
-const GUEST_CONTROL_TIMEOUT: &str = "1h";
+const GUEST_CONTROL_TIMEOUT: &str = "3600s";
 const GUEST_CONTROL_FUEL: &str = "9000000000000000000";
 
 /// Each checked build beside the plain one it is compared with.
