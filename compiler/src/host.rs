@@ -129,7 +129,7 @@ impl LoadedModule {
         let symbol = format!("{prefix}_module");
         let descriptor = unsafe { lib.get::<*const c_void>(symbol.as_bytes()) }
             .map_err(|e| format!("{}: no module descriptor `{symbol}`: {e}", path.display()))?;
-        let descriptor = *descriptor as *const c_void;
+        let descriptor = *descriptor;
         // One registration per load: a library loaded twice (dlopen counts) is registered twice.
         if unsafe { w2n_module_register(descriptor) } != 0 {
             return Err(format!("loading {}: the runtime cannot register more modules", path.display()));
@@ -148,7 +148,10 @@ impl Drop for LoadedModule {
 }
 
 /// Finds export `name` of `instance`.
-pub fn instance_export(instance: *mut c_void, name: &str) -> Option<Extern> {
+///
+/// # Safety
+/// `instance` is a live instance (from `w2n_instantiate`, not yet freed).
+pub unsafe fn instance_export(instance: *mut c_void, name: &str) -> Option<Extern> {
     let mut ext: Extern = unsafe { std::mem::zeroed() };
     let rc = unsafe { w2n_instance_export_n(instance, name.as_ptr() as *const c_char, name.len(), &mut ext) };
     (rc == 0).then_some(ext)
@@ -277,12 +280,17 @@ impl Session {
 
     /// The exported function `name` and its canonical signature's arity.
     pub fn export_func(&self, name: &str) -> Option<*mut Func> {
-        let ext = instance_export(self.instance, name)?;
-        (ext.kind == 0).then(|| unsafe { ext.of.func })
+        // SAFETY: the session owns its instance until it is dropped.
+        let ext = unsafe { instance_export(self.instance, name) }?;
+        (ext.kind == 0).then_some(unsafe { ext.of.func })
     }
 
     /// Calls `func` with `args` (slots beyond the arguments receive the results).
-    pub fn call(&self, func: *mut Func, args: &mut [Value]) -> Outcome {
+    ///
+    /// # Safety
+    /// `func` is a function of this session's store (e.g. from `export_func`), and `args` has a
+    /// slot for each of its parameters and results.
+    pub unsafe fn call(&self, func: *mut Func, args: &mut [Value]) -> Outcome {
         let mut err = Error::new();
         let rc = unsafe { w2n_call(self.store, func, args.as_mut_ptr(), &mut *err) };
         if rc == 0 {

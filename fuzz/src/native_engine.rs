@@ -62,7 +62,8 @@ pub fn run(
         for (slot, v) in slots.iter_mut().zip(&args) {
             *slot = to_value(v);
         }
-        let outcome = match session.call(func, &mut slots) {
+        // SAFETY: `func` is this session's export; `slots` holds its parameters and results.
+        let outcome = match unsafe { session.call(func, &mut slots) } {
             Outcome::Returned(out) => {
                 let values: Vec<Val> = out.iter().zip(results).map(|(v, t)| from_value(v, *t)).collect();
                 if let Some(s) = script.as_deref_mut() {
@@ -92,7 +93,8 @@ fn state(session: &Session, exports: &[Export]) -> String {
     let mut h = Fnv::new();
     let mut globals = Vec::new();
     for export in exports {
-        let Some(ext) = instance_export(session.instance, &export.name) else { continue };
+        // SAFETY: the session owns its instance.
+        let Some(ext) = (unsafe { instance_export(session.instance, &export.name) }) else { continue };
         match export.kind {
             ExportKind::Memory => {
                 // SAFETY: an exported memory is a live `w2n_memory` of this instance.

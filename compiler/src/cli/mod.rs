@@ -56,7 +56,7 @@ pub fn main() -> Result<ExitCode> {
 /// `wasm2native targets`: each target, what it can emit, and whether its toolchain is here.
 fn targets() {
     let tools = wasm2native::tools::Tools::find();
-    println!("{:<30} {:<40} {}", "target", "emits", "toolchain on this machine");
+    println!("{:<30} {:<40} toolchain on this machine", "target", "emits");
     for t in wasm2native::target::known_targets() {
         let toolchain = match (&tools, t.missing_libc()) {
             (Err(e), _) => format!("missing: {e}"),

@@ -138,7 +138,8 @@ fn run_module(args: &RunArgs, input: &Path, program_args: &[String]) -> Result<E
                     return Ok(ExitCode::SUCCESS);
                 };
                 let mut slots = [Value { i64: 0 }; 1];
-                Ok(report(session.call(start, &mut slots), &[]))
+                // SAFETY: `start` is this session's export, called with its (empty) signature's slots.
+                Ok(report(unsafe { session.call(start, &mut slots) }, &[]))
             }
         }
     })
@@ -175,7 +176,8 @@ fn invoke(session: &Session, info: &ModuleInfo<'_>, name: &str, raw: &[String]) 
         slots[i] = parse_value(text, *ty).with_context(|| format!("argument {} of `{name}`", i + 1))?;
     }
     let func = session.export_func(name).context("export not found in the instance")?;
-    let outcome = session.call(func, &mut slots);
+    // SAFETY: `func` is this session's export; `slots` holds its parameters and results.
+    let outcome = unsafe { session.call(func, &mut slots) };
     Ok(report(outcome, &ft.results))
 }
 

@@ -31,7 +31,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.call_indirect(type_index, table_index, true)
             }
             Operator::ReturnCallRef { type_index } => self.call_ref(type_index, true),
-            _ => return Err(crate::error::internal(format!("not a call: {op:?}"))),
+            _ => Err(crate::error::internal(format!("not a call: {op:?}"))),
         }
     }
 

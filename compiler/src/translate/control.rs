@@ -146,7 +146,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.push(v);
                 Ok(())
             }
-            _ => return Err(crate::error::internal(format!("not a control operator: {op:?}"))),
+            _ => Err(crate::error::internal(format!("not a control operator: {op:?}"))),
         }
     }
 

@@ -112,7 +112,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.builder.build_store(slot, self.i64_const(0))?;
                 Ok(())
             }
-            _ => return Err(crate::error::internal(format!("not a memory operator: {op:?}"))),
+            _ => Err(crate::error::internal(format!("not a memory operator: {op:?}"))),
         }
     }
 

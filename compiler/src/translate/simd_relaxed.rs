@@ -13,6 +13,7 @@
 //! - q15mulr: pmulhrsw (-32768 · -32768 gives -32768); SSSE3.
 //! - dot i8x16·i7x16: pmaddubsw with the i7 operand as the unsigned one (saturating), then pmaddwd
 //!   against ones for the i32x4 add form; SSSE3.
+//!
 //! Other targets (and x86 without the feature named): the deterministic Wasm result of the
 //! non-relaxed counterpart, which every relaxed operator allows.
 

@@ -76,6 +76,7 @@ unsafe extern "C" fn resolve(
     let registered = &*(user as *const HashMap<String, *mut c_void>);
     let imp = &*imp;
     let Some(&instance) = registered.get(&imp.module_name()) else { return 1 };
+    // SAFETY: registered instances live as long as the engine.
     match host::instance_export(instance, &imp.field_name()) {
         Some(ext) => {
             *out = ext;
@@ -111,7 +112,9 @@ impl Engine for LocalEngine {
     }
 
     fn call(&mut self, instance: InstanceId, name: &str, slots: &mut [Value]) -> Result<Result<(), String>, String> {
-        let ext = host::instance_export(instance as *mut c_void, name).ok_or_else(|| format!("no export `{name}`"))?;
+        // SAFETY: `instance` is one of this engine's live instances.
+        let ext = unsafe { host::instance_export(instance as *mut c_void, name) }
+            .ok_or_else(|| format!("no export `{name}`"))?;
         if ext.kind != 0 {
             return Err(format!("`{name}` is not a function"));
         }
@@ -122,7 +125,9 @@ impl Engine for LocalEngine {
     }
 
     fn get(&mut self, instance: InstanceId, name: &str) -> Result<Value, String> {
-        let ext = host::instance_export(instance as *mut c_void, name).ok_or_else(|| format!("no export `{name}`"))?;
+        // SAFETY: `instance` is one of this engine's live instances.
+        let ext = unsafe { host::instance_export(instance as *mut c_void, name) }
+            .ok_or_else(|| format!("no export `{name}`"))?;
         // SAFETY: a global export's cell holds a value of its declared type.
         Ok(unsafe { *ext.of.global.cell })
     }
