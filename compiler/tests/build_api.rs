@@ -149,7 +149,8 @@ fn build_errors_are_results() {
 
 /// Each `tests/embed/NAME.c` names its module in a header comment (`module: NAME.wat`) and its expected
 /// stdout (`stdout: ...` lines); it is compiled against `NAME.h` of `--emit header` and linked with
-/// `libNAME.a` of `--emit staticlib`, both with prefix `w2n_NAME`.
+/// `libNAME.a` of `--emit staticlib`, both with prefix `w2n_NAME` (`build: interruptible fuel` adds
+/// `--interruptible` and `--fuel`).
 #[test]
 fn c_program_with_header() {
     for c_file in test_files("embed", "c") {
@@ -164,7 +165,13 @@ fn c_program_with_header() {
         let h = dir.path().join(format!("{name}.h"));
         let m = module.to_str().unwrap();
         let prefix = format!("w2n_{name}");
-        compile_ok(&[m, "--emit", "staticlib", "--prefix", &prefix, "-o", lib.to_str().unwrap()]);
+        let build = get("build").join(" ");
+        let mut control = Vec::new();
+        control.extend(build.contains("interruptible").then_some("--interruptible"));
+        control.extend(build.contains("fuel").then_some("--fuel"));
+        let mut args = vec![m, "--emit", "staticlib", "--prefix", &prefix, "-o", lib.to_str().unwrap()];
+        args.extend(&control);
+        compile_ok(&args);
         compile_ok(&[m, "--emit", "header", "--prefix", &prefix, "-o", h.to_str().unwrap()]);
         let exe = dir.path().join("prog");
         let cc = run(

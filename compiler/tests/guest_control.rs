@@ -4,12 +4,16 @@
 //!   run` at -O0 and -O2 with the options of its `;; run:` header (`-W timeout=1s`, `-W fuel=N`),
 //!   and compiled to an executable with the same options baked in, expecting `;; expect-trap:
 //!   <message>` (first stderr line `wasm trap: <message>`, status 134) or `;; expect-exit: N`. A
-//!   new case is a new file.
+//!   new case is a new file. With `-W timeout=T` the process (the executable; `run` with its module
+//!   cached) must end between T and T + 100 ms.
 //! - `executables_take_bounds_from_the_environment`: `WASM2NATIVE_FUEL` / `WASM2NATIVE_TIMEOUT`
 //!   replace the baked-in bounds, are refused without the checks compiled in, and ignored under
 //!   `--no-runtime-grants`.
 //! - `fuel_is_the_same_at_every_level`: one loop with a budget in-process at -O0 and -O2: the trap
-//!   comes at the same iteration and leaves the same fuel, which the cost rules predict exactly.
+//!   comes at the same iteration and leaves the same fuel, which the cost rules predict exactly. Then
+//!   executables compiled with `-W fuel=N` for x86-64, aarch64 and riscv64 (qemu-user) at -O0 and
+//!   -O2: a guest printing one byte per iteration stops after the same number of bytes, and one fuel
+//!   less than the exact cost of the whole program traps after its last byte, on every target.
 //! - `store_is_usable_after_an_interrupt`: a call stopped from another thread, a request made while
 //!   nothing runs, then ordinary calls in the same store.
 
@@ -21,15 +25,31 @@ use std::time::Duration;
 use wasm2native::host::{instance_export, LoadedModule, Outcome, Session, Value, WasiGrants};
 use wasm2native::{cache, compile_wasm, CompileOptions, Emit, GuestControl, OptLevel};
 
+/// How late a deadline may stop the guest: the wall time of the whole process (`run` with its module
+/// already in the cache, or the executable) may exceed the `-W timeout` by at most this much.
+const DEADLINE_SLACK: Duration = Duration::from_millis(100);
+
+/// The `timeout=` of `-W` options, in `ms` or `s` (what the files use).
+fn timeout_of(bounds: &[String]) -> Option<Duration> {
+    let value = bounds.iter().flat_map(|b| b.split(',')).find_map(|kv| kv.strip_prefix("timeout="))?;
+    Some(match value.strip_suffix("ms") {
+        Some(ms) => Duration::from_millis(ms.parse().expect("timeout in ms")),
+        None => Duration::from_secs(value.strip_suffix('s').expect("timeout in ms or s").parse().expect("timeout in s")),
+    })
+}
+
 /// Runs `path` through `run -O<level>`, or, when `exe`, as an executable compiled at that level.
+/// With a `timeout=` bound, the process must end between the deadline and `DEADLINE_SLACK` after it
+/// (`run` is run twice and the second, whose compiled module comes from the cache, is timed).
 fn check_file(path: &Path, level: &str, exe: bool) -> Result<(), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let fields = header(&text, ";;");
     let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
     let tmp = tempfile::tempdir().expect("tempdir");
     let bounds: Vec<String> = get("run").unwrap_or_default().split_whitespace().map(str::to_string).collect();
+    let timeout = timeout_of(&bounds);
     let started = std::time::Instant::now();
-    let out = if exe {
+    let (out, took) = if exe {
         let program = tmp.path().join("guest");
         let mut args = vec!["compile".to_string(), format!("-O{level}"), path.display().to_string(), "-o".into()];
         args.push(program.display().to_string());
@@ -40,17 +60,25 @@ fn check_file(path: &Path, level: &str, exe: bool) -> Result<(), String> {
         }
         let mut command = std::process::Command::new(&program);
         command.env_remove("WASM2NATIVE_TIMEOUT").env_remove("WASM2NATIVE_FUEL").current_dir(tmp.path());
-        run(&mut command, b"", Duration::from_secs(120))
+        let began = std::time::Instant::now();
+        let out = run(&mut command, b"", Duration::from_secs(120));
+        (out, began.elapsed())
     } else {
         let mut args = vec!["run".to_string(), format!("-O{level}")];
         args.extend(bounds);
         args.push(path.display().to_string());
-        run(wasm2native().args(&args).current_dir(tmp.path()), b"", Duration::from_secs(120))
+        let go = || {
+            let began = std::time::Instant::now();
+            let out = run(wasm2native().args(&args).current_dir(tmp.path()), b"", Duration::from_secs(120));
+            (out, began.elapsed())
+        };
+        let first = go();
+        if timeout.is_some() { go() } else { first }
     };
     let level = if exe { format!("{level}, executable") } else { level.to_string() };
     let stderr = out.stderr_text();
     let first = stderr.lines().next().unwrap_or("");
-    let problem = match (get("expect-trap"), get("expect-exit")) {
+    let mut problem = match (get("expect-trap"), get("expect-exit")) {
         (Some(message), _) if first != format!("wasm trap: {message}") || out.code() != Some(134) => {
             Some(format!("expected `wasm trap: {message}` and status 134"))
         }
@@ -60,6 +88,13 @@ fn check_file(path: &Path, level: &str, exe: bool) -> Result<(), String> {
         (None, None) => Some("no `;; expect-trap:` or `;; expect-exit:` header".into()),
         _ => None,
     };
+    if let (None, Some(timeout)) = (&problem, timeout) {
+        let late = took.as_secs_f64() * 1e3 - timeout.as_secs_f64() * 1e3;
+        eprintln!("{} -O{level}: process ended {late:.1} ms after its {timeout:?} deadline", file_stem(path));
+        if took < timeout || took > timeout + DEADLINE_SLACK {
+            problem = Some(format!("took {took:?}: expected {timeout:?} to {:?}", timeout + DEADLINE_SLACK));
+        }
+    }
     match problem {
         None => Ok(()),
         Some(p) => Err(format!("-O{level} ({:?}): {p}\n{}", started.elapsed(), out.report())),
@@ -159,6 +194,77 @@ fn fuel_is_the_same_at_every_level() {
     }
     assert_eq!(seen[0].1, "trapped: all fuel consumed by WebAssembly", "{seen:?}");
     assert_eq!((&seen[0].1, seen[0].2, seen[0].3), (&seen[1].1, seen[1].2, seen[1].3), "-O0 and -O2 differ: {seen:?}");
+    fuel_is_the_same_on_every_target(dir.path());
+}
+
+/// Prints one byte per iteration (`'0' + i % 10`), 1,000 iterations. Costs: 6 before the loop; per
+/// iteration 12 up to and including the call (its piece ends there), 8 after it (`drop` free): 20.
+/// A budget B stops it after the iteration whose first piece still fits: 10,000 fuel prints 500
+/// bytes (9,994 - 20 * 499 = 14 pays the 12 of the 500th, not its 8); the whole program costs
+/// 20,006; 20,005 prints all 1,000 bytes, then traps.
+const PRINT_WAT: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory 1)
+  (func (export "_start") (local $i i32)
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 1))
+    (loop $l
+      (i32.store8 (i32.const 16) (i32.add (i32.const 48) (i32.rem_u (local.get $i) (i32.const 10))))
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))))"#;
+
+/// `PRINT_WAT` as executables with `-W fuel=10000` for each target (aarch64 and riscv64 run under
+/// qemu-user, which must be installed: `Cross::command` fails otherwise) at -O0 and -O2, run with
+/// the baked-in budget and with `WASM2NATIVE_FUEL` 20,005 and 20,006: every run prints the same
+/// bytes and ends the same way, as the cost rules predict.
+fn fuel_is_the_same_on_every_target(dir: &Path) {
+    let wat = write_file(dir, "print.wat", PRINT_WAT);
+    let digits = |n: usize| (0..n).map(|i| char::from(b'0' + (i % 10) as u8)).collect::<String>();
+    let trapped = "134, wasm trap: all fuel consumed by WebAssembly";
+    let expected = [
+        (None, format!("{trapped}, {}", digits(500))),
+        (Some("20005"), format!("{trapped}, {}", digits(1000))),
+        (Some("20006"), format!("0, , {}", digits(1000))),
+    ];
+    let mut failures = Vec::new();
+    for cross in [None, Some(AARCH64), Some(RISCV64)] {
+        let target = cross.map_or("x86_64-unknown-linux-gnu", |c| c.target);
+        for level in ["0", "2"] {
+            let exe = dir.join(format!("print-{target}-O{level}"));
+            let mut args = vec!["compile".to_string(), format!("-O{level}"), "--target".into(), target.into()];
+            args.extend([wat.display().to_string(), "-o".into(), exe.display().to_string()]);
+            args.extend(["-W".into(), "fuel=10000".into()]);
+            let c = run(wasm2native().args(&args), b"", Duration::from_secs(300));
+            assert_eq!(c.code(), Some(0), "`wasm2native {}` failed:\n{}", args.join(" "), c.report());
+            for (budget, want) in &expected {
+                let mut command = match cross {
+                    Some(cross) => cross.command(&exe),
+                    None => std::process::Command::new(&exe),
+                };
+                command.env_remove("WASM2NATIVE_TIMEOUT").env_remove("WASM2NATIVE_FUEL");
+                if let Some(b) = budget {
+                    command.env("WASM2NATIVE_FUEL", b);
+                }
+                let out = run(&mut command, b"", Duration::from_secs(120));
+                let stderr = out.stderr_text();
+                let got = format!(
+                    "{}, {}, {}",
+                    out.code().map_or("signal".into(), |c| c.to_string()),
+                    stderr.lines().next().unwrap_or(""),
+                    out.stdout_text()
+                );
+                if &got != want {
+                    failures.push(format!(
+                        "{target} -O{level}, fuel {}: expected `{want}`, got `{got}`\n{}",
+                        budget.unwrap_or("10000 (baked in)"),
+                        out.report()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "fuel differs between targets or levels:\n{}", failures.join("\n\n"));
 }
 
 #[test]

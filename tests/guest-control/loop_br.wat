@@ -1,5 +1,5 @@
 ;; A loop without calls: stopped at its header (compiled --interruptible, as `run -W timeout` does).
-;; run: -W timeout=1s
+;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module
   (func (export "_start")

@@ -1,5 +1,5 @@
 ;; No loop at all: 2^40 calls, never deeper than 40. Stopped at a function entry (the stack limit).
-;; run: -W timeout=1s
+;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module
   (func $tree (param $n i32)

@@ -1,5 +1,5 @@
 ;; Two functions tail-calling each other forever (musttail jumps: no loop, no stack growth).
-;; run: -W timeout=1s
+;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module
   (func $ping (param $n i64) (result i64)

@@ -1,5 +1,5 @@
 ;; A function tail-calling itself, which LLVM may turn into a loop: its entry check stays in it.
-;; run: -W timeout=1s
+;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module
   (func $spin (param $n i32) (result i32)
