@@ -91,16 +91,16 @@ fn load_trap_unload_1000_modules() {
         assert!(unsafe { w2n__in_code(code) } == 1, "load {i}: the loaded module's code is not claimed");
 
         let mut slots = [Value { i64: 0 }];
-        match session.call(trap, &mut slots) {
+        match unsafe { session.call(trap, &mut slots) } {
             Outcome::Returned(v) => assert_eq!(unsafe { v[0].i32 }, 1000 + k as i32, "load {i}: wrong module"),
             _ => panic!("load {i}: trap(0) did not return"),
         }
         let mut slots = [Value { i32: 1 }];
-        let (message, frames) = trapped(session.call(trap, &mut slots));
+        let (message, frames) = trapped(unsafe { session.call(trap, &mut slots) });
         assert_eq!(message, "unreachable", "load {i}");
         assert_eq!(frames, [format!("inner_{k}"), format!("trap_{k}")], "load {i}: backtrace");
         let mut slots = [Value { i64: 0 }];
-        let (message, frames) = trapped(session.call(oob, &mut slots));
+        let (message, frames) = trapped(unsafe { session.call(oob, &mut slots) });
         assert_eq!(message, "out of bounds memory access", "load {i}");
         assert_eq!(frames, [format!("oob_{k}")], "load {i}: backtrace");
 
