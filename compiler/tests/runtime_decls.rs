@@ -4,7 +4,7 @@
 //! - trap kinds (`compiler/src/trap.rs`, `traps!`): the `w2n_trap_code` enum of `w2n_runtime.h` and
 //!   `w2n_trap_message` in `trap.c` are generated sections, compared here with what the table
 //!   generates. `W2N_BLESS=1` rewrites them (after a change to the table).
-//! - runtime entry points (`compiler/src/codegen/runtime_fns.rs`, `runtime_fns!`): each must have a
+//! - runtime entry points (`compiler/src/ir/runtime_fns.rs`, `runtime_fns!`): each must have a
 //!   prototype in `w2n_runtime.h` whose types map to the table's (pointer → ptr, `int32_t`/`uint32_t`
 //!   → i32, `int64_t`/`uint64_t` → i64, `void`), and be `_Noreturn` exactly when the table says
 //!   `NoReturn`. Never blessed: one side or the other is wrong.
@@ -175,7 +175,7 @@ fn runtime_entry_points_match_the_header() {
     }
     assert!(
         problems.is_empty(),
-        "runtime entry points differ between compiler/src/codegen/runtime_fns.rs and w2n_runtime.h:\n{}",
+        "runtime entry points differ between compiler/src/ir/runtime_fns.rs and w2n_runtime.h:\n{}",
         problems.join("\n")
     );
 }
