@@ -97,20 +97,32 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         if self.unit.opts.control.fuel && ends_piece(op) {
             let cost = self.fuel_costs.get(self.op_at + 1).copied().unwrap_or(0);
-            self.charge_fuel(cost)?;
+            self.charge_fuel_at(cost, matches!(op, Operator::Loop { .. }))?;
         }
         Ok(())
     }
 
     /// Charges `cost` fuel (nothing for a free piece).
     fn charge_fuel(&mut self, cost: u64) -> Result<()> {
+        self.charge_fuel_at(cost, false)
+    }
+
+    /// Charges `cost` fuel; in a loop header (`header`) the fuel is read volatile. Nothing else in
+    /// a loop without calls need have an effect (interruption polls nothing), and LLVM would fold
+    /// such a loop's charges into one: with "unlimited" fuel (2^63 - 1) a spinning loop would trap
+    /// out of fuel at once instead of running until interrupted.
+    fn charge_fuel_at(&mut self, cost: u64, header: bool) -> Result<()> {
         if cost == 0 {
             return Ok(());
         }
         let i64t = self.unit.llcx.i64_type();
         let store = self.load_invariant(self.unit.ptr().into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
         let cell = self.gep_const(store, abi::STORE_FUEL as u64)?;
-        let fuel = self.builder.build_load(i64t, cell, "fuel")?.into_int_value();
+        let fuel = self.builder.build_load(i64t, cell, "fuel")?;
+        if header {
+            super::instruction(fuel)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
+        }
+        let fuel = fuel.into_int_value();
         let left = self.builder.build_int_sub(fuel, self.i64_const(cost), "fuel_left")?;
         let out = self.builder.build_int_compare(IntPredicate::SLT, left, i64t.const_zero(), "out_of_fuel")?;
         self.trap_if(out, Trap::OutOfFuel)?;
