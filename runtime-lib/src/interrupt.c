@@ -5,8 +5,7 @@
  * How an interrupt reaches generated code: w2n_store_interrupt sets the store's `interrupt` word and
  * its stack limit to UINTPTR_MAX. Every function prologue compares the stack pointer with that limit
  * (translate/mod.rs `stack_check`), so the next entry fails and calls w2n_trap(STACK_EXHAUSTED), which
- * reports W2N_TRAP_INTERRUPT while the word is set (trap.c). Code compiled with --interruptible also
- * reads the word at every loop header. trap.c's enter/leave keep the limit at UINTPTR_MAX while the
+ * reports W2N_TRAP_INTERRUPT while the word is set (trap.c). trap.c's enter/leave keep the limit at UINTPTR_MAX while the
  * word is set (they write the limit, then re-read the word: with sequentially consistent accesses on
  * both sides, one of the two writes UINTPTR_MAX last), and the outermost activation that ends with a
  * trap clears the word.
