@@ -139,7 +139,7 @@ pub const CONTEXT_HEADER_SIZE: u32 = size_of::<ContextHeader>() as u32;
 
 /// `w2n_store`: the stack limit generated prologues compare against.
 pub const STORE_STACK_LIMIT: u32 = offset_of!(Store, stack_limit) as u32;
-/// `w2n_store`: non-zero while an interrupt is pending (read at loop headers with `--interruptible`).
+/// `w2n_store`: non-zero while an interrupt is pending (read by the runtime; generated code never polls it).
 pub const STORE_INTERRUPT: u32 = offset_of!(Store, interrupt) as u32;
 /// `w2n_store`: the fuel left (charged by code compiled with `--fuel`).
 pub const STORE_FUEL: u32 = offset_of!(Store, fuel) as u32;

@@ -184,8 +184,8 @@ pub struct WasiGrants<'a> {
     pub args: &'a [String],
     pub env: &'a [(String, String)],
     pub dirs: &'a [GrantedDir],
-    /// Interrupt the guest this long after instantiation starts (`-W timeout`; every loop stops
-    /// only when the module was compiled with `GuestControl::interruptible`).
+    /// Interrupt the guest this long after instantiation starts (`-W timeout`; loops without calls
+    /// stop by the runtime's interrupt signal, function entries by their stack check).
     pub timeout: Option<std::time::Duration>,
     /// The store's fuel (`-W fuel`; consumed only by modules compiled with `GuestControl::fuel`).
     pub fuel: Option<u64>,

@@ -16,6 +16,10 @@
 //!   less than the exact cost of the whole program traps after its last byte, on every target.
 //! - `store_is_usable_after_an_interrupt`: a call stopped from another thread, a request made while
 //!   nothing runs, then ordinary calls in the same store.
+//! - `vectorised_loop_stops_near_the_deadline`: `sum_forever.wat` (no call, no poll: only the
+//!   interrupt signal stops it) as an executable with `-W timeout=200ms` ends within 100 ms of it.
+//! - `many_interrupts_in_a_row`: 200 calls of loops without calls stopped from another thread, each
+//!   followed by an ordinary call that must return its result.
 
 mod common;
 
@@ -161,7 +165,16 @@ const COUNT_WAT: &str = r#"(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $top)))
     (local.get $s))
-  (func (export "spin") (loop $l (br $l))))"#;
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "sum_forever") (local $i i32) (local $s i32)
+    (loop $again
+      (local.set $i (i32.const 0))
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (i32.load (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 16384))))
+      (global.set $counter (local.get $s))
+      (br $again))))"#;
 
 fn load(dir: &Path, level: OptLevel, control: GuestControl) -> LoadedModule {
     let wasm = wat::parse_str(COUNT_WAT).expect("valid wat");
@@ -364,4 +377,55 @@ fn executables_take_bounds_from_the_environment() {
     let fuel_only = compile("fuel_only", &["--fuel"]);
     assert_eq!(outcome(&fuel_only, &[("WASM2NATIVE_FUEL", "8002")]), out_of_fuel);
     assert_eq!(outcome(&fuel_only, &[]), (Some(0), String::new()), "no budget: unlimited");
+}
+
+#[test]
+fn vectorised_loop_stops_near_the_deadline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = repo_root().join("tests/guest-control/sum_forever.wat");
+    let exe = dir.path().join("sum_forever");
+    let args = ["compile", "-O2", &input.display().to_string(), "-o", &exe.display().to_string(), "-W", "timeout=200ms"];
+    let c = run(wasm2native().args(args), b"", Duration::from_secs(120));
+    assert_eq!(c.code(), Some(0), "{}", c.report());
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let mut command = std::process::Command::new(&exe);
+        command.env_remove("WASM2NATIVE_TIMEOUT").env_remove("WASM2NATIVE_FUEL");
+        let started = std::time::Instant::now();
+        let out = run(&mut command, b"", Duration::from_secs(60));
+        let took = started.elapsed();
+        assert_eq!(out.code(), Some(134), "{}", out.report());
+        assert_eq!(out.stderr_text().lines().next(), Some("wasm trap: interrupt"), "{}", out.report());
+        best = best.min(took);
+    }
+    // Process start and exit included; the best of three keeps a loaded machine from failing it.
+    assert!(best < Duration::from_millis(300), "stopped {best:?} after start, deadline 200 ms");
+}
+
+#[test]
+fn many_interrupts_in_a_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for level in [OptLevel::O0, OptLevel::O2] {
+        let module = load(dir.path(), level, GuestControl { interruptible: true, fuel: false });
+        let session = Session::instantiate(&module, &grants()).unwrap_or_else(|_| panic!("instantiate"));
+        let count = session.export_func("count").expect("count");
+        let loops = [session.export_func("spin").expect("spin"), session.export_func("sum_forever").expect("sum_forever")];
+        let handle = session.interrupt_handle();
+        for i in 0..200u32 {
+            let started = std::time::Instant::now();
+            let outcome = std::thread::scope(|s| {
+                let handle = &handle;
+                s.spawn(move || {
+                    std::thread::sleep(Duration::from_micros(200 + 37 * (i as u64 % 10)));
+                    handle.interrupt();
+                });
+                session.call(loops[i as usize % 2], &mut [Value { i32: 0 }])
+            });
+            assert_eq!(describe(&outcome), "trapped: interrupt", "{level:?}: interrupt {i}");
+            assert!(started.elapsed() < Duration::from_secs(2), "{level:?}: interrupt {i} took {:?}", started.elapsed());
+            let n = 1 + (i as i32 % 17);
+            let outcome = session.call(count, &mut [Value { i32: n }]);
+            assert_eq!(describe(&outcome), format!("returned {n}"), "{level:?}: call after interrupt {i}");
+        }
+    }
 }

@@ -190,8 +190,8 @@ struct w2n_store {
   void *activation;              /* innermost host->Wasm activation (runtime-private) */
   void *host_data;               /* for the embedder */
   void *reserved;
-  uint64_t interrupt;            /* non-zero: an interrupt is pending (w2n_store_interrupt); code compiled
-                                    with --interruptible reads it at every loop header */
+  uint64_t interrupt;            /* non-zero: an interrupt is pending (w2n_store_interrupt); read by the
+                                    runtime (generated code never polls it) */
   int64_t fuel;                  /* fuel left; code compiled with --fuel subtracts each Wasm block's cost
                                     and traps "all fuel consumed by WebAssembly" rather than go below 0 */
 };
@@ -359,10 +359,18 @@ void w2n_store_free(w2n_store *store);
  *
  * Interruption. w2n_store_interrupt asks the Wasm running in `store` to stop: its w2n_call (or the
  * instantiation running the start function) returns -1 with trap W2N_TRAP_INTERRUPT ("interrupt").
- * Generated code notices at the next function entry (always: the entry's stack check fails while an
- * interrupt is pending) and, in modules compiled with --interruptible, at the next loop iteration;
- * memory.fill/copy/init notice between chunks of 1 MiB. So code compiled with --interruptible always
- * stops; other code stops at its next call. The request stays pending until it stops Wasm: the
+ * Generated code notices at the next function entry (the entry's stack check fails while an
+ * interrupt is pending); a loop is stopped asynchronously: while the request is pending and a thread
+ * runs the store's Wasm, the runtime sends that thread a signal (SIGRTMIN+4 on Linux, SIGURG on macOS)
+ * about every millisecond, and its handler unwinds as a trap when the thread is in generated code
+ * (not in the runtime, a host function or a WASI call: those finish first, and a blocking call that
+ * the signal does not restart sees EINTR; WASI retries). memory.fill/copy/init notice between chunks
+ * of 1 MiB. Without the runtime's signal handlers (W2N_NO_SIGNAL_HANDLERS, or an embedder's own
+ * handler for that signal installed before w2n_runtime_init) only function entries and bulk memory
+ * notice: a loop without calls runs on. An interrupt that lands asynchronously may find memory with
+ * a later store of the interrupted function done and an earlier one not (LLVM reorders independent
+ * stores); other traps are exact. With --fuel, the fuel left after an interrupt may be off by
+ * the charges of the interrupted loop iteration. The request stays pending until it stops Wasm: the
  * outermost activation of the store that ends with a trap (any trap) clears it, so the store is usable
  * again at once. A request made while no Wasm of the store runs stops the next call at its first
  * function entry. Thread-safe and async-signal-safe (two atomic stores): call it from any thread, a
@@ -567,7 +575,7 @@ typedef struct w2n_exe_config {
  * WASM2NATIVE_TIMEOUT and WASM2NATIVE_FUEL (compile --no-runtime-grants): the baked-in grants, limits
  * and bounds are all the guest gets. */
 #define W2N_EXE_NO_RUNTIME_GRANTS 1u
-/* The module was compiled with --interruptible (every loop polls) / with --fuel (fuel is charged). */
+/* The module was compiled with --interruptible (a deadline may stop it) / with --fuel (fuel is charged). */
 #define W2N_EXE_INTERRUPTIBLE 2u
 #define W2N_EXE_FUEL 4u
 /* `fuel` holds a budget (else the guest's fuel is unlimited). */

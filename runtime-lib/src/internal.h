@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <pthread.h>
 
 _Static_assert(sizeof(void *) == 8, "the wasm2native runtime supports 64-bit hosts only");
 _Static_assert(sizeof(w2n_context_header) == W2N_CONTEXT_HEADER_SIZE, "context header size");
@@ -168,7 +169,22 @@ typedef struct w2n_activation {
   uintptr_t pcs[W2N_MAX_FRAMES]; /* innermost first; return addresses already minus 1 */
   char message[256];           /* host trap message */
   w2n_handler *handlers;       /* innermost exception handler of this activation (exception.c) */
+  /* The first activation of its store on this thread is listed as running (interrupt.c): the
+   * kicker signals `thread` while the store has an interrupt pending. */
+  int listed;
+  pthread_t thread;
+  struct w2n_activation *run_prev, *run_next;
 } w2n_activation;
+
+/* ---- Asynchronous interruption (interrupt.c, trap.c) ---- */
+
+/* The signal the runtime sends a thread running Wasm of a store with a pending interrupt. */
+int w2n__kick_signal(void);
+/* 1 once w2n_runtime_init installed the handler for it (trap.c). */
+extern int w2n__async_interrupts;
+/* Lists / unlists `a` (with a->store, a->thread set) as running; starts the kicker at first use. */
+void w2n__running_add(w2n_activation *a);
+void w2n__running_remove(w2n_activation *a);
 
 /* Prints a trap the way users see it, on stderr: "wasm trap: <message>", then one "    at <function>" line
  * per frame, innermost first (compiler/src/trap.rs `report` prints the same lines for `run`). */

@@ -5,11 +5,20 @@
  * How an interrupt reaches generated code: w2n_store_interrupt sets the store's `interrupt` word and
  * its stack limit to UINTPTR_MAX. Every function prologue compares the stack pointer with that limit
  * (translate/mod.rs `stack_check`), so the next entry fails and calls w2n_trap(STACK_EXHAUSTED), which
- * reports W2N_TRAP_INTERRUPT while the word is set (trap.c). Code compiled with --interruptible also
- * reads the word at every loop header. trap.c's enter/leave keep the limit at UINTPTR_MAX while the
+ * reports W2N_TRAP_INTERRUPT while the word is set (trap.c). trap.c's enter/leave keep the limit at UINTPTR_MAX while the
  * word is set (they write the limit, then re-read the word: with sequentially consistent accesses on
  * both sides, one of the two writes UINTPTR_MAX last), and the outermost activation that ends with a
  * trap clears the word.
+ *
+ * Loops have no entry: they are stopped asynchronously. The first activation of a store on a thread
+ * (trap.c enter) is listed here as running, with its thread. w2n_store_interrupt wakes the kicker (a
+ * runtime thread, started at the first entry into Wasm, writing one byte to a pipe: async-signal-safe),
+ * which sends w2n__kick_signal() to every listed thread whose store has an interrupt pending, then
+ * again every millisecond while any is pending. The handler (trap.c interrupt_handler) unwinds as a
+ * trap only when the thread's current activation belongs to a store with a pending interrupt and the
+ * interrupted PC is in registered generated code; anywhere else (the runtime, libc, a host function,
+ * a WASI call) it returns, and the next entry check or the next signal stops the guest. The list's
+ * lock makes pthread_kill safe: an activation is unlisted (under the lock) before its thread can end.
  *
  * The deadline: one thread per store that asked for one, sleeping on a condition variable until the
  * deadline (or a new one, or the store's end), then calling w2n_store_interrupt. It blocks every
@@ -18,10 +27,115 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+
+/* ---- The kicker ---- */
+
+#define KICK_INTERVAL_MS 1
+
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static w2n_activation *run_head; /* listed activations, under run_lock */
+static pthread_once_t kicker_once = PTHREAD_ONCE_INIT;
+static int kick_read = -1, kick_write = -1; /* kick_write >= 0 once the kicker runs */
+
+int w2n__kick_signal(void) {
+#ifdef SIGRTMIN
+  /* A real-time signal: never sent by the system, the kernel or libc for anything else. */
+  return SIGRTMIN + 4;
+#else
+  /* No real-time signals (macOS): SIGURG, ignored by default and only sent for out-of-band socket
+   * data to a process that asked for it (F_SETOWN); Go's runtime preempts goroutines with it too. */
+  return SIGURG;
+#endif
+}
+
+static void *kicker_thread(void *unused) {
+  (void)unused;
+  int sig = w2n__kick_signal(), active = 0;
+  for (;;) {
+    struct pollfd p = {kick_read, POLLIN, 0};
+    int r = poll(&p, 1, active ? KICK_INTERVAL_MS : -1);
+    if (r > 0) {
+      char buf[64];
+      while (read(kick_read, buf, sizeof buf) > 0) {
+      }
+    }
+    active = 0;
+    pthread_mutex_lock(&run_lock);
+    for (w2n_activation *a = run_head; a != NULL; a = a->run_next) {
+      if (__atomic_load_n(&a->store->interrupt, __ATOMIC_SEQ_CST)) {
+        pthread_kill(a->thread, sig);
+        active = 1;
+      }
+    }
+    pthread_mutex_unlock(&run_lock);
+  }
+  return NULL;
+}
+
+static void kicker_start(void) {
+  int fds[2];
+  if (pipe(fds) != 0) return;
+  for (int i = 0; i < 2; i++) {
+    fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+  }
+  kick_read = fds[0];
+  pthread_attr_t attr;
+  pthread_t thread;
+  sigset_t all, old;
+  sigfillset(&all);
+  if (pthread_attr_init(&attr) != 0) goto fail;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits the mask: no signal lands there */
+  int rc = pthread_create(&thread, &attr, kicker_thread, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) goto fail;
+  __atomic_store_n(&kick_write, fds[1], __ATOMIC_SEQ_CST);
+  return;
+fail:
+  close(fds[0]);
+  close(fds[1]);
+  kick_read = -1;
+}
+
+void w2n__running_add(w2n_activation *a) {
+  pthread_once(&kicker_once, kicker_start);
+  pthread_mutex_lock(&run_lock);
+  a->run_prev = NULL;
+  a->run_next = run_head;
+  if (run_head) run_head->run_prev = a;
+  run_head = a;
+  a->listed = 1;
+  pthread_mutex_unlock(&run_lock);
+}
+
+void w2n__running_remove(w2n_activation *a) {
+  pthread_mutex_lock(&run_lock);
+  if (a->run_prev) a->run_prev->run_next = a->run_next;
+  else run_head = a->run_next;
+  if (a->run_next) a->run_next->run_prev = a->run_prev;
+  a->listed = 0;
+  pthread_mutex_unlock(&run_lock);
+}
+
+/* Wakes the kicker (async-signal-safe: write(2) on a non-blocking pipe; a full pipe is a pending wake). */
+static void kick(void) {
+  int fd = __atomic_load_n(&kick_write, __ATOMIC_SEQ_CST);
+  if (fd < 0) return;
+  int saved = errno;
+  char c = 0;
+  ssize_t r = write(fd, &c, 1);
+  (void)r;
+  errno = saved;
+}
 
 struct w2n_deadline {
   pthread_mutex_t lock;
@@ -57,6 +171,7 @@ void w2n_store_interrupt(w2n_store *store) {
   __atomic_store_n(&store->interrupt, 1, __ATOMIC_SEQ_CST);
   /* Harmless when no Wasm runs: the next outermost entry recomputes the limit (trap.c enter). */
   __atomic_store_n(&store->stack_limit, UINTPTR_MAX, __ATOMIC_SEQ_CST);
+  kick();
 }
 
 void w2n_store_clear_interrupt(w2n_store *store) {

@@ -18,6 +18,13 @@
  *   - otherwise chains to the handler installed before it (or restores the default action and
  *     returns, so that the fault repeats and kills the process as it would have);
  *   - async-signal-safe: no allocation, no locks, no stdio; thread-local state is initial-exec TLS.
+ *
+ * The interrupt handler (asynchronous interruption, interrupt.c): installed with them for
+ * w2n__kick_signal() (SIGRTMIN+4 on Linux, SIGURG on macOS) with SA_RESTART, unless another handler
+ * already had that signal (then nothing is installed and interruption relies on entry checks alone);
+ * the fault handler runs with it blocked. It unwinds as a trap "interrupt" only when the thread's
+ * current activation belongs to a store with a pending interrupt and the interrupted PC is in
+ * registered generated code; otherwise it returns and does nothing else.
  */
 #include "internal.h"
 
@@ -89,6 +96,14 @@ static pthread_key_t altstack_key;
 static int altstack_key_ok;
 static int handlers_installed;
 static struct sigaction prev_segv, prev_bus;
+int w2n__async_interrupts;
+static sigset_t kick_set; /* {w2n__kick_signal()} */
+
+/* Before leaving a handler by siglongjmp (activations save no signal mask): the kick signal, blocked
+ * while a handler runs, must not stay blocked. Async-signal-safe. */
+static void unblock_kick(void) {
+  if (w2n__async_interrupts) pthread_sigmask(SIG_UNBLOCK, &kick_set, NULL);
+}
 
 /* ---- Frame-pointer walking (generated code keeps frame pointers) ---- */
 
@@ -329,6 +344,7 @@ static void fault_handler(int sig, siginfo_t *info, void *ucontext) {
       a->num_pcs = n;
       a->trap = interrupt_or(a->store, code);
       a->kind = W2N__UNWIND_TRAP;
+      unblock_kick();
       siglongjmp(a->jmp, 1);
     }
   }
@@ -337,14 +353,60 @@ static void fault_handler(int sig, siginfo_t *info, void *ucontext) {
   errno = saved_errno;
 }
 
+/* The kick signal (interrupt.c): unwinds as the trap "interrupt" when the thread runs generated code
+ * of a store with a pending interrupt. A signal that arrives outside Wasm (no activation: before the
+ * first or after the last), in the runtime (w2n_throw, memory.grow, bulk memory, this file's handlers
+ * with it blocked), in libc, a host function or a WASI call, or while the current activation belongs
+ * to another store, does nothing: the next entry check or the next signal stops the guest. */
+static void interrupt_handler(int sig, siginfo_t *info, void *ucontext) {
+  (void)sig;
+  (void)info;
+  int saved_errno = errno;
+  w2n_activation *a = tls.current;
+  if (a != NULL && __atomic_load_n(&a->store->interrupt, __ATOMIC_SEQ_CST)) {
+    uintptr_t pc, fp, sp;
+    context_regs(ucontext, &pc, &fp, &sp);
+    if (w2n__in_code(pc)) {
+      uint32_t n = 0;
+      a->pcs[n++] = pc;
+      n += walk_frames(fp, sp, a->pcs + n, W2N_MAX_FRAMES - n, 0);
+      a->num_pcs = n;
+      a->trap = W2N_TRAP_INTERRUPT;
+      a->kind = W2N__UNWIND_TRAP;
+      unblock_kick();
+      siglongjmp(a->jmp, 1);
+    }
+  }
+  errno = saved_errno;
+}
+
+static void install_interrupt_handler(void) {
+  int sig = w2n__kick_signal();
+  struct sigaction prev;
+  if (sigaction(sig, NULL, &prev) != 0) return;
+  /* An embedder's handler keeps the signal: no asynchronous interruption then. */
+  if ((prev.sa_flags & SA_SIGINFO) ? prev.sa_sigaction != NULL : (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN))
+    return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = interrupt_handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+  if (sigaction(sig, &sa, NULL) != 0) return;
+  w2n__async_interrupts = 1;
+}
+
 static void runtime_init_once(void) {
   altstack_key_ok = pthread_key_create(&altstack_key, altstack_free) == 0;
   const char *off = getenv("W2N_NO_SIGNAL_HANDLERS");
   if (off && off[0] && strcmp(off, "0") != 0) return;
+  sigemptyset(&kick_set);
+  sigaddset(&kick_set, w2n__kick_signal());
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = fault_handler;
   sigemptyset(&sa.sa_mask);
+  sigaddset(&sa.sa_mask, w2n__kick_signal()); /* no interrupt while a fault is handled */
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   /* Read the previous actions first so that the handler never sees them half-written. */
   if (sigaction(SIGSEGV, NULL, &prev_segv) != 0 || sigaction(SIGBUS, NULL, &prev_bus) != 0) return;
@@ -354,6 +416,7 @@ static void runtime_init_once(void) {
     return;
   }
   handlers_installed = 1;
+  install_interrupt_handler();
 }
 
 int w2n_runtime_init(void) {
@@ -374,7 +437,14 @@ static void enter(w2n_activation *a, w2n_store *store) {
   a->num_pcs = 0;
   a->message[0] = 0;
   a->handlers = NULL;
-  if (store->activation == NULL) __atomic_store_n(&store->stack_limit, stack_limit_here(), __ATOMIC_SEQ_CST);
+  a->listed = 0;
+  if (store->activation == NULL) {
+    __atomic_store_n(&store->stack_limit, stack_limit_here(), __ATOMIC_SEQ_CST);
+    if (w2n__async_interrupts) {
+      a->thread = pthread_self();
+      w2n__running_add(a);
+    }
+  }
   keep_interrupt(store);
   __atomic_store_n(&store->activation, (void *)a, __ATOMIC_SEQ_CST);
   tls.current = a; /* last: the handler must only ever see a complete activation */
@@ -382,6 +452,7 @@ static void enter(w2n_activation *a, w2n_store *store) {
 
 static void leave(w2n_activation *a) {
   tls.current = a->prev;
+  if (a->listed) w2n__running_remove(a);
   __atomic_store_n(&a->store->activation, a->prev_store_activation, __ATOMIC_SEQ_CST);
   __atomic_store_n(&a->store->stack_limit, a->saved_stack_limit, __ATOMIC_SEQ_CST);
   keep_interrupt(a->store);

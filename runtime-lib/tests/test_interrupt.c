@@ -2,7 +2,10 @@
  * w2n_store_interrupt writes, the deadline timer (arm, replace, disarm, free while armed) and fuel
  * clamping. Calls interrupted in generated code are tested end to end by compiler/tests/guest_control.rs. */
 #include "harness.h"
+#include "internal.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <time.h>
 
 static void sleep_ms(long ms) {
@@ -49,6 +52,23 @@ int main(void) {
   CHECK(w2n_store_set_deadline(s, 10u * 1000000000u) == 0, "armed 10 s away");
   w2n_store_free(s); /* must stop and join the timer thread at once */
   CHECK(1, "w2n_store_free with an armed deadline returns");
+
+  /* The interrupt signal: installed by w2n_runtime_init; outside Wasm it does nothing, even with a
+   * request pending (a thread that just left its last activation may still receive one). */
+  CHECK(w2n_runtime_init() == 0, "w2n_runtime_init");
+  struct sigaction cur;
+  CHECK(sigaction(w2n__kick_signal(), NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction != NULL &&
+            w2n__async_interrupts == 1,
+        "the interrupt signal has the runtime's handler");
+  CHECK((cur.sa_flags & SA_RESTART) && (cur.sa_flags & SA_ONSTACK), "SA_RESTART | SA_ONSTACK");
+  w2n_store *outside = w2n_store_new();
+  w2n_store_interrupt(outside);
+  for (int i = 0; i < 100; i++) raise(w2n__kick_signal());
+  CHECK(1, "the interrupt signal outside Wasm, request pending: ignored");
+  sigset_t mask;
+  pthread_sigmask(SIG_SETMASK, NULL, &mask);
+  CHECK(!sigismember(&mask, w2n__kick_signal()), "... and not left blocked");
+  w2n_store_free(outside);
 
   w2n_store *idle = w2n_store_new();
   CHECK(w2n_store_set_deadline(idle, 0) == 0, "disarming a store that never had a deadline starts no thread");

@@ -1,4 +1,4 @@
-;; A loop without calls: stopped at its header (compiled --interruptible, as `run -W timeout` does).
+;; A loop without calls: stopped by the interrupt signal while it runs (no poll is compiled in).
 ;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module

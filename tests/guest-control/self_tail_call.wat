@@ -1,4 +1,4 @@
-;; A function tail-calling itself, which LLVM may turn into a loop: its entry check stays in it.
+;; A function tail-calling itself, which LLVM may turn into a loop: the interrupt signal stops it.
 ;; run: -W timeout=200ms
 ;; expect-trap: interrupt
 (module

@@ -515,8 +515,8 @@ fn guest_control_section(engines: &[Engine], table: &str, cmd: &str, reps: usize
         "What bounding a guest costs at run time: each program built with the checks and run with a \
          deadline it never reaches or a budget it never spends, over the same engine without them \
          (the median over {reps} interleaved repetitions of the paired ratio; lower is better, 1.000 \
-         is free). wasm2native: `compile -W timeout=...` (polls at loop headers; function entries \
-         reuse the stack check) and `compile -W fuel=...` (fuel charged per straight-line piece of \
+         is free). wasm2native: `compile -W timeout=...` (no poll: loops are stopped by a \
+         signal, function entries by the stack check) and `compile -W fuel=...` (fuel charged per straight-line piece of \
          Wasm). wasmtime: epoch interruption (`-W timeout` at run time) and fuel (`-W fuel`), \
          precompiled.\n\n"
     );

@@ -132,7 +132,7 @@ impl Build {
         self
     }
 
-    /// Compile in interruption checks at loop headers (`compile --interruptible`): the bindings
+    /// Allow interruption (`compile --interruptible`; the generated code is unchanged): the bindings
     /// gain `interrupt_handle()` (a `Send + Sync` handle another thread can stop a call with) and
     /// `set_deadline(..)`; an interrupted call returns `Err` with `TrapKind::Interrupt`.
     pub fn interruptible(&mut self, on: bool) -> &mut Build {

@@ -58,8 +58,9 @@ pub struct CompileArgs {
     /// WASM2NATIVE_MAX_WASM_STACK variable overrides it at run time.
     #[arg(long, value_name = "BYTES", value_parser = super::parse_stack_size)]
     pub max_wasm_stack: Option<u64>,
-    /// Compile in interruption checks at loop headers, so that `w2n_store_interrupt` and deadlines
-    /// (`-W timeout`) stop any loop, not only calls. Off: no check at all.
+    /// Allow interruption: `w2n_store_interrupt` and deadlines (`-W timeout`) stop any loop, not
+    /// only calls. Emits the same code as without it (the runtime interrupts loops with a signal,
+    /// function entries by their stack check); the executable accepts WASM2NATIVE_TIMEOUT.
     #[arg(long)]
     pub interruptible: bool,
     /// Compile in fuel accounting: every Wasm instruction costs fuel from the store's budget

@@ -1,15 +1,15 @@
 //! The checks that let a host stop a guest it does not trust, compiled in only when asked for
 //! (`GuestControl`): a default compile emits none of this code.
 //!
-//! **Interruption** (`--interruptible`). `w2n_store_interrupt` sets the store's `interrupt` word and
-//! its stack limit to `UINTPTR_MAX` (`runtime-lib/src/interrupt.c`). Every function entry already
-//! compares the stack pointer with that limit (`stack_check`), so a call, a tail call or a recursion
-//! stops at the next entry at no extra cost; the runtime reports the failed check as `interrupt`
-//! while the word is set. What has no entry is a loop: each loop header (so every back edge, and
-//! every iteration of a copy made by `versioning.rs`) reads the word, volatile, and traps
-//! `interrupt` when it is set — unless every iteration calls a defined function before anything
-//! can branch (`calls_every_iteration`): that callee's entry check polls for it. With `--interruptible` the entry's load of the limit is volatile too,
-//! so that a self-tail-call LLVM turned into a loop still reads it at every iteration.
+//! **Interruption** (`--interruptible`) costs generated code nothing: `w2n_store_interrupt` sets the
+//! store's `interrupt` word and its stack limit to `UINTPTR_MAX` (`runtime-lib/src/interrupt.c`).
+//! Every function entry already compares the stack pointer with that limit (`stack_check`), so a
+//! call, a tail call or a recursion stops at the next entry; the runtime reports the failed check as
+//! `interrupt` while the word is set. Loops, which have no entry, are stopped asynchronously: the
+//! runtime signals the thread running the store's Wasm about every millisecond while the request is
+//! pending, and the handler unwinds as a trap when the interrupted PC is in generated code
+//! (`runtime-lib/src/trap.c`, `interrupt_handler`). So `--interruptible` emits nothing: the option
+//! only records that the embedder relies on interruption.
 //!
 //! **Fuel** (`--fuel`). Each Wasm instruction costs 1, except `nop`, `drop`, `block`, `loop`,
 //! `else`, `end`, `unreachable` and `return` (0, as wasmtime counts). A function body is cut into
@@ -75,35 +75,9 @@ fn ends_piece(op: &Operator<'_>) -> bool {
     )
 }
 
-/// Whether `ops[at]` is a loop whose every iteration calls a function defined in the module (so
-/// with an entry check, volatile under `--interruptible`) before any operator that could branch or
-/// open a construct: then the iteration polls in the callee.
-fn calls_every_iteration(ops: &[Operator<'_>], at: usize, imported: u32) -> bool {
-    if !matches!(ops[at], Operator::Loop { .. }) {
-        return false;
-    }
-    for op in &ops[at + 1..] {
-        match op {
-            Operator::Call { function_index } => return *function_index >= imported,
-            op if ends_piece(op) || is_construct(op) => return false,
-            _ => {}
-        }
-    }
-    false
-}
-
-fn is_construct(op: &Operator<'_>) -> bool {
-    matches!(op, Operator::Block { .. } | Operator::TryTable { .. } | Operator::Try { .. })
-}
-
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// With `--interruptible`: the loops that need no poll of their own. With `--fuel`: the cost
-    /// of the piece starting at each operator, then the charge of the first.
+    /// With `--fuel`: the cost of the piece starting at each operator, then the charge of the first.
     pub(super) fn control_prepare(&mut self, ops: &[Operator<'_>]) -> Result<()> {
-        if self.unit.opts.control.interruptible {
-            let imported = self.unit.info.num_imported_funcs;
-            self.unpolled_loops = (0..ops.len()).filter(|&at| calls_every_iteration(ops, at, imported)).collect();
-        }
         if !self.unit.opts.control.fuel {
             return Ok(());
         }
@@ -116,47 +90,43 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     /// After translating operator `op_at` (reachable or not): a piece starts where control went on
-    /// after a transfer; a loop header also polls the interrupt word.
+    /// after a transfer.
     pub(super) fn control_after(&mut self, op: &Operator<'_>) -> Result<()> {
         if !self.reachable {
             return Ok(());
         }
-        if self.unit.opts.control.interruptible
-            && matches!(op, Operator::Loop { .. })
-            && !self.unpolled_loops.contains(&self.op_at)
-        {
-            self.poll_interrupt()?;
-        }
         if self.unit.opts.control.fuel && ends_piece(op) {
             let cost = self.fuel_costs.get(self.op_at + 1).copied().unwrap_or(0);
-            self.charge_fuel(cost)?;
+            self.charge_fuel_at(cost, matches!(op, Operator::Loop { .. }))?;
         }
         Ok(())
     }
 
     /// Charges `cost` fuel (nothing for a free piece).
     fn charge_fuel(&mut self, cost: u64) -> Result<()> {
+        self.charge_fuel_at(cost, false)
+    }
+
+    /// Charges `cost` fuel; in a loop header (`header`) the fuel is read volatile. Nothing else in
+    /// a loop without calls need have an effect (interruption polls nothing), and LLVM would fold
+    /// such a loop's charges into one: with "unlimited" fuel (2^63 - 1) a spinning loop would trap
+    /// out of fuel at once instead of running until interrupted.
+    fn charge_fuel_at(&mut self, cost: u64, header: bool) -> Result<()> {
         if cost == 0 {
             return Ok(());
         }
         let i64t = self.unit.llcx.i64_type();
         let store = self.load_invariant(self.unit.ptr().into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
         let cell = self.gep_const(store, abi::STORE_FUEL as u64)?;
-        let fuel = self.builder.build_load(i64t, cell, "fuel")?.into_int_value();
+        let fuel = self.builder.build_load(i64t, cell, "fuel")?;
+        if header {
+            super::instruction(fuel)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
+        }
+        let fuel = fuel.into_int_value();
         let left = self.builder.build_int_sub(fuel, self.i64_const(cost), "fuel_left")?;
         let out = self.builder.build_int_compare(IntPredicate::SLT, left, i64t.const_zero(), "out_of_fuel")?;
         self.trap_if(out, Trap::OutOfFuel)?;
         self.builder.build_store(cell, left)?;
         Ok(())
-    }
-
-    /// Traps `interrupt` when the store's interrupt word is set (read volatile: never hoisted).
-    fn poll_interrupt(&mut self) -> Result<()> {
-        let i64t = self.unit.llcx.i64_type();
-        let store = self.load_invariant(self.unit.ptr().into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
-        let word = self.load_at(i64t.into(), store, abi::STORE_INTERRUPT)?;
-        super::instruction(word)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
-        let set = self.builder.build_int_compare(IntPredicate::NE, word.into_int_value(), i64t.const_zero(), "")?;
-        self.trap_if(set, Trap::Interrupt)
     }
 }

@@ -76,8 +76,6 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     fuel_costs: Vec<u64>,
     /// The index of the operator being translated.
     op_at: usize,
-    /// `--interruptible`: loops whose iterations poll in a callee's entry (`guest_control.rs`).
-    unpolled_loops: std::collections::BTreeSet<usize>,
 }
 
 /// A value of the kind the caller expects, or an internal error naming what it got.
@@ -153,7 +151,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             analyses: Default::default(),
             fuel_costs: Vec::new(),
             op_at: 0,
-            unpolled_loops: Default::default(),
         })
     }
 
@@ -210,10 +207,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let p = self.unit.ptr();
         let store = self.load_invariant(p.into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
         let limit = self.load_at(self.unit.llcx.i64_type().into(), store, abi::STORE_STACK_LIMIT)?;
-        if self.unit.opts.control.interruptible {
-            // Read at every entry, even of a self-tail-call LLVM made a loop (`guest_control.rs`).
-            instruction(limit)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
-        }
         let limit = limit.into_int_value();
         let stacksave = self.unit.intrinsic("llvm.stacksave", &[p.into()])?;
         let sp = self.call_value(stacksave, &[])?.into_pointer_value();
