@@ -384,7 +384,8 @@ fn vectorised_loop_stops_near_the_deadline() {
     let dir = tempfile::tempdir().expect("tempdir");
     let input = repo_root().join("tests/guest-control/sum_forever.wat");
     let exe = dir.path().join("sum_forever");
-    let args = ["compile", "-O2", &input.display().to_string(), "-o", &exe.display().to_string(), "-W", "timeout=200ms"];
+    let args =
+        ["compile", "-O2", &input.display().to_string(), "-o", &exe.display().to_string(), "-W", "timeout=200ms"];
     let c = run(wasm2native().args(args), b"", Duration::from_secs(120));
     assert_eq!(c.code(), Some(0), "{}", c.report());
     let mut best = Duration::MAX;
@@ -409,7 +410,8 @@ fn many_interrupts_in_a_row() {
         let module = load(dir.path(), level, GuestControl { interruptible: true, fuel: false });
         let session = Session::instantiate(&module, &grants()).unwrap_or_else(|_| panic!("instantiate"));
         let count = session.export_func("count").expect("count");
-        let loops = [session.export_func("spin").expect("spin"), session.export_func("sum_forever").expect("sum_forever")];
+        let loops =
+            [session.export_func("spin").expect("spin"), session.export_func("sum_forever").expect("sum_forever")];
         let handle = session.interrupt_handle();
         for i in 0..200u32 {
             let started = std::time::Instant::now();
@@ -419,12 +421,16 @@ fn many_interrupts_in_a_row() {
                     std::thread::sleep(Duration::from_micros(200 + 37 * (i as u64 % 10)));
                     handle.interrupt();
                 });
-                session.call(loops[i as usize % 2], &mut [Value { i32: 0 }])
+                unsafe { session.call(loops[i as usize % 2], &mut [Value { i32: 0 }]) }
             });
             assert_eq!(describe(&outcome), "trapped: interrupt", "{level:?}: interrupt {i}");
-            assert!(started.elapsed() < Duration::from_secs(2), "{level:?}: interrupt {i} took {:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "{level:?}: interrupt {i} took {:?}",
+                started.elapsed()
+            );
             let n = 1 + (i as i32 % 17);
-            let outcome = session.call(count, &mut [Value { i32: n }]);
+            let outcome = unsafe { session.call(count, &mut [Value { i32: n }]) };
             assert_eq!(describe(&outcome), format!("returned {n}"), "{level:?}: call after interrupt {i}");
         }
     }

@@ -66,10 +66,12 @@ static inline w2n_store_impl *w2n__store_impl(w2n_store *s) { return (w2n_store_
 
 /* Stops and frees the store's deadline timer, if it has one (interrupt.c). */
 void w2n__deadline_free(w2n_store_impl *s);
-/* Bulk memory operations call this between chunks of W2N_BULK_CHUNK bytes: traps "interrupt" when an
- * interrupt is pending (interrupt.c). */
+/* Traps "interrupt" when one is pending for ctx's store (interrupt.c). Runtime code that Wasm calls
+ * polls it where a guest could otherwise keep running out of reach of the interrupt signal, which
+ * stops only generated code: bulk memory operations between chunks of W2N_BULK_CHUNK bytes, every
+ * WASI function on entry (before any effect). */
 #define W2N_BULK_CHUNK (1ull << 20)
-void w2n__bulk_poll(w2n_instance *ctx);
+void w2n__poll_interrupt(w2n_instance *ctx);
 
 /* ---- Instances ---- */
 

@@ -287,6 +287,6 @@ uint64_t w2n_store_get_fuel(const w2n_store *store) {
   return store && store->fuel > 0 ? (uint64_t)store->fuel : 0;
 }
 
-void w2n__bulk_poll(w2n_instance *ctx) {
+void w2n__poll_interrupt(w2n_instance *ctx) {
   if (__atomic_load_n(&w2n__hdr(ctx)->store->interrupt, __ATOMIC_RELAXED)) w2n_trap(ctx, W2N_TRAP_INTERRUPT);
 }

@@ -129,7 +129,7 @@ void w2n_memory_fill(w2n_instance *ctx, uint32_t index, uint64_t dst, uint32_t v
   if (!in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
   uint8_t *p = mem->base + dst;
   for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, p += W2N_BULK_CHUNK) { /* interruptible in chunks */
-    w2n__bulk_poll(ctx);
+    w2n__poll_interrupt(ctx);
     memset(p, (int)(uint8_t)value, W2N_BULK_CHUNK);
   }
   if (len) memset(p, (int)(uint8_t)value, len);
@@ -146,13 +146,13 @@ void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_index, uint32_t src_index, 
    * back to front: each chunk reads bytes no earlier chunk wrote. */
   if (d <= from) {
     for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, d += W2N_BULK_CHUNK, from += W2N_BULK_CHUNK) {
-      w2n__bulk_poll(ctx);
+      w2n__poll_interrupt(ctx);
       memmove(d, from, W2N_BULK_CHUNK);
     }
     if (len) memmove(d, from, len);
   } else {
     for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK) {
-      w2n__bulk_poll(ctx);
+      w2n__poll_interrupt(ctx);
       memmove(d + len - W2N_BULK_CHUNK, from + len - W2N_BULK_CHUNK, W2N_BULK_CHUNK);
     }
     if (len) memmove(d, from, len);
@@ -165,7 +165,7 @@ void w2n_memory_init(w2n_instance *ctx, uint32_t index, uint32_t seg, const uint
   uint64_t seg_len = w2n__data_lens(ctx)[seg];
   if (!in_bounds(src, len, seg_len) || !in_bounds(dst, len, mem->size)) w2n_trap(ctx, W2N_TRAP_MEMORY_OOB);
   for (; len > W2N_BULK_CHUNK; len -= W2N_BULK_CHUNK, dst += W2N_BULK_CHUNK, src += W2N_BULK_CHUNK) {
-    w2n__bulk_poll(ctx); /* interruptible in chunks */
+    w2n__poll_interrupt(ctx); /* interruptible in chunks */
     memcpy(mem->base + dst, data + src, W2N_BULK_CHUNK);
   }
   if (len) memcpy(mem->base + dst, data + src, len);

@@ -79,20 +79,25 @@ static int32_t do_io(w2n_instance *ctx, enum io_kind kind, int32_t fd, int32_t i
 }
 
 int32_t w2n__wasi_fd_read(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t nread) {
+  w2n__poll_interrupt(ctx);
   return do_io(ctx, IO_READ, fd, iovs, n, 0, nread);
 }
 int32_t w2n__wasi_fd_write(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t nwritten) {
+  w2n__poll_interrupt(ctx);
   return do_io(ctx, IO_WRITE, fd, iovs, n, 0, nwritten);
 }
 int32_t w2n__wasi_fd_pread(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int64_t off, int32_t nread) {
+  w2n__poll_interrupt(ctx);
   return do_io(ctx, IO_PREAD, fd, iovs, n, off, nread);
 }
 int32_t w2n__wasi_fd_pwrite(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int64_t off,
                               int32_t nwritten) {
+  w2n__poll_interrupt(ctx);
   return do_io(ctx, IO_PWRITE, fd, iovs, n, off, nwritten);
 }
 
 int32_t w2n__wasi_fd_seek(w2n_instance *ctx, int32_t fd, int64_t offset, int32_t whence, int32_t newoffset) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -118,10 +123,12 @@ int32_t w2n__wasi_fd_seek(w2n_instance *ctx, int32_t fd, int64_t offset, int32_t
 }
 
 int32_t w2n__wasi_fd_tell(w2n_instance *ctx, int32_t fd, int32_t offset) {
+  w2n__poll_interrupt(ctx);
   return w2n__wasi_fd_seek(ctx, fd, 0, 1, offset);
 }
 
 int32_t w2n__wasi_fd_close(w2n_instance *ctx, int32_t fd) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -139,6 +146,7 @@ static int sync_fd(struct w2n_wasi *w, int32_t fd, uint64_t right, wasi_fd **out
 }
 
 int32_t w2n__wasi_fd_sync(w2n_instance *ctx, int32_t fd) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = sync_fd(w, fd, R_FD_SYNC, &f);
@@ -147,6 +155,7 @@ int32_t w2n__wasi_fd_sync(w2n_instance *ctx, int32_t fd) {
 }
 
 int32_t w2n__wasi_fd_datasync(w2n_instance *ctx, int32_t fd) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = sync_fd(w, fd, R_FD_DATASYNC, &f);
@@ -168,6 +177,7 @@ static uint32_t requested_sync(uint32_t fl) {
 }
 
 int32_t w2n__wasi_fd_fdstat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -188,6 +198,7 @@ int32_t w2n__wasi_fd_fdstat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
 }
 
 int32_t w2n__wasi_fd_fdstat_set_flags(w2n_instance *ctx, int32_t fd, int32_t flags) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_FDSTAT_SET_FLAGS, &f);
@@ -207,6 +218,7 @@ int32_t w2n__wasi_fd_fdstat_set_flags(w2n_instance *ctx, int32_t fd, int32_t fla
 }
 
 int32_t w2n__wasi_fd_fdstat_set_rights(w2n_instance *ctx, int32_t fd, int64_t base, int64_t inheriting) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -219,6 +231,7 @@ int32_t w2n__wasi_fd_fdstat_set_rights(w2n_instance *ctx, int32_t fd, int64_t ba
 }
 
 int32_t w2n__wasi_fd_filestat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_FILESTAT_GET, &f);
@@ -233,6 +246,7 @@ int32_t w2n__wasi_fd_filestat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
 }
 
 int32_t w2n__wasi_fd_filestat_set_size(w2n_instance *ctx, int32_t fd, int64_t size) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_FILESTAT_SET_SIZE, &f);
@@ -243,6 +257,7 @@ int32_t w2n__wasi_fd_filestat_set_size(w2n_instance *ctx, int32_t fd, int64_t si
 
 int32_t w2n__wasi_fd_filestat_set_times(w2n_instance *ctx, int32_t fd, int64_t atim, int64_t mtim,
                                           int32_t flags) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_FILESTAT_SET_TIMES, &f);
@@ -254,6 +269,7 @@ int32_t w2n__wasi_fd_filestat_set_times(w2n_instance *ctx, int32_t fd, int64_t a
 }
 
 int32_t w2n__wasi_fd_advise(w2n_instance *ctx, int32_t fd, int64_t offset, int64_t len, int32_t advice) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_ADVISE, &f);
@@ -265,6 +281,7 @@ int32_t w2n__wasi_fd_advise(w2n_instance *ctx, int32_t fd, int64_t offset, int64
 }
 
 int32_t w2n__wasi_fd_allocate(w2n_instance *ctx, int32_t fd, int64_t offset, int64_t len) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, R_FD_ALLOCATE, &f);
@@ -275,6 +292,7 @@ int32_t w2n__wasi_fd_allocate(w2n_instance *ctx, int32_t fd, int64_t offset, int
 }
 
 int32_t w2n__wasi_fd_prestat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -289,6 +307,7 @@ int32_t w2n__wasi_fd_prestat_get(w2n_instance *ctx, int32_t fd, int32_t buf) {
 }
 
 int32_t w2n__wasi_fd_prestat_dir_name(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = w2n__wasi_get_fd(w, fd, 0, &f);
@@ -303,6 +322,7 @@ int32_t w2n__wasi_fd_prestat_dir_name(w2n_instance *ctx, int32_t fd, int32_t pat
 }
 
 int32_t w2n__wasi_fd_renumber(w2n_instance *ctx, int32_t from, int32_t to) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f, *t;
   int e = w2n__wasi_get_fd(w, from, 0, &f);

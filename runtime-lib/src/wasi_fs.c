@@ -382,6 +382,7 @@ static int dir_fd(w2n_instance *ctx, int32_t fd, uint64_t rights, wasi_fd **out)
 int32_t w2n__wasi_path_open(w2n_instance *ctx, int32_t fd, int32_t dirflags, int32_t path, int32_t path_len,
                             int32_t oflags, int64_t rights_base, int64_t rights_inheriting, int32_t fdflags,
                             int32_t opened_fd) {
+  w2n__poll_interrupt(ctx);
   wasi_fd *d;
   int e = dir_fd(ctx, fd, R_PATH_OPEN, &d);
   if (e) return e;
@@ -472,6 +473,7 @@ static void entry_done(walk_result *r) {
 }
 
 int32_t w2n__wasi_path_create_directory(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len) {
+  w2n__poll_interrupt(ctx);
   walk_result r;
   int e = entry_of(ctx, fd, R_PATH_CREATE_DIRECTORY, path, path_len, 0, &r, NULL);
   if (e) return e;
@@ -497,6 +499,7 @@ static int object_stat(w2n_instance *ctx, int32_t fd, uint64_t rights, int32_t p
 
 int32_t w2n__wasi_path_filestat_get(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t path, int32_t path_len,
                                     int32_t buf) {
+  w2n__poll_interrupt(ctx);
   uint8_t *out = w2n__guest(ctx, (uint32_t)buf, WASI_FILESTAT_SIZE);
   if (!out) return WASI_EFAULT;
   struct stat st;
@@ -507,6 +510,7 @@ int32_t w2n__wasi_path_filestat_get(w2n_instance *ctx, int32_t fd, int32_t flags
 
 int32_t w2n__wasi_path_filestat_set_times(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t path,
                                           int32_t path_len, int64_t atim, int64_t mtim, int32_t fst_flags) {
+  w2n__poll_interrupt(ctx);
   struct timespec ts[2];
   int e = w2n__wasi_times((uint64_t)atim, (uint64_t)mtim, (uint32_t)fst_flags, ts);
   if (e) return e;
@@ -523,6 +527,7 @@ int32_t w2n__wasi_path_filestat_set_times(w2n_instance *ctx, int32_t fd, int32_t
 
 int32_t w2n__wasi_path_link(w2n_instance *ctx, int32_t old_fd, int32_t old_flags, int32_t old_path,
                             int32_t old_path_len, int32_t new_fd, int32_t new_path, int32_t new_path_len) {
+  w2n__poll_interrupt(ctx);
   walk_result from, to;
   int from_dir, to_dir;
   int e = entry_of(ctx, old_fd, R_PATH_LINK_SOURCE, old_path, old_path_len,
@@ -547,6 +552,7 @@ int32_t w2n__wasi_path_link(w2n_instance *ctx, int32_t old_fd, int32_t old_flags
 
 int32_t w2n__wasi_path_readlink(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len, int32_t buf,
                                 int32_t buf_len, int32_t bufused) {
+  w2n__poll_interrupt(ctx);
   uint8_t *out = w2n__guest(ctx, (uint32_t)buf, (uint32_t)buf_len);
   uint8_t *used = w2n__guest(ctx, (uint32_t)bufused, 4);
   if (!out || !used) return WASI_EFAULT;
@@ -565,6 +571,7 @@ int32_t w2n__wasi_path_readlink(w2n_instance *ctx, int32_t fd, int32_t path, int
 }
 
 int32_t w2n__wasi_path_remove_directory(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len) {
+  w2n__poll_interrupt(ctx);
   walk_result r;
   int e = entry_of(ctx, fd, R_PATH_REMOVE_DIRECTORY, path, path_len, 0, &r, NULL);
   if (e) return e;
@@ -575,6 +582,7 @@ int32_t w2n__wasi_path_remove_directory(w2n_instance *ctx, int32_t fd, int32_t p
 
 int32_t w2n__wasi_path_rename(w2n_instance *ctx, int32_t fd, int32_t old_path, int32_t old_path_len, int32_t new_fd,
                               int32_t new_path, int32_t new_path_len) {
+  w2n__poll_interrupt(ctx);
   walk_result from, to;
   int from_dir, to_dir;
   int e = entry_of(ctx, fd, R_PATH_RENAME_SOURCE, old_path, old_path_len, 0, &from, &from_dir);
@@ -596,6 +604,7 @@ int32_t w2n__wasi_path_rename(w2n_instance *ctx, int32_t fd, int32_t old_path, i
 
 int32_t w2n__wasi_path_symlink(w2n_instance *ctx, int32_t old_path, int32_t old_path_len, int32_t fd,
                                int32_t new_path, int32_t new_path_len) {
+  w2n__poll_interrupt(ctx);
   char *target;
   int e = guest_path(ctx, old_path, old_path_len, &target, NULL); /* stored verbatim */
   if (e) return e;
@@ -619,6 +628,7 @@ int32_t w2n__wasi_path_symlink(w2n_instance *ctx, int32_t old_path, int32_t old_
 }
 
 int32_t w2n__wasi_path_unlink_file(w2n_instance *ctx, int32_t fd, int32_t path, int32_t path_len) {
+  w2n__poll_interrupt(ctx);
   walk_result r;
   int dir_only;
   int e = entry_of(ctx, fd, R_PATH_UNLINK_FILE, path, path_len, 0, &r, &dir_only);
@@ -656,6 +666,7 @@ static uint8_t dirent_type(DIR *dir, const struct dirent *de) {
 
 int32_t w2n__wasi_fd_readdir(w2n_instance *ctx, int32_t fd, int32_t buf, int32_t buf_len, int64_t cookie,
                              int32_t bufused) {
+  w2n__poll_interrupt(ctx);
   wasi_fd *f;
   int e = dir_fd(ctx, fd, R_FD_READDIR, &f);
   if (e) return e;

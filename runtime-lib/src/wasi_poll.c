@@ -21,6 +21,7 @@
 /* ---- poll_oneoff ---- */
 
 int32_t w2n__wasi_poll_oneoff(w2n_instance *ctx, int32_t in, int32_t out, int32_t nsubs, int32_t nevents) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   uint32_t n = (uint32_t)nsubs;
   if (n == 0) return WASI_EINVAL;

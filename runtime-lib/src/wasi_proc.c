@@ -46,18 +46,22 @@ static int32_t strings_get(w2n_instance *ctx, int count, char **strings, uint64_
 }
 
 int32_t w2n__wasi_args_sizes_get(w2n_instance *ctx, int32_t argc, int32_t size) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   return sizes_get(ctx, w->argc, w->argv_bytes, argc, size);
 }
 int32_t w2n__wasi_args_get(w2n_instance *ctx, int32_t argv, int32_t buf) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   return strings_get(ctx, w->argc, w->argv, w->argv_bytes, argv, buf);
 }
 int32_t w2n__wasi_environ_sizes_get(w2n_instance *ctx, int32_t count, int32_t size) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   return sizes_get(ctx, w->envc, w->env_bytes, count, size);
 }
 int32_t w2n__wasi_environ_get(w2n_instance *ctx, int32_t env, int32_t buf) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   return strings_get(ctx, w->envc, w->env, w->env_bytes, env, buf);
 }
@@ -75,6 +79,7 @@ int w2n__wasi_clock_of(int32_t id, clockid_t *out) {
 }
 
 int32_t w2n__wasi_clock_res_get(w2n_instance *ctx, int32_t id, int32_t res) {
+  w2n__poll_interrupt(ctx);
   clockid_t c;
   struct timespec ts;
   if (w2n__wasi_clock_of(id, &c)) return WASI_EINVAL;
@@ -86,6 +91,7 @@ int32_t w2n__wasi_clock_res_get(w2n_instance *ctx, int32_t id, int32_t res) {
 }
 
 int32_t w2n__wasi_clock_time_get(w2n_instance *ctx, int32_t id, int64_t precision, int32_t time) {
+  w2n__poll_interrupt(ctx);
   (void)precision;
   clockid_t c;
   struct timespec ts;
@@ -98,6 +104,7 @@ int32_t w2n__wasi_clock_time_get(w2n_instance *ctx, int32_t id, int64_t precisio
 }
 
 int32_t w2n__wasi_random_get(w2n_instance *ctx, int32_t buf, int32_t len) {
+  w2n__poll_interrupt(ctx);
   uint8_t *p = w2n__guest(ctx, (uint32_t)buf, (uint32_t)len);
   if (!p) return WASI_EFAULT;
   size_t done = 0, n = (uint32_t)len;
@@ -113,6 +120,7 @@ int32_t w2n__wasi_random_get(w2n_instance *ctx, int32_t buf, int32_t len) {
 }
 
 int32_t w2n__wasi_sched_yield(w2n_instance *ctx) {
+  w2n__poll_interrupt(ctx);
   (void)ctx;
   sched_yield();
   return 0;
@@ -126,6 +134,7 @@ void w2n__wasi_proc_exit(w2n_instance *ctx, int32_t code) {
 }
 
 int32_t w2n__wasi_proc_raise(w2n_instance *ctx, int32_t sig) {
+  w2n__poll_interrupt(ctx);
   (void)ctx;
   (void)sig;
   return WASI_ENOTSUP;

@@ -31,6 +31,7 @@ static int socket_fd(struct w2n_wasi *w, int32_t fd, uint64_t rights, wasi_fd **
 }
 
 int32_t w2n__wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, int32_t result) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = socket_fd(w, fd, R_SOCK_ACCEPT, &f);
@@ -54,6 +55,7 @@ int32_t w2n__wasi_sock_accept(w2n_instance *ctx, int32_t fd, int32_t flags, int3
 
 int32_t w2n__wasi_sock_recv(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t ri_flags,
                               int32_t ro_len, int32_t ro_flags) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = socket_fd(w, fd, R_FD_READ, &f);
@@ -80,6 +82,7 @@ int32_t w2n__wasi_sock_recv(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t
 
 int32_t w2n__wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t n, int32_t si_flags,
                               int32_t so_len) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   (void)si_flags;
   wasi_fd *f;
@@ -103,6 +106,7 @@ int32_t w2n__wasi_sock_send(w2n_instance *ctx, int32_t fd, int32_t iovs, int32_t
 }
 
 int32_t w2n__wasi_sock_shutdown(w2n_instance *ctx, int32_t fd, int32_t how) {
+  w2n__poll_interrupt(ctx);
   WASI_STATE(w);
   wasi_fd *f;
   int e = socket_fd(w, fd, R_SOCK_SHUTDOWN, &f);
