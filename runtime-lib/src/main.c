@@ -482,6 +482,9 @@ int main(int argc, char **argv) {
   if (guest_bounds(&g, &b) != 0) return 1;
 
   w2n_runtime_init();
+  /* Without a deadline nothing can interrupt an executable's guest (it has no other interrupter):
+   * no kicker thread and no running list then (interrupt.c). */
+  if (b.timeout_ns == 0) w2n__async_interrupts = 0;
   guest_run r = {argc, argv, &g, b, &limits, 0};
   int rc = w2n_run_on_stack((size_t)stack, run_guest, &r);
   if (rc != 0) {
