@@ -86,6 +86,8 @@ mod address_facts;
 pub(super) mod address_sums;
 #[path = "alias_streams.rs"]
 mod alias_streams;
+#[path = "counted_loops.rs"]
+pub(super) mod counted_loops;
 #[path = "pin.rs"]
 mod pin;
 #[path = "versioning.rs"]
@@ -98,6 +100,7 @@ use address_facts::{AddressFacts, Bounds};
 use address_sums::AddressSums;
 use alias_streams::AliasStreams;
 use inkwell::values::{BasicValueEnum, InstructionValue, IntValue, PointerValue};
+use inkwell::IntPredicate;
 use std::collections::BTreeMap;
 use wasmparser::Operator;
 
@@ -114,9 +117,8 @@ pub(super) struct Analyses<'ctx> {
     streams: AliasStreams<'ctx>,
     /// SUMS: sums of two locals kept in hidden locals.
     sums: AddressSums<'ctx>,
-    /// FAST: innermost loops to translate twice, by the index of their `loop` operator: the index
-    /// of their `end` and the hidden locals of their sums.
-    versioned: BTreeMap<usize, (usize, Vec<u32>)>,
+    /// FAST: innermost loops to translate twice, by the index of their `loop` operator.
+    versioned: BTreeMap<usize, versioning::VersionPlan>,
     /// FAST: while translating the fast copy of a versioned loop, what it assumes and proves.
     fast: Option<versioning::FastLoop<'ctx>>,
 }
@@ -144,10 +146,8 @@ pub(super) enum EndEdges {
 pub(super) enum I32Add<'ctx> {
     /// The sum is this value (a hidden local's).
     Sum(IntValue<'ctx>),
-    /// `add nuw`: it cannot wrap.
-    NoWrap,
-    /// A plain, wrapping `add`.
-    Wrapping,
+    /// An `add`, `nuw` when it cannot wrap unsigned, `nsw` when it cannot wrap signed.
+    Add { nuw: bool, nsw: bool },
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -169,8 +169,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             versioned = scan
                 .versioned
                 .into_iter()
-                .map(|(at, v)| (at, (v.end, v.sums.iter().map(|&k| first_hidden + k as u32).collect())))
+                .map(|(at, v)| {
+                    let sums = v.sums.iter().map(|&k| first_hidden + k as u32).collect();
+                    (at, versioning::VersionPlan { sums, ..versioning::VersionPlan::new(v.end) })
+                })
                 .collect();
+            for (at, (end, exit)) in scan.counted {
+                // With fuel, a straight loop's iterations are charged at once before its fast copy.
+                let prepaid = self.unit.opts.control.fuel && exit.straight;
+                if prepaid || exit.helps_llvm() {
+                    let plan = versioned.entry(at).or_insert_with(|| versioning::VersionPlan::new(end));
+                    plan.counted = Some(exit);
+                    plan.ordered = exit.helps_llvm();
+                    plan.prepaid = prepaid;
+                }
+            }
         }
         self.analyses = Analyses {
             pin_loads: self.unit.opts.bounds_checks == BoundsChecks::Guard && !self.unit.info.memories.is_empty(),
@@ -188,7 +201,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// twice (`versioning.rs`) and returns the index after its `end`.
     pub(super) fn versioned_loop(&mut self, ops: &[Operator<'_>], at: usize) -> Result<Option<usize>> {
         match self.analyses.versioned.get(&at).cloned() {
-            Some((end, sums)) if self.reachable => Ok(Some(self.translate_versioned(ops, at, end, &sums)?)),
+            Some(plan) if self.reachable => Ok(Some(self.translate_versioned(ops, at, plan)?)),
             _ => Ok(None),
         }
     }
@@ -240,7 +253,19 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return Ok(I32Add::Sum(v));
         }
         let nuw = self.analyses.facts.add_cannot_wrap(x, y) || self.fast_offset(x, y) || self.fast_offset(y, x);
-        Ok(if nuw { I32Add::NoWrap } else { I32Add::Wrapping })
+        Ok(I32Add::Add { nuw, nsw: self.fast_counter_step() })
+    }
+
+    /// An integer comparison `pred` is to be built: FAST's fast copy may compare its counted
+    /// exit unsigned instead of `ne` (`versioning.rs`).
+    pub(super) fn int_compare_reached(&self, pred: IntPredicate) -> IntPredicate {
+        self.fast_exit_predicate().filter(|_| pred == IntPredicate::NE).unwrap_or(pred)
+    }
+
+    /// With `--fuel`, a loop's header is to be charged: FAST's fast copy may have paid for all
+    /// its iterations before it (`versioning.rs`).
+    pub(super) fn loop_prepaid(&self) -> bool {
+        self.fast_prepaid_header()
     }
 
     /// `sum` is `x + y`, built as `add nuw` when `nuw` (`i32_add_reached`).

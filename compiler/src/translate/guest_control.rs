@@ -47,7 +47,7 @@ fn cost(op: &Operator<'_>) -> u64 {
 
 /// Whether the straight-line piece ends before `op` runs its control transfer: branches, calls,
 /// throws, and the ends of constructs.
-fn ends_piece(op: &Operator<'_>) -> bool {
+pub(super) fn ends_piece(op: &Operator<'_>) -> bool {
     matches!(
         op,
         Operator::Br { .. }
@@ -95,7 +95,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if !self.reachable {
             return Ok(());
         }
-        if self.unit.opts.control.fuel && ends_piece(op) {
+        // A versioned loop's fast copy may have paid for all its iterations (`versioning.rs`).
+        if self.unit.opts.control.fuel && ends_piece(op) && !self.loop_prepaid() {
             let cost = self.fuel_costs.get(self.op_at + 1).copied().unwrap_or(0);
             self.charge_fuel_at(cost, matches!(op, Operator::Loop { .. }))?;
         }
@@ -116,8 +117,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             return Ok(());
         }
         let i64t = self.unit.llcx.i64_type();
-        let store = self.load_invariant(self.unit.ptr().into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
-        let cell = self.gep_const(store, abi::STORE_FUEL as u64)?;
+        let cell = self.fuel_cell()?;
         let fuel = self.builder.build_load(i64t, cell, "fuel")?;
         if header {
             super::instruction(fuel)?.set_volatile(true).map_err(|e| crate::error::internal(e.to_string()))?;
@@ -128,5 +128,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.trap_if(out, Trap::OutOfFuel)?;
         self.builder.build_store(cell, left)?;
         Ok(())
+    }
+
+    /// The store's fuel word.
+    pub(super) fn fuel_cell(&mut self) -> Result<inkwell::values::PointerValue<'ctx>> {
+        let store = self.load_invariant(self.unit.ptr().into(), self.ctx, abi::CTX_STORE)?.into_pointer_value();
+        self.gep_const(store, abi::STORE_FUEL as u64)
     }
 }

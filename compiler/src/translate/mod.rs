@@ -37,7 +37,7 @@ use crate::ir::runtime_fns::RuntimeFn;
 use crate::ir::unit::{md_kind, zero_value, Unit};
 use crate::module::ValType;
 use crate::trap::Trap;
-use analyses::address_sums;
+use analyses::{address_sums, counted_loops};
 use control::Frame;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
@@ -453,6 +453,9 @@ struct BodyScan {
     sums: Vec<address_sums::SumShape>,
     /// The loops to version, by the index of their `loop` operator (`versioning.rs`).
     versioned: std::collections::BTreeMap<usize, address_sums::VersionedLoop>,
+    /// The innermost loops with a counted exit, by the index of their `loop` operator: the
+    /// index of their `end` and the exit (`counted_loops.rs`).
+    counted: std::collections::BTreeMap<usize, (usize, counted_loops::CountedExit)>,
 }
 
 fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
@@ -462,10 +465,13 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
         locals_read: vec![false; is_i32.len()],
         sums: Vec::new(),
         versioned: Default::default(),
+        counted: Default::default(),
     };
     let mut finder = address_sums::SumFinder::default();
     // Per open construct, whether it is a loop.
     let mut loops = Vec::new();
+    // Per open loop, the index of its `loop` and whether it contains another.
+    let mut open_loops: Vec<(usize, bool)> = Vec::new();
     let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
     for (at, op) in ops.iter().enumerate() {
         let seen = match *op {
@@ -481,10 +487,22 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
             Operator::Loop { .. } => {
                 loops.push(true);
                 finder.enter_loop(at);
+                if let Some(outer) = open_loops.last_mut() {
+                    outer.1 = true;
+                }
+                open_loops.push((at, false));
                 Op::Other
             }
             Operator::End | Operator::Delegate { .. } => {
-                finder.end(at, loops.pop().unwrap_or(false));
+                let was_loop = loops.pop().unwrap_or(false);
+                finder.end(at, was_loop);
+                if was_loop {
+                    if let Some((start, false)) = open_loops.pop() {
+                        if let Some(exit) = counted_loops::find(ops, start, at, is_i32) {
+                            scan.counted.insert(start, (at, exit));
+                        }
+                    }
+                }
                 Op::Other
             }
             Operator::LocalGet { local_index } => {

@@ -105,16 +105,18 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let y = self.pop_int()?;
         let x = self.pop_int()?;
         let v = if add {
-            let nuw = match self.i32_add_reached(x, y)? {
+            let (nuw, nsw) = match self.i32_add_reached(x, y)? {
                 I32Add::Sum(v) => {
                     self.push(v);
                     return Ok(());
                 }
-                I32Add::NoWrap => true,
-                I32Add::Wrapping => false,
+                I32Add::Add { nuw, nsw } => (nuw, nsw),
             };
             let v =
                 if nuw { self.builder.build_int_nuw_add(x, y, "")? } else { self.builder.build_int_add(x, y, "")? };
+            if let Some(add) = v.as_instruction().filter(|_| nsw) {
+                add.set_no_signed_wrap_flag(true).map_err(|e| crate::error::internal(e.to_string()))?;
+            }
             self.i32_added(x, y, v, nuw);
             v
         } else {
@@ -175,6 +177,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn int_cmp(&mut self, pred: IntPredicate) -> Result<()> {
+        let pred = self.int_compare_reached(pred);
         let y = self.pop_int()?;
         let x = self.pop_int()?;
         let c = self.builder.build_int_compare(pred, x, y, "")?;

@@ -1,14 +1,35 @@
-//! Loop versioning: an innermost loop whose addresses are an address sum plus a constant is
-//! translated twice, behind a test at its entry that every sum it steps is at most
-//! `2^32 - FAST_OFFSET_LIMIT`; the fast copy may then add constants below `FAST_OFFSET_LIMIT` to
-//! the sums with `add nuw`, which makes `b + 4*i + 4` (a 1-D stencil's `b[i+1]`) a 64-bit affine
-//! address to LLVM. The other copy is the exact translation of before.
+//! Loop versioning: an innermost loop is translated twice, behind a test at its entry of what its
+//! fast copy assumes; the other copy is the exact translation of before. Two premises, either or
+//! both (`VersionPlan`):
 //!
-//! SAFETY (read twice before changing): the fast copy's premise is that at its header every sum
-//! `h` of the loop is at most `LIMIT = 2^32 - FAST_OFFSET_LIMIT`. The entry test gives it on entry.
-//! On a back edge it holds when every change of `h` since the header was a *certified* step:
-//! `h + d` with `0 < d <= FAST_OFFSET_LIMIT` that the address facts proved cannot wrap, that is,
-//! after an access through `h` (at an offset `c >= 0`) that did not trap, so `h <= 2^32 - 2^16`
+//! - **Sums** (a loop whose addresses are an address sum plus a constant): every sum it steps is
+//!   at most `2^32 - FAST_OFFSET_LIMIT`; the fast copy may then add constants below
+//!   `FAST_OFFSET_LIMIT` to the sums with `add nuw`, which makes `b + 4*i + 4` (a 1-D stencil's
+//!   `b[i+1]`) a 64-bit affine address to LLVM.
+//! - **A counted exit** (`counted_loops.rs`: the latch is `br_if 0 (x != bound)` right after the
+//!   loop's only change of `x`, `x += step`): the distance `d` from `x` to the bound, in the step's
+//!   direction and modulo 2^32, is a non-zero multiple of the step. When the plan is `ordered`
+//!   (LLVM gains from it: `CountedExit::helps_llvm`), also `x <s bound` (`>s` stepping down), and
+//!   the fast copy's latch compares `x <s bound` (`>s`) with the step an `add nsw`, from which LLVM
+//!   computes the trip count. With `--fuel` and a body of one piece (`prepaid`), the entry test
+//!   also checks that the fuel left pays for all `d / |step|` iterations, charges them, and the
+//!   copy's header charges nothing.
+//!
+//! SAFETY of the counted exit: the only change of `x` in the loop is `x + step`, and right after
+//! it the latch goes back only when `x + step != bound`; a back edge before the step brings `x`
+//! unchanged. So each iteration takes `|step|` off `d`, which stays a multiple of the step, and the
+//! loop leaves when `d` reaches 0: after exactly `d0 / |step|` iterations (none modulo 2^32 comes
+//! sooner, since `d0 < 2^32`). The prepaid fuel is what the exact copy would charge, piece by
+//! piece, unless a trap (or an interruption) ends the loop early, when the fuel of the iterations
+//! not run stays charged. Ordered (upward; mirrored downward): `x <s bound` at the header gives
+//! `x + step <= bound` as integers (no signed wrap: `nsw`), so `x + step != bound` is `x + step <s
+//! bound`, and the premise holds again on the back edge.
+//!
+//! SAFETY of sums (read twice before changing): the fast copy's premise is that at its header
+//! every sum `h` of the loop is at most `LIMIT = 2^32 - FAST_OFFSET_LIMIT`. The entry test gives it
+//! on entry. On a back edge it holds when every change of `h` since the header was a *certified*
+//! step: `h + d` with `0 < d <= FAST_OFFSET_LIMIT` that the address facts proved cannot wrap, that
+//! is, after an access through `h` (at an offset `c >= 0`) that did not trap, so `h <= 2^32 - 2^16`
 //! and `h + d <= LIMIT`. Anything else (a step the facts cannot prove, a sum computed afresh)
 //! clears `certified` for the rest of the copy, in program order, which covers every path since
 //! the loop has no inner loop. A back edge taken while not certified makes the whole copy invalid:
@@ -19,11 +40,34 @@
 
 use super::address_facts::Bounds;
 use super::address_sums::FAST_OFFSET_LIMIT;
+use super::counted_loops::{Bound, CountedExit};
 use crate::error::Result;
 use crate::translate::FuncTranslator;
 use inkwell::values::{BasicValue, BasicValueEnum, InstructionValue, IntValue};
 use inkwell::IntPredicate;
 use wasmparser::Operator;
+
+/// A loop to translate twice and what its fast copy assumes.
+#[derive(Clone, Debug)]
+pub struct VersionPlan {
+    /// The index of its `end` operator.
+    pub end: usize,
+    /// The hidden locals of its sums.
+    pub sums: Vec<u32>,
+    /// Its counted exit, when the fast copy assumes it.
+    pub counted: Option<CountedExit>,
+    /// The fast copy compares the counted exit as signed numbers (the premise orders them).
+    pub ordered: bool,
+    /// `--fuel`: the fast copy's iterations are charged before it.
+    pub prepaid: bool,
+}
+
+impl VersionPlan {
+    /// A loop ending at `end`, as yet assuming nothing.
+    pub fn new(end: usize) -> VersionPlan {
+        VersionPlan { end, sums: Vec::new(), counted: None, ordered: false, prepaid: false }
+    }
+}
 
 /// The state of the fast copy of a versioned loop while it is translated.
 pub struct FastLoop<'ctx> {
@@ -40,48 +84,67 @@ pub struct FastLoop<'ctx> {
     pub valid: bool,
     /// The `add nuw` instructions it built, taken back if it turns out invalid.
     pub nuw: Vec<InstructionValue<'ctx>>,
+    /// The index of its `loop` operator.
+    pub header: usize,
+    /// Its counted exit, assumed.
+    pub counted: Option<CountedExit>,
+    /// The counted exit's counter is on the step's side of the bound as signed numbers.
+    pub ordered: bool,
+    /// Its iterations were charged before it.
+    pub prepaid: bool,
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// Translates `ops[at..=end]` (a loop and its body) twice behind the entry test, and merges
-    /// the two at the loop's end; returns the index after `end`.
-    pub(super) fn translate_versioned(
-        &mut self,
-        ops: &[Operator<'_>],
-        at: usize,
-        end: usize,
-        sums: &[u32],
-    ) -> Result<usize> {
+    /// Translates `ops[at..=plan.end]` (a loop and its body) twice behind the entry test, and
+    /// merges the two at the loop's end; returns the index after its `end`.
+    pub(super) fn translate_versioned(&mut self, ops: &[Operator<'_>], at: usize, plan: VersionPlan) -> Result<usize> {
         let Operator::Loop { blockty } = ops[at] else {
             return Err(crate::error::internal("a versioned loop that is not a loop"));
         };
+        let end = plan.end;
         let results = self.block_signature(blockty)?.1.len();
         let limit = self.i32_const((1u64 << 32) - FAST_OFFSET_LIMIT);
-        let mut all_below = None;
-        for &h in sums {
-            let value =
-                self.builder.build_load(self.unit.llcx.i32_type(), self.locals[h as usize].0, "")?.into_int_value();
-            let below = self.builder.build_int_compare(IntPredicate::ULE, value, limit, "sum_below")?;
-            all_below = Some(match all_below {
-                Some(acc) => self.builder.build_and(acc, below, "")?,
-                None => below,
-            });
+        let mut premises = Vec::new();
+        for &h in &plan.sums {
+            let value = self.load_local_i32(h)?;
+            premises.push(self.builder.build_int_compare(IntPredicate::ULE, value, limit, "sum_below")?);
         }
-        let all_below = all_below.ok_or_else(|| crate::error::internal("a versioned loop without sums"))?;
+        let mut fuel_left = None;
+        if let Some(exit) = &plan.counted {
+            let (counted, trips) = self.counted_premise(exit, plan.ordered)?;
+            premises.push(counted);
+            if plan.prepaid {
+                let (enough, left) = self.fuel_for_trips(trips, self.fuel_costs[at + 1])?;
+                premises.push(enough);
+                fuel_left = Some(left);
+            }
+        }
+        let mut premise = premises.pop().ok_or_else(|| crate::error::internal("a versioned loop assuming nothing"))?;
+        for p in premises {
+            premise = self.builder.build_and(p, premise, "")?;
+        }
         let fast_entry = self.unit.llcx.append_basic_block(self.func, "fast_loop");
         let exact_entry = self.unit.llcx.append_basic_block(self.func, "exact_loop");
-        self.builder.build_conditional_branch(all_below, fast_entry, exact_entry)?;
+        self.builder.build_conditional_branch(premise, fast_entry, exact_entry)?;
 
         let (stack, facts, streams) =
             (self.stack.clone(), self.analyses.facts.snapshot(), self.analyses.streams.clone());
         self.builder.position_at_end(fast_entry);
+        if let Some(left) = fuel_left {
+            let cell = self.fuel_cell()?;
+            self.builder.build_store(cell, left)?;
+        }
         self.analyses.fast = Some(FastLoop {
             frame: self.frames.len(),
-            sums: sums.to_vec(),
+            sums: plan.sums,
             entry_facts: facts.clone(),
             certified: true,
             valid: true,
             nuw: Vec::new(),
+            header: at,
+            counted: plan.counted,
+            ordered: plan.ordered,
+            prepaid: plan.prepaid,
         });
         let fast_out = self.translate_copy(ops, at, end, results);
         let fast = self.analyses.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
@@ -123,6 +186,56 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(end + 1)
     }
 
+    /// The counted exit's premise at the loop's entry (`ordered`: as signed numbers too), and the
+    /// number of iterations it implies.
+    fn counted_premise(&mut self, exit: &CountedExit, ordered: bool) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let x = self.load_local_i32(exit.var)?;
+        let bound = match exit.bound {
+            Bound::Const(k) => self.i32_const(k as u32 as u64),
+            Bound::Local(k) => self.load_local_i32(k)?,
+        };
+        let (before, distance) = if exit.step > 0 {
+            (IntPredicate::SLT, self.builder.build_int_sub(bound, x, "")?)
+        } else {
+            (IntPredicate::SGT, self.builder.build_int_sub(x, bound, "")?)
+        };
+        let step = exit.step.unsigned_abs();
+        let (rest, trips) = if step.is_power_of_two() {
+            let rest = self.builder.build_and(distance, self.i32_const(step as u64 - 1), "")?;
+            (rest, self.builder.build_right_shift(distance, self.i32_const(step.trailing_zeros() as u64), false, "")?)
+        } else {
+            let step = self.i32_const(step as u64);
+            (self.builder.build_int_unsigned_rem(distance, step, "")?, self.builder.build_int_unsigned_div(distance, step, "")?)
+        };
+        let multiple = self.builder.build_int_compare(IntPredicate::EQ, rest, self.i32_const(0), "")?;
+        let nonzero = self.builder.build_int_compare(IntPredicate::NE, distance, self.i32_const(0), "")?;
+        let mut premise = self.builder.build_and(multiple, nonzero, "counted")?;
+        if ordered {
+            let ordered = self.builder.build_int_compare(before, x, bound, "")?;
+            premise = self.builder.build_and(premise, ordered, "counted_ordered")?;
+        }
+        Ok((premise, trips))
+    }
+
+    /// Whether the fuel left pays for `trips` iterations of `cost`, and what would then be left.
+    fn fuel_for_trips(&mut self, trips: IntValue<'ctx>, cost: u64) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let i64t = self.unit.llcx.i64_type();
+        let cell = self.fuel_cell()?;
+        let fuel = self.builder.build_load(i64t, cell, "fuel")?.into_int_value();
+        // At most 2^32 iterations of a piece of fewer than 2^31 operators: no overflow.
+        let trips = self.builder.build_int_z_extend(trips, i64t, "")?;
+        let charge = self.builder.build_int_mul(trips, self.i64_const(cost), "")?;
+        let left = self.builder.build_int_sub(fuel, charge, "fuel_left")?;
+        let enough = self.builder.build_int_compare(IntPredicate::SGE, left, i64t.const_zero(), "fuel_pays")?;
+        Ok((enough, left))
+    }
+
+    /// The current value of i32 local `local`.
+    fn load_local_i32(&mut self, local: u32) -> Result<IntValue<'ctx>> {
+        let slot = self.locals[local as usize].0;
+        Ok(self.builder.build_load(self.unit.llcx.i32_type(), slot, "")?.into_int_value())
+    }
+
     /// One copy of the loop: where it falls out and with which results, if it does.
     fn translate_copy(
         &mut self,
@@ -148,6 +261,28 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let Some(fast) = &self.analyses.fast else { return false };
         let small = c.get_zero_extended_constant().is_some_and(|c| c < FAST_OFFSET_LIMIT);
         small && fast.certified && fast.sums.iter().any(|&h| self.analyses.facts.holds(x, h))
+    }
+
+    /// In the fast copy, at the `i32.add` of an ordered counted step: it cannot wrap as signed.
+    pub(super) fn fast_counter_step(&self) -> bool {
+        let Some(fast) = &self.analyses.fast else { return false };
+        fast.ordered && fast.counted.is_some_and(|c| c.step_add == Some(self.op_at))
+    }
+
+    /// In the fast copy, at an ordered counted exit's `i32.ne`: the signed comparison that agrees.
+    pub(super) fn fast_exit_predicate(&self) -> Option<IntPredicate> {
+        let fast = self.analyses.fast.as_ref().filter(|fast| fast.ordered)?;
+        let exit = fast.counted?;
+        let (at, counter_first) = exit.compare?;
+        (at == self.op_at).then_some(match (exit.step > 0, counter_first) {
+            (true, true) | (false, false) => IntPredicate::SLT,
+            (true, false) | (false, true) => IntPredicate::SGT,
+        })
+    }
+
+    /// In the fast copy, at its `loop` operator: its iterations were charged before it.
+    pub(super) fn fast_prepaid_header(&self) -> bool {
+        self.analyses.fast.as_ref().is_some_and(|fast| fast.prepaid && fast.header == self.op_at)
     }
 
     /// In the fast copy: an `add nuw` to take back if the copy turns out invalid.
