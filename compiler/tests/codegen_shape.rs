@@ -164,6 +164,16 @@ fn a_stencil_loop_vectorises_in_its_fast_copy_and_an_unproven_copy_keeps_no_assu
 }
 
 #[test]
+fn a_loop_stepping_by_16_to_a_bound_gets_a_trip_count_and_vectorises() {
+    // `j += 16; j != end` (LU's update loop): LLVM cannot count its trips (j could miss the bound
+    // and wrap), so only the fast copy, which compares `j <s end`, vectorises.
+    let ir = emit_module(&module_of_script("counted_loops.wast"), &[], "llvm-ir");
+    let update = function(&ir, "w2n_m_f0");
+    assert!(update.contains("icmp slt i32"), "the entry test orders the counter and the bound:\n{update}");
+    assert!(update.contains(" x double>"), "the fast copy vectorises:\n{update}");
+}
+
+#[test]
 fn loops_over_sums_of_two_locals_vectorise_in_guard_mode() {
     let ir = emit_module(&address_sums_module(), &[], "llvm-ir");
     for (f, shape) in [

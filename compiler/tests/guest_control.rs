@@ -165,6 +165,12 @@ const COUNT_WAT: &str = r#"(module
       (local.set $n (i32.sub (local.get $n) (i32.const 1)))
       (br $top)))
     (local.get $s))
+  (func (export "bump") (param $p i32) (param $end i32) (result i32)
+    (loop $l
+      (i32.store (local.get $p) (i32.add (i32.load (local.get $p)) (i32.const 1)))
+      (global.set $counter (local.get $p))
+      (br_if $l (i32.ne (local.tee $p (i32.add (local.get $p) (i32.const 4))) (local.get $end))))
+    (local.get $p))
   (func (export "spin") (loop $l (br $l)))
   (func (export "sum_forever") (local $i i32) (local $s i32)
     (loop $again
@@ -240,6 +246,33 @@ fn fuel_is_the_same_at_every_level() {
     assert_eq!(seen[0].1, "trapped: all fuel consumed by WebAssembly", "{seen:?}");
     assert_eq!((&seen[0].1, seen[0].2, seen[0].3), (&seen[1].1, seen[1].2, seen[1].3), "-O0 and -O2 differ: {seen:?}");
     fuel_is_the_same_on_every_target(dir.path());
+}
+
+/// `bump(p, end)` increments the i32s from `p` to `end` with a counted loop of one piece (15 per
+/// iteration, 1 after it): its fast copy is charged for all its iterations before it runs
+/// (`translate/versioning.rs`), which must come to what the exact copy charges piece by piece.
+#[test]
+fn a_counted_loop_is_charged_up_front_as_its_pieces_would_be() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for level in [OptLevel::O0, OptLevel::O2] {
+        let module = load(dir.path(), level, GuestControl { interruptible: false, fuel: true });
+        let session = Session::instantiate(&module, &grants()).unwrap_or_else(|_| panic!("instantiate"));
+        let bump = session.export_func("bump").expect("bump");
+        let call = |fuel: u64, p: i32, end: i32| {
+            session.set_fuel(fuel);
+            let outcome = unsafe { session.call(bump, &mut [Value { i32: p }, Value { i32: end }]) };
+            (describe(&outcome), counter(&session), session.fuel())
+        };
+        let out_of_fuel = "trapped: all fuel consumed by WebAssembly";
+        assert_eq!(call(1501, 0x100, 0x290), ("returned 656".into(), 0x28c, 0), "{level:?}: 100 iterations");
+        // 1,500 pays the loop (charged at once) but not the piece after it.
+        assert_eq!(call(1500, 0x100, 0x290), (out_of_fuel.into(), 0x28c, 0), "{level:?}");
+        // 607 does not pay the loop: the exact copy runs 40 iterations and stops at the 41st header.
+        assert_eq!(call(607, 0x100, 0x290), (out_of_fuel.into(), 0x100 + 4 * 39, 7), "{level:?}");
+        // A trap ends the loop after 4 of its 8 iterations: the other 4 stay charged (1000 - 8 * 15).
+        let trapped = call(1000, 0xfff0, 0x10010);
+        assert_eq!(trapped, ("trapped: out of bounds memory access".into(), 0xfffc, 880), "{level:?}");
+    }
 }
 
 /// Prints one byte per iteration (`'0' + i % 10`), 1,000 iterations. Costs: 6 before the loop; per
