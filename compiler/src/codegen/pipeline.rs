@@ -125,9 +125,11 @@ fn wasm_o1() -> Vec<&'static str> {
 }
 
 /// The passes `-O3` runs after `default<O3>`: loops still guarded by run-time alias checks are
-/// versioned, and the SLP vectoriser sees the copy that may assume no overlap.
+/// versioned, and the SLP vectoriser sees the copy that may assume no overlap. `loop-versioning`
+/// takes only loops in simplified form (with a preheader of their own, which the two copies of a
+/// loop versioned at translation do not have once `simplifycfg` has run).
 fn o3_versioned_slp() -> Vec<&'static str> {
-    vec!["loop-versioning", "slp-vectorizer", "vector-combine", INSTCOMBINE, SIMPLIFYCFG_FINAL]
+    vec!["loop-simplify", "loop-versioning", "slp-vectorizer", "vector-combine", INSTCOMBINE, SIMPLIFYCFG_FINAL]
 }
 
 /// What one level runs: a pass pipeline, and an optional second one after it.
