@@ -14,6 +14,9 @@
 //!   executables compiled with `-W fuel=N` for x86-64, aarch64 and riscv64 (qemu-user) at -O0 and
 //!   -O2: a guest printing one byte per iteration stops after the same number of bytes, and one fuel
 //!   less than the exact cost of the whole program traps after its last byte, on every target.
+//! - `a_counted_loop_is_charged_up_front_as_its_pieces_would_be`: a counted loop of one piece pays
+//!   for its trips before it runs: the same fuel left and the same trap as piece by piece, the
+//!   exact copy when the fuel does not pay, and a trap part-way leaves the unrun trips charged.
 //! - `store_is_usable_after_an_interrupt`: a call stopped from another thread, a request made while
 //!   nothing runs, then ordinary calls in the same store.
 //! - `vectorised_loop_stops_near_the_deadline`: `sum_forever.wat` (no call, no poll: only the

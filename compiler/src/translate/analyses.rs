@@ -7,7 +7,8 @@
 //! - `address_sums.rs` (SUMS): `base + index * scale` of two locals kept in a hidden local, updated
 //!   at every set of either and stepped by a constant;
 //! - `versioning.rs` (FAST): an innermost loop translated twice, the fast copy under the premise
-//!   that its sums are at most `2^32 - FAST_OFFSET_LIMIT` at its header;
+//!   that its sums are at most `2^32 - FAST_OFFSET_LIMIT` at its header, or that its counted exit
+//!   (`counted_loops.rs`, a shape found by the prescan) ends it after a known number of trips;
 //! - `alias_streams.rs` (STREAMS): which pointer an address was derived from, so that accesses in a
 //!   loop go through a base copy per pointer;
 //! - `pin.rs` (PIN): guard mode's loads that must stay volatile, and the tag of every other load
@@ -20,7 +21,8 @@
 //!
 //! - `function_entered` (the prescan is done): SUMS gives each sum the prescan found a hidden local
 //!   set from its two locals (none in a function with a `try_table`, whose locals stay in memory);
-//!   FAST learns the loops to version; FACTS knows nothing, STREAMS gives each local its own
+//!   FAST learns the loops to version (those with sums plus constants, and counted loops whose
+//!   trip count LLVM cannot compute or, with `--fuel`, whose body is one piece); FACTS knows nothing, STREAMS gives each local its own
 //!   stream; PIN is on in guard mode with a memory and learns which locals are never read.
 //! - `versioned_loop` (the translator reaches a `loop`): FAST translates a loop to version twice
 //!   behind its entry test, each copy from the FACTS and STREAMS before it; after the two meet,
@@ -40,7 +42,12 @@
 //!   operands are current values of a sum's locals (it equals the sum exactly); otherwise the add
 //!   is `nuw` when FACTS bound one operand (a local accessed in its current generation) and the
 //!   other is a small enough constant, or when, in FAST's copy while certified, one operand holds
-//!   a sum of the loop and the other is a constant below `FAST_OFFSET_LIMIT`.
+//!   a sum of the loop and the other is a constant below `FAST_OFFSET_LIMIT`; it is `nsw` when it
+//!   is the step of an ordered counted exit in FAST's copy.
+//! - `int_compare_reached` (an integer comparison is to be built): FAST's copy compares an ordered
+//!   counted exit's `i32.ne` as `<s` (`>s` stepping down).
+//! - `loop_prepaid` (with `--fuel`, a loop header is to be charged): not in FAST's copy of a loop
+//!   whose trips the entry test paid for.
 //! - `i32_added`, `i32_subtracted`, `i32_scaled` (the result was built): FACTS: an `add nuw` of a
 //!   constant is an offset of its other operand (an access through one is one through the other);
 //!   FAST records each `nuw`, to take back if the copy turns out invalid; STREAMS: a constant moves

@@ -69,7 +69,9 @@ pub fn find(ops: &[Operator<'_>], at: usize, end: usize, is_i32: impl Fn(u32) ->
     let (tee, bound, compare) = match op(latch - 1)? {
         Operator::I32Ne => match (op(latch - 2)?, bound_of(latch - 2)) {
             (_, Some(bound)) => (latch - 3, bound, Some((latch - 1, true))),
-            (Operator::LocalTee { .. }, None) => (latch - 2, bound_of(latch.checked_sub(6)?)?, Some((latch - 1, false))),
+            (Operator::LocalTee { .. }, None) => {
+                (latch - 2, bound_of(latch.checked_sub(6)?)?, Some((latch - 1, false)))
+            }
             _ => return None,
         },
         Operator::LocalTee { .. } => (latch - 1, Bound::Const(0), None),
@@ -127,21 +129,43 @@ mod tests {
     #[test]
     fn finds_the_latch_shapes_clang_emits() {
         // i += 16; br_if 0 (i != 3200)
-        let up = [LocalGet { local_index: 1 }, LocalGet { local_index: 0 }, I32Add, Drop,
-            LocalGet { local_index: 0 }, I32Const { value: 16 }, I32Add, LocalTee { local_index: 0 },
-            I32Const { value: 3200 }, I32Ne, BrIf { relative_depth: 0 }];
+        let up = [
+            LocalGet { local_index: 1 },
+            LocalGet { local_index: 0 },
+            I32Add,
+            Drop,
+            LocalGet { local_index: 0 },
+            I32Const { value: 16 },
+            I32Add,
+            LocalTee { local_index: 0 },
+            I32Const { value: 3200 },
+            I32Ne,
+            BrIf { relative_depth: 0 },
+        ];
         let c = counted(&up).expect("counted");
         assert_eq!((c.var, c.step, c.bound), (0, 16, Bound::Const(3200)));
         assert_eq!((c.step_add, c.compare, c.straight), (Some(7), Some((10, true)), true));
         assert!(c.helps_llvm());
         // br_if 0 (n != (i -= 2)), the bound pushed first
-        let down = [LocalGet { local_index: 5 }, LocalGet { local_index: 0 }, I32Const { value: 2 }, I32Sub,
-            LocalTee { local_index: 0 }, I32Ne, BrIf { relative_depth: 0 }];
+        let down = [
+            LocalGet { local_index: 5 },
+            LocalGet { local_index: 0 },
+            I32Const { value: 2 },
+            I32Sub,
+            LocalTee { local_index: 0 },
+            I32Ne,
+            BrIf { relative_depth: 0 },
+        ];
         let c = counted(&down).expect("counted");
         assert_eq!((c.step, c.bound, c.step_add, c.compare), (-2, Bound::Local(5), None, Some((6, false))));
         // br_if 0 (i += -1): a count down to 0
-        let to_zero = [LocalGet { local_index: 0 }, I32Const { value: -1 }, I32Add, LocalTee { local_index: 0 },
-            BrIf { relative_depth: 0 }];
+        let to_zero = [
+            LocalGet { local_index: 0 },
+            I32Const { value: -1 },
+            I32Add,
+            LocalTee { local_index: 0 },
+            BrIf { relative_depth: 0 },
+        ];
         let c = counted(&to_zero).expect("counted");
         assert_eq!((c.step, c.bound, c.step_add, c.compare), (-1, Bound::Const(0), Some(3), None));
         assert!(!c.helps_llvm());
@@ -149,15 +173,23 @@ mod tests {
 
     #[test]
     fn rejects_counters_the_loop_changes_otherwise() {
-        let latch = [LocalGet { local_index: 0 }, I32Const { value: 4 }, I32Add, LocalTee { local_index: 0 },
-            LocalGet { local_index: 3 }, I32Ne, BrIf { relative_depth: 0 }];
+        let latch = [
+            LocalGet { local_index: 0 },
+            I32Const { value: 4 },
+            I32Add,
+            LocalTee { local_index: 0 },
+            LocalGet { local_index: 3 },
+            I32Ne,
+            BrIf { relative_depth: 0 },
+        ];
         let with = |before: &[Operator<'static>]| counted(&[before, &latch[..]].concat());
         assert!(with(&[]).is_some());
         assert!(with(&[I32Const { value: 0 }, LocalSet { local_index: 0 }]).is_none(), "the counter set elsewhere");
         assert!(with(&[I32Const { value: 0 }, LocalSet { local_index: 3 }]).is_none(), "the bound set in the loop");
         assert!(with(&[Loop { blockty: BlockType::Empty }, End]).is_none(), "not innermost");
-        let c = with(&[Block { blockty: BlockType::Empty }, LocalGet { local_index: 1 }, BrIf { relative_depth: 1 }, End])
-            .expect("an early exit leaves the count exact while it does not run");
+        let c =
+            with(&[Block { blockty: BlockType::Empty }, LocalGet { local_index: 1 }, BrIf { relative_depth: 1 }, End])
+                .expect("an early exit leaves the count exact while it does not run");
         assert!(!c.straight, "but the body is more than one piece");
         let mut other_local = latch.clone();
         other_local[0] = LocalGet { local_index: 1 };

@@ -21,7 +21,9 @@
 //! cost, traps `all fuel consumed by WebAssembly` before any of the piece runs, leaving the fuel
 //! unchanged; otherwise stores the rest. The costs come from the operators alone and each charge
 //! precedes its piece's effects, so the fuel left and the place of the trap are the same at every
-//! optimisation level and on every target. Both copies of a versioned loop charge the same pieces.
+//! optimisation level and on every target. Both copies of a versioned loop charge the same pieces,
+//! except that a counted loop of one piece may pay for all its iterations before its fast copy
+//! (`versioning.rs`): the same total, unless a trap ends that loop early.
 
 use super::FuncTranslator;
 use crate::abi;

@@ -205,7 +205,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             (rest, self.builder.build_right_shift(distance, self.i32_const(step.trailing_zeros() as u64), false, "")?)
         } else {
             let step = self.i32_const(step as u64);
-            (self.builder.build_int_unsigned_rem(distance, step, "")?, self.builder.build_int_unsigned_div(distance, step, "")?)
+            (
+                self.builder.build_int_unsigned_rem(distance, step, "")?,
+                self.builder.build_int_unsigned_div(distance, step, "")?,
+            )
         };
         let multiple = self.builder.build_int_compare(IntPredicate::EQ, rest, self.i32_const(0), "")?;
         let nonzero = self.builder.build_int_compare(IntPredicate::NE, distance, self.i32_const(0), "")?;
