@@ -191,6 +191,25 @@ fn progress_bar(units: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// x86-64 innermost loops start on a 64-byte boundary (LLVM's default is 16): a small hot loop that
+/// straddles a cache line runs up to a third slower on the AMD EPYC machines measured (`floyd`,
+/// `lcs`, `vm` in `benches/`: 20-25 % faster aligned, the corpus's geometric mean 1 % faster, code
+/// 1-2 % larger). The option is global to LLVM but read only by the x86 back end.
+const INNERMOST_LOOP_ALIGNMENT: &str = "-x86-experimental-pref-innermost-loop-alignment=6";
+
+/// Sets LLVM's process-wide command-line options (each at most once per process).
+pub(crate) fn set_llvm_options(options: &[&str]) {
+    let args: Vec<std::ffi::CString> = std::iter::once("wasm2native")
+        .chain(options.iter().copied())
+        .filter_map(|a| std::ffi::CString::new(a).ok())
+        .collect();
+    let ptrs: Vec<*const std::ffi::c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    // SAFETY: the strings outlive the call, which copies what it keeps.
+    unsafe {
+        inkwell::llvm_sys::support::LLVMParseCommandLineOptions(ptrs.len() as i32, ptrs.as_ptr(), std::ptr::null())
+    };
+}
+
 pub(crate) fn init_llvm() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
@@ -198,6 +217,7 @@ pub(crate) fn init_llvm() {
         Target::initialize_x86(&config);
         Target::initialize_aarch64(&config);
         Target::initialize_riscv(&config);
+        set_llvm_options(&[INNERMOST_LOOP_ALIGNMENT]);
     });
 }
 

@@ -224,19 +224,8 @@ mod llvm_pass_timers {
     pub fn enable() {
         static ENABLE: Once = Once::new();
         ENABLE.call_once(|| {
-            let args =
-                ["wasm2native".to_string(), "-time-passes".into(), format!("-info-output-file={}", file().display())];
-            let args: Vec<std::ffi::CString> =
-                args.iter().filter_map(|a| std::ffi::CString::new(a.as_str()).ok()).collect();
-            let ptrs: Vec<*const std::ffi::c_char> = args.iter().map(|a| a.as_ptr()).collect();
-            // SAFETY: the strings outlive the call, which copies what it keeps.
-            unsafe {
-                inkwell::llvm_sys::support::LLVMParseCommandLineOptions(
-                    ptrs.len() as i32,
-                    ptrs.as_ptr(),
-                    std::ptr::null(),
-                )
-            };
+            let output = format!("-info-output-file={}", file().display());
+            crate::codegen::set_llvm_options(&["-time-passes", &output]);
         });
     }
 
