@@ -94,6 +94,8 @@
 (invoke "store" (i32.const 24) (i32.const 100))
 (assert_return (invoke "down_to_zero" (i32.const 6)) (i32.const 111))
 (assert_return (invoke "down_to_zero" (i32.const 2)) (i32.const 1))
+;; An odd start never reaches 0: the exact copy goes below it and traps at address 2^32 - 4.
+(assert_trap (invoke "down_to_zero" (i32.const 5)) "out of bounds memory access")
 
 (invoke "fill32" (i32.const 0x2f00) (i32.const 0x80) (i32.const 1))
 (invoke "store" (i32.const 0x3000) (i32.const 0))

@@ -44,8 +44,8 @@
 //!   other is a small enough constant, or when, in FAST's copy while certified, one operand holds
 //!   a sum of the loop and the other is a constant below `FAST_OFFSET_LIMIT`; it is `nsw` when it
 //!   is the step of an ordered counted exit in FAST's copy.
-//! - `int_compare_reached` (an integer comparison is to be built): FAST's copy compares an ordered
-//!   counted exit's `i32.ne` as `<s` (`>s` stepping down).
+//! - `int_compare_reached` (an integer comparison is to be built, a `br_if`'s test included): FAST's
+//!   copy compares an ordered counted exit's `i32.ne` as `<s` (`>s` stepping down).
 //! - `loop_prepaid` (with `--fuel`, a loop header is to be charged): not in FAST's copy of a loop
 //!   whose trips the entry test paid for.
 //! - `i32_added`, `i32_subtracted`, `i32_scaled` (the result was built): FACTS: an `add nuw` of a
@@ -263,8 +263,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(I32Add::Add { nuw, nsw: self.fast_counter_step() })
     }
 
-    /// An integer comparison `pred` is to be built: FAST's fast copy may compare its counted
-    /// exit unsigned instead of `ne` (`versioning.rs`).
+    /// An integer comparison `pred` is to be built (a `br_if`'s test against 0 among them): FAST's
+    /// fast copy may compare its counted exit as signed numbers instead of `ne` (`versioning.rs`).
     pub(super) fn int_compare_reached(&self, pred: IntPredicate) -> IntPredicate {
         self.fast_exit_predicate().filter(|_| pred == IntPredicate::NE).unwrap_or(pred)
     }

@@ -418,7 +418,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn branch_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_int()?;
-        let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+        let pred = self.int_compare_reached(IntPredicate::NE);
+        let c = self.builder.build_int_compare(pred, cond, self.i32_const(0), "")?;
         let target = self.add_edge(depth)?;
         let cont = self.unit.llcx.append_basic_block(self.func, "br_if_cont");
         self.builder.build_conditional_branch(c, target, cont)?;

@@ -1,6 +1,7 @@
-//! Counted loops: an innermost loop whose latch is `br_if 0` on `x != bound`, where `x` is an i32
-//! local the loop changes only by a constant step just before that test, and `bound` is a
-//! constant or a local the loop does not set. clang emits most of its loops this way.
+//! Counted loops: an innermost loop whose latch is `br_if 0` on `x != bound` (or on `x` itself, a
+//! bound of 0), where `x` is an i32 local the loop changes only by a constant step just before
+//! that test, and `bound` is a constant or a local the loop does not set. clang emits most of its
+//! loops this way.
 //!
 //! Such a loop runs exactly `d / |step|` iterations, `d` the distance from `x0` (the value at
 //! entry) to the bound in the step's direction (modulo 2^32), when `d` is a non-zero multiple of
@@ -36,19 +37,20 @@ pub struct CountedExit {
     pub bound: Bound,
     /// The index of the step's `i32.add`, if it is one (not an `i32.sub`).
     pub step_add: Option<usize>,
-    /// The index of the latch's `i32.ne`, and whether the stepped counter is its first operand;
-    /// `None` when the latch tests the stepped counter itself (`bound` 0).
-    pub compare: Option<(usize, bool)>,
+    /// The index of the operator that compares the stepped counter with the bound, and whether
+    /// the counter is its first operand: the latch's `i32.ne`, or the `br_if` itself when it tests
+    /// the stepped counter (`bound` 0).
+    pub compare: (usize, bool),
     /// The body is one straight-line piece: nothing in it ends a piece of fuel accounting
     /// (`guest_control.rs`) before the latch.
     pub straight: bool,
 }
 
 impl CountedExit {
-    /// Whether LLVM gains a trip count from the fast copy's exit test: a step of more than 1
-    /// (LLVM computes those of steps of 1 itself) tested by an `i32.ne`.
+    /// Whether LLVM gains a trip count from the fast copy's exit test: a step of more than 1 (LLVM
+    /// computes those of steps of 1 itself).
     pub fn helps_llvm(&self) -> bool {
-        self.compare.is_some() && self.step.unsigned_abs() > 1
+        self.step.unsigned_abs() > 1
     }
 }
 
@@ -68,13 +70,11 @@ pub fn find(ops: &[Operator<'_>], at: usize, end: usize, is_i32: impl Fn(u32) ->
     // `tee` is the index of the `local.tee` that stores the stepped counter.
     let (tee, bound, compare) = match op(latch - 1)? {
         Operator::I32Ne => match (op(latch - 2)?, bound_of(latch - 2)) {
-            (_, Some(bound)) => (latch - 3, bound, Some((latch - 1, true))),
-            (Operator::LocalTee { .. }, None) => {
-                (latch - 2, bound_of(latch.checked_sub(6)?)?, Some((latch - 1, false)))
-            }
+            (_, Some(bound)) => (latch - 3, bound, (latch - 1, true)),
+            (Operator::LocalTee { .. }, None) => (latch - 2, bound_of(latch.checked_sub(6)?)?, (latch - 1, false)),
             _ => return None,
         },
-        Operator::LocalTee { .. } => (latch - 1, Bound::Const(0), None),
+        Operator::LocalTee { .. } => (latch - 1, Bound::Const(0), (latch, true)),
         _ => return None,
     };
     let Some(Operator::LocalTee { local_index: var }) = op(tee) else { return None };
@@ -144,7 +144,7 @@ mod tests {
         ];
         let c = counted(&up).expect("counted");
         assert_eq!((c.var, c.step, c.bound), (0, 16, Bound::Const(3200)));
-        assert_eq!((c.step_add, c.compare, c.straight), (Some(7), Some((10, true)), true));
+        assert_eq!((c.step_add, c.compare, c.straight), (Some(7), (10, true), true));
         assert!(c.helps_llvm());
         // br_if 0 (n != (i -= 2)), the bound pushed first
         let down = [
@@ -157,7 +157,7 @@ mod tests {
             BrIf { relative_depth: 0 },
         ];
         let c = counted(&down).expect("counted");
-        assert_eq!((c.step, c.bound, c.step_add, c.compare), (-2, Bound::Local(5), None, Some((6, false))));
+        assert_eq!((c.step, c.bound, c.step_add, c.compare), (-2, Bound::Local(5), None, (6, false)));
         // br_if 0 (i += -1): a count down to 0
         let to_zero = [
             LocalGet { local_index: 0 },
@@ -167,7 +167,7 @@ mod tests {
             BrIf { relative_depth: 0 },
         ];
         let c = counted(&to_zero).expect("counted");
-        assert_eq!((c.step, c.bound, c.step_add, c.compare), (-1, Bound::Const(0), Some(3), None));
+        assert_eq!((c.step, c.bound, c.step_add, c.compare), (-1, Bound::Const(0), Some(3), (5, true)));
         assert!(!c.helps_llvm());
     }
 

@@ -272,11 +272,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         fast.ordered && fast.counted.is_some_and(|c| c.step_add == Some(self.op_at))
     }
 
-    /// In the fast copy, at an ordered counted exit's `i32.ne`: the signed comparison that agrees.
+    /// In the fast copy, at an ordered counted exit's `i32.ne` (or its `br_if`, testing the counter
+    /// against 0): the signed comparison that agrees.
     pub(super) fn fast_exit_predicate(&self) -> Option<IntPredicate> {
         let fast = self.analyses.fast.as_ref().filter(|fast| fast.ordered)?;
         let exit = fast.counted?;
-        let (at, counter_first) = exit.compare?;
+        let (at, counter_first) = exit.compare;
         (at == self.op_at).then_some(match (exit.step > 0, counter_first) {
             (true, true) | (false, false) => IntPredicate::SLT,
             (true, false) | (false, true) => IntPredicate::SGT,
