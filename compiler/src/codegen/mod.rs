@@ -230,7 +230,7 @@ pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
         OptLevel::O2 | OptLevel::Os => OptimizationLevel::Default,
         OptLevel::O3 => OptimizationLevel::Aggressive,
     };
-    target
+    let tm = target
         .create_target_machine(
             &triple,
             opts.target.cpu.as_deref().unwrap_or("generic"),
@@ -239,7 +239,17 @@ pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
             RelocMode::PIC,
             CodeModel::Default,
         )
-        .ok_or_else(|| crate::error::internal(format!("no target machine for {}", opts.target.llvm_triple)))
+        .ok_or_else(|| crate::error::internal(format!("no target machine for {}", opts.target.llvm_triple)))?;
+    let aarch64 = ["aarch64", "arm64"].iter().any(|a| opts.target.llvm_triple.starts_with(a));
+    if aarch64 && opts.opt_level == OptLevel::O0 {
+        // LLVM 19's GlobalISel, AArch64's -O0 default, folds `zext(shl i32 k, 2)` into the access
+        // as `[base, wk, uxtw #2]`, which drops the wrap of the 32-bit shift: `(-1 << 2)` reaches
+        // base + 16 GiB - 4, past the guard region. FastISel (what -O0 falls back to) and
+        // SelectionDAG keep the wrap (`compiler/tests/wast_files.rs`, `wrapped_address_at_o0.wast`).
+        // SAFETY: the target machine is live; this only sets one of its options.
+        unsafe { inkwell::llvm_sys::target_machine::LLVMSetTargetMachineGlobalISel(tm.as_mut_ptr(), 0) };
+    }
+    Ok(tm)
 }
 
 /// Verifies, optimises and emits one unit.
