@@ -26,10 +26,14 @@ pub struct Options {
     pub mutations: u64,
     pub keep: PathBuf,
     pub wasmtime: Option<PathBuf>,
+    /// `--cross TARGET`: each module's host run (checked against its oracle) also becomes a spec
+    /// script that `wasm2native wast --target TARGET` must pass at -O0 (guard) and -O2 (explicit
+    /// checks, exact trap order), under qemu-user; not for sets with relaxed SIMD.
+    pub cross: Vec<String>,
 }
 
 const USAGE: &str = "usage: w2n-fuzz [--sets NAME,NAME|all] [--seeds START..END] [--time SECS] [--jobs N] \
-                     [--mutations N] [--keep DIR] [--wasmtime PATH]";
+                     [--mutations N] [--keep DIR] [--wasmtime PATH] [--cross TARGET,TARGET]";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options> {
@@ -41,6 +45,7 @@ impl Options {
             mutations: 200,
             keep: PathBuf::from("target/fuzz-failures"),
             wasmtime: None,
+            cross: Vec::new(),
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
@@ -70,6 +75,7 @@ impl Options {
                 "--mutations" => o.mutations = value()?.parse().context("--mutations N")?,
                 "--keep" => o.keep = PathBuf::from(value()?),
                 "--wasmtime" => o.wasmtime = Some(PathBuf::from(value()?)),
+                "--cross" => o.cross.extend(value()?.split(',').map(str::to_string)),
                 "-h" | "--help" => {
                     println!("{USAGE}");
                     std::process::exit(0);
@@ -237,7 +243,8 @@ fn one_module(shared: &Shared<'_>, exe: &Path, dir: &Path, seed: u64, set: &'sta
     let mut traces: Vec<(String, Option<Vec<String>>)> = Vec::new();
     for (opt, checks) in CONFIGS {
         let label = format!("-O{opt} {checks}");
-        let script_out = (set.oracle == Oracle::Wasmtime && label == "-O0 guard").then_some(script.as_path());
+        let wants_script = set.oracle == Oracle::Wasmtime || !shared.options.cross.is_empty();
+        let script_out = (wants_script && label == "-O0 guard").then_some(script.as_path());
         match run_child(exe, &path, seed, opt, checks, script_out) {
             Ok(trace) => {
                 if let Some(line) = trace.iter().find(|l| l.starts_with("compile error")) {
@@ -270,6 +277,10 @@ fn one_module(shared: &Shared<'_>, exe: &Path, dir: &Path, seed: u64, set: &'sta
             std::fs::copy(&script, &kept)?;
             failures.push(format!("{}/{seed} -O0 guard: wasmtime disagrees ({}): {e}", set.name, kept.display()));
         }
+    }
+    // Relaxed SIMD may answer differently on another target (the proposal allows it).
+    if script.exists() && failures.is_empty() && !set.config().relaxed_simd_enabled {
+        cross_check(shared, exe, &script, set, seed, &mut fig, &mut failures)?;
     }
     if let Some((who, expected)) = &reference {
         let agrees = |t: &Option<Vec<String>>| t.as_ref().is_some_and(|t| first_difference(expected, t).is_none());
@@ -336,6 +347,43 @@ fn run_child(
 }
 
 /// Runs `cmd` with a time limit; its stdout on success, else what went wrong (with its stderr).
+/// The cross targets' runs of the host's script (`Options::cross`); a failure keeps the script.
+fn cross_check(
+    shared: &Shared<'_>,
+    exe: &Path,
+    script: &Path,
+    set: &FeatureSet,
+    seed: u64,
+    fig: &mut Figures,
+    failures: &mut Vec<String>,
+) -> Result<()> {
+    let compiler = exe.with_file_name("wasm2native");
+    for target in &shared.options.cross {
+        for (opt, checks) in [("0", "guard"), ("2", "explicit")] {
+            let mut cmd = Command::new(&compiler);
+            cmd.args(["wast", "--target", target, "-O", opt, "--bounds-checks", checks]).arg(script);
+            let passed = match run_limited(&mut cmd, CHILD_LIMIT) {
+                Ok(out) => {
+                    String::from_utf8_lossy(&out).lines().last().is_some_and(|l| l.ends_with(" passed, 0 failed"))
+                }
+                Err(_) => false,
+            };
+            if !passed {
+                fig.divergences += 1;
+                let kept = shared.options.keep.join(format!("{}-{seed}-{target}-O{opt}.wast", set.name));
+                std::fs::create_dir_all(&shared.options.keep)?;
+                std::fs::copy(script, &kept)?;
+                failures.push(format!(
+                    "{}/{seed} {target} -O{opt} {checks}: differs from the host's run ({})",
+                    set.name,
+                    kept.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn run_limited(cmd: &mut Command, limit: Duration) -> Result<Vec<u8>, String> {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("spawning: {e}"))?;
     let start = Instant::now();
