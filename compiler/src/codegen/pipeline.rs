@@ -10,15 +10,12 @@
 //!   interprocedural passes around it (which re-run simplification after every inlining) and
 //!   without the passes that found little to do on Wasm input (reassociation, unswitching,
 //!   constraint elimination, ...), followed by LLVM's own optimisation tail (loop and SLP
-//!   vectorisers, unrolling, sinking). After the SLP vectoriser, loops that still need run-time
-//!   alias checks are versioned on them (`loop-versioning`) and the SLP vectoriser runs again over
-//!   the copy that may assume no overlap: a loop the producer unrolled by a factor the loop
-//!   vectoriser rejects (clang's wasm32 `gemm`, unrolled by 3) then vectorises within its body
-//!   (`gemm` 1.84 → 1.37× native, `stencil1d` 1.9 → 1.6×; quickjs.wasm compiles about 3 % slower
-//!   and `fannkuch`, whose short loops pay the check, runs about 8 % slower). On quickjs.wasm it
-//!   optimises in about three quarters of
+//!   vectorisers, unrolling, sinking). On quickjs.wasm it optimises in about three quarters of
 //!   `default<O2>`'s time; on `benches/` the geometric mean of run time moved by about 1 %
-//!   (`benches/RESULTS.md`). Each pass dropped was checked on the corpus: `lcs` needs jump
+//!   (`benches/RESULTS.md`). Not at -O2: versioning the loops that still need alias checks and
+//!   running the SLP vectoriser again (what -O3 adds) took `gemm` from 1.84 to 1.37× native, but
+//!   compiled the generated 5000-function module of `cargo xtask bench --compile` 40 % slower
+//!   and yosys.wasm 10 % slower. Each pass dropped was checked on the corpus: `lcs` needs jump
 //!   threading, value-range propagation and merged load/store motion (1.2× without them).
 //! - `-O1` keeps one pass of each kind that pays on Wasm input and both vectorisers.
 //! - `-O3` and `-Os` are LLVM's own `default<O3>`/`default<Os>` with the SLP vectoriser clang runs
@@ -95,11 +92,6 @@ fn wasm_o2() -> Vec<&'static str> {
         "loop-load-elim",
         INSTCOMBINE,
         SIMPLIFYCFG_LATE,
-        "slp-vectorizer",
-        "vector-combine",
-        INSTCOMBINE,
-        "loop-simplify",
-        "loop-versioning",
         "slp-vectorizer",
         "vector-combine",
         INSTCOMBINE,
