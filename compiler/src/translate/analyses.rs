@@ -22,8 +22,9 @@
 //! - `function_entered` (the prescan is done): SUMS gives each sum the prescan found a hidden local
 //!   set from its two locals (none in a function with a `try_table`, whose locals stay in memory);
 //!   FAST learns the loops to version (those with sums plus constants, and counted loops whose
-//!   trip count LLVM cannot compute or, with `--fuel`, whose body is one piece); FACTS knows nothing, STREAMS gives each local its own
-//!   stream; PIN is on in guard mode with a memory and learns which locals are never read.
+//!   trip count LLVM cannot compute or, with `--fuel`, whose body is one piece); FACTS knows
+//!   nothing, STREAMS gives each local its own stream; PIN is on in guard mode with a memory and
+//!   learns which locals are never read.
 //! - `versioned_loop` (the translator reaches a `loop`): FAST translates a loop to version twice
 //!   behind its entry test, each copy from the FACTS and STREAMS before it; after the two meet,
 //!   FACTS go on from before the loop.
@@ -187,7 +188,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 if prepaid || exit.helps_llvm() {
                     let plan = versioned.entry(at).or_insert_with(|| versioning::VersionPlan::new(end));
                     plan.counted = Some(exit);
-                    plan.ordered = exit.helps_llvm();
                     plan.prepaid = prepaid;
                 }
             }

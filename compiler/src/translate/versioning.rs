@@ -8,12 +8,12 @@
 //!   `b[i+1]`) a 64-bit affine address to LLVM.
 //! - **A counted exit** (`counted_loops.rs`: the latch is `br_if 0 (x != bound)` right after the
 //!   loop's only change of `x`, `x += step`): the distance `d` from `x` to the bound, in the step's
-//!   direction and modulo 2^32, is a non-zero multiple of the step. When the plan is `ordered`
-//!   (LLVM gains from it: `CountedExit::helps_llvm`), also `x <s bound` (`>s` stepping down), and
-//!   the fast copy's latch compares `x <s bound` (`>s`) with the step an `add nsw`, from which LLVM
-//!   computes the trip count. With `--fuel` and a body of one piece (`prepaid`), the entry test
-//!   also checks that the fuel left pays for all `d / |step|` iterations, charges them, and the
-//!   copy's header charges nothing.
+//!   direction and modulo 2^32, is a non-zero multiple of the step. When LLVM gains from it
+//!   (`CountedExit::helps_llvm`: the exit is then *ordered*), also `x <s bound` (`>s` stepping
+//!   down), and the fast copy's latch compares `x <s bound` (`>s`) with the step an `add nsw`,
+//!   from which LLVM computes the trip count. With `--fuel` and a body of one piece (`prepaid`),
+//!   the entry test also checks that the fuel left pays for all `d / |step|` iterations, charges
+//!   them, and the copy's header charges nothing.
 //!
 //! SAFETY of the counted exit: the only change of `x` in the loop is `x + step`, and right after
 //! it the latch goes back only when `x + step != bound`; a back edge before the step brings `x`
@@ -56,8 +56,6 @@ pub struct VersionPlan {
     pub sums: Vec<u32>,
     /// Its counted exit, when the fast copy assumes it.
     pub counted: Option<CountedExit>,
-    /// The fast copy compares the counted exit as signed numbers (the premise orders them).
-    pub ordered: bool,
     /// `--fuel`: the fast copy's iterations are charged before it.
     pub prepaid: bool,
 }
@@ -65,7 +63,7 @@ pub struct VersionPlan {
 impl VersionPlan {
     /// A loop ending at `end`, as yet assuming nothing.
     pub fn new(end: usize) -> VersionPlan {
-        VersionPlan { end, sums: Vec::new(), counted: None, ordered: false, prepaid: false }
+        VersionPlan { end, sums: Vec::new(), counted: None, prepaid: false }
     }
 }
 
@@ -88,8 +86,6 @@ pub struct FastLoop<'ctx> {
     pub header: usize,
     /// Its counted exit, assumed.
     pub counted: Option<CountedExit>,
-    /// The counted exit's counter is on the step's side of the bound as signed numbers.
-    pub ordered: bool,
     /// Its iterations were charged before it.
     pub prepaid: bool,
 }
@@ -111,7 +107,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         let mut fuel_left = None;
         if let Some(exit) = &plan.counted {
-            let (counted, trips) = self.counted_premise(exit, plan.ordered)?;
+            let (counted, trips) = self.counted_premise(exit)?;
             premises.push(counted);
             if plan.prepaid {
                 let (enough, left) = self.fuel_for_trips(trips, self.fuel_costs[at + 1])?;
@@ -143,7 +139,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             nuw: Vec::new(),
             header: at,
             counted: plan.counted,
-            ordered: plan.ordered,
             prepaid: plan.prepaid,
         });
         let fast_out = self.translate_copy(ops, at, end, results);
@@ -186,9 +181,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(end + 1)
     }
 
-    /// The counted exit's premise at the loop's entry (`ordered`: as signed numbers too), and the
+    /// The counted exit's premise at the loop's entry (as signed numbers too when it is ordered:
+    /// `CountedExit::helps_llvm`), and the
     /// number of iterations it implies.
-    fn counted_premise(&mut self, exit: &CountedExit, ordered: bool) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
+    fn counted_premise(&mut self, exit: &CountedExit) -> Result<(IntValue<'ctx>, IntValue<'ctx>)> {
         let x = self.load_local_i32(exit.var)?;
         let bound = match exit.bound {
             Bound::Const(k) => self.i32_const(k as u32 as u64),
@@ -213,7 +209,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let multiple = self.builder.build_int_compare(IntPredicate::EQ, rest, self.i32_const(0), "")?;
         let nonzero = self.builder.build_int_compare(IntPredicate::NE, distance, self.i32_const(0), "")?;
         let mut premise = self.builder.build_and(multiple, nonzero, "counted")?;
-        if ordered {
+        if exit.helps_llvm() {
             let ordered = self.builder.build_int_compare(before, x, bound, "")?;
             premise = self.builder.build_and(premise, ordered, "counted_ordered")?;
         }
@@ -269,14 +265,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// In the fast copy, at the `i32.add` of an ordered counted step: it cannot wrap as signed.
     pub(super) fn fast_counter_step(&self) -> bool {
         let Some(fast) = &self.analyses.fast else { return false };
-        fast.ordered && fast.counted.is_some_and(|c| c.step_add == Some(self.op_at))
+        fast.counted.is_some_and(|c| c.helps_llvm() && c.step_add == Some(self.op_at))
     }
 
     /// In the fast copy, at an ordered counted exit's `i32.ne` (or its `br_if`, testing the counter
     /// against 0): the signed comparison that agrees.
     pub(super) fn fast_exit_predicate(&self) -> Option<IntPredicate> {
-        let fast = self.analyses.fast.as_ref().filter(|fast| fast.ordered)?;
-        let exit = fast.counted?;
+        let exit = self.analyses.fast.as_ref()?.counted.filter(CountedExit::helps_llvm)?;
         let (at, counter_first) = exit.compare;
         (at == self.op_at).then_some(match (exit.step > 0, counter_first) {
             (true, true) | (false, false) => IntPredicate::SLT,
