@@ -8,6 +8,7 @@ pub mod kept_loads;
 pub mod module_unit;
 pub mod partition;
 mod pipeline;
+mod reroll;
 mod schedule;
 pub mod timings;
 mod unit_cache;

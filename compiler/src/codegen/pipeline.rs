@@ -54,9 +54,10 @@ const LOOP_HOIST: &str = "loop-mssa(loop-instsimplify,loop-simplifycfg,licm<no-a
     loop-rotate<header-duplication;no-prepare-for-lto>,licm<allowspeculation>)";
 const LOOP_VECTORIZE: &str = "loop-vectorize<no-interleave-forced-only;no-vectorize-forced-only;>";
 
-/// The passes of `-O2`, in order (see the module comment).
-fn wasm_o2() -> Vec<&'static str> {
-    vec![
+/// The passes of `-O2`, in order (see the module comment): simplification, then (after rerolling,
+/// `reroll.rs`) LLVM's optimisation tail.
+fn wasm_o2() -> (Vec<&'static str>, Vec<&'static str>) {
+    let simplification = vec![
         // Locals to SSA; context and memory-base loads merged; first clean-up.
         "mem2reg",
         "sroa<modify-cfg>",
@@ -81,7 +82,10 @@ fn wasm_o2() -> Vec<&'static str> {
         "loop-mssa(licm<allowspeculation>)",
         SIMPLIFYCFG_HOIST,
         INSTCOMBINE,
-        // LLVM's optimisation tail, as in default<O2>.
+    ];
+    // LLVM's optimisation tail, as in default<O2>, after the copies rerolling left are deleted.
+    let tail = vec![
+        "dce",
         "float2int",
         "lower-constant-intrinsics",
         "loop(loop-rotate<header-duplication;no-prepare-for-lto>,loop-deletion)",
@@ -107,12 +111,13 @@ fn wasm_o2() -> Vec<&'static str> {
         "div-rem-pairs",
         "tailcallelim",
         SIMPLIFYCFG_FINAL,
-    ]
+    ];
+    (simplification, tail)
 }
 
-/// The passes of `-O1`: each kind once, vectorisers included.
-fn wasm_o1() -> Vec<&'static str> {
-    vec![
+/// The passes of `-O1`: each kind once, vectorisers included (after rerolling).
+fn wasm_o1() -> (Vec<&'static str>, Vec<&'static str>) {
+    let simplification = vec![
         "sroa<modify-cfg>",
         "early-cse<memssa>",
         SIMPLIFYCFG,
@@ -120,11 +125,9 @@ fn wasm_o1() -> Vec<&'static str> {
         "gvn<>",
         "loop-mssa(licm<allowspeculation>)",
         "loop(loop-rotate<header-duplication;no-prepare-for-lto>,indvars)",
-        LOOP_VECTORIZE,
-        "slp-vectorizer",
-        INSTCOMBINE,
-        SIMPLIFYCFG_FINAL,
-    ]
+    ];
+    let tail = vec!["dce", LOOP_VECTORIZE, "slp-vectorizer", INSTCOMBINE, SIMPLIFYCFG_FINAL];
+    (simplification, tail)
 }
 
 /// The passes `-O3` runs after `default<O3>`: loops still guarded by run-time alias checks are
@@ -135,39 +138,56 @@ fn o3_versioned_slp() -> Vec<&'static str> {
     vec!["loop-simplify", "loop-versioning", "slp-vectorizer", "vector-combine", INSTCOMBINE, SIMPLIFYCFG_FINAL]
 }
 
-/// What one level runs: a pass pipeline, and an optional second one after it.
+/// One step of a level's pipeline.
+enum Stage {
+    /// A pass pipeline, in LLVM's syntax.
+    Passes(String),
+    /// Rerolling unrolled loops (`reroll.rs`).
+    Reroll,
+}
+
+/// What one level runs, in order, and whether LLVM's own pipelines run the SLP vectoriser.
 struct Pipeline {
-    main: String,
+    stages: Vec<Stage>,
     slp: bool,
-    after: Option<String>,
 }
 
 fn pipeline(level: OptLevel) -> Pipeline {
-    let functions = |passes: Vec<&str>| format!("function<eager-inv>({})", passes.join(","));
+    use Stage::*;
+    let functions = |passes: Vec<&str>| Passes(format!("function<eager-inv>({})", passes.join(",")));
+    let ours = |(simplification, tail): (Vec<&str>, Vec<&str>)| Pipeline {
+        stages: vec![functions(simplification), Reroll, functions(tail)],
+        slp: false,
+    };
     match level {
         // Even unoptimised code gets its locals out of memory: it is much smaller and faster.
-        OptLevel::O0 => Pipeline { main: "function(mem2reg)".into(), slp: false, after: None },
-        OptLevel::O1 => Pipeline { main: functions(wasm_o1()), slp: false, after: None },
-        OptLevel::O2 => Pipeline { main: functions(wasm_o2()), slp: false, after: None },
-        OptLevel::O3 => Pipeline { main: "default<O3>".into(), slp: true, after: Some(functions(o3_versioned_slp())) },
-        OptLevel::Os => Pipeline { main: "default<Os>".into(), slp: true, after: None },
+        OptLevel::O0 => Pipeline { stages: vec![Passes("function(mem2reg)".into())], slp: false },
+        OptLevel::O1 => ours(wasm_o1()),
+        OptLevel::O2 => ours(wasm_o2()),
+        OptLevel::O3 => {
+            Pipeline { stages: vec![Passes("default<O3>".into()), functions(o3_versioned_slp())], slp: true }
+        }
+        OptLevel::Os => Pipeline { stages: vec![Passes("default<Os>".into())], slp: true },
     }
 }
 
 /// Runs `level`'s passes on `module`.
 pub fn optimise(module: &Module<'_>, tm: &TargetMachine, level: OptLevel) -> Result<()> {
     let p = pipeline(level);
-    let run = |passes: &str| {
-        let options = PassBuilderOptions::create();
-        // Only LLVM's `default<..>` pipelines read this; ours name the SLP vectoriser themselves.
-        options.set_loop_slp_vectorization(p.slp);
-        module.run_passes(passes, tm, options).map_err(|e| internal(e.to_string()))
-    };
-    run(&p.main)?;
-    match &p.after {
-        Some(after) => run(after),
-        None => Ok(()),
+    for stage in &p.stages {
+        match stage {
+            Stage::Passes(passes) => {
+                let options = PassBuilderOptions::create();
+                // Only LLVM's `default<..>` pipelines read this; ours name the SLP vectoriser themselves.
+                options.set_loop_slp_vectorization(p.slp);
+                module.run_passes(passes, tm, options).map_err(|e| internal(e.to_string()))?;
+            }
+            Stage::Reroll => {
+                super::reroll::reroll(module);
+            }
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -79,3 +79,38 @@ pub fn covered_ids(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u32> {
         })
         .collect()
 }
+
+/// Lets `load` vouch for `others` too: its alias scopes become the union of theirs and its own,
+/// as when LLVM merges loads. For a load that performs the others' accesses itself (a rerolled
+/// loop's copy 0 does its copies' in later iterations).
+///
+/// # Safety
+/// `load` and `others` must be live loads of a module in the context `ctx`; `scope_kind` is the
+/// kind id of `alias.scope` there.
+pub unsafe fn merge_scopes(
+    ctx: inkwell::llvm_sys::prelude::LLVMContextRef,
+    scope_kind: u32,
+    load: inkwell::llvm_sys::prelude::LLVMValueRef,
+    others: &[inkwell::llvm_sys::prelude::LLVMValueRef],
+) {
+    use inkwell::llvm_sys::core::*;
+    let mut scopes = vec![];
+    for &l in std::iter::once(&load).chain(others) {
+        let node = LLVMGetMetadata(l, scope_kind);
+        if node.is_null() || LLVMIsAMDNode(node).is_null() {
+            continue;
+        }
+        let mut operands = vec![std::ptr::null_mut(); LLVMGetMDNodeNumOperands(node) as usize];
+        LLVMGetMDNodeOperands(node, operands.as_mut_ptr());
+        for o in operands {
+            let m = LLVMValueAsMetadata(o);
+            if !scopes.contains(&m) {
+                scopes.push(m);
+            }
+        }
+    }
+    if !scopes.is_empty() {
+        let union = LLVMMDNodeInContext2(ctx, scopes.as_mut_ptr(), scopes.len());
+        LLVMSetMetadata(load, scope_kind, LLVMMetadataAsValue(ctx, union));
+    }
+}

@@ -5,5 +5,6 @@
 
 pub mod cells;
 pub mod load_tags;
+pub mod loop_marks;
 pub mod runtime_fns;
 pub mod unit;

@@ -49,6 +49,8 @@
 //!   copy compares an ordered counted exit's `i32.ne` as `<s` (`>s` stepping down).
 //! - `loop_prepaid` (with `--fuel`, a loop header is to be charged): not in FAST's copy of a loop
 //!   whose trips the entry test paid for.
+//! - `latch_evenly_counted` (a `br_if` was built): FAST's copy marks the latch of an ordered counted
+//!   exit (`ir::loop_marks`), whose trip count the entry test made exact.
 //! - `i32_added`, `i32_subtracted`, `i32_scaled` (the result was built): FACTS: an `add nuw` of a
 //!   constant is an offset of its other operand (an access through one is one through the other);
 //!   FAST records each `nuw`, to take back if the copy turns out invalid; STREAMS: a constant moves
@@ -267,6 +269,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// fast copy may compare its counted exit as signed numbers instead of `ne` (`versioning.rs`).
     pub(super) fn int_compare_reached(&self, pred: IntPredicate) -> IntPredicate {
         self.fast_exit_predicate().filter(|_| pred == IntPredicate::NE).unwrap_or(pred)
+    }
+
+    /// A `br_if` was built: whether it is the latch of FAST's copy of an ordered counted exit, to
+    /// be marked (`ir::loop_marks`).
+    pub(super) fn latch_evenly_counted(&self) -> bool {
+        self.at_fast_ordered_latch()
     }
 
     /// With `--fuel`, a loop's header is to be charged: FAST's fast copy may have paid for all

@@ -422,7 +422,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let c = self.builder.build_int_compare(pred, cond, self.i32_const(0), "")?;
         let target = self.add_edge(depth)?;
         let cont = self.unit.llcx.append_basic_block(self.func, "br_if_cont");
-        self.builder.build_conditional_branch(c, target, cont)?;
+        let branch = self.builder.build_conditional_branch(c, target, cont)?;
+        if self.latch_evenly_counted() {
+            crate::ir::loop_marks::mark_evenly_counted(self.unit.llcx, branch);
+        }
         self.builder.position_at_end(cont);
         Ok(())
     }

@@ -44,6 +44,8 @@ pub struct CountedExit {
     /// The body is one straight-line piece: nothing in it ends a piece of fuel accounting
     /// (`guest_control.rs`) before the latch.
     pub straight: bool,
+    /// The index of the latch, the loop's closing `br_if 0`.
+    pub latch: usize,
 }
 
 impl CountedExit {
@@ -110,7 +112,7 @@ pub fn find(ops: &[Operator<'_>], at: usize, end: usize, is_i32: impl Fn(u32) ->
         }
         straight &= !ends_piece(op);
     }
-    Some(CountedExit { var, step, bound, step_add, compare, straight })
+    Some(CountedExit { var, step, bound, step_add, compare, straight, latch })
 }
 
 #[cfg(test)]

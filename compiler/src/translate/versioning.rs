@@ -268,6 +268,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         fast.counted.is_some_and(|c| c.helps_llvm() && c.step_add == Some(self.op_at))
     }
 
+    /// In the fast copy, at the latch of an ordered counted exit, whose trip count is exact: the
+    /// loop gets its mark (`ir::loop_marks`).
+    pub(super) fn at_fast_ordered_latch(&self) -> bool {
+        let counted = self.analyses.fast.as_ref().and_then(|fast| fast.counted);
+        counted.is_some_and(|exit| exit.helps_llvm() && exit.latch == self.op_at)
+    }
+
     /// In the fast copy, at an ordered counted exit's `i32.ne` (or its `br_if`, testing the counter
     /// against 0): the signed comparison that agrees.
     pub(super) fn fast_exit_predicate(&self) -> Option<IntPredicate> {

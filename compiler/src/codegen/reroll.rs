@@ -1,0 +1,766 @@
+//! Rerolling: a loop its producer unrolled becomes one iteration of the loop it was.
+//!
+//! clang compiles loops for wasm32 without SIMD, so where native code gets a vector loop, the Wasm
+//! gets the loop vectoriser's fallback: the body twice (or more) per iteration, the counter
+//! stepping by two elements (`j += 16; j != n`). Given that body, LLVM's loop vectoriser sees
+//! interleaved accesses (`C[j]`, `C[j+1]` as groups of stride 2) and builds a vector loop that
+//! shuffles every load and store apart and back together: `gemm` ran at 1.8× native that way.
+//! Taking the copies apart again gives it the loop native code was vectorised from.
+//!
+//! Only loops whose trip count translation made exact are rerolled (`ir::loop_marks`): the fast
+//! copy of a counted loop, which runs when the distance to the bound is a multiple of the step.
+//! Such a loop of one block, whose phis are all induction variables stepping by constants that
+//! `k` divides, is `k` copies of one iteration when:
+//! - its stores split into `k` orbits: copy `c`'s store is copy 0's with every induction variable
+//!   moved on by `c` steps of the smaller loop — address, stored value and what it was computed
+//!   from, compared as expressions that are linear in the induction variables (`Expr`);
+//! - each copy's loads and stores (those its stores' values and addresses read) come in the
+//!   same order as copy 0's, each the counterpart of copy 0's at that place, a load also seeing
+//!   as many of its own copy's stores before it;
+//! - copies follow each other: every store of a copy comes after every memory access of an
+//!   earlier copy and before every one of a later copy. So the smaller loop stores the same bytes
+//!   in the same order and traps, out of bounds, at the same access with the same memory behind it.
+//!
+//! Then every step is divided by `k`, copy 0 stays and the other copies' stores go (the values
+//! only they used die with them); copy 0's loads vouch for their counterparts' (`kept_loads`), and
+//! lose the flags (`nsw`, `exact`, ...) that held for copy 0's values only.
+
+use crate::ir::load_tags;
+use crate::ir::loop_marks;
+use inkwell::llvm_sys::core::*;
+use inkwell::llvm_sys::prelude::{LLVMBasicBlockRef, LLVMContextRef, LLVMValueRef};
+use inkwell::llvm_sys::{LLVMIntPredicate, LLVMOpcode, LLVMTypeKind};
+use inkwell::module::Module;
+use std::collections::{BTreeMap, HashMap};
+
+/// Bodies with more instructions than this are left alone (the matching is quadratic at worst).
+const MAX_BODY: usize = 400;
+/// How many instructions before the loop one comparison looks into.
+const OUTSIDE_BUDGET: usize = 64;
+/// The unroll factors tried, the largest first.
+const FACTORS: std::ops::RangeInclusive<i64> = 2..=8;
+/// Intrinsics a body may call: pure functions of their operands.
+const PURE_INTRINSICS: &[&str] = &[
+    "llvm.fabs", "llvm.sqrt", "llvm.copysign", "llvm.minnum", "llvm.maxnum", "llvm.minimum", "llvm.maximum",
+    "llvm.floor", "llvm.ceil", "llvm.trunc", "llvm.rint", "llvm.nearbyint", "llvm.roundeven", "llvm.round",
+    "llvm.ctpop", "llvm.ctlz", "llvm.cttz", "llvm.abs", "llvm.smax", "llvm.smin", "llvm.umax", "llvm.umin",
+    "llvm.fshl", "llvm.fshr", "llvm.bswap", "llvm.bitreverse",
+];
+
+/// Rerolls every marked loop of `module` that is unrolled copies of one iteration; returns how
+/// many it rerolled.
+pub fn reroll(module: &Module<'_>) -> usize {
+    let ctx = module.get_context().raw();
+    let mut done = 0;
+    for f in module.get_functions() {
+        for bb in f.get_basic_block_iter() {
+            let bb = bb.as_mut_ptr();
+            // SAFETY: `bb` is a live block of `module`; everything below reads or edits only it.
+            if unsafe { Loop::of(ctx, bb) }.is_some_and(|l| unsafe { l.reroll(ctx) }) {
+                done += 1;
+            }
+        }
+    }
+    done
+}
+
+/// An induction variable: `phi = [start, preheader], [inc, body]`, `inc = phi + step`.
+struct Iv {
+    phi: LLVMValueRef,
+    inc: LLVMValueRef,
+    /// The operand of `inc` that holds the step.
+    step_operand: u32,
+    step: i64,
+    /// `inc` subtracts: the constant is minus the step.
+    subtracts: bool,
+}
+
+/// A one-block loop with a marked latch, its phis all induction variables.
+struct Loop {
+    body: LLVMBasicBlockRef,
+    latch: LLVMValueRef,
+    ivs: Vec<Iv>,
+    /// The body's instructions in order.
+    insts: Vec<LLVMValueRef>,
+}
+
+/// A value as a linear combination of atoms modulo `2^bits` (pointers: 64 bits, one pointer atom).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+struct Expr {
+    bits: u32,
+    terms: BTreeMap<Atom, u64>,
+    k: u64,
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+enum Atom {
+    /// Induction variable `i`, as at the start of an iteration.
+    Iv(usize),
+    /// A value from outside the loop.
+    Outside(usize),
+    /// A load: its type, alignment, address, and how many stores of its own copy come before it.
+    Load { ty: usize, align: u32, addr: Box<Expr>, epoch: usize },
+    /// Any other instruction: opcode, type, a detail (predicate, intrinsic), operands.
+    Op { op: u32, ty: usize, detail: u64, args: Vec<Expr> },
+}
+
+fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+impl Expr {
+    fn constant(bits: u32, k: u64) -> Expr {
+        Expr { bits, terms: BTreeMap::new(), k: k & mask(bits) }
+    }
+    fn atom(bits: u32, a: Atom) -> Expr {
+        Expr { bits, terms: BTreeMap::from([(a, 1)]), k: 0 }
+    }
+    fn as_constant(&self) -> Option<u64> {
+        self.terms.is_empty().then_some(self.k)
+    }
+    fn add(mut self, other: &Expr, sign: u64) -> Expr {
+        let m = mask(self.bits);
+        for (a, c) in &other.terms {
+            let e = self.terms.entry(a.clone()).or_insert(0);
+            *e = e.wrapping_add(c.wrapping_mul(sign)) & m;
+            if *e == 0 {
+                self.terms.remove(a);
+            }
+        }
+        self.k = self.k.wrapping_add(other.k.wrapping_mul(sign)) & m;
+        self
+    }
+    fn scale(mut self, by: u64) -> Expr {
+        let m = mask(self.bits);
+        self.terms = self.terms.into_iter().map(|(a, c)| (a, c.wrapping_mul(by) & m)).filter(|(_, c)| *c != 0).collect();
+        self.k = self.k.wrapping_mul(by) & m;
+        self
+    }
+}
+
+/// Builds `Expr`s of the body's values for one copy, at one shift of the induction variables.
+struct Exprs<'l> {
+    l: &'l Loop,
+    /// Each induction variable moves on by `shift * step / k`.
+    shift: i64,
+    k: i64,
+    /// Per body instruction, the copy whose stores count for a load's epoch (None: no epochs).
+    epochs: Option<&'l HashMap<LLVMValueRef, usize>>,
+    memo: HashMap<LLVMValueRef, Expr>,
+    /// How many more instructions from outside the loop may be looked into.
+    outside_budget: usize,
+}
+
+impl Exprs<'_> {
+    unsafe fn of(&mut self, v: LLVMValueRef) -> Expr {
+        if let Some(e) = self.memo.get(&v) {
+            return e.clone();
+        }
+        let e = self.build(v);
+        self.memo.insert(v, e.clone());
+        e
+    }
+
+    unsafe fn build(&mut self, v: LLVMValueRef) -> Expr {
+        let ty = LLVMTypeOf(v);
+        let bits = match LLVMGetTypeKind(ty) {
+            LLVMTypeKind::LLVMIntegerTypeKind => LLVMGetIntTypeWidth(ty),
+            LLVMTypeKind::LLVMPointerTypeKind => 64,
+            _ => 0,
+        };
+        if !LLVMIsAConstantInt(v).is_null() && bits <= 64 {
+            return Expr::constant(bits, LLVMConstIntGetZExtValue(v));
+        }
+        if LLVMIsAInstruction(v).is_null() {
+            return Expr::atom(bits, Atom::Outside(v as usize));
+        }
+        let outside = LLVMGetInstructionParent(v) != self.l.body;
+        if outside {
+            // Invariant: only its linear part is looked into (`base + 8` before the loop), so
+            // that copies whose addresses LICM hoisted at different offsets still compare.
+            let op = LLVMGetInstructionOpcode(v);
+            let linear = matches!(op, LLVMOpcode::LLVMAdd | LLVMOpcode::LLVMSub | LLVMOpcode::LLVMGetElementPtr);
+            if !linear || self.outside_budget == 0 {
+                return Expr::atom(bits, Atom::Outside(v as usize));
+            }
+            self.outside_budget -= 1;
+        }
+        if let Some(i) = self.l.ivs.iter().position(|iv| iv.phi == v) {
+            let moved = (self.shift * (self.l.ivs[i].step / self.k)) as u64;
+            return Expr::atom(bits, Atom::Iv(i)).add(&Expr::constant(bits, moved), 1);
+        }
+        let op = LLVMGetInstructionOpcode(v);
+        let arg = |s: &mut Self, i: u32| s.of(LLVMGetOperand(v, i));
+        let fallback = |s: &mut Self| -> Expr {
+            if outside {
+                return Expr::atom(bits, Atom::Outside(v as usize));
+            }
+            s.opaque(v, op, ty, bits)
+        };
+        use LLVMOpcode::*;
+        let linear = bits > 0 && bits <= 64;
+        match op {
+            LLVMAdd | LLVMSub if linear => {
+                let (a, b) = (arg(self, 0), arg(self, 1));
+                return a.add(&b, if op == LLVMAdd { 1 } else { u64::MAX });
+            }
+            LLVMOr if linear && LLVMGetIsDisjoint(v) != 0 => {
+                let (a, b) = (arg(self, 0), arg(self, 1));
+                return a.add(&b, 1);
+            }
+            LLVMMul | LLVMShl if linear => {
+                let (a, b) = (arg(self, 0), arg(self, 1));
+                let by = |c: u64| if op == LLVMMul { Some(c) } else { (c < bits as u64).then(|| 1u64 << c) };
+                if let Some(c) = b.as_constant().and_then(by) {
+                    return a.scale(c);
+                }
+                if let (LLVMMul, Some(c)) = (op, a.as_constant()) {
+                    return b.scale(c);
+                }
+            }
+            LLVMGetElementPtr if LLVMGetNumOperands(v) == 2 => {
+                let source = LLVMGetGEPSourceElementType(v);
+                let size = match LLVMGetTypeKind(source) {
+                    LLVMTypeKind::LLVMIntegerTypeKind if LLVMGetIntTypeWidth(source) % 8 == 0 => {
+                        Some(LLVMGetIntTypeWidth(source) as u64 / 8)
+                    }
+                    LLVMTypeKind::LLVMFloatTypeKind => Some(4),
+                    LLVMTypeKind::LLVMDoubleTypeKind => Some(8),
+                    _ => None,
+                };
+                let index = arg(self, 1);
+                if let (Some(size), 64) = (size, index.bits) {
+                    let base = arg(self, 0);
+                    return base.add(&index.scale(size), 1);
+                }
+            }
+            LLVMLoad => {
+                let addr = Box::new(arg(self, 0));
+                let epoch = self.epochs.map_or(0, |e| e.get(&v).copied().unwrap_or(usize::MAX));
+                return Expr::atom(bits, Atom::Load { ty: ty as usize, align: LLVMGetAlignment(v), addr, epoch });
+            }
+            _ => {}
+        }
+        fallback(self)
+    }
+
+    /// An instruction of the body that is not linear: an atom of its own.
+    unsafe fn opaque(&mut self, v: LLVMValueRef, op: LLVMOpcode, ty: inkwell::llvm_sys::prelude::LLVMTypeRef, bits: u32) -> Expr {
+        use LLVMOpcode::*;
+        let arg = |s: &mut Self, i: u32| s.of(LLVMGetOperand(v, i));
+        let detail = match op {
+            LLVMICmp => LLVMGetICmpPredicate(v) as u64,
+            LLVMFCmp => LLVMGetFCmpPredicate(v) as u64,
+            LLVMCall => LLVMGetIntrinsicID(LLVMGetCalledValue(v)) as u64,
+            LLVMGetElementPtr => LLVMGetGEPSourceElementType(v) as u64,
+            _ => 0,
+        };
+        let n = if op == LLVMCall { LLVMGetNumArgOperands(v) } else { LLVMGetNumOperands(v) as u32 };
+        let args = (0..n).map(|i| arg(self, i)).collect();
+        Expr::atom(bits, Atom::Op { op: op as u32, ty: ty as usize, detail, args })
+    }
+}
+
+/// What a memory access is compared by: loads by their `Atom`, stores by address and value.
+#[derive(PartialEq, Debug)]
+enum Access {
+    Load(Expr),
+    Store { addr: Expr, value: Expr, align: u32 },
+}
+
+impl Loop {
+    /// The loop `body` closes with its marked latch, if it is one block whose phis are all
+    /// induction variables, with no value but their steps used after it.
+    unsafe fn of(ctx: LLVMContextRef, body: LLVMBasicBlockRef) -> Option<Loop> {
+        let latch = LLVMGetBasicBlockTerminator(body);
+        if std::env::var_os("W2N_DEBUG_REROLL").is_some() && !latch.is_null() && loop_marks::is_evenly_counted(ctx, latch) { eprintln!("reroll: marked latch"); }
+        if latch.is_null()
+            || LLVMGetInstructionOpcode(latch) != LLVMOpcode::LLVMBr
+            || LLVMIsConditional(latch) == 0
+            || !(0..2).any(|i| LLVMGetSuccessor(latch, i) == body)
+            || !loop_marks::is_evenly_counted(ctx, latch)
+        {
+            return None;
+        }
+        let mut insts = vec![];
+        let mut i = LLVMGetFirstInstruction(body);
+        while !i.is_null() {
+            insts.push(i);
+            if insts.len() > MAX_BODY {
+                return None;
+            }
+            i = LLVMGetNextInstruction(i);
+        }
+        let mut ivs = vec![];
+        for &phi in insts.iter().take_while(|&&i| !LLVMIsAPHINode(i).is_null()) {
+            if LLVMCountIncoming(phi) != 2 {
+                return None;
+            }
+            let from_body = (0..2).find(|&i| LLVMGetIncomingBlock(phi, i) == body)?;
+            if LLVMGetIncomingBlock(phi, 1 - from_body) == body {
+                return None;
+            }
+            ivs.push(iv(phi, LLVMGetIncomingValue(phi, from_body), body)?);
+        }
+        if ivs.is_empty() {
+            return None;
+        }
+        let l = Loop { body, latch, ivs, insts };
+        // Nothing but the steps may be used after the loop: the rerolled loop ends with the same
+        // step values, but not with the same values of anything else.
+        for &i in &l.insts {
+            if l.ivs.iter().any(|iv| iv.inc == i) {
+                continue;
+            }
+            if users(i).into_iter().any(|u| LLVMGetInstructionParent(u) != body) {
+                return None;
+            }
+        }
+        Some(l)
+    }
+
+    /// Tries the factors, the largest first; rerolls by the first that fits.
+    unsafe fn reroll(&self, ctx: LLVMContextRef) -> bool {
+        let dbg = std::env::var_os("W2N_DEBUG_REROLL").is_some();
+        if dbg { eprintln!("reroll: candidate with {} insts, steps {:?}", self.insts.len(), self.ivs.iter().map(|i| i.step).collect::<Vec<_>>()); }
+        if !self.insts.iter().all(|&i| allowed(i)) {
+            if dbg { eprintln!("  not allowed"); }
+            return false;
+        }
+        let Some(exit) = self.exit_test() else { if dbg { eprintln!("  no exit test"); } return false };
+        for k in FACTORS.rev() {
+            if self.ivs.iter().all(|iv| iv.step % k == 0) {
+                let p = self.plan(k);
+                if dbg { eprintln!("  k={k}: {}", p.is_some()); }
+                if let Some(plan) = p {
+                    self.apply(ctx, k, &plan, exit);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn position(&self, i: LLVMValueRef) -> usize {
+        self.insts.iter().position(|&x| x == i).unwrap_or(usize::MAX)
+    }
+
+    fn is_inc(&self, i: LLVMValueRef) -> bool {
+        self.ivs.iter().any(|iv| iv.inc == i)
+    }
+
+    /// The latch's test, as the step it compares after the change (see `apply`), if it is one that
+    /// stays exact with a smaller step: `inc != end`, `inc <u end`, `inc <s end` (`>` stepping
+    /// down) with `end` from outside the loop; or the same of the phi against a constant, which
+    /// is the step's test against the constant plus the step when the step cannot wrap.
+    unsafe fn exit_test(&self) -> Option<ExitTest> {
+        let cond = LLVMGetCondition(self.latch);
+        if LLVMGetInstructionOpcode(cond) != LLVMOpcode::LLVMICmp
+            || LLVMGetInstructionParent(cond) != self.body
+            || users(cond) != [self.latch]
+        {
+            return None;
+        }
+        let mut pred = LLVMGetICmpPredicate(cond);
+        if LLVMGetSuccessor(self.latch, 0) != self.body {
+            pred = inverse(pred);
+        }
+        let (mut a, mut b) = (LLVMGetOperand(cond, 0), LLVMGetOperand(cond, 1));
+        if self.defined_inside(a) == self.defined_inside(b) {
+            return None;
+        }
+        if self.defined_inside(b) {
+            (a, b) = (b, a);
+            pred = swapped(pred);
+        }
+        let (i, before_step) = match self.ivs.iter().position(|iv| iv.inc == a) {
+            Some(i) => (i, false),
+            None => (self.ivs.iter().position(|iv| iv.phi == a)?, true),
+        };
+        let iv = &self.ivs[i];
+        use LLVMIntPredicate::*;
+        let up = iv.step > 0;
+        let arithmetic = matches!(LLVMGetInstructionOpcode(iv.inc), LLVMOpcode::LLVMAdd | LLVMOpcode::LLVMSub);
+        let flags_hold = match pred {
+            LLVMIntNE => true,
+            LLVMIntULT => up && arithmetic && !iv.subtracts && LLVMGetNUW(iv.inc) != 0,
+            LLVMIntSLT => up && arithmetic && LLVMGetNSW(iv.inc) != 0,
+            LLVMIntSGT => !up && arithmetic && LLVMGetNSW(iv.inc) != 0,
+            _ => false,
+        };
+        if !flags_hold {
+            return None;
+        }
+        let end = if before_step {
+            // phi P c  <=>  phi + step P c + step, the step not wrapping (its flags) and the bound
+            // not wrapping either (checked here).
+            if LLVMIsAConstantInt(b).is_null() {
+                return None;
+            }
+            let ty = LLVMTypeOf(b);
+            let bits = LLVMGetIntTypeWidth(ty);
+            if bits > 64 {
+                return None;
+            }
+            let c = LLVMConstIntGetSExtValue(b) as i128;
+            let moved = c + iv.step as i128;
+            let fits = match pred {
+                LLVMIntULT => {
+                    let c = LLVMConstIntGetZExtValue(b) as i128;
+                    c + iv.step as i128 <= mask(bits) as i128
+                }
+                LLVMIntNE => true,
+                _ => moved >= -(1i128 << (bits - 1)) && moved < (1i128 << (bits - 1)),
+            };
+            if !fits {
+                return None;
+            }
+            Some(LLVMConstInt(ty, moved as u64 & mask(bits), 0))
+        } else {
+            None
+        };
+        Some(ExitTest { cond, iv: i, pred, end })
+    }
+
+    fn defined_inside(&self, v: LLVMValueRef) -> bool {
+        // SAFETY: `v` is a live value of the loop's function.
+        unsafe { !LLVMIsAInstruction(v).is_null() && LLVMGetInstructionParent(v) == self.body }
+    }
+
+    /// Whether the body is `k` copies of one iteration (the module comment's conditions): the
+    /// copies, if so.
+    unsafe fn plan(&self, k: i64) -> Option<Plan> {
+        let stores: Vec<LLVMValueRef> =
+            self.insts.iter().copied().filter(|&i| LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMStore).collect();
+        if stores.is_empty() || stores.len() % k as usize != 0 {
+            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 1"); } return None; }
+        }
+        // The orbits, by address alone: copy c's store is at copy 0's address moved on c steps.
+        let address = |shift: i64, s: LLVMValueRef| {
+            let mut e = Exprs { l: self, shift, k, epochs: None, memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
+            e.of(LLVMGetOperand(s, 1))
+        };
+        let at_zero: HashMap<Expr, LLVMValueRef> = stores.iter().map(|&s| (address(0, s), s)).collect();
+        if at_zero.len() != stores.len() {
+            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 2"); } return None; }
+        }
+        let full: Vec<Vec<LLVMValueRef>> = stores
+            .iter()
+            .filter_map(|&s| (0..k).map(|c| at_zero.get(&address(c, s)).copied()).collect::<Option<Vec<_>>>())
+            .collect();
+        // An orbit starts at a store no other orbit moves onto.
+        let moved_onto: Vec<LLVMValueRef> = full.iter().flat_map(|o| o[1..].iter().copied()).collect();
+        let orbits: Vec<Vec<LLVMValueRef>> = full.into_iter().filter(|o| !moved_onto.contains(&o[0])).collect();
+        let mut copy_of: HashMap<LLVMValueRef, usize> = HashMap::new();
+        for orbit in &orbits {
+            for (c, &t) in orbit.iter().enumerate() {
+                if copy_of.insert(t, c).is_some() {
+                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 3"); } return None; }
+                }
+            }
+        }
+        if copy_of.len() != stores.len() {
+            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 4"); } return None; }
+        }
+        let k = k as usize;
+        // Each copy's slice: what its stores' addresses and values are computed from.
+        let mut slices: Vec<Vec<LLVMValueRef>> = vec![vec![]; k];
+        let mut member: HashMap<LLVMValueRef, Vec<usize>> = HashMap::new();
+        for (c, slice) in slices.iter_mut().enumerate() {
+            let mut stack: Vec<LLVMValueRef> = orbits.iter().map(|o| o[c]).collect();
+            while let Some(i) = stack.pop() {
+                if member.get(&i).is_some_and(|m| m.contains(&c)) {
+                    continue;
+                }
+                member.entry(i).or_default().push(c);
+                slice.push(i);
+                for n in 0..LLVMGetNumOperands(i) as u32 {
+                    let o = LLVMGetOperand(i, n);
+                    if !self.defined_inside(o) || !LLVMIsAPHINode(o).is_null() {
+                        continue;
+                    }
+                    if self.is_inc(o) {
+                        // Copy 0 stays: it must not read a step, which changes.
+                        if c == 0 {
+                            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 5"); } return None; }
+                        }
+                        continue;
+                    }
+                    stack.push(o);
+                }
+            }
+        }
+        // Every load belongs to a copy; nothing else in the body has an effect or is used.
+        for &i in &self.insts {
+            let op = LLVMGetInstructionOpcode(i);
+            if op == LLVMOpcode::LLVMLoad && !member.contains_key(&i) {
+                { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 6"); } return None; }
+            }
+        }
+        let mut accesses: Vec<Vec<LLVMValueRef>> = slices
+            .iter()
+            .map(|s| {
+                let mut a: Vec<LLVMValueRef> = s.iter().copied().filter(|&i| is_access(i)).collect();
+                a.sort_by_key(|&i| self.position(i));
+                a
+            })
+            .collect();
+        // Copies follow each other.
+        let stores_of = |c: usize| accesses[c].iter().filter(|&&i| !is_load(i)).map(|&i| self.position(i));
+        for a in 0..k {
+            for b in a + 1..k {
+                let last_store_a = stores_of(a).max().unwrap_or(usize::MAX);
+                let first_b = accesses[b].iter().map(|&i| self.position(i)).min().unwrap_or(0);
+                let last_a = accesses[a].iter().map(|&i| self.position(i)).max().unwrap_or(usize::MAX);
+                let first_store_b = stores_of(b).min().unwrap_or(0);
+                if last_store_a > first_b || last_a > first_store_b {
+                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 7"); } return None; }
+                }
+            }
+        }
+        // A load's epoch: how many stores of the copy looking at it come before it.
+        let epochs_of = |c: usize| -> HashMap<LLVMValueRef, usize> {
+            let mut seen = 0;
+            let mut m = HashMap::new();
+            for &i in &accesses[c] {
+                if is_load(i) {
+                    m.insert(i, seen);
+                } else {
+                    seen += 1;
+                }
+            }
+            m
+        };
+        let describe = |e: &mut Exprs<'_>, i: LLVMValueRef| -> Access {
+            if is_load(i) {
+                Access::Load(e.of(i))
+            } else {
+                Access::Store {
+                    addr: e.of(LLVMGetOperand(i, 1)),
+                    value: e.of(LLVMGetOperand(i, 0)),
+                    align: LLVMGetAlignment(i),
+                }
+            }
+        };
+        let epochs0 = epochs_of(0);
+        for c in 1..k {
+            if accesses[c].len() != accesses[0].len() {
+                { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 8"); } return None; }
+            }
+            let epochs_c = epochs_of(c);
+            let mut moved = Exprs { l: self, shift: c as i64, k: k as i64, epochs: Some(&epochs0), memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
+            let mut own = Exprs { l: self, shift: 0, k: k as i64, epochs: Some(&epochs_c), memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
+            for (&x, &y) in accesses[0].iter().zip(&accesses[c]) {
+                if is_load(x) != is_load(y) || describe(&mut moved, x) != describe(&mut own, y) {
+                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 9"); } return None; }
+                }
+            }
+        }
+        let counterparts = (0..accesses[0].len())
+            .filter(|&n| is_load(accesses[0][n]))
+            .map(|n| (accesses[0][n], (1..k).map(|c| accesses[c][n]).collect()))
+            .collect();
+        let doomed = (1..k).flat_map(|c| orbits.iter().map(move |o| o[c])).collect();
+        let kept = std::mem::take(&mut slices[0]);
+        accesses.clear();
+        Some(Plan { doomed, kept, counterparts })
+    }
+
+    /// Divides the steps by `k`, removes the copies' stores, and lets copy 0 stand for them.
+    unsafe fn apply(&self, ctx: LLVMContextRef, k: i64, plan: &Plan, exit: ExitTest) {
+        for iv in &self.ivs {
+            let c = LLVMGetOperand(iv.inc, iv.step_operand);
+            let smaller = LLVMConstIntGetSExtValue(c) / k;
+            LLVMSetOperand(iv.inc, iv.step_operand, LLVMConstInt(LLVMTypeOf(c), smaller as u64, 1));
+        }
+        if let Some(end) = exit.end {
+            // The test moves from the phi to the step, with the bound moved on by the step.
+            let builder = LLVMCreateBuilderInContext(ctx);
+            LLVMPositionBuilderBefore(builder, exit.cond);
+            let test = LLVMBuildICmp(builder, exit.pred, self.ivs[exit.iv].inc, end, c"".as_ptr());
+            LLVMDisposeBuilder(builder);
+            // `pred` reads "the loop goes on when": the body is the true successor now.
+            let exit_block = (0..2).map(|i| LLVMGetSuccessor(self.latch, i)).find(|&b| b != self.body);
+            LLVMSetCondition(self.latch, test);
+            LLVMSetSuccessor(self.latch, 0, self.body);
+            if let Some(exit_block) = exit_block {
+                LLVMSetSuccessor(self.latch, 1, exit_block);
+            }
+            LLVMInstructionEraseFromParent(exit.cond);
+        }
+        for &s in &plan.doomed {
+            LLVMInstructionEraseFromParent(s);
+        }
+        let scope_kind = kind(ctx, "alias.scope");
+        for (load, others) in &plan.counterparts {
+            load_tags::merge_scopes(ctx, scope_kind, *load, others);
+        }
+        for &i in &plan.kept {
+            drop_value_facts(ctx, i);
+        }
+    }
+}
+
+/// The copies of an unrolled body.
+struct Plan {
+    /// The stores of copies 1 and up.
+    doomed: Vec<LLVMValueRef>,
+    /// Copy 0's instructions.
+    kept: Vec<LLVMValueRef>,
+    /// Copy 0's loads and their counterparts in the other copies.
+    counterparts: Vec<(LLVMValueRef, Vec<LLVMValueRef>)>,
+}
+
+/// The latch's test, read as "the loop goes on when `pred`", of induction variable `iv`.
+struct ExitTest {
+    cond: LLVMValueRef,
+    iv: usize,
+    pred: LLVMIntPredicate,
+    /// When the test is of the phi: the bound the step is to be tested against instead. A test
+    /// of the step stays as it is.
+    end: Option<LLVMValueRef>,
+}
+
+unsafe fn kind(ctx: LLVMContextRef, name: &str) -> u32 {
+    LLVMGetMDKindIDInContext(ctx, name.as_ptr().cast(), name.len() as u32)
+}
+
+/// `inc` as the step of `phi`, if it is one: `phi + c`, `c + phi`, `phi - c`, or a byte GEP.
+unsafe fn iv(phi: LLVMValueRef, inc: LLVMValueRef, body: LLVMBasicBlockRef) -> Option<Iv> {
+    if LLVMIsAInstruction(inc).is_null() || LLVMGetInstructionParent(inc) != body || LLVMGetNumOperands(inc) != 2 {
+        return None;
+    }
+    let constant = |i: u32| {
+        let c = LLVMGetOperand(inc, i);
+        let ty = LLVMTypeOf(c);
+        (!LLVMIsAConstantInt(c).is_null() && LLVMGetIntTypeWidth(ty) <= 64).then(|| LLVMConstIntGetSExtValue(c))
+    };
+    let (step_operand, step, subtracts) = match LLVMGetInstructionOpcode(inc) {
+        LLVMOpcode::LLVMAdd if LLVMGetOperand(inc, 0) == phi => (1, constant(1)?, false),
+        LLVMOpcode::LLVMAdd if LLVMGetOperand(inc, 1) == phi => (0, constant(0)?, false),
+        LLVMOpcode::LLVMSub if LLVMGetOperand(inc, 0) == phi => (1, constant(1)?.checked_neg()?, true),
+        LLVMOpcode::LLVMGetElementPtr if LLVMGetOperand(inc, 0) == phi => {
+            let source = LLVMGetGEPSourceElementType(inc);
+            let bytes = LLVMGetTypeKind(source) == LLVMTypeKind::LLVMIntegerTypeKind && LLVMGetIntTypeWidth(source) == 8;
+            if !bytes {
+                return None;
+            }
+            (1, constant(1)?, false)
+        }
+        _ => return None,
+    };
+    (step != 0).then_some(Iv { phi, inc, step_operand, step, subtracts })
+}
+
+/// Whether the body may hold `i`: no effect but loads and stores, no call but pure intrinsics.
+unsafe fn allowed(i: LLVMValueRef) -> bool {
+    use LLVMOpcode::*;
+    match LLVMGetInstructionOpcode(i) {
+        LLVMLoad | LLVMStore => LLVMGetVolatile(i) == 0 && LLVMGetOrdering(i) == inkwell::llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic,
+        LLVMCall => {
+            let callee = LLVMGetCalledValue(i);
+            let id = LLVMGetIntrinsicID(callee);
+            if id == 0 {
+                return false;
+            }
+            let mut len = 0;
+            let name = LLVMIntrinsicGetName(id, &mut len);
+            let name = std::slice::from_raw_parts(name.cast::<u8>(), len);
+            PURE_INTRINSICS.iter().any(|p| p.as_bytes() == name)
+        }
+        LLVMAdd | LLVMFAdd | LLVMSub | LLVMFSub | LLVMMul | LLVMFMul | LLVMUDiv | LLVMSDiv | LLVMFDiv | LLVMURem
+        | LLVMSRem | LLVMFRem | LLVMShl | LLVMLShr | LLVMAShr | LLVMAnd | LLVMOr | LLVMXor | LLVMFNeg => true,
+        LLVMTrunc | LLVMZExt | LLVMSExt | LLVMFPToUI | LLVMFPToSI | LLVMUIToFP | LLVMSIToFP | LLVMFPTrunc
+        | LLVMFPExt | LLVMPtrToInt | LLVMIntToPtr | LLVMBitCast => true,
+        LLVMICmp | LLVMFCmp | LLVMSelect | LLVMFreeze | LLVMGetElementPtr | LLVMExtractElement | LLVMInsertElement => {
+            true
+        }
+        LLVMPHI | LLVMBr => true,
+        _ => false,
+    }
+}
+
+fn is_load(i: LLVMValueRef) -> bool {
+    // SAFETY: `i` is a live instruction.
+    unsafe { LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMLoad }
+}
+
+fn is_access(i: LLVMValueRef) -> bool {
+    // SAFETY: `i` is a live instruction.
+    unsafe { matches!(LLVMGetInstructionOpcode(i), LLVMOpcode::LLVMLoad | LLVMOpcode::LLVMStore) }
+}
+
+unsafe fn users(v: LLVMValueRef) -> Vec<LLVMValueRef> {
+    let mut out = vec![];
+    let mut u = LLVMGetFirstUse(v);
+    while !u.is_null() {
+        out.push(LLVMGetUser(u));
+        u = LLVMGetNextUse(u);
+    }
+    out
+}
+
+/// Drops what held of copy 0's values only: the flags that make a result poison when they fail.
+unsafe fn drop_value_facts(ctx: LLVMContextRef, i: LLVMValueRef) {
+    use LLVMOpcode::*;
+    match LLVMGetInstructionOpcode(i) {
+        LLVMAdd | LLVMSub | LLVMMul | LLVMShl => {
+            LLVMSetNUW(i, 0);
+            LLVMSetNSW(i, 0);
+        }
+        LLVMUDiv | LLVMSDiv | LLVMLShr | LLVMAShr => LLVMSetExact(i, 0),
+        LLVMOr => LLVMSetIsDisjoint(i, 0),
+        LLVMZExt => LLVMSetNNeg(i, 0),
+        LLVMGetElementPtr => LLVMSetIsInBounds(i, 0),
+        // `trunc nuw`/`nsw` and `uitofp nneg` have no setter: build them afresh, without.
+        LLVMTrunc | LLVMUIToFP => {
+            let builder = LLVMCreateBuilderInContext(ctx);
+            LLVMPositionBuilderBefore(builder, i);
+            let (x, ty) = (LLVMGetOperand(i, 0), LLVMTypeOf(i));
+            let plain = if LLVMGetInstructionOpcode(i) == LLVMTrunc {
+                LLVMBuildTrunc(builder, x, ty, c"".as_ptr())
+            } else {
+                LLVMBuildUIToFP(builder, x, ty, c"".as_ptr())
+            };
+            LLVMDisposeBuilder(builder);
+            LLVMReplaceAllUsesWith(i, plain);
+            LLVMInstructionEraseFromParent(i);
+        }
+        _ => {}
+    }
+}
+
+fn inverse(p: LLVMIntPredicate) -> LLVMIntPredicate {
+    use LLVMIntPredicate::*;
+    match p {
+        LLVMIntEQ => LLVMIntNE,
+        LLVMIntNE => LLVMIntEQ,
+        LLVMIntUGT => LLVMIntULE,
+        LLVMIntUGE => LLVMIntULT,
+        LLVMIntULT => LLVMIntUGE,
+        LLVMIntULE => LLVMIntUGT,
+        LLVMIntSGT => LLVMIntSLE,
+        LLVMIntSGE => LLVMIntSLT,
+        LLVMIntSLT => LLVMIntSGE,
+        LLVMIntSLE => LLVMIntSGT,
+    }
+}
+
+fn swapped(p: LLVMIntPredicate) -> LLVMIntPredicate {
+    use LLVMIntPredicate::*;
+    match p {
+        LLVMIntUGT => LLVMIntULT,
+        LLVMIntUGE => LLVMIntULE,
+        LLVMIntULT => LLVMIntUGT,
+        LLVMIntULE => LLVMIntUGE,
+        LLVMIntSGT => LLVMIntSLT,
+        LLVMIntSGE => LLVMIntSLE,
+        LLVMIntSLT => LLVMIntSGT,
+        LLVMIntSLE => LLVMIntSGE,
+        same => same,
+    }
+}
