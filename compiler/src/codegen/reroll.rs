@@ -41,10 +41,32 @@ const OUTSIDE_BUDGET: usize = 64;
 const FACTORS: std::ops::RangeInclusive<i64> = 2..=8;
 /// Intrinsics a body may call: pure functions of their operands.
 const PURE_INTRINSICS: &[&str] = &[
-    "llvm.fabs", "llvm.sqrt", "llvm.copysign", "llvm.minnum", "llvm.maxnum", "llvm.minimum", "llvm.maximum",
-    "llvm.floor", "llvm.ceil", "llvm.trunc", "llvm.rint", "llvm.nearbyint", "llvm.roundeven", "llvm.round",
-    "llvm.ctpop", "llvm.ctlz", "llvm.cttz", "llvm.abs", "llvm.smax", "llvm.smin", "llvm.umax", "llvm.umin",
-    "llvm.fshl", "llvm.fshr", "llvm.bswap", "llvm.bitreverse",
+    "llvm.fabs",
+    "llvm.sqrt",
+    "llvm.copysign",
+    "llvm.minnum",
+    "llvm.maxnum",
+    "llvm.minimum",
+    "llvm.maximum",
+    "llvm.floor",
+    "llvm.ceil",
+    "llvm.trunc",
+    "llvm.rint",
+    "llvm.nearbyint",
+    "llvm.roundeven",
+    "llvm.round",
+    "llvm.ctpop",
+    "llvm.ctlz",
+    "llvm.cttz",
+    "llvm.abs",
+    "llvm.smax",
+    "llvm.smin",
+    "llvm.umax",
+    "llvm.umin",
+    "llvm.fshl",
+    "llvm.fshr",
+    "llvm.bswap",
+    "llvm.bitreverse",
 ];
 
 /// Rerolls every marked loop of `module` that is unrolled copies of one iteration; returns how
@@ -136,7 +158,8 @@ impl Expr {
     }
     fn scale(mut self, by: u64) -> Expr {
         let m = mask(self.bits);
-        self.terms = self.terms.into_iter().map(|(a, c)| (a, c.wrapping_mul(by) & m)).filter(|(_, c)| *c != 0).collect();
+        self.terms =
+            self.terms.into_iter().map(|(a, c)| (a, c.wrapping_mul(by) & m)).filter(|(_, c)| *c != 0).collect();
         self.k = self.k.wrapping_mul(by) & m;
         self
     }
@@ -225,7 +248,7 @@ impl Exprs<'_> {
             LLVMGetElementPtr if LLVMGetNumOperands(v) == 2 => {
                 let source = LLVMGetGEPSourceElementType(v);
                 let size = match LLVMGetTypeKind(source) {
-                    LLVMTypeKind::LLVMIntegerTypeKind if LLVMGetIntTypeWidth(source) % 8 == 0 => {
+                    LLVMTypeKind::LLVMIntegerTypeKind if LLVMGetIntTypeWidth(source).is_multiple_of(8) => {
                         Some(LLVMGetIntTypeWidth(source) as u64 / 8)
                     }
                     LLVMTypeKind::LLVMFloatTypeKind => Some(4),
@@ -249,7 +272,13 @@ impl Exprs<'_> {
     }
 
     /// An instruction of the body that is not linear: an atom of its own.
-    unsafe fn opaque(&mut self, v: LLVMValueRef, op: LLVMOpcode, ty: inkwell::llvm_sys::prelude::LLVMTypeRef, bits: u32) -> Expr {
+    unsafe fn opaque(
+        &mut self,
+        v: LLVMValueRef,
+        op: LLVMOpcode,
+        ty: inkwell::llvm_sys::prelude::LLVMTypeRef,
+        bits: u32,
+    ) -> Expr {
         use LLVMOpcode::*;
         let arg = |s: &mut Self, i: u32| s.of(LLVMGetOperand(v, i));
         let detail = match op {
@@ -277,7 +306,6 @@ impl Loop {
     /// induction variables, with no value but their steps used after it.
     unsafe fn of(ctx: LLVMContextRef, body: LLVMBasicBlockRef) -> Option<Loop> {
         let latch = LLVMGetBasicBlockTerminator(body);
-        if std::env::var_os("W2N_DEBUG_REROLL").is_some() && !latch.is_null() && loop_marks::is_evenly_counted(ctx, latch) { eprintln!("reroll: marked latch"); }
         if latch.is_null()
             || LLVMGetInstructionOpcode(latch) != LLVMOpcode::LLVMBr
             || LLVMIsConditional(latch) == 0
@@ -325,19 +353,15 @@ impl Loop {
 
     /// Tries the factors, the largest first; rerolls by the first that fits.
     unsafe fn reroll(&self, ctx: LLVMContextRef) -> bool {
-        let dbg = std::env::var_os("W2N_DEBUG_REROLL").is_some();
-        if dbg { eprintln!("reroll: candidate with {} insts, steps {:?}", self.insts.len(), self.ivs.iter().map(|i| i.step).collect::<Vec<_>>()); }
         if !self.insts.iter().all(|&i| allowed(i)) {
-            if dbg { eprintln!("  not allowed"); }
             return false;
         }
-        let Some(exit) = self.exit_test() else { if dbg { eprintln!("  no exit test"); } return false };
+        let Some(exit) = self.exit_test() else { return false };
         for k in FACTORS.rev() {
             if self.ivs.iter().all(|iv| iv.step % k == 0) {
-                let p = self.plan(k);
-                if dbg { eprintln!("  k={k}: {}", p.is_some()); }
-                if let Some(plan) = p {
-                    self.apply(ctx, k, &plan, exit);
+                let Some(moved_bound) = exit.moved_bound(k) else { continue };
+                if let Some(plan) = self.plan(k) {
+                    self.apply(ctx, k, &plan, &exit, moved_bound);
                     return true;
                 }
             }
@@ -395,35 +419,16 @@ impl Loop {
         if !flags_hold {
             return None;
         }
-        let end = if before_step {
-            // phi P c  <=>  phi + step P c + step, the step not wrapping (its flags) and the bound
-            // not wrapping either (checked here).
-            if LLVMIsAConstantInt(b).is_null() {
+        let bound = if before_step {
+            if LLVMIsAConstantInt(b).is_null() || LLVMGetIntTypeWidth(LLVMTypeOf(b)) > 64 {
                 return None;
             }
-            let ty = LLVMTypeOf(b);
-            let bits = LLVMGetIntTypeWidth(ty);
-            if bits > 64 {
-                return None;
-            }
-            let c = LLVMConstIntGetSExtValue(b) as i128;
-            let moved = c + iv.step as i128;
-            let fits = match pred {
-                LLVMIntULT => {
-                    let c = LLVMConstIntGetZExtValue(b) as i128;
-                    c + iv.step as i128 <= mask(bits) as i128
-                }
-                LLVMIntNE => true,
-                _ => moved >= -(1i128 << (bits - 1)) && moved < (1i128 << (bits - 1)),
-            };
-            if !fits {
-                return None;
-            }
-            Some(LLVMConstInt(ty, moved as u64 & mask(bits), 0))
+            let operand = if LLVMGetOperand(cond, 1) == b { 1 } else { 0 };
+            Some(PhiBound { operand, step: iv.step })
         } else {
             None
         };
-        Some(ExitTest { cond, iv: i, pred, end })
+        Some(ExitTest { cond, pred, bound })
     }
 
     fn defined_inside(&self, v: LLVMValueRef) -> bool {
@@ -436,8 +441,8 @@ impl Loop {
     unsafe fn plan(&self, k: i64) -> Option<Plan> {
         let stores: Vec<LLVMValueRef> =
             self.insts.iter().copied().filter(|&i| LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMStore).collect();
-        if stores.is_empty() || stores.len() % k as usize != 0 {
-            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 1"); } return None; }
+        if stores.is_empty() || !stores.len().is_multiple_of(k as usize) {
+            return None;
         }
         // The orbits, by address alone: copy c's store is at copy 0's address moved on c steps.
         let address = |shift: i64, s: LLVMValueRef| {
@@ -446,7 +451,7 @@ impl Loop {
         };
         let at_zero: HashMap<Expr, LLVMValueRef> = stores.iter().map(|&s| (address(0, s), s)).collect();
         if at_zero.len() != stores.len() {
-            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 2"); } return None; }
+            return None;
         }
         let full: Vec<Vec<LLVMValueRef>> = stores
             .iter()
@@ -459,12 +464,12 @@ impl Loop {
         for orbit in &orbits {
             for (c, &t) in orbit.iter().enumerate() {
                 if copy_of.insert(t, c).is_some() {
-                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 3"); } return None; }
+                    return None;
                 }
             }
         }
         if copy_of.len() != stores.len() {
-            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 4"); } return None; }
+            return None;
         }
         let k = k as usize;
         // Each copy's slice: what its stores' addresses and values are computed from.
@@ -486,7 +491,7 @@ impl Loop {
                     if self.is_inc(o) {
                         // Copy 0 stays: it must not read a step, which changes.
                         if c == 0 {
-                            { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 5"); } return None; }
+                            return None;
                         }
                         continue;
                     }
@@ -498,7 +503,7 @@ impl Loop {
         for &i in &self.insts {
             let op = LLVMGetInstructionOpcode(i);
             if op == LLVMOpcode::LLVMLoad && !member.contains_key(&i) {
-                { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 6"); } return None; }
+                return None;
             }
         }
         let mut accesses: Vec<Vec<LLVMValueRef>> = slices
@@ -513,12 +518,12 @@ impl Loop {
         let stores_of = |c: usize| accesses[c].iter().filter(|&&i| !is_load(i)).map(|&i| self.position(i));
         for a in 0..k {
             for b in a + 1..k {
-                let last_store_a = stores_of(a).max().unwrap_or(usize::MAX);
-                let first_b = accesses[b].iter().map(|&i| self.position(i)).min().unwrap_or(0);
-                let last_a = accesses[a].iter().map(|&i| self.position(i)).max().unwrap_or(usize::MAX);
-                let first_store_b = stores_of(b).min().unwrap_or(0);
+                let last_store_a = stores_of(a).max()?;
+                let first_b = accesses[b].iter().map(|&i| self.position(i)).min()?;
+                let last_a = accesses[a].iter().map(|&i| self.position(i)).max()?;
+                let first_store_b = stores_of(b).min()?;
                 if last_store_a > first_b || last_a > first_store_b {
-                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 7"); } return None; }
+                    return None;
                 }
             }
         }
@@ -549,14 +554,28 @@ impl Loop {
         let epochs0 = epochs_of(0);
         for c in 1..k {
             if accesses[c].len() != accesses[0].len() {
-                { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 8"); } return None; }
+                return None;
             }
             let epochs_c = epochs_of(c);
-            let mut moved = Exprs { l: self, shift: c as i64, k: k as i64, epochs: Some(&epochs0), memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
-            let mut own = Exprs { l: self, shift: 0, k: k as i64, epochs: Some(&epochs_c), memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
+            let mut moved = Exprs {
+                l: self,
+                shift: c as i64,
+                k: k as i64,
+                epochs: Some(&epochs0),
+                memo: HashMap::new(),
+                outside_budget: OUTSIDE_BUDGET,
+            };
+            let mut own = Exprs {
+                l: self,
+                shift: 0,
+                k: k as i64,
+                epochs: Some(&epochs_c),
+                memo: HashMap::new(),
+                outside_budget: OUTSIDE_BUDGET,
+            };
             for (&x, &y) in accesses[0].iter().zip(&accesses[c]) {
                 if is_load(x) != is_load(y) || describe(&mut moved, x) != describe(&mut own, y) {
-                    { if std::env::var_os("W2N_DEBUG_REROLL").is_some() { eprintln!("    fail 9"); } return None; }
+                    return None;
                 }
             }
         }
@@ -571,26 +590,21 @@ impl Loop {
     }
 
     /// Divides the steps by `k`, removes the copies' stores, and lets copy 0 stand for them.
-    unsafe fn apply(&self, ctx: LLVMContextRef, k: i64, plan: &Plan, exit: ExitTest) {
+    unsafe fn apply(
+        &self,
+        ctx: LLVMContextRef,
+        k: i64,
+        plan: &Plan,
+        exit: &ExitTest,
+        moved_bound: Option<LLVMValueRef>,
+    ) {
         for iv in &self.ivs {
             let c = LLVMGetOperand(iv.inc, iv.step_operand);
             let smaller = LLVMConstIntGetSExtValue(c) / k;
             LLVMSetOperand(iv.inc, iv.step_operand, LLVMConstInt(LLVMTypeOf(c), smaller as u64, 1));
         }
-        if let Some(end) = exit.end {
-            // The test moves from the phi to the step, with the bound moved on by the step.
-            let builder = LLVMCreateBuilderInContext(ctx);
-            LLVMPositionBuilderBefore(builder, exit.cond);
-            let test = LLVMBuildICmp(builder, exit.pred, self.ivs[exit.iv].inc, end, c"".as_ptr());
-            LLVMDisposeBuilder(builder);
-            // `pred` reads "the loop goes on when": the body is the true successor now.
-            let exit_block = (0..2).map(|i| LLVMGetSuccessor(self.latch, i)).find(|&b| b != self.body);
-            LLVMSetCondition(self.latch, test);
-            LLVMSetSuccessor(self.latch, 0, self.body);
-            if let Some(exit_block) = exit_block {
-                LLVMSetSuccessor(self.latch, 1, exit_block);
-            }
-            LLVMInstructionEraseFromParent(exit.cond);
+        if let (Some(bound), Some(moved)) = (&exit.bound, moved_bound) {
+            LLVMSetOperand(exit.cond, bound.operand, moved);
         }
         for &s in &plan.doomed {
             LLVMInstructionEraseFromParent(s);
@@ -615,14 +629,43 @@ struct Plan {
     counterparts: Vec<(LLVMValueRef, Vec<LLVMValueRef>)>,
 }
 
-/// The latch's test, read as "the loop goes on when `pred`", of induction variable `iv`.
+/// The latch's test, read as "the loop goes on when `pred`".
 struct ExitTest {
     cond: LLVMValueRef,
-    iv: usize,
     pred: LLVMIntPredicate,
-    /// When the test is of the phi: the bound the step is to be tested against instead. A test
-    /// of the step stays as it is.
-    end: Option<LLVMValueRef>,
+    /// When it tests the phi (not the step) against a constant: which operand that is. A test of
+    /// the step stays as it is.
+    bound: Option<PhiBound>,
+}
+
+/// The constant a latch tests an induction variable's phi against, and the variable's step.
+struct PhiBound {
+    operand: u32,
+    step: i64,
+}
+
+impl ExitTest {
+    /// The constant to test the phi against once the step is `step / k`, if it does not wrap.
+    ///
+    /// The latch tests `phi P c`, which holds on the loop's values exactly when `phi + step P
+    /// c + step`: the loop ends when the step reaches `c + step`. With the smaller step it still
+    /// must, that is, when `phi` reaches `c + step - step / k`. (Testing the step itself instead
+    /// would read it where LLVM may have made it poison: `add nuw` on the last iteration.)
+    unsafe fn moved_bound(&self, k: i64) -> Option<Option<LLVMValueRef>> {
+        let Some(b) = &self.bound else { return Some(None) };
+        let c = LLVMGetOperand(self.cond, b.operand);
+        let ty = LLVMTypeOf(c);
+        let bits = LLVMGetIntTypeWidth(ty);
+        let by = (b.step - b.step / k) as i128;
+        use LLVMIntPredicate::*;
+        let moved = match self.pred {
+            LLVMIntULT => Some(LLVMConstIntGetZExtValue(c) as i128 + by).filter(|&m| m >= 0 && m <= mask(bits) as i128),
+            LLVMIntNE => Some(LLVMConstIntGetSExtValue(c) as i128 + by),
+            _ => Some(LLVMConstIntGetSExtValue(c) as i128 + by)
+                .filter(|&m| m >= -(1i128 << (bits - 1)) && m < (1i128 << (bits - 1))),
+        }?;
+        Some(Some(LLVMConstInt(ty, moved as u64 & mask(bits), 0)))
+    }
 }
 
 unsafe fn kind(ctx: LLVMContextRef, name: &str) -> u32 {
@@ -645,7 +688,8 @@ unsafe fn iv(phi: LLVMValueRef, inc: LLVMValueRef, body: LLVMBasicBlockRef) -> O
         LLVMOpcode::LLVMSub if LLVMGetOperand(inc, 0) == phi => (1, constant(1)?.checked_neg()?, true),
         LLVMOpcode::LLVMGetElementPtr if LLVMGetOperand(inc, 0) == phi => {
             let source = LLVMGetGEPSourceElementType(inc);
-            let bytes = LLVMGetTypeKind(source) == LLVMTypeKind::LLVMIntegerTypeKind && LLVMGetIntTypeWidth(source) == 8;
+            let bytes =
+                LLVMGetTypeKind(source) == LLVMTypeKind::LLVMIntegerTypeKind && LLVMGetIntTypeWidth(source) == 8;
             if !bytes {
                 return None;
             }
@@ -660,7 +704,10 @@ unsafe fn iv(phi: LLVMValueRef, inc: LLVMValueRef, body: LLVMBasicBlockRef) -> O
 unsafe fn allowed(i: LLVMValueRef) -> bool {
     use LLVMOpcode::*;
     match LLVMGetInstructionOpcode(i) {
-        LLVMLoad | LLVMStore => LLVMGetVolatile(i) == 0 && LLVMGetOrdering(i) == inkwell::llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic,
+        LLVMLoad | LLVMStore => {
+            LLVMGetVolatile(i) == 0
+                && LLVMGetOrdering(i) == inkwell::llvm_sys::LLVMAtomicOrdering::LLVMAtomicOrderingNotAtomic
+        }
         LLVMCall => {
             let callee = LLVMGetCalledValue(i);
             let id = LLVMGetIntrinsicID(callee);
