@@ -174,6 +174,23 @@ fn a_loop_stepping_by_16_to_a_bound_gets_a_trip_count_and_vectorises() {
 }
 
 #[test]
+fn a_loop_its_producer_unrolled_is_rerolled_and_vectorised_without_shuffles() {
+    // clang's wasm32 loops carry two or four copies of the body where native code has vectors;
+    // vectorised as they are, each copy is an interleaved group that is shuffled apart and back.
+    let ir = emit_module(&module_of_script("rerolled_loops.wast"), &[], "llvm-ir");
+    let interleaved = |body: &str| body.contains("strided.vec") || body.contains("interleaved.vec");
+    for (f, shape, lanes) in [
+        ("w2n_m_f0", "c[j] += a * b[j], twice", " x double>"),
+        ("w2n_m_f1", "p[k] += q[k], four times counting down", " x i32>"),
+    ] {
+        let body = function(&ir, f);
+        assert!(body.contains(lanes) && !interleaved(&body), "{shape}: one copy, vectorised plainly:\n{body}");
+    }
+    let swap = function(&ir, "w2n_m_f2");
+    assert!(interleaved(&swap), "both copies load before either stores: not rerolled:\n{swap}");
+}
+
+#[test]
 fn loops_over_sums_of_two_locals_vectorise_in_guard_mode() {
     let ir = emit_module(&address_sums_module(), &[], "llvm-ir");
     for (f, shape) in [
