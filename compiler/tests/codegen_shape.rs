@@ -181,12 +181,12 @@ fn a_loop_its_producer_unrolled_is_rerolled_and_vectorised_without_shuffles() {
     let interleaved = |body: &str| body.contains("strided.vec") || body.contains("interleaved.vec");
     for (f, shape, lanes) in [
         ("w2n_m_f0", "c[j] += a * b[j], twice", " x double>"),
-        ("w2n_m_f1", "p[k] += q[k], four times counting down", " x i32>"),
+        ("w2n_m_f1", "p[j] += q[j], four times", " x i32>"),
     ] {
         let body = function(&ir, f);
         assert!(body.contains(lanes) && !interleaved(&body), "{shape}: one copy, vectorised plainly:\n{body}");
     }
-    let swap = function(&ir, "w2n_m_f2");
+    let swap = function(&ir, "w2n_m_f4");
     assert!(interleaved(&swap), "both copies load before either stores: not rerolled:\n{swap}");
 }
 

@@ -16,17 +16,44 @@
       (f64.store offset=8 (local.get $pc)
         (f64.add (f64.load offset=8 (local.get $pc)) (f64.mul (local.get $a) (f64.load offset=8 (local.get $pb)))))
       (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $end)))))
-  ;; p[k] += q[k] for i32s, four per iteration, counting k down to 0 by 16 bytes.
+  ;; p[j] += q[j] for i32s, four per iteration: `j += 16; j != end`.
+  (func (export "add4") (param $p i32) (param $q i32) (param $start i32) (param $end i32)
+    (local $j i32) (local $pp i32) (local $pq i32)
+    (local.set $j (local.get $start))
+    (loop $top
+      (local.set $pp (i32.add (local.get $p) (local.get $j)))
+      (local.set $pq (i32.add (local.get $q) (local.get $j)))
+      (i32.store offset=0 (local.get $pp) (i32.add (i32.load offset=0 (local.get $pp)) (i32.load offset=0 (local.get $pq))))
+      (i32.store offset=4 (local.get $pp) (i32.add (i32.load offset=4 (local.get $pp)) (i32.load offset=4 (local.get $pq))))
+      (i32.store offset=8 (local.get $pp) (i32.add (i32.load offset=8 (local.get $pp)) (i32.load offset=8 (local.get $pq))))
+      (i32.store offset=12 (local.get $pp) (i32.add (i32.load offset=12 (local.get $pp)) (i32.load offset=12 (local.get $pq))))
+      (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $end)))))
+  ;; p[k] += q[k] for i32s, four per iteration, counting k down to 0 by 16 bytes, each copy one
+  ;; element below the one before (as clang unrolls `for (i = n; i > 0; i--)`). Not rerolled yet:
+  ;; its addresses are 32-bit sums counting down, which LLVM cannot widen.
   (func (export "add4_down") (param $p i32) (param $q i32) (param $n i32)
     (local $k i32) (local $pp i32) (local $pq i32)
     (local.set $k (local.get $n))
     (loop $top
       (local.set $pp (i32.add (local.get $p) (local.get $k)))
       (local.set $pq (i32.add (local.get $q) (local.get $k)))
-      (i32.store offset=0 (local.get $pp) (i32.add (i32.load offset=0 (local.get $pp)) (i32.load offset=0 (local.get $pq))))
-      (i32.store offset=4 (local.get $pp) (i32.add (i32.load offset=4 (local.get $pp)) (i32.load offset=4 (local.get $pq))))
-      (i32.store offset=8 (local.get $pp) (i32.add (i32.load offset=8 (local.get $pp)) (i32.load offset=8 (local.get $pq))))
       (i32.store offset=12 (local.get $pp) (i32.add (i32.load offset=12 (local.get $pp)) (i32.load offset=12 (local.get $pq))))
+      (i32.store offset=8 (local.get $pp) (i32.add (i32.load offset=8 (local.get $pp)) (i32.load offset=8 (local.get $pq))))
+      (i32.store offset=4 (local.get $pp) (i32.add (i32.load offset=4 (local.get $pp)) (i32.load offset=4 (local.get $pq))))
+      (i32.store offset=0 (local.get $pp) (i32.add (i32.load offset=0 (local.get $pp)) (i32.load offset=0 (local.get $pq))))
+      (br_if $top (local.tee $k (i32.sub (local.get $k) (i32.const 16))))))
+  ;; The same with the copies the other way round: one iteration of the smaller loop would run
+  ;; them in reverse order, so the loop stays as written. Here p[k+1] += p[k] in that order, so
+  ;; order shows in the result.
+  (func (export "carry4_down") (param $p i32) (param $n i32)
+    (local $k i32) (local $pp i32)
+    (local.set $k (local.get $n))
+    (loop $top
+      (local.set $pp (i32.add (local.get $p) (local.get $k)))
+      (i32.store offset=4 (local.get $pp) (i32.add (i32.load offset=4 (local.get $pp)) (i32.load offset=0 (local.get $pp))))
+      (i32.store offset=8 (local.get $pp) (i32.add (i32.load offset=8 (local.get $pp)) (i32.load offset=4 (local.get $pp))))
+      (i32.store offset=12 (local.get $pp) (i32.add (i32.load offset=12 (local.get $pp)) (i32.load offset=8 (local.get $pp))))
+      (i32.store offset=16 (local.get $pp) (i32.add (i32.load offset=16 (local.get $pp)) (i32.load offset=12 (local.get $pp))))
       (br_if $top (local.tee $k (i32.sub (local.get $k) (i32.const 16))))))
   ;; Both copies' loads come before both stores: not copies that follow each other, so the loop
   ;; stays as written (p[j] and p[j+1] swapped pairwise).
@@ -94,6 +121,30 @@
 (assert_return (invoke "i32" (i32.const 12316)) (i32.const 206))
 (assert_return (invoke "i32" (i32.const 12364)) (i32.const 307))
 (assert_return (invoke "i32" (i32.const 12368)) (i32.const 0))
+
+;; add4 over the same arrays: bytes 0..63 of p gain q's (zero past 80).
+(invoke "add4" (i32.const 12288) (i32.const 16384) (i32.const 0) (i32.const 64))
+(assert_return (invoke "i32" (i32.const 12304)) (i32.const 205))
+(assert_return (invoke "i32" (i32.const 12316)) (i32.const 406))
+(assert_return (invoke "i32" (i32.const 12364)) (i32.const 307))
+
+;; carry4_down over all-ones: within an iteration each element adds the (updated) one before;
+;; iterations go downwards, so p[k+4] = 1 + p[k+3] ... from p[k] as the previous iteration left it.
+(invoke "set32" (i32.const 24576) (i32.const 1))
+(invoke "set32" (i32.const 24580) (i32.const 1))
+(invoke "set32" (i32.const 24584) (i32.const 1))
+(invoke "set32" (i32.const 24588) (i32.const 1))
+(invoke "set32" (i32.const 24592) (i32.const 1))
+(invoke "set32" (i32.const 24596) (i32.const 1))
+(invoke "set32" (i32.const 24600) (i32.const 1))
+(invoke "set32" (i32.const 24604) (i32.const 1))
+(invoke "set32" (i32.const 24608) (i32.const 1))
+(invoke "carry4_down" (i32.const 24576) (i32.const 16))
+(assert_return (invoke "i32" (i32.const 24596)) (i32.const 2))
+(assert_return (invoke "i32" (i32.const 24600)) (i32.const 3))
+(assert_return (invoke "i32" (i32.const 24604)) (i32.const 4))
+(assert_return (invoke "i32" (i32.const 24608)) (i32.const 5))
+(assert_return (invoke "i32" (i32.const 24592)) (i32.const 1))
 
 (invoke "iota" (i32.const 20480) (i32.const 8) (f64.const 0))
 (invoke "swap_pairs" (i32.const 20480) (i32.const 0) (i32.const 64))

@@ -414,6 +414,9 @@ impl Loop {
             LLVMIntULT => up && arithmetic && !iv.subtracts && LLVMGetNUW(iv.inc) != 0,
             LLVMIntSLT => up && arithmetic && LLVMGetNSW(iv.inc) != 0,
             LLVMIntSGT => !up && arithmetic && LLVMGetNSW(iv.inc) != 0,
+            // Stepping down, LLVM tests `x >s b` as `x >u b` once it knows the counter is not
+            // negative; the entry test keeps it from crossing the bound (no flag says so).
+            LLVMIntUGT => !up && arithmetic,
             _ => false,
         };
         if !flags_hold {
@@ -659,7 +662,9 @@ impl ExitTest {
         let by = (b.step - b.step / k) as i128;
         use LLVMIntPredicate::*;
         let moved = match self.pred {
-            LLVMIntULT => Some(LLVMConstIntGetZExtValue(c) as i128 + by).filter(|&m| m >= 0 && m <= mask(bits) as i128),
+            LLVMIntULT | LLVMIntUGT => {
+                Some(LLVMConstIntGetZExtValue(c) as i128 + by).filter(|&m| m >= 0 && m <= mask(bits) as i128)
+            }
             LLVMIntNE => Some(LLVMConstIntGetSExtValue(c) as i128 + by),
             _ => Some(LLVMConstIntGetSExtValue(c) as i128 + by)
                 .filter(|&m| m >= -(1i128 << (bits - 1)) && m < (1i128 << (bits - 1))),
