@@ -816,3 +816,29 @@ fn swapped(p: LLVMIntPredicate) -> LLVMIntPredicate {
         same => same,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(bits: u32) -> Expr {
+        Expr::atom(bits, Atom::Iv(0))
+    }
+
+    #[test]
+    fn sums_wrap_at_their_width_and_cancelled_terms_vanish() {
+        let x = iv(32).add(&Expr::constant(32, 0xffff_fff8), 1).add(&Expr::constant(32, 16), 1);
+        assert_eq!(x, iv(32).add(&Expr::constant(32, 8), 1), "(iv - 8) + 16 is iv + 8 modulo 2^32");
+        let d = x.add(&iv(32), u64::MAX);
+        assert_eq!(d.as_constant(), Some(8), "(iv + 8) - iv is the constant 8");
+        assert_eq!(Expr::constant(8, 0x1ff).k, 0xff, "constants are kept modulo 2^bits");
+    }
+
+    #[test]
+    fn scaling_distributes_and_drops_terms_that_wrap_to_zero() {
+        let x = iv(64).add(&Expr::constant(64, 3), 1).scale(8);
+        assert_eq!(x, iv(64).scale(8).add(&Expr::constant(64, 24), 1), "(iv + 3) * 8 is 8 iv + 24");
+        let gone = iv(8).scale(256);
+        assert_eq!(gone.as_constant(), Some(0), "an 8-bit iv times 256 is 0");
+    }
+}
