@@ -179,14 +179,13 @@ fn a_loop_its_producer_unrolled_is_rerolled_and_vectorised_without_shuffles() {
     // vectorised as they are, each copy is an interleaved group that is shuffled apart and back.
     let ir = emit_module(&module_of_script("rerolled_loops.wast"), &[], "llvm-ir");
     let interleaved = |body: &str| body.contains("strided.vec") || body.contains("interleaved.vec");
-    for (f, shape, lanes) in [
-        ("w2n_m_f0", "c[j] += a * b[j], twice", " x double>"),
-        ("w2n_m_f1", "p[j] += q[j], four times", " x i32>"),
-    ] {
+    for (f, shape, lanes) in
+        [("w2n_m_f0", "c[j] += a * b[j], twice", " x double>"), ("w2n_m_f1", "p[j] += q[j], four times", " x i32>")]
+    {
         let body = function(&ir, f);
         assert!(body.contains(lanes) && !interleaved(&body), "{shape}: one copy, vectorised plainly:\n{body}");
     }
-    let swap = function(&ir, "w2n_m_f4");
+    let swap = function(&ir, "w2n_m_f5");
     assert!(interleaved(&swap), "both copies load before either stores: not rerolled:\n{swap}");
 }
 

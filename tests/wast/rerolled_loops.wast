@@ -16,6 +16,21 @@
       (f64.store offset=8 (local.get $pc)
         (f64.add (f64.load offset=8 (local.get $pc)) (f64.mul (local.get $a) (f64.load offset=8 (local.get $pb)))))
       (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $end)))))
+  ;; axpy2 that returns the address of the last iteration's first element, read after the loop:
+  ;; the rerolled loop's last iteration is the last copy, so the value is recomputed.
+  (func (export "axpy2_last") (param $c i32) (param $b i32) (param $start i32) (param $end i32) (param $a f64)
+    (result i32)
+    (local $j i32) (local $pc i32) (local $pb i32)
+    (local.set $j (local.get $start))
+    (loop $top
+      (local.set $pc (i32.add (local.get $c) (local.get $j)))
+      (local.set $pb (i32.add (local.get $b) (local.get $j)))
+      (f64.store (local.get $pc)
+        (f64.add (f64.load (local.get $pc)) (f64.mul (local.get $a) (f64.load (local.get $pb)))))
+      (f64.store offset=8 (local.get $pc)
+        (f64.add (f64.load offset=8 (local.get $pc)) (f64.mul (local.get $a) (f64.load offset=8 (local.get $pb)))))
+      (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $end))))
+    (i32.add (local.get $pc) (local.get $j)))
   ;; p[j] += q[j] for i32s, four per iteration: `j += 16; j != end`.
   (func (export "add4") (param $p i32) (param $q i32) (param $start i32) (param $end i32)
     (local $j i32) (local $pp i32) (local $pq i32)
@@ -88,6 +103,13 @@
 (assert_return (invoke "f64" (i32.const 4256)) (f64.const 61))
 (assert_return (invoke "f64" (i32.const 4408)) (f64.const 118))
 (assert_return (invoke "f64" (i32.const 4416)) (f64.const 41))
+
+;; Again through axpy2_last (c[i] becomes 1 + 5i), which also returns c + (end - 16) + end.
+(assert_return (invoke "axpy2_last" (i32.const 4096) (i32.const 1024) (i32.const 0) (i32.const 320) (f64.const 2))
+  (i32.const 4720))
+(assert_return (invoke "f64" (i32.const 4096)) (f64.const 1))
+(assert_return (invoke "f64" (i32.const 4104)) (f64.const 6))
+(assert_return (invoke "f64" (i32.const 4408)) (f64.const 196))
 
 ;; Overlap: c is b moved on by one double, so each element adds the one before it, already
 ;; updated, in order: 1, 2, 3, ... become the triangular numbers (k + 1)(k + 2) / 2.

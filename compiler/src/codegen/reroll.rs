@@ -23,7 +23,9 @@
 //!
 //! Then every step is divided by `k`, copy 0 stays and the other copies' stores go (the values
 //! only they used die with them); copy 0's loads vouch for their counterparts' (`kept_loads`), and
-//! lose the flags (`nsw`, `exact`, ...) that held for copy 0's values only.
+//! copy 0's instructions lose the flags (`nsw`, `exact`, ...) that held for its values only. A
+//! value used after the loop must be linear in the induction variables; it is recomputed from the
+//! phis of the smaller loop's last iteration, which ran the last copy of the original's.
 
 use crate::ir::load_tags;
 use crate::ir::loop_marks;
@@ -104,6 +106,8 @@ struct Loop {
     ivs: Vec<Iv>,
     /// The body's instructions in order.
     insts: Vec<LLVMValueRef>,
+    /// Body values other than the steps used after the loop.
+    live_out: Vec<LLVMValueRef>,
 }
 
 /// A value as a linear combination of atoms modulo `2^bits` (pointers: 64 bits, one pointer atom).
@@ -337,15 +341,12 @@ impl Loop {
         if ivs.is_empty() {
             return None;
         }
-        let l = Loop { body, latch, ivs, insts };
-        // Nothing but the steps may be used after the loop: the rerolled loop ends with the same
-        // step values, but not with the same values of anything else.
+        let mut l = Loop { body, latch, ivs, insts, live_out: vec![] };
+        // The rerolled loop ends with the same step values, but not with the same values of
+        // anything else: those used after it are recomputed from the steps (`LiveOut`).
         for &i in &l.insts {
-            if l.ivs.iter().any(|iv| iv.inc == i) {
-                continue;
-            }
-            if users(i).into_iter().any(|u| LLVMGetInstructionParent(u) != body) {
-                return None;
+            if !l.is_inc(i) && users(i).into_iter().any(|u| LLVMGetInstructionParent(u) != body) {
+                l.live_out.push(i);
             }
         }
         Some(l)
@@ -357,16 +358,74 @@ impl Loop {
             return false;
         }
         let Some(exit) = self.exit_test() else { return false };
+        let Some(live_out) = self.live_out.iter().map(|&v| self.live_out_of(v)).collect::<Option<Vec<_>>>() else {
+            return false;
+        };
         for k in FACTORS.rev() {
             if self.ivs.iter().all(|iv| iv.step % k == 0) {
                 let Some(moved_bound) = exit.moved_bound(k) else { continue };
                 if let Some(plan) = self.plan(k) {
                     self.apply(ctx, k, &plan, &exit, moved_bound);
+                    for l in &live_out {
+                        self.recompute_after(ctx, k, l);
+                    }
                     return true;
                 }
             }
         }
         false
+    }
+
+    /// A value used after the loop, if it is linear in induction variables of its own width:
+    /// `c + sum of a_i * phi_i`. The last iteration of the loop rerolled by `k` runs copy `k - 1`
+    /// of the last one before, its phis `(k - 1) * step_i / k` further on, so the value is
+    /// recomputed from them (`recompute_after`). From the phis, not the steps: LLVM may have made
+    /// a step `add nuw` that wraps, into poison, on the last iteration.
+    unsafe fn live_out_of(&self, v: LLVMValueRef) -> Option<LiveOut> {
+        let ty = LLVMTypeOf(v);
+        if LLVMGetTypeKind(ty) != LLVMTypeKind::LLVMIntegerTypeKind || LLVMGetIntTypeWidth(ty) > 64 {
+            return None;
+        }
+        let mut e = Exprs { l: self, shift: 0, k: 1, epochs: None, memo: HashMap::new(), outside_budget: 0 };
+        let expr = e.of(v);
+        let mut terms = vec![];
+        for (atom, &a) in &expr.terms {
+            let Atom::Iv(i) = atom else { return None };
+            if LLVMTypeOf(self.ivs[*i].phi) != ty {
+                return None;
+            }
+            terms.push((*i, a));
+        }
+        Some(LiveOut { value: v, terms, c: expr.k, bits: expr.bits })
+    }
+
+    /// Builds `l`'s value as the original loop left it, at the end of the body rerolled by `k`,
+    /// for its uses after the loop.
+    unsafe fn recompute_after(&self, ctx: LLVMContextRef, k: i64, l: &LiveOut) {
+        let ty = LLVMTypeOf(l.value);
+        let mut c = l.c;
+        for &(i, a) in &l.terms {
+            let back = ((k - 1) * (self.ivs[i].step / k)) as u64;
+            c = c.wrapping_sub(a.wrapping_mul(back)) & mask(l.bits);
+        }
+        let builder = LLVMCreateBuilderInContext(ctx);
+        LLVMPositionBuilderBefore(builder, self.latch);
+        let mut v = LLVMConstInt(ty, c, 0);
+        for &(i, a) in &l.terms {
+            let term = LLVMBuildMul(builder, self.ivs[i].phi, LLVMConstInt(ty, a, 0), c"".as_ptr());
+            v = LLVMBuildAdd(builder, v, term, c"".as_ptr());
+        }
+        LLVMDisposeBuilder(builder);
+        for u in users(l.value) {
+            if LLVMGetInstructionParent(u) == self.body {
+                continue;
+            }
+            for n in 0..LLVMGetNumOperands(u) as u32 {
+                if LLVMGetOperand(u, n) == l.value {
+                    LLVMSetOperand(u, n, v);
+                }
+            }
+        }
     }
 
     fn position(&self, i: LLVMValueRef) -> usize {
@@ -620,6 +679,14 @@ impl Loop {
             drop_value_facts(ctx, i);
         }
     }
+}
+
+/// A value used after the loop: `c + sum of a * phi_i` over `terms` `(i, a)`, modulo `2^bits`.
+struct LiveOut {
+    value: LLVMValueRef,
+    terms: Vec<(usize, u64)>,
+    c: u64,
+    bits: u32,
 }
 
 /// The copies of an unrolled body.
