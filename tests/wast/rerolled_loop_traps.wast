@@ -3,7 +3,7 @@
 ;; the second copy's element together with the first's, before the first copy's store, so a trap
 ;; in the second copy leaves the first copy's store undone: guard mode's documented limit (README,
 ;; "Not supported yet": a vector access off the end of memory traps before its in-bounds stores).
-;; At -O0 to -O2 and -Os the rerolled loop (`codegen/reroll.rs`) keeps Wasm's order: the loop of one copy
+;; At -O0 to -O2 and -Os the rerolled loop (`codegen/reroll/`) keeps Wasm's order: the loop of one copy
 ;; stores the first element, then traps at the second.
 (module
   (memory 1)

@@ -1,4 +1,4 @@
-;; Rerolling (`codegen/reroll.rs`): the fast copy of a counted loop whose body is copies of one
+;; Rerolling (`codegen/reroll/`): the fast copy of a counted loop whose body is copies of one
 ;; iteration (clang's wasm32 loops, unrolled by 2 or 4 where native code has vectors) becomes the
 ;; loop of one copy. It must store the same bytes in the same order and trap at the same access:
 ;; arrays that overlap, a copy that runs off the end of memory, counters that count down.

@@ -18,7 +18,7 @@
 //!   and yosys.wasm 10 % slower. Each pass dropped was checked on the corpus: `lcs` needs jump
 //!   threading, value-range propagation and merged load/store motion (1.2× without them).
 //! - `-O1` keeps one pass of each kind that pays on Wasm input and both vectorisers.
-//! - At -O1 and -O2, between simplification and vectorisation, `reroll.rs` takes apart the bodies
+//! - At -O1 and -O2, between simplification and vectorisation, `reroll/` takes apart the bodies
 //!   clang unrolled where native code has vectors (PolyBench's `gemm` 1.76 → 1.0× native).
 //!   Not at -O3 and -Os, which are LLVM's pipelines whole.
 //! - `-O3` and `-Os` are LLVM's own `default<O3>`/`default<Os>` with the SLP vectoriser clang runs
@@ -58,7 +58,7 @@ const LOOP_HOIST: &str = "loop-mssa(loop-instsimplify,loop-simplifycfg,licm<no-a
 const LOOP_VECTORIZE: &str = "loop-vectorize<no-interleave-forced-only;no-vectorize-forced-only;>";
 
 /// The passes of `-O2`, in order (see the module comment): simplification, then (after rerolling,
-/// `reroll.rs`) LLVM's optimisation tail.
+/// `reroll/`) LLVM's optimisation tail.
 fn wasm_o2() -> (Vec<&'static str>, Vec<&'static str>) {
     let simplification = vec![
         // Locals to SSA; context and memory-base loads merged; first clean-up.
@@ -145,7 +145,7 @@ fn o3_versioned_slp() -> Vec<&'static str> {
 enum Stage {
     /// A pass pipeline, in LLVM's syntax.
     Passes(String),
-    /// Rerolling unrolled loops (`reroll.rs`).
+    /// Rerolling unrolled loops (`reroll/`).
     Reroll,
 }
 

@@ -1,5 +1,5 @@
 //! The mark translation puts on a loop whose trip count it made exact, read by
-//! `codegen/reroll.rs`.
+//! `codegen/reroll/`.
 //!
 //! The fast copy of a counted loop (`translate/versioning.rs`) runs only when the distance from
 //! its counter's entry value to the bound is a non-zero multiple of the step, with the counter on
