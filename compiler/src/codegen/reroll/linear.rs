@@ -8,7 +8,7 @@ use inkwell::llvm_sys::{LLVMOpcode, LLVMTypeKind};
 use std::collections::{BTreeMap, HashMap};
 
 /// How many instructions before the loop one comparison looks into.
-pub(super) const OUTSIDE_BUDGET: usize = 64;
+const OUTSIDE_BUDGET: usize = 64;
 
 /// A value as a linear combination of atoms modulo `2^bits` (pointers: 64 bits, one pointer atom).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
@@ -71,18 +71,30 @@ impl Expr {
 
 /// Builds `Expr`s of the body's values for one copy, at one shift of the induction variables.
 pub(super) struct Exprs<'l> {
-    pub(super) l: &'l Loop,
+    l: &'l Loop,
     /// Each induction variable moves on by `shift * step / k`.
-    pub(super) shift: i64,
-    pub(super) k: i64,
+    shift: i64,
+    k: i64,
     /// Per body instruction, the copy whose stores count for a load's epoch (None: no epochs).
-    pub(super) epochs: Option<&'l HashMap<LLVMValueRef, usize>>,
-    pub(super) memo: HashMap<LLVMValueRef, Expr>,
+    epochs: Option<&'l HashMap<LLVMValueRef, usize>>,
+    memo: HashMap<LLVMValueRef, Expr>,
     /// How many more instructions from outside the loop may be looked into.
-    pub(super) outside_budget: usize,
+    outside_budget: usize,
 }
 
-impl Exprs<'_> {
+impl<'l> Exprs<'l> {
+    /// The values of `l`'s body for the copy whose stores `epochs` counts (none: no epochs),
+    /// with each induction variable moved on by `shift` steps of the loop rerolled by `k`.
+    pub(super) fn new(l: &'l Loop, shift: i64, k: i64, epochs: Option<&'l HashMap<LLVMValueRef, usize>>) -> Self {
+        Exprs { l, shift, k, epochs, memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET }
+    }
+
+    /// Values from before the loop are atoms, whatever they are computed from.
+    pub(super) fn looking_at_nothing_outside(mut self) -> Self {
+        self.outside_budget = 0;
+        self
+    }
+
     pub(super) unsafe fn of(&mut self, v: LLVMValueRef) -> Expr {
         if let Some(e) = self.memo.get(&v) {
             return e.clone();

@@ -37,7 +37,7 @@ use inkwell::llvm_sys::prelude::{LLVMBasicBlockRef, LLVMContextRef, LLVMValueRef
 use inkwell::llvm_sys::{LLVMIntPredicate, LLVMOpcode, LLVMTypeKind};
 use inkwell::module::Module;
 use instructions::{allowed, drop_value_facts, inverse, is_access, is_load, iv, kind, swapped, users};
-use linear::{mask, Atom, Expr, Exprs, OUTSIDE_BUDGET};
+use linear::{mask, Atom, Expr, Exprs};
 use std::collections::HashMap;
 
 /// Bodies with more instructions than this are left alone (the matching is quadratic at worst).
@@ -171,7 +171,7 @@ impl Loop {
         if LLVMGetTypeKind(ty) != LLVMTypeKind::LLVMIntegerTypeKind || LLVMGetIntTypeWidth(ty) > 64 {
             return None;
         }
-        let mut e = Exprs { l: self, shift: 0, k: 1, epochs: None, memo: HashMap::new(), outside_budget: 0 };
+        let mut e = Exprs::new(self, 0, 1, None).looking_at_nothing_outside();
         let expr = e.of(v);
         let mut terms = vec![];
         for (atom, &a) in &expr.terms {
@@ -293,7 +293,7 @@ impl Loop {
         }
         // The orbits, by address alone: copy c's store is at copy 0's address moved on c steps.
         let address = |shift: i64, s: LLVMValueRef| {
-            let mut e = Exprs { l: self, shift, k, epochs: None, memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET };
+            let mut e = Exprs::new(self, shift, k, None);
             e.of(LLVMGetOperand(s, 1))
         };
         let at_zero: HashMap<Expr, LLVMValueRef> = stores.iter().map(|&s| (address(0, s), s)).collect();
@@ -353,7 +353,7 @@ impl Loop {
                 return None;
             }
         }
-        let mut accesses: Vec<Vec<LLVMValueRef>> = slices
+        let accesses: Vec<Vec<LLVMValueRef>> = slices
             .iter()
             .map(|s| {
                 let mut a: Vec<LLVMValueRef> = s.iter().copied().filter(|&i| is_access(i)).collect();
@@ -404,22 +404,8 @@ impl Loop {
                 return None;
             }
             let epochs_c = epochs_of(c);
-            let mut moved = Exprs {
-                l: self,
-                shift: c as i64,
-                k: k as i64,
-                epochs: Some(&epochs0),
-                memo: HashMap::new(),
-                outside_budget: OUTSIDE_BUDGET,
-            };
-            let mut own = Exprs {
-                l: self,
-                shift: 0,
-                k: k as i64,
-                epochs: Some(&epochs_c),
-                memo: HashMap::new(),
-                outside_budget: OUTSIDE_BUDGET,
-            };
+            let mut moved = Exprs::new(self, c as i64, k as i64, Some(&epochs0));
+            let mut own = Exprs::new(self, 0, k as i64, Some(&epochs_c));
             for (&x, &y) in accesses[0].iter().zip(&accesses[c]) {
                 if is_load(x) != is_load(y) || describe(&mut moved, x) != describe(&mut own, y) {
                     return None;
@@ -432,7 +418,6 @@ impl Loop {
             .collect();
         let doomed = (1..k).flat_map(|c| orbits.iter().map(move |o| o[c])).collect();
         let kept = std::mem::take(&mut slices[0]);
-        accesses.clear();
         Some(Plan { doomed, kept, counterparts })
     }
 
