@@ -85,15 +85,14 @@ pub fn covered_ids(inst: InstructionValue<'_>, scope_kind: u32) -> Vec<u32> {
 /// loop's copy 0 does its copies' in later iterations).
 ///
 /// # Safety
-/// `load` and `others` must be live loads of a module in the context `ctx`; `scope_kind` is the
-/// kind id of `alias.scope` there.
+/// `load` and `others` must be live loads of a module in the context `ctx`.
 pub unsafe fn merge_scopes(
     ctx: inkwell::llvm_sys::prelude::LLVMContextRef,
-    scope_kind: u32,
     load: inkwell::llvm_sys::prelude::LLVMValueRef,
     others: &[inkwell::llvm_sys::prelude::LLVMValueRef],
 ) {
     use inkwell::llvm_sys::core::*;
+    let scope_kind = super::metadata_kind(ctx, "alias.scope");
     let mut scopes = vec![];
     for &l in std::iter::once(&load).chain(others) {
         let node = LLVMGetMetadata(l, scope_kind);

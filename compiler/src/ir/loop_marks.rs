@@ -11,8 +11,8 @@
 
 use inkwell::context::Context;
 use inkwell::llvm_sys::core::{
-    LLVMGetMDKindIDInContext, LLVMGetMDNodeNumOperands, LLVMGetMDNodeOperands, LLVMGetMDString, LLVMGetMetadata,
-    LLVMMDNodeInContext2, LLVMMDStringInContext2, LLVMMetadataAsValue, LLVMSetMetadata,
+    LLVMGetMDNodeNumOperands, LLVMGetMDNodeOperands, LLVMGetMDString, LLVMGetMetadata, LLVMMDNodeInContext2,
+    LLVMMDStringInContext2, LLVMMetadataAsValue, LLVMSetMetadata,
 };
 use inkwell::llvm_sys::debuginfo::{LLVMMetadataReplaceAllUsesWith, LLVMTemporaryMDNode};
 use inkwell::llvm_sys::prelude::{LLVMContextRef, LLVMValueRef};
@@ -21,11 +21,6 @@ use inkwell::values::{AsValueRef, InstructionValue};
 /// The loop property: the latch's test is exact for any step dividing the loop's.
 const EVENLY_COUNTED: &str = "w2n.evenly_counted";
 const LOOP_ID: &str = "llvm.loop";
-
-fn kind(ctx: LLVMContextRef, name: &str) -> u32 {
-    // SAFETY: the context is live and the name's bytes outlive the call.
-    unsafe { LLVMGetMDKindIDInContext(ctx, name.as_ptr().cast(), name.len() as u32) }
-}
 
 /// Marks the loop that `latch` (its back edge's conditional branch) closes.
 pub fn mark_evenly_counted(llcx: &Context, latch: InstructionValue<'_>) {
@@ -38,7 +33,7 @@ pub fn mark_evenly_counted(llcx: &Context, latch: InstructionValue<'_>) {
         let temporary = LLVMTemporaryMDNode(ctx, std::ptr::null_mut(), 0);
         let id = LLVMMDNodeInContext2(ctx, [temporary, property].as_mut_ptr(), 2);
         LLVMMetadataReplaceAllUsesWith(temporary, id);
-        LLVMSetMetadata(latch.as_value_ref(), kind(ctx, LOOP_ID), LLVMMetadataAsValue(ctx, id));
+        LLVMSetMetadata(latch.as_value_ref(), super::metadata_kind(ctx, LOOP_ID), LLVMMetadataAsValue(ctx, id));
     }
 }
 
@@ -47,7 +42,7 @@ pub fn mark_evenly_counted(llcx: &Context, latch: InstructionValue<'_>) {
 /// # Safety
 /// `latch` must be a live instruction of a module in the context `ctx`.
 pub unsafe fn is_evenly_counted(ctx: LLVMContextRef, latch: LLVMValueRef) -> bool {
-    let id = LLVMGetMetadata(latch, kind(ctx, LOOP_ID));
+    let id = LLVMGetMetadata(latch, super::metadata_kind(ctx, LOOP_ID));
     if id.is_null() {
         return false;
     }

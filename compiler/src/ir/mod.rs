@@ -8,3 +8,9 @@ pub mod load_tags;
 pub mod loop_marks;
 pub mod runtime_fns;
 pub mod unit;
+
+/// The id of the metadata kind `name` in the context `ctx`, for code that works on raw LLVM values.
+pub(crate) fn metadata_kind(ctx: inkwell::llvm_sys::prelude::LLVMContextRef, name: &str) -> u32 {
+    // SAFETY: the context is live and the name's bytes outlive the call.
+    unsafe { inkwell::llvm_sys::core::LLVMGetMDKindIDInContext(ctx, name.as_ptr().cast(), name.len() as u32) }
+}

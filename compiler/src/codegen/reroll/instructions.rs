@@ -35,10 +35,6 @@ const PURE_INTRINSICS: &[&str] = &[
     "llvm.bitreverse",
 ];
 
-pub(super) unsafe fn kind(ctx: LLVMContextRef, name: &str) -> u32 {
-    LLVMGetMDKindIDInContext(ctx, name.as_ptr().cast(), name.len() as u32)
-}
-
 /// `inc` as the step of `phi`, if it is one: `phi + c`, `c + phi`, `phi - c`, or a byte GEP.
 pub(super) unsafe fn iv(phi: LLVMValueRef, inc: LLVMValueRef, body: LLVMBasicBlockRef) -> Option<Iv> {
     if LLVMIsAInstruction(inc).is_null() || LLVMGetInstructionParent(inc) != body || LLVMGetNumOperands(inc) != 2 {

@@ -36,9 +36,9 @@ use inkwell::llvm_sys::core::*;
 use inkwell::llvm_sys::prelude::{LLVMBasicBlockRef, LLVMContextRef, LLVMValueRef};
 use inkwell::llvm_sys::{LLVMIntPredicate, LLVMOpcode, LLVMTypeKind};
 use inkwell::module::Module;
-use instructions::{allowed, drop_value_facts, inverse, is_access, is_load, iv, kind, swapped, users};
+use instructions::{allowed, drop_value_facts, inverse, is_access, is_load, iv, swapped, users};
 use linear::{mask, Atom, Expr, Exprs};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Bodies with more instructions than this are left alone (the matching is quadratic at worst).
 const MAX_BODY: usize = 400;
@@ -221,10 +221,9 @@ impl Loop {
         self.ivs.iter().any(|iv| iv.inc == i)
     }
 
-    /// The latch's test, as the step it compares after the change (see `apply`), if it is one that
-    /// stays exact with a smaller step: `inc != end`, `inc <u end`, `inc <s end` (`>` stepping
-    /// down) with `end` from outside the loop; or the same of the phi against a constant, which
-    /// is the step's test against the constant plus the step when the step cannot wrap.
+    /// The latch's test, if it stays exact with a smaller step: `x != end`, `x <u end`, `x <s end`
+    /// (`>` stepping down), `x` a step with `end` from outside the loop, or a phi with `end` a
+    /// constant (which `ExitTest::moved_bound` moves on for the smaller step).
     unsafe fn exit_test(&self) -> Option<ExitTest> {
         let cond = LLVMGetCondition(self.latch);
         if LLVMGetInstructionOpcode(cond) != LLVMOpcode::LLVMICmp
@@ -307,15 +306,9 @@ impl Loop {
         // An orbit starts at a store no other orbit moves onto.
         let moved_onto: Vec<LLVMValueRef> = full.iter().flat_map(|o| o[1..].iter().copied()).collect();
         let orbits: Vec<Vec<LLVMValueRef>> = full.into_iter().filter(|o| !moved_onto.contains(&o[0])).collect();
-        let mut copy_of: HashMap<LLVMValueRef, usize> = HashMap::new();
-        for orbit in &orbits {
-            for (c, &t) in orbit.iter().enumerate() {
-                if copy_of.insert(t, c).is_some() {
-                    return None;
-                }
-            }
-        }
-        if copy_of.len() != stores.len() {
+        // The orbits must cover every store exactly once.
+        let mut covered = HashSet::new();
+        if !orbits.iter().flatten().all(|&t| covered.insert(t)) || covered.len() != stores.len() {
             return None;
         }
         let k = k as usize;
@@ -441,9 +434,8 @@ impl Loop {
         for &s in &plan.doomed {
             LLVMInstructionEraseFromParent(s);
         }
-        let scope_kind = kind(ctx, "alias.scope");
         for (load, others) in &plan.counterparts {
-            load_tags::merge_scopes(ctx, scope_kind, *load, others);
+            load_tags::merge_scopes(ctx, *load, others);
         }
         for &i in &plan.kept {
             drop_value_facts(ctx, i);
