@@ -250,3 +250,30 @@ fn polling_and_fuel_only_when_compiled_in() {
     assert!(function(&fuel, "w2n_m_f0").contains(&out_of_fuel), "the loop charges fuel");
     assert!(!fuel.contains(&interrupt), "no polling without --interruptible");
 }
+
+/// In a function with a try_table only the locals written inside a try body are kept in memory
+/// (a throw `longjmp`s back with the registers of the `_setjmp`): a loop before the try keeps its
+/// locals in registers (LLVM replaces it by its closed form), and only `$caught` is read and
+/// written volatile.
+#[test]
+fn only_locals_written_inside_a_try_body_are_volatile() {
+    let wat = r#"(module
+      (tag $e)
+      (func $may_throw (param i32) (if (local.get 0) (then (throw $e))))
+      (func (export "f") (param $n i32) (result i32) (local $i i32) (local $s i32) (local $caught i32)
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+        (block $h
+          (try_table (catch_all $h)
+            (local.set $caught (i32.const 1))
+            (call $may_throw (local.get $s))
+            (local.set $caught (i32.const 2))))
+        (i32.add (local.get $s) (local.get $caught))))"#;
+    let ir = emit_module(wat, &["-O2"], "llvm-ir");
+    let f = function(&ir, "w2n_m_f1");
+    assert_eq!(f.matches("load volatile").count(), 1, "only $caught is read from memory:\n{f}");
+    assert_eq!(f.matches("store volatile").count(), 2, "and written there, inside the try:\n{f}");
+    assert_eq!(f.matches("alloca i32").count(), 1, "the loop's locals are SSA values (LLVM sums the loop):\n{f}");
+}

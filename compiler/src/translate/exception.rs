@@ -6,8 +6,9 @@
 //! the exception in the handler (already popped by the runtime). The dispatch code, emitted in the
 //! try_table's *outer* context (catch labels are resolved there), tests the clauses in order and
 //! rethrows when none matches. Leaving the body normally or by a branch pops the handler (see
-//! `FuncTranslator::add_edge`). Functions with a try_table keep their locals in memory (volatile
-//! accesses): values in registers are not preserved across `longjmp`.
+//! `FuncTranslator::add_edge`). Locals written inside a try body stay in memory (volatile
+//! accesses): `longjmp` restores the registers as they were at `_setjmp`
+//! (`FuncTranslator::locals_in_memory`).
 
 use super::FuncTranslator;
 use crate::abi;

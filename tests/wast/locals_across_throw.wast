@@ -1,0 +1,128 @@
+;; Locals seen by a catch. A throw `longjmp`s back to the try's `_setjmp`: a local written inside a
+;; try body must be read from memory there (its latest value), while a local only written outside
+;; try bodies keeps the value it had when the try was entered, in registers or not
+;; (translate/mod.rs, `FuncTranslator::locals_in_memory`). Many live values force callee-saved
+;; registers and spill slots across the try.
+(module
+  (tag $e (param i32))
+  (tag $f)
+  (global $g (mut i32) (i32.const 0))
+
+  (func $throw_if (param i32) (if (local.get 0) (then (throw $e (local.get 0)))))
+  (func $throw_f_at (param i32 i32) (if (i32.eq (local.get 0) (local.get 1)) (then (throw $f))))
+  (func $opaque (param i32) (result i32) (global.set $g (local.get 0)) (local.get 0))
+
+  ;; Written in the body before the throwing call: the catch sees the new values (set and tee).
+  (func (export "written_in_body") (param $p i32) (result i32)
+    (local $x i32) (local $y i64)
+    (local.set $x (i32.const 1))
+    (local.set $y (i64.const 10))
+    (block $h (result i32)
+      (try_table (catch $e $h)
+        (local.set $x (i32.add (local.get $x) (i32.const 100)))
+        (drop (local.tee $y (i64.add (local.get $y) (i64.const 1000))))
+        (local.set $p (i32.mul (local.get $p) (i32.const 3)))
+        (call $throw_if (local.get $p)))
+      (i32.const 0))
+    (i32.add (i32.add (local.get $x) (i32.wrap_i64 (local.get $y))) (local.get $p)) (i32.add))
+
+  ;; Only written before the try: many values live across it, read after the catch.
+  (func (export "unmodified") (param $p i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+    (local $g i32) (local $h i32) (local $i f64) (local $j f64) (local $k i64) (local $l i64)
+    (local.set $a (call $opaque (i32.add (local.get $p) (i32.const 1))))
+    (local.set $b (call $opaque (i32.add (local.get $p) (i32.const 2))))
+    (local.set $c (call $opaque (i32.add (local.get $p) (i32.const 3))))
+    (local.set $d (call $opaque (i32.add (local.get $p) (i32.const 4))))
+    (local.set $e (call $opaque (i32.add (local.get $p) (i32.const 5))))
+    (local.set $f (call $opaque (i32.add (local.get $p) (i32.const 6))))
+    (local.set $g (call $opaque (i32.add (local.get $p) (i32.const 7))))
+    (local.set $h (call $opaque (i32.add (local.get $p) (i32.const 8))))
+    (local.set $i (f64.convert_i32_s (call $opaque (i32.const 9))))
+    (local.set $j (f64.convert_i32_s (call $opaque (i32.const 10))))
+    (local.set $k (i64.extend_i32_s (call $opaque (i32.const 11))))
+    (local.set $l (i64.extend_i32_s (call $opaque (i32.const 12))))
+    (block $h (result i32)
+      (try_table (catch $e $h)
+        ;; Plenty of work in registers between the setjmp and the throw.
+        (drop (call $opaque (i32.mul (call $opaque (i32.const 7)) (call $opaque (i32.const 9)))))
+        (call $throw_if (local.get $p)))
+      (i32.const 0))
+    (drop)
+    (i32.add (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $c) (local.get $d)))
+             (i32.add (i32.add (local.get $e) (local.get $f)) (i32.add (local.get $g) (local.get $h))))
+    (i32.trunc_f64_s (f64.add (local.get $i) (local.get $j)))
+    (i32.add)
+    (i32.wrap_i64 (i64.add (local.get $k) (local.get $l)))
+    (i32.add))
+
+  ;; A try in a loop: the counter is written outside the try body, once per iteration; the throw at
+  ;; iteration `$at` sees that iteration's value.
+  (func (export "counter_outside_try") (param $at i32) (result i32)
+    (local $i i32) (local $sum i32)
+    (block $done
+      (loop $next
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (block $h
+          (try_table (catch $f $h)
+            (call $throw_f_at (local.get $i) (local.get $at))
+            (br $next)))
+        (local.set $sum (i32.add (local.get $sum) (i32.mul (local.get $i) (i32.const 1000))))
+        (br $done)))
+    (i32.add (local.get $sum) (local.get $i)))
+
+  ;; A loop inside the body: the counter is written there, and the catch sees its last value.
+  (func (export "counter_inside_try") (param $at i32) (result i32)
+    (local $i i32) (local $acc i64)
+    (block $h
+      (try_table (catch $f $h)
+        (loop $next
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get $i))))
+          (call $throw_f_at (local.get $i) (local.get $at))
+          (br_if $next (i32.lt_u (local.get $i) (i32.const 1000))))))
+    (i32.add (i32.mul (local.get $i) (i32.const 100000)) (i32.wrap_i64 (local.get $acc))))
+
+  ;; Nested: written in the inner body, caught by the outer try_table (the inner one does not
+  ;; catch $e).
+  (func (export "nested") (param $p i32) (result i32)
+    (local $x i32) (local $y i32)
+    (local.set $y (i32.const 7))
+    (block $outer (result i32)
+      (try_table (catch $e $outer)
+        (block $inner
+          (try_table (catch $f $inner)
+            (local.set $x (i32.const 40))
+            (call $throw_if (local.get $p))
+            (local.set $x (i32.const 50))))
+        (local.set $x (i32.add (local.get $x) (i32.const 1))))
+      (i32.const 0))
+    (i32.add (local.get $x)) (i32.add (local.get $y)))
+
+  ;; The legacy try: written in the body, read in the catch and after it.
+  (func (export "legacy") (param $p i32) (result i32)
+    (local $x i32) (local $y i32)
+    (local.set $y (i32.const 3))
+    (try
+      (do
+        (local.set $x (i32.const 20))
+        (call $throw_if (local.get $p))
+        (local.set $x (i32.const 30)))
+      (catch $e
+        (local.set $x (i32.add (local.get $x) (i32.const 1000)))
+        (drop)))
+    (i32.add (local.get $x) (local.get $y)))
+)
+
+(assert_return (invoke "written_in_body" (i32.const 0)) (i32.const 1111))
+(assert_return (invoke "written_in_body" (i32.const 2)) (i32.const 1123))
+(assert_return (invoke "unmodified" (i32.const 0)) (i32.const 78))
+(assert_return (invoke "unmodified" (i32.const 5)) (i32.const 118))
+(assert_return (invoke "counter_outside_try" (i32.const 1)) (i32.const 1001))
+(assert_return (invoke "counter_outside_try" (i32.const 17)) (i32.const 17017))
+(assert_return (invoke "counter_inside_try" (i32.const 5)) (i32.const 500015))
+(assert_return (invoke "counter_inside_try" (i32.const 2000)) (i32.const 100500500))
+(assert_return (invoke "nested" (i32.const 0)) (i32.const 58))
+(assert_return (invoke "nested" (i32.const 9)) (i32.const 56))
+(assert_return (invoke "legacy" (i32.const 0)) (i32.const 33))
+(assert_return (invoke "legacy" (i32.const 4)) (i32.const 1023))
