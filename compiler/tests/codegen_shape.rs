@@ -277,3 +277,18 @@ fn only_locals_written_inside_a_try_body_are_volatile() {
     assert_eq!(f.matches("store volatile").count(), 2, "and written there, inside the try:\n{f}");
     assert_eq!(f.matches("alloca i32").count(), 1, "the loop's locals are SSA values (LLVM sums the loop):\n{f}");
 }
+
+/// `memory.copy` and `memory.fill` of a run-time length move small in-bounds ranges inline
+/// (`llvm.memmove`/`llvm.memset`: what every `memcpy`/`memset` of C built with bulk memory is) and
+/// call the runtime only for the rest (traps, and large sizes moved in interruptible chunks).
+#[test]
+fn small_bulk_memory_operations_are_inline_with_the_runtime_behind() {
+    let wat = r#"(module (memory 1)
+      (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+      (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2))))"#;
+    let ir = emit_module(wat, &["-O2"], "llvm-ir");
+    let copy = function(&ir, "w2n_m_f0");
+    assert!(copy.contains("@llvm.memmove") && copy.contains("@w2n_memory_copy"), "inline, runtime behind:\n{copy}");
+    let fill = function(&ir, "w2n_m_f1");
+    assert!(fill.contains("@llvm.memset") && fill.contains("@w2n_memory_fill"), "inline, runtime behind:\n{fill}");
+}

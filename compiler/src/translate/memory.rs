@@ -41,6 +41,12 @@ enum Extend {
     Unsigned,
 }
 
+/// The most bytes a `memory.fill` or `memory.copy` moves inline (`llvm.memset`/`llvm.memmove`,
+/// libc's routines): C and C++ compiled with bulk memory make every `memcpy` and `memset` one, most
+/// of them small. Larger ones go to the runtime, which moves them in chunks between polls for
+/// interruption (`W2N_BULK_CHUNK`, the same size: no inline operation outlasts a chunk).
+const INLINE_BULK_BYTES: u64 = 1 << 20;
+
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_memory(&mut self, op: &Operator<'_>) -> Result<()> {
         use Operator::*;
@@ -86,15 +92,38 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let len = self.pop_index()?;
                 let value = self.pop_int()?;
                 let dst = self.pop_index()?;
+                let byte = self.builder.build_int_truncate(value, self.unit.llcx.i8_type(), "")?;
+                let (base, fast) = self.small_bulk_in_bounds(mem, dst, len)?;
                 let mem = self.i32_const(mem as u64);
-                self.call_runtime(RuntimeFn::MemoryFill, &[mem.into(), dst.into(), value.into(), len.into()])
+                self.split_small_bulk(
+                    fast,
+                    |t| {
+                        t.builder.build_memset(t.gep(base, dst)?, 1, byte, len)?;
+                        Ok(())
+                    },
+                    |t| t.call_runtime(RuntimeFn::MemoryFill, &[mem.into(), dst.into(), value.into(), len.into()]),
+                )
             }
             MemoryCopy { dst_mem, src_mem } => {
                 let len = self.pop_index()?;
                 let src = self.pop_index()?;
                 let dst = self.pop_index()?;
+                let (dst_base, dst_fits) = self.small_bulk_in_bounds(dst_mem, dst, len)?;
+                let (src_base, src_fits) = self.small_bulk_in_bounds(src_mem, src, len)?;
+                let fast = self.builder.build_and(dst_fits, src_fits, "")?;
                 let (dm, sm) = (self.i32_const(dst_mem as u64), self.i32_const(src_mem as u64));
-                self.call_runtime(RuntimeFn::MemoryCopy, &[dm.into(), sm.into(), dst.into(), src.into(), len.into()])
+                self.split_small_bulk(
+                    fast,
+                    |t| {
+                        let (to, from) = (t.gep(dst_base, dst)?, t.gep(src_base, src)?);
+                        t.builder.build_memmove(to, 1, from, 1, len)?;
+                        Ok(())
+                    },
+                    |t| {
+                        let args = [dm.into(), sm.into(), dst.into(), src.into(), len.into()];
+                        t.call_runtime(RuntimeFn::MemoryCopy, &args)
+                    },
+                )
             }
             MemoryInit { data_index, mem } => {
                 let len = self.pop_index()?;
@@ -114,6 +143,51 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             }
             _ => Err(crate::error::internal(format!("not a memory operator: {op:?}"))),
         }
+    }
+
+    /// For `memory.fill` and `memory.copy`: memory `mem`'s base, and whether `len` bytes at `at`
+    /// are in bounds and few enough to move inline (at most `INLINE_BULK_BYTES`). Computed without
+    /// overflow for 64-bit memories too: `len <= size` and `at <= size - len`.
+    fn small_bulk_in_bounds(
+        &mut self,
+        mem: u32,
+        at: IntValue<'ctx>,
+        len: IntValue<'ctx>,
+    ) -> Result<(PointerValue<'ctx>, IntValue<'ctx>)> {
+        let base = self.load_invariant(self.unit.ptr().into(), self.memory_ptr(mem)?, abi::MEMORY_BASE)?;
+        let size = self.memory_size_bytes(mem)?;
+        let b = &self.builder;
+        let small = b.build_int_compare(IntPredicate::ULE, len, self.i64_const(INLINE_BULK_BYTES), "small")?;
+        let fits = b.build_int_compare(IntPredicate::ULE, len, size, "")?;
+        let room = b.build_int_sub(size, len, "")?;
+        let within = b.build_int_compare(IntPredicate::ULE, at, room, "")?;
+        let ok = b.build_and(small, b.build_and(fits, within, "")?, "in_bounds")?;
+        Ok((base.into_pointer_value(), ok))
+    }
+
+    /// `fast` (the bulk operation is small and in bounds) runs `inline` here, else `call` (the
+    /// runtime, which traps, or moves large sizes in interruptible chunks); both continue after.
+    fn split_small_bulk(
+        &mut self,
+        fast: IntValue<'ctx>,
+        inline: impl FnOnce(&mut Self) -> Result<()>,
+        call: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        let cx = self.unit.llcx;
+        let (fast_bb, slow_bb, done) = (
+            cx.append_basic_block(self.func, "bulk_inline"),
+            cx.append_basic_block(self.func, "bulk_runtime"),
+            cx.append_basic_block(self.func, "bulk_done"),
+        );
+        self.builder.build_conditional_branch(fast, fast_bb, slow_bb)?;
+        self.builder.position_at_end(fast_bb);
+        inline(self)?;
+        self.builder.build_unconditional_branch(done)?;
+        self.builder.position_at_end(slow_bb);
+        call(self)?;
+        self.builder.build_unconditional_branch(done)?;
+        self.builder.position_at_end(done);
+        Ok(())
     }
 
     fn memory_ptr(&self, mem: u32) -> Result<PointerValue<'ctx>> {
