@@ -292,3 +292,21 @@ fn small_bulk_memory_operations_are_inline_with_the_runtime_behind() {
     let fill = function(&ir, "w2n_m_f1");
     assert!(fill.contains("@llvm.memset") && fill.contains("@w2n_memory_fill"), "inline, runtime behind:\n{fill}");
 }
+
+/// A stencil as clang leaves it for wasm32, `a[e-1]` and `a[e]` carried in locals from one element
+/// to the next (a recurrence) and the body unrolled by 2, 4 or 8: rerolled with the window in
+/// phis, LLVM vectorises it as a fixed-order recurrence. Unrolled, the first copy's store sat
+/// between the window's load and its use, and the loop stayed scalar.
+#[test]
+fn a_stencil_carrying_loaded_values_is_rerolled_and_vectorised() {
+    let ir = emit_module(&module_of_script("rerolled_recurrences.wast"), &[], "llvm-ir");
+    for (f, shape) in [
+        ("w2n_m_f3", "x[e-1] + 2 x[e] + x[e+1], two copies"),
+        ("w2n_m_f4", "x[e-1] + 2 x[e] + x[e+1], four copies"),
+        ("w2n_m_f5", "3 x[e-1] - x[e], two copies"),
+        ("w2n_m_f6", "3 x[e-1] - x[e], eight copies"),
+    ] {
+        let body = function(&ir, f);
+        assert!(body.contains("vector.recur") && body.contains(" x i32>"), "{shape}: vectorised:\n{body}");
+    }
+}

@@ -28,6 +28,9 @@ pub(super) enum Atom {
     Load { ty: usize, align: u32, addr: Box<Expr>, epoch: usize },
     /// Any other instruction: opcode, type, a detail (predicate, intrinsic), operands.
     Op { op: u32, ty: usize, detail: u64, args: Vec<Expr> },
+    /// A value of the recurrence window (`super::Window`), fed this many copies after (positive)
+    /// or before (negative) the copy looking at it.
+    Window(i64),
 }
 
 pub(super) fn mask(bits: u32) -> u64 {
@@ -80,13 +83,33 @@ pub(super) struct Exprs<'l> {
     memo: HashMap<LLVMValueRef, Expr>,
     /// How many more instructions from outside the loop may be looked into.
     outside_budget: usize,
+    /// The window's values by the copy that feeds them, and the copy looking at them.
+    window: Option<(&'l HashMap<LLVMValueRef, i64>, i64)>,
+    /// A window value of a later copy was looked at: no smaller loop computes that.
+    pub(super) reads_ahead: bool,
 }
 
 impl<'l> Exprs<'l> {
     /// The values of `l`'s body for the copy whose stores `epochs` counts (none: no epochs),
     /// with each induction variable moved on by `shift` steps of the loop rerolled by `k`.
     pub(super) fn new(l: &'l Loop, shift: i64, k: i64, epochs: Option<&'l HashMap<LLVMValueRef, usize>>) -> Self {
-        Exprs { l, shift, k, epochs, memo: HashMap::new(), outside_budget: OUTSIDE_BUDGET }
+        Exprs {
+            l,
+            shift,
+            k,
+            epochs,
+            memo: HashMap::new(),
+            outside_budget: OUTSIDE_BUDGET,
+            window: None,
+            reads_ahead: false,
+        }
+    }
+
+    /// The values of the recurrence window (`super::Window::copy_of`) are atoms, seen from copy
+    /// `copy`.
+    pub(super) fn seeing_window(mut self, copy_of: &'l HashMap<LLVMValueRef, i64>, copy: i64) -> Self {
+        self.window = Some((copy_of, copy));
+        self
     }
 
     /// Values from before the loop are atoms, whatever they are computed from.
@@ -96,12 +119,23 @@ impl<'l> Exprs<'l> {
     }
 
     pub(super) unsafe fn of(&mut self, v: LLVMValueRef) -> Expr {
+        if let Some(&fed) = self.window.and_then(|(copy_of, _)| copy_of.get(&v)) {
+            let from = fed - self.window.map_or(0, |(_, copy)| copy);
+            self.reads_ahead |= from > 0;
+            return Expr::atom(0, Atom::Window(from));
+        }
         if let Some(e) = self.memo.get(&v) {
             return e.clone();
         }
         let e = self.build(v);
         self.memo.insert(v, e.clone());
         e
+    }
+
+    /// What `v` is computed from, even when it is a window value (a load feeding the window is
+    /// compared by its address like any other).
+    pub(super) unsafe fn definition(&mut self, v: LLVMValueRef) -> Expr {
+        self.build(v)
     }
 
     unsafe fn build(&mut self, v: LLVMValueRef) -> Expr {
@@ -131,6 +165,10 @@ impl<'l> Exprs<'l> {
         if let Some(i) = self.l.ivs.iter().position(|iv| iv.phi == v) {
             let moved = (self.shift * (self.l.ivs[i].step / self.k)) as u64;
             return Expr::atom(bits, Atom::Iv(i)).add(&Expr::constant(bits, moved), 1);
+        }
+        if !LLVMIsAPHINode(v).is_null() {
+            // A recurrence outside a window's view: nothing to compare it by.
+            return Expr::atom(bits, Atom::Outside(v as usize));
         }
         let op = LLVMGetInstructionOpcode(v);
         let arg = |s: &mut Self, i: u32| s.of(LLVMGetOperand(v, i));

@@ -9,11 +9,13 @@
 //!
 //! Only loops whose trip count translation made exact are rerolled (`ir::loop_marks`): the fast
 //! copy of a counted loop, which runs when the distance to the bound is a multiple of the step.
-//! Such a loop of one block, whose phis are all induction variables stepping by constants that
-//! `k` divides, is `k` copies of one iteration when:
+//! Such a loop of one block, whose phis are induction variables stepping by constants that `k`
+//! divides, or recurrences carrying loaded values on (`a[e-1]`, `a[e]` of a stencil, read once
+//! and passed along: their window, `Loop::window`), is `k` copies of one iteration when:
 //! - its stores split into `k` orbits: copy `c`'s store is copy 0's with every induction variable
 //!   moved on by `c` steps of the smaller loop — address, stored value and what it was computed
-//!   from, compared as expressions that are linear in the induction variables (`Expr`);
+//!   from, compared as expressions that are linear in the induction variables (`Expr`), a value
+//!   of the window compared by how many copies before or after it was loaded;
 //! - each copy's loads and stores (those its stores' values and addresses read) come in the
 //!   same order as copy 0's, each the counterpart of copy 0's at that place, a load also seeing
 //!   as many of its own copy's stores before it;
@@ -23,7 +25,9 @@
 //!
 //! Then every step is divided by `k`, copy 0 stays and the other copies' stores go (the values
 //! only they used die with them); copy 0's loads vouch for their counterparts' (`kept_loads`), and
-//! copy 0's instructions lose the flags (`nsw`, `exact`, ...) that held for its values only. A
+//! copy 0's instructions lose the flags (`nsw`, `exact`, ...) that held for its values only. Copy
+//! 0's reads of a step read a `phi + step` of their own, and the window's phis pass their values
+//! on one copy at a time. A
 //! value used after the loop must be linear in the induction variables; it is recomputed from the
 //! phis of the smaller loop's last iteration, which ran the last copy of the original's.
 
@@ -72,11 +76,21 @@ struct Iv {
     subtracts: bool,
 }
 
-/// A one-block loop with a marked latch, its phis all induction variables.
+/// A phi carrying a loaded value to the next iteration: `phi = [start, preheader], [next, body]`
+/// with `next` a load of the body (what LLVM makes of `a[j-1]` in a loop that also reads `a[j]`).
+struct Recurrence {
+    phi: LLVMValueRef,
+    next: LLVMValueRef,
+    /// The index of `next` among the phi's incoming values.
+    from_body: u32,
+}
+
+/// A one-block loop with a marked latch, its phis induction variables or recurrences.
 struct Loop {
     body: LLVMBasicBlockRef,
     latch: LLVMValueRef,
     ivs: Vec<Iv>,
+    recurrences: Vec<Recurrence>,
     /// The body's instructions in order.
     insts: Vec<LLVMValueRef>,
     /// Body values other than the steps used after the loop.
@@ -112,7 +126,7 @@ impl Loop {
             }
             i = LLVMGetNextInstruction(i);
         }
-        let mut ivs = vec![];
+        let (mut ivs, mut recurrences) = (vec![], vec![]);
         for &phi in insts.iter().take_while(|&&i| !LLVMIsAPHINode(i).is_null()) {
             if LLVMCountIncoming(phi) != 2 {
                 return None;
@@ -121,12 +135,19 @@ impl Loop {
             if LLVMGetIncomingBlock(phi, 1 - from_body) == body {
                 return None;
             }
-            ivs.push(iv(phi, LLVMGetIncomingValue(phi, from_body), body)?);
+            let next = LLVMGetIncomingValue(phi, from_body);
+            match iv(phi, next, body) {
+                Some(iv) => ivs.push(iv),
+                None if is_load(next) && LLVMGetInstructionParent(next) == body => {
+                    recurrences.push(Recurrence { phi, next, from_body })
+                }
+                None => return None,
+            }
         }
         if ivs.is_empty() {
             return None;
         }
-        let mut l = Loop { body, latch, ivs, insts, live_out: vec![] };
+        let mut l = Loop { body, latch, ivs, recurrences, insts, live_out: vec![] };
         // The rerolled loop ends with the same step values, but not with the same values of
         // anything else: those used after it are recomputed from the steps (`LiveOut`).
         for &i in &l.insts {
@@ -213,6 +234,11 @@ impl Loop {
         }
     }
 
+    fn first_non_phi(&self) -> LLVMValueRef {
+        // SAFETY: the body's instructions are live; a block ends with its (non-phi) terminator.
+        unsafe { *self.insts.iter().find(|&&i| LLVMIsAPHINode(i).is_null()).unwrap_or(&self.latch) }
+    }
+
     fn position(&self, i: LLVMValueRef) -> usize {
         self.insts.iter().position(|&x| x == i).unwrap_or(usize::MAX)
     }
@@ -285,6 +311,7 @@ impl Loop {
     /// Whether the body is `k` copies of one iteration (the module comment's conditions): the
     /// copies, if so.
     unsafe fn plan(&self, k: i64) -> Option<Plan> {
+        let window = self.window(k)?;
         let stores: Vec<LLVMValueRef> =
             self.insts.iter().copied().filter(|&i| LLVMGetInstructionOpcode(i) == LLVMOpcode::LLVMStore).collect();
         if stores.is_empty() || !stores.len().is_multiple_of(k as usize) {
@@ -312,11 +339,14 @@ impl Loop {
             return None;
         }
         let k = k as usize;
-        // Each copy's slice: what its stores' addresses and values are computed from.
+        // Each copy's slice: what its stores' addresses and values, and the load it feeds the
+        // window with, are computed from (the window values of other copies are theirs).
         let mut slices: Vec<Vec<LLVMValueRef>> = vec![vec![]; k];
         let mut member: HashMap<LLVMValueRef, Vec<usize>> = HashMap::new();
+        let mut step_reads = vec![];
         for (c, slice) in slices.iter_mut().enumerate() {
             let mut stack: Vec<LLVMValueRef> = orbits.iter().map(|o| o[c]).collect();
+            stack.extend(window.feeders.get(c));
             while let Some(i) = stack.pop() {
                 if member.get(&i).is_some_and(|m| m.contains(&c)) {
                     continue;
@@ -328,10 +358,14 @@ impl Loop {
                     if !self.defined_inside(o) || !LLVMIsAPHINode(o).is_null() {
                         continue;
                     }
-                    if self.is_inc(o) {
-                        // Copy 0 stays: it must not read a step, which changes.
+                    if window.copy_of.get(&o).is_some_and(|&f| f != c as i64) {
+                        continue;
+                    }
+                    if let Some(iv) = self.ivs.iter().position(|iv| iv.inc == o) {
+                        // Copy 0 stays, and the step it reads changes: it reads `phi + step`
+                        // of its own instead (`apply`).
                         if c == 0 {
-                            return None;
+                            step_reads.push(StepRead { user: i, operand: n, iv });
                         }
                         continue;
                     }
@@ -382,7 +416,7 @@ impl Loop {
         };
         let describe = |e: &mut Exprs<'_>, i: LLVMValueRef| -> Access {
             if is_load(i) {
-                Access::Load(e.of(i))
+                Access::Load(e.definition(i))
             } else {
                 Access::Store {
                     addr: e.of(LLVMGetOperand(i, 1)),
@@ -397,12 +431,15 @@ impl Loop {
                 return None;
             }
             let epochs_c = epochs_of(c);
-            let mut moved = Exprs::new(self, c as i64, k as i64, Some(&epochs0));
-            let mut own = Exprs::new(self, 0, k as i64, Some(&epochs_c));
+            let mut moved = Exprs::new(self, c as i64, k as i64, Some(&epochs0)).seeing_window(&window.copy_of, 0);
+            let mut own = Exprs::new(self, 0, k as i64, Some(&epochs_c)).seeing_window(&window.copy_of, c as i64);
             for (&x, &y) in accesses[0].iter().zip(&accesses[c]) {
                 if is_load(x) != is_load(y) || describe(&mut moved, x) != describe(&mut own, y) {
                     return None;
                 }
+            }
+            if moved.reads_ahead || own.reads_ahead {
+                return None;
             }
         }
         let counterparts = (0..accesses[0].len())
@@ -411,7 +448,87 @@ impl Loop {
             .collect();
         let doomed = (1..k).flat_map(|c| orbits.iter().map(move |o| o[c])).collect();
         let kept = std::mem::take(&mut slices[0]);
-        Some(Plan { doomed, kept, counterparts })
+        Some(Plan { doomed, kept, counterparts, step_reads, window_next: window.next })
+    }
+
+    /// The recurrence window of the body unrolled by `k`, if its phis have one. In the original
+    /// sequence of iterations, each copy `c` loads one value `x[c]` (its feeder) that later
+    /// iterations read, and the `m` recurrence phis hold the last `m` of them from the previous
+    /// unrolled iteration, `x[k - m] .. x[k - 1]`, seen from copy 0 at `-m .. -1`. The feeders
+    /// are found by their addresses: copy `c`'s is copy `c - 1`'s moved on by one step. The
+    /// smaller loop keeps the window in the same phis, each taking the next one's value and the
+    /// last taking copy 0's feeder; `plan` checks that every copy reads the window where copy 0
+    /// does, moved on by its distance.
+    unsafe fn window(&self, k: i64) -> Option<Window> {
+        let m = self.recurrences.len() as i64;
+        if m == 0 {
+            return Some(Window { feeders: vec![], copy_of: HashMap::new(), next: vec![] });
+        }
+        if m > k {
+            return None;
+        }
+        let loads: Vec<LLVMValueRef> = self.insts.iter().copied().filter(|&i| is_load(i)).collect();
+        let (mut here, mut later) = (Exprs::new(self, 0, k, None), Exprs::new(self, 1, k, None));
+        // Loads by address, type and alignment; each load's counterpart one copy later.
+        let key = |e: &mut Exprs<'_>, l: LLVMValueRef| {
+            (e.of(LLVMGetOperand(l, 0)), LLVMTypeOf(l) as usize, LLVMGetAlignment(l))
+        };
+        let mut at_here = HashMap::new();
+        for &l in &loads {
+            if at_here.insert(key(&mut here, l), l).is_some() {
+                return None;
+            }
+        }
+        let mut previous: HashMap<LLVMValueRef, LLVMValueRef> = HashMap::new();
+        let mut following: HashMap<LLVMValueRef, LLVMValueRef> = HashMap::new();
+        for &l in &loads {
+            if let Some(&n) = at_here.get(&key(&mut later, l)) {
+                previous.insert(n, l);
+                following.insert(l, n);
+            }
+        }
+        let nexts: Vec<LLVMValueRef> = self.recurrences.iter().map(|r| r.next).collect();
+        // The last copy's feeder: the phis' load whose counterpart one copy later no phi takes.
+        let mut last = nexts.iter().copied().filter(|n| !following.get(n).is_some_and(|a| nexts.contains(a)));
+        let tail = last.next()?;
+        if last.next().is_some() {
+            return None;
+        }
+        let mut feeders = vec![tail];
+        while feeders.len() < k as usize {
+            let p = *previous.get(feeders.last()?)?;
+            if feeders.contains(&p) {
+                return None;
+            }
+            feeders.push(p);
+        }
+        feeders.reverse();
+        let mut copy_of: HashMap<LLVMValueRef, i64> = feeders.iter().enumerate().map(|(c, &f)| (f, c as i64)).collect();
+        // Each phi holds the feeder it takes, seen from copy 0 one unrolled iteration later.
+        let mut phi_at = HashMap::new();
+        for r in &self.recurrences {
+            let c = *copy_of.get(&r.next)?;
+            if c < k - m {
+                return None;
+            }
+            copy_of.insert(r.phi, c - k);
+            if phi_at.insert(c - k, r.phi).is_some() {
+                return None;
+            }
+        }
+        let next = self
+            .recurrences
+            .iter()
+            .map(|r| {
+                let at = copy_of[&r.phi] + 1;
+                if at == 0 {
+                    feeders[0]
+                } else {
+                    phi_at[&at]
+                }
+            })
+            .collect();
+        Some(Window { feeders, copy_of, next })
     }
 
     /// Divides the steps by `k`, removes the copies' stores, and lets copy 0 stand for them.
@@ -430,6 +547,26 @@ impl Loop {
         }
         if let (Some(bound), Some(moved)) = (&exit.bound, moved_bound) {
             LLVMSetOperand(exit.cond, bound.operand, moved);
+        }
+        for (r, &next) in self.recurrences.iter().zip(&plan.window_next) {
+            LLVMSetOperand(r.phi, r.from_body, next);
+        }
+        if !plan.step_reads.is_empty() {
+            let builder = LLVMCreateBuilderInContext(ctx);
+            LLVMPositionBuilderBefore(builder, self.first_non_phi());
+            for read in &plan.step_reads {
+                let iv = &self.ivs[read.iv];
+                let phi = iv.phi;
+                let step = LLVMConstInt(LLVMTypeOf(LLVMGetOperand(iv.inc, iv.step_operand)), iv.step as u64, 1);
+                let own = if LLVMGetInstructionOpcode(iv.inc) == LLVMOpcode::LLVMGetElementPtr {
+                    let mut index = [step];
+                    LLVMBuildGEP2(builder, LLVMInt8TypeInContext(ctx), phi, index.as_mut_ptr(), 1, c"".as_ptr())
+                } else {
+                    LLVMBuildAdd(builder, phi, step, c"".as_ptr())
+                };
+                LLVMSetOperand(read.user, read.operand, own);
+            }
+            LLVMDisposeBuilder(builder);
         }
         for &s in &plan.doomed {
             LLVMInstructionEraseFromParent(s);
@@ -451,6 +588,23 @@ struct LiveOut {
     bits: u32,
 }
 
+/// The recurrence window of a body unrolled by `k` (`Loop::window`).
+struct Window {
+    /// Per copy, the load it feeds the window with.
+    feeders: Vec<LLVMValueRef>,
+    /// The copy that feeds each window value, its phis included (negative: a previous iteration).
+    copy_of: HashMap<LLVMValueRef, i64>,
+    /// Per recurrence, what its phi takes in the smaller loop.
+    next: Vec<LLVMValueRef>,
+}
+
+/// Copy 0's instruction `user` reads the step of induction variable `iv` as operand `operand`.
+struct StepRead {
+    user: LLVMValueRef,
+    operand: u32,
+    iv: usize,
+}
+
 /// The copies of an unrolled body.
 struct Plan {
     /// The stores of copies 1 and up.
@@ -459,6 +613,10 @@ struct Plan {
     kept: Vec<LLVMValueRef>,
     /// Copy 0's loads and their counterparts in the other copies.
     counterparts: Vec<(LLVMValueRef, Vec<LLVMValueRef>)>,
+    /// Copy 0's reads of steps, which must keep their values.
+    step_reads: Vec<StepRead>,
+    /// Per recurrence, what its phi takes in the smaller loop (`Window::next`).
+    window_next: Vec<LLVMValueRef>,
 }
 
 /// The latch's test, read as "the loop goes on when `pred`".
