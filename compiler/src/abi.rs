@@ -177,6 +177,7 @@ pub const SIZEOF_TAG: u32 = size_of::<Tag>() as u32;
 pub const EXCEPTION_TAG: u32 = offset_of!(Exception, tag) as u32;
 pub const EXCEPTION_VALUES: u32 = offset_of!(Exception, values) as u32;
 /// `w2n_handler`: exception handlers in generated frames.
+pub const HANDLER_PREV: u32 = offset_of!(Handler, prev) as u32;
 pub const HANDLER_EXN: u32 = offset_of!(Handler, exn) as u32;
 pub const HANDLER_JMP: u32 = offset_of!(Handler, jmp) as u32;
 pub const SIZEOF_HANDLER: u32 = size_of::<Handler>() as u32;

@@ -500,11 +500,18 @@ void w2n_memory_copy(w2n_instance *ctx, uint32_t dst_mem, uint32_t src_mem, uint
 void w2n_memory_init(w2n_instance *ctx, uint32_t mem, uint32_t seg, const uint8_t *data, uint64_t dst, uint64_t src,
                      uint64_t len);
 
-/* Exception handling (called by generated code). Handlers form a stack per activation: a throw with
- * no handler left in the innermost activation ends it with W2N_TRAP_UNCAUGHT_EXCEPTION. */
-void w2n_handler_push(w2n_instance *ctx, w2n_handler *h);
-/* Pops `h` and every handler pushed after it (branches out of several try_tables at once). */
-void w2n_handler_pop(w2n_instance *ctx, w2n_handler *h);
+/* Exception handling. Handlers form a stack per activation, its top in `w2n_handler_top` (this
+ * thread's innermost activation's innermost handler; an activation starts with none and restores
+ * the outer one's when it ends). Generated code pushes a handler (`h->prev = w2n_handler_top;
+ * w2n_handler_top = h`), pops it and every handler pushed after it (`w2n_handler_top = h->prev`),
+ * and sets its landing point in `h->jmp`: on x86-64 with LLVM's `llvm.eh.sjlj.setjmp` (the
+ * `__builtin_setjmp` buffer: frame pointer, resume address, stack pointer), elsewhere with libc's
+ * `_setjmp`. A throw with no handler left ends the activation with W2N_TRAP_UNCAUGHT_EXCEPTION. */
+#ifdef __cplusplus
+extern thread_local w2n_handler *w2n_handler_top;
+#else
+extern _Thread_local w2n_handler *w2n_handler_top;
+#endif
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values);
 _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn);
 

@@ -1,11 +1,13 @@
 /* Wasm exception handling: per-activation handler stacks and throwing.
  *
- * A `try_table` in generated code owns a w2n_handler in its frame: it pushes the handler, calls libc's
- * `_setjmp` on it, and pops it when control leaves the block normally or by a branch. A throw pops the
- * innermost handler and longjmps to it with the exception; the generated dispatch code then matches
- * the catch clauses and rethrows when none matches. Handlers never cross an activation (a host->Wasm
- * entry): an exception with no handler left ends the activation as W2N_TRAP_UNCAUGHT_EXCEPTION, and
- * a trap discards the activation's handlers with it. */
+ * A `try_table` in generated code owns a w2n_handler in its frame: it pushes the handler on
+ * `w2n_handler_top`, sets its landing point (`llvm.eh.sjlj.setjmp` on x86-64, libc's `_setjmp`
+ * elsewhere: W2N__BUILTIN_SJLJ), and pops it when control leaves the block normally or by a branch,
+ * all inline. A throw pops the innermost handler and jumps to it with the exception; the generated
+ * dispatch code then matches the catch clauses and rethrows when none matches. Handlers never cross
+ * an activation (a host->Wasm entry, which starts with no handler and restores the outer
+ * activation's top when it ends, trap.c): an exception with no handler left ends the activation as
+ * W2N_TRAP_UNCAUGHT_EXCEPTION, and a trap discards the activation's handlers with it. */
 #include "internal.h"
 
 #include <setjmp.h>
@@ -13,20 +15,7 @@
 
 _Static_assert(sizeof(jmp_buf) <= sizeof(((w2n_handler *)0)->jmp), "w2n_handler.jmp too small for jmp_buf");
 
-void w2n_handler_push(w2n_instance *ctx, w2n_handler *h) {
-  (void)ctx;
-  w2n_activation *a = w2n__current_activation();
-  if (!a) return; /* not reachable: generated code only runs inside an activation */
-  h->prev = a->handlers;
-  h->exn = NULL;
-  a->handlers = h;
-}
-
-void w2n_handler_pop(w2n_instance *ctx, w2n_handler *h) {
-  (void)ctx;
-  w2n_activation *a = w2n__current_activation();
-  if (a) a->handlers = h->prev;
-}
+_Thread_local w2n_handler *w2n_handler_top;
 
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values) {
   (void)ctx;
@@ -39,10 +28,13 @@ w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_v
 
 _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn) {
   (void)ctx;
-  w2n_activation *a = w2n__current_activation();
-  w2n_handler *h = a ? a->handlers : NULL;
+  w2n_handler *h = w2n_handler_top;
   if (!h) w2n__unwind_trap(W2N_TRAP_UNCAUGHT_EXCEPTION);
-  a->handlers = h->prev;
+  w2n_handler_top = h->prev;
   h->exn = exn;
+#if W2N__BUILTIN_SJLJ
+  __builtin_longjmp((void **)(void *)h->jmp, 1);
+#else
   longjmp(*(jmp_buf *)(void *)h->jmp, 1);
+#endif
 }

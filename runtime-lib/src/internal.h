@@ -73,6 +73,15 @@ void w2n__deadline_free(w2n_store_impl *s);
 #define W2N_BULK_CHUNK (1ull << 20)
 void w2n__poll_interrupt(w2n_instance *ctx);
 
+/* How generated code sets a handler's landing point (exception.c): LLVM's `llvm.eh.sjlj.setjmp` on
+ * x86-64, whose buffer `__builtin_longjmp` reads; libc's `_setjmp` elsewhere. The compiler decides
+ * the same per target (`translate/exception.rs`, `builtin_sjlj`). */
+#if defined(__x86_64__)
+#define W2N__BUILTIN_SJLJ 1
+#else
+#define W2N__BUILTIN_SJLJ 0
+#endif
+
 /* ---- Instances ---- */
 
 /* Something the runtime allocated on behalf of an instance and frees with it (host function
@@ -170,7 +179,7 @@ typedef struct w2n_activation {
   uint32_t num_pcs;
   uintptr_t pcs[W2N_MAX_FRAMES]; /* innermost first; return addresses already minus 1 */
   char message[256];           /* host trap message */
-  w2n_handler *handlers;       /* innermost exception handler of this activation (exception.c) */
+  w2n_handler *outer_handler;  /* `w2n_handler_top` of the activation this one interrupted */
   /* The first activation of its store on this thread is listed as running (interrupt.c): the
    * kicker signals `thread` while the store has an interrupt pending. */
   int listed;
@@ -192,8 +201,6 @@ void w2n__running_remove(w2n_activation *a);
  * per frame, innermost first (compiler/src/trap.rs `report` prints the same lines for `run`). */
 void w2n__print_trap(const char *message, const char *const *frames, uint32_t num_frames);
 
-/* The innermost activation of the calling thread, or NULL outside Wasm (trap.c). */
-w2n_activation *w2n__current_activation(void);
 /* Ends the innermost activation with `code` (no message), recording the Wasm frames from our
  * caller's frame up (trap.c). */
 _Noreturn void w2n__unwind_trap(uint32_t code);

@@ -436,7 +436,8 @@ static void enter(w2n_activation *a, w2n_store *store) {
   a->trap = W2N_TRAP_NONE;
   a->num_pcs = 0;
   a->message[0] = 0;
-  a->handlers = NULL;
+  a->outer_handler = w2n_handler_top;
+  w2n_handler_top = NULL;
   a->listed = 0;
   if (store->activation == NULL) {
     __atomic_store_n(&store->stack_limit, stack_limit_here(), __ATOMIC_SEQ_CST);
@@ -451,6 +452,7 @@ static void enter(w2n_activation *a, w2n_store *store) {
 }
 
 static void leave(w2n_activation *a) {
+  w2n_handler_top = a->outer_handler;
   tls.current = a->prev;
   if (a->listed) w2n__running_remove(a);
   __atomic_store_n(&a->store->activation, a->prev_store_activation, __ATOMIC_SEQ_CST);
@@ -527,8 +529,6 @@ static _Noreturn void no_activation(uint32_t code, const char *message) {
   w2n__print_trap(message ? message : w2n_trap_message(code), NULL, 0);
   abort();
 }
-
-w2n_activation *w2n__current_activation(void) { return tls.current; }
 
 __attribute__((noinline)) _Noreturn void w2n__unwind_trap(uint32_t code) {
   w2n_activation *a = tls.current;

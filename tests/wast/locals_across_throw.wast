@@ -1,8 +1,10 @@
-;; Locals seen by a catch. A throw `longjmp`s back to the try's `_setjmp`: a local written inside a
-;; try body must be read from memory there (its latest value), while a local only written outside
-;; try bodies keeps the value it had when the try was entered, in registers or not
-;; (translate/mod.rs, `FuncTranslator::locals_in_memory`). Many live values force callee-saved
-;; registers and spill slots across the try.
+;; Locals seen by a catch. A throw jumps back to the try's landing point (`llvm.eh.sjlj.setjmp` on
+;; x86-64, `_setjmp` elsewhere): a local written inside the try body must read its latest value
+;; there, and one written only before the try the value it had when the try was entered, however
+;; LLVM placed it. (Keeping the locals never written in a try body in registers failed here: LLVM
+;; folded a loop counter's increment into its stack slot inside the body, and the landing read
+;; the next iteration's value; every local of a function with a try stays in memory,
+;; translate/variable.rs.) Many live values force callee-saved registers and spill slots.
 (module
   (tag $e (param i32))
   (tag $f)

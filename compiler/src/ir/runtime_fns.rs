@@ -127,16 +127,13 @@ runtime_fns! {
     TableCopy = Runtime "w2n_table_copy" (Ptr, I32, I32, I64, I64, I64) -> Void [NoUnwind];
     /// `table.init`, and active element segments: (ctx, table, segment, items offset, dst, src, len).
     TableInit = Runtime "w2n_table_init" (Ptr, I32, I32, I32, I64, I64, I64) -> Void [NoUnwind];
-    /// Entering a `try_table`: (ctx, handler).
-    HandlerPush = Runtime "w2n_handler_push" (Ptr, Ptr) -> Void [NoUnwind];
-    /// Leaving `try_table`s: (ctx, handler).
-    HandlerPop = Runtime "w2n_handler_pop" (Ptr, Ptr) -> Void [NoUnwind];
     /// `throw`'s exception: (ctx, tag, number of values) → exception.
     ExceptionNew = Runtime "w2n_exception_new" (Ptr, Ptr, I32) -> Ptr [NoUnwind];
     /// `throw` / `throw_ref`: (ctx, exception); never returns.
     Throw = Runtime "w2n_throw" (Ptr, Ptr) -> Void [NoUnwind, NoReturn, Cold];
     /// libc's `_setjmp(jmp_buf)` (not the runtime's, so not in `w2n_runtime.h`): a `try_table`'s
-    /// landing point, which `w2n_throw` longjmps to.
+    /// landing point, which `w2n_throw` longjmps to, where LLVM's `llvm.eh.sjlj.setjmp` is not
+    /// used (`translate/exception.rs`).
     Setjmp = Libc "_setjmp" (Ptr) -> I32 [NoUnwind, ReturnsTwice];
     /// `memory.atomic.wait32/64`: (ctx, memory, addr, expected, timeout ns, is64) → 0, 1 or 2.
     AtomicWait = Runtime "w2n_atomic_wait" (Ptr, I32, I64, I64, I64, I32) -> I32 [NoUnwind];

@@ -141,6 +141,19 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
         g
     }
 
+    /// `w2n_handler_top`, the runtime's thread-local top of the exception handler stack
+    /// (`w2n_runtime.h`), declared on first use.
+    pub fn handler_top(&self) -> GlobalValue<'ctx> {
+        const NAME: &str = "w2n_handler_top";
+        if let Some(g) = self.module.get_global(NAME) {
+            return g;
+        }
+        let g = self.module.add_global(self.ptr(), None, NAME);
+        g.set_linkage(Linkage::External);
+        g.set_thread_local(true);
+        g
+    }
+
     /// A function of `runtime-lib` (or libc) that generated code calls, declared on first use from
     /// its entry in `runtime_fns.rs`.
     pub fn runtime_fn(&self, rf: RuntimeFn) -> FunctionValue<'ctx> {

@@ -167,8 +167,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut locals_read = scan.locals_read;
         let mut sums = AddressSums::default();
         let mut versioned = BTreeMap::new();
-        // No sums in a function with a try_table: their hidden locals, updated wherever a part is
-        // set, would need the care of the locals written inside try bodies (`locals_in_memory`).
+        // Locals of a function with a try_table stay in memory: no sums there.
         if !self.has_try_table {
             let first_hidden = self.locals.len() as u32;
             for _ in &scan.sums {

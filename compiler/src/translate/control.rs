@@ -5,8 +5,8 @@
 
 use super::analyses::{AtConstruct, EndEdges};
 use super::FuncTranslator;
+use crate::abi;
 use crate::error::{internal, CompileError, Result};
-use crate::ir::runtime_fns::RuntimeFn;
 use crate::module::ValType;
 use crate::trap::Trap;
 use inkwell::basic_block::BasicBlock;
@@ -342,8 +342,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
+    /// Pops handler `h` and every handler pushed after it (a branch out of several try_tables).
     pub(super) fn pop_handler(&mut self, h: PointerValue<'ctx>) -> Result<()> {
-        self.builder.build_call(self.unit.runtime_fn(RuntimeFn::HandlerPop), &[self.ctx.into(), h.into()], "")?;
+        let prev = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_PREV)?;
+        self.builder.build_store(self.unit.handler_top().as_pointer_value(), prev)?;
         Ok(())
     }
 

@@ -64,15 +64,10 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// The function has a try_table or a legacy try, so it calls `_setjmp`: its tail calls are not
-    /// `musttail` (see `call.rs`).
+    /// The function has a try_table or a legacy try, so it calls `_setjmp`: locals stay in memory
+    /// (volatile), since `longjmp` back into the function does not restore values kept in
+    /// registers, and its tail calls are not `musttail` (see `call.rs`).
     has_try_table: bool,
-    /// Per local, whether it is written inside the body of a try_table or legacy try. Such a local
-    /// stays in memory (volatile accesses): a throw `longjmp`s back to the `_setjmp` with the
-    /// registers as they were there, so a value kept in one would be the one from before the
-    /// write. Locals never written inside a try body keep their `_setjmp`-time values in
-    /// registers too (what C guarantees for unmodified locals), so they stay SSA values.
-    locals_in_memory: Vec<bool>,
     /// The legacy `try` blocks open around the current operator, innermost last.
     tries: Vec<legacy_exception::OpenTry<'ctx>>,
     /// The analyses woven through lowering, reached only through their hooks (`analyses.rs`).
@@ -152,7 +147,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
             has_try_table: false,
-            locals_in_memory: Vec::new(),
             tries: Vec::new(),
             analyses: Default::default(),
             fuel_costs: Vec::new(),
@@ -188,9 +182,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         while !reader.eof() {
             ops.push(reader.read().map_err(|e| CompileError::Malformed(e.to_string()))?);
         }
-        let mut scan = prescan(&ops, &is_i32)?;
+        let scan = prescan(&ops, &is_i32)?;
         self.has_try_table = scan.has_try_table;
-        self.locals_in_memory = std::mem::take(&mut scan.locals_set_in_try);
         self.function_entered(scan)?;
         self.stack_check()?;
         self.control_prepare(&ops)?;
@@ -385,6 +378,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(self.builder.build_load(ty, p, "")?)
     }
 
+    fn store_at(&self, base: PointerValue<'ctx>, offset: u32, value: BasicValueEnum<'ctx>) -> Result<()> {
+        self.builder.build_store(self.gep_const(base, offset as u64)?, value)?;
+        Ok(())
+    }
+
     /// A load of something that never changes for the life of the instance (context slots, memory
     /// bases), marked `!invariant.load` so LLVM may hoist and merge it.
     fn load_invariant(
@@ -454,9 +452,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 struct BodyScan {
     /// A `try_table` or a legacy `try` is present (see `FuncTranslator::has_try_table`).
     has_try_table: bool,
-    /// Per local, whether a `local.set` or `local.tee` of it is inside a try body (see
-    /// `FuncTranslator::locals_in_memory`).
-    locals_set_in_try: Vec<bool>,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,
     /// The sums of two locals that loops compute (`address_sums.rs`).
@@ -472,7 +467,6 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     use address_sums::Op;
     let mut scan = BodyScan {
         has_try_table: false,
-        locals_set_in_try: vec![false; is_i32.len()],
         locals_read: vec![false; is_i32.len()],
         sums: Vec::new(),
         versioned: Default::default(),
@@ -481,9 +475,6 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     let mut finder = address_sums::SumFinder::default();
     // Per open construct, whether it is a loop.
     let mut loops = Vec::new();
-    // Per open construct, whether it is a try_table or a legacy try; how many of them are open.
-    let mut tries = Vec::new();
-    let mut open_tries = 0usize;
     // Per open loop, the index of its `loop` and whether it contains another.
     let mut open_loops: Vec<(usize, bool)> = Vec::new();
     let is_i32 = |l: u32| is_i32.get(l as usize).copied().unwrap_or(false);
@@ -492,18 +483,14 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
             Operator::TryTable { .. } | Operator::Try { .. } => {
                 scan.has_try_table = true;
                 loops.push(false);
-                tries.push(true);
-                open_tries += 1;
                 Op::Other
             }
             Operator::Block { .. } | Operator::If { .. } => {
                 loops.push(false);
-                tries.push(false);
                 Op::Other
             }
             Operator::Loop { .. } => {
                 loops.push(true);
-                tries.push(false);
                 finder.enter_loop(at);
                 if let Some(outer) = open_loops.last_mut() {
                     outer.1 = true;
@@ -512,9 +499,6 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
                 Op::Other
             }
             Operator::End | Operator::Delegate { .. } => {
-                if tries.pop() == Some(true) {
-                    open_tries -= 1;
-                }
                 let was_loop = loops.pop().unwrap_or(false);
                 finder.end(at, was_loop);
                 if was_loop {
@@ -532,17 +516,8 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
                 }
                 Op::Get(local_index)
             }
-            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-                if open_tries > 0 {
-                    if let Some(w) = scan.locals_set_in_try.get_mut(local_index as usize) {
-                        *w = true;
-                    }
-                }
-                match op {
-                    Operator::LocalSet { .. } => Op::Set(local_index),
-                    _ => Op::Tee(local_index),
-                }
-            }
+            Operator::LocalSet { local_index } => Op::Set(local_index),
+            Operator::LocalTee { local_index } => Op::Tee(local_index),
             Operator::I32Const { value } => Op::Const(value),
             Operator::I32Shl => Op::Shl,
             Operator::I32Mul => Op::Mul,

@@ -15,7 +15,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalGet { local_index } => {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.builder.build_load(ty, slot, "")?;
-                if self.in_memory(local_index) {
+                if self.has_try_table {
                     super::instruction(v)?.set_volatile(true).map_err(llvm)?;
                 }
                 self.local_read(local_index, v);
@@ -49,14 +49,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
         let store = self.builder.build_store(self.locals[index as usize].0, v)?;
-        if self.in_memory(index) {
+        if self.has_try_table {
             store.set_volatile(true).map_err(llvm)?;
         }
         self.local_set(index, v)
-    }
-
-    /// Whether a local's accesses are volatile (`FuncTranslator::locals_in_memory`).
-    fn in_memory(&self, index: u32) -> bool {
-        self.locals_in_memory.get(index as usize).copied().unwrap_or(false)
     }
 }
