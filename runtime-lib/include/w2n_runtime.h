@@ -504,9 +504,8 @@ void w2n_memory_init(w2n_instance *ctx, uint32_t mem, uint32_t seg, const uint8_
  * thread's innermost activation's innermost handler; an activation starts with none and restores
  * the outer one's when it ends). Generated code pushes a handler (`h->prev = w2n_handler_top;
  * w2n_handler_top = h`), pops it and every handler pushed after it (`w2n_handler_top = h->prev`),
- * and sets its landing point in `h->jmp`: on x86-64 with LLVM's `llvm.eh.sjlj.setjmp` (the
- * `__builtin_setjmp` buffer: frame pointer, resume address, stack pointer), elsewhere with libc's
- * `_setjmp`. A throw with no handler left ends the activation with W2N_TRAP_UNCAUGHT_EXCEPTION. */
+ * and sets its landing point with libc's `_setjmp(h->jmp)`. A throw with no handler left ends the
+ * activation with W2N_TRAP_UNCAUGHT_EXCEPTION. */
 #ifdef __cplusplus
 extern thread_local w2n_handler *w2n_handler_top;
 #else

@@ -1,13 +1,13 @@
 /* Wasm exception handling: per-activation handler stacks and throwing.
  *
  * A `try_table` in generated code owns a w2n_handler in its frame: it pushes the handler on
- * `w2n_handler_top`, sets its landing point (`llvm.eh.sjlj.setjmp` on x86-64, libc's `_setjmp`
- * elsewhere: W2N__BUILTIN_SJLJ), and pops it when control leaves the block normally or by a branch,
- * all inline. A throw pops the innermost handler and jumps to it with the exception; the generated
- * dispatch code then matches the catch clauses and rethrows when none matches. Handlers never cross
- * an activation (a host->Wasm entry, which starts with no handler and restores the outer
- * activation's top when it ends, trap.c): an exception with no handler left ends the activation as
- * W2N_TRAP_UNCAUGHT_EXCEPTION, and a trap discards the activation's handlers with it. */
+ * `w2n_handler_top` (inline), calls libc's `_setjmp` on it, and pops it when control leaves the
+ * block normally or by a branch. A throw pops the innermost handler and longjmps to it with the
+ * exception; the generated dispatch code then matches the catch clauses and rethrows when none
+ * matches. Handlers never cross an activation (a host->Wasm entry, which starts with no handler and
+ * restores the outer activation's top when it ends, trap.c): an exception with no handler left
+ * ends the activation as W2N_TRAP_UNCAUGHT_EXCEPTION, and a trap discards the activation's
+ * handlers with it. */
 #include "internal.h"
 
 #include <setjmp.h>
@@ -32,9 +32,5 @@ _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn) {
   if (!h) w2n__unwind_trap(W2N_TRAP_UNCAUGHT_EXCEPTION);
   w2n_handler_top = h->prev;
   h->exn = exn;
-#if W2N__BUILTIN_SJLJ
-  __builtin_longjmp((void **)(void *)h->jmp, 1);
-#else
   longjmp(*(jmp_buf *)(void *)h->jmp, 1);
-#endif
 }

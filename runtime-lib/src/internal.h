@@ -73,15 +73,6 @@ void w2n__deadline_free(w2n_store_impl *s);
 #define W2N_BULK_CHUNK (1ull << 20)
 void w2n__poll_interrupt(w2n_instance *ctx);
 
-/* How generated code sets a handler's landing point (exception.c): LLVM's `llvm.eh.sjlj.setjmp` on
- * x86-64, whose buffer `__builtin_longjmp` reads; libc's `_setjmp` elsewhere. The compiler decides
- * the same per target (`translate/exception.rs`, `builtin_sjlj`). */
-#if defined(__x86_64__)
-#define W2N__BUILTIN_SJLJ 1
-#else
-#define W2N__BUILTIN_SJLJ 0
-#endif
-
 /* ---- Instances ---- */
 
 /* Something the runtime allocated on behalf of an instance and frees with it (host function

@@ -1,10 +1,10 @@
-;; Locals seen by a catch. A throw jumps back to the try's landing point (`llvm.eh.sjlj.setjmp` on
-;; x86-64, `_setjmp` elsewhere): a local written inside the try body must read its latest value
-;; there, and one written only before the try the value it had when the try was entered, however
-;; LLVM placed it. (Keeping the locals never written in a try body in registers failed here: LLVM
-;; folded a loop counter's increment into its stack slot inside the body, and the landing read
-;; the next iteration's value; every local of a function with a try stays in memory,
-;; translate/variable.rs.) Many live values force callee-saved registers and spill slots.
+;; Locals seen by a catch. A throw jumps back to the try's `_setjmp`: a local written inside the
+;; try body must read its latest value there, and one written only before the try the value it had
+;; when the try was entered, however LLVM placed it. (Keeping the locals never written in a try body
+;; in registers failed here when landing through `llvm.eh.sjlj.setjmp`: LLVM folded a loop counter's
+;; increment into its stack slot inside the body, and the landing read the next iteration's value;
+;; every local of a function with a try stays in memory, translate/variable.rs.) Many live values
+;; force callee-saved registers and spill slots.
 (module
   (tag $e (param i32))
   (tag $f)
@@ -101,6 +101,28 @@
       (i32.const 0))
     (i32.add (local.get $x)) (i32.add (local.get $y)))
 
+  ;; Sibling try_tables share a handler slot (one per nesting depth): each catches its own throw,
+  ;; in a loop, with a nested one in the middle and a throw that skips an inner try.
+  (func (export "siblings") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $next
+      (block $a (result i32)
+        (try_table (catch $e $a) (call $throw_if (i32.add (local.get $i) (i32.const 1))))
+        (i32.const 0))
+      (local.set $acc (i32.add (local.get $acc)))
+      (block $b (result i32)
+        (try_table (catch $e $b)
+          (block $c
+            (try_table (catch $f $c) (call $throw_if (i32.const 100))))
+          (call $throw_if (i32.const 1000)))
+        (i32.const 0))
+      (local.set $acc (i32.add (local.get $acc)))
+      (block $d
+        (try_table (catch $f $d) (call $throw_f_at (local.get $i) (local.get $i))))
+      (local.set $acc (i32.add (local.get $acc) (i32.const 10000)))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $acc))
+
   ;; The legacy try: written in the body, read in the catch and after it.
   (func (export "legacy") (param $p i32) (result i32)
     (local $x i32) (local $y i32)
@@ -128,3 +150,5 @@
 (assert_return (invoke "nested" (i32.const 9)) (i32.const 56))
 (assert_return (invoke "legacy" (i32.const 0)) (i32.const 33))
 (assert_return (invoke "legacy" (i32.const 4)) (i32.const 1023))
+(assert_return (invoke "siblings" (i32.const 1)) (i32.const 10101))
+(assert_return (invoke "siblings" (i32.const 3)) (i32.const 30306))

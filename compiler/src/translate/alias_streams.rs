@@ -68,23 +68,10 @@ impl<'ctx> AliasStreams<'ctx> {
 }
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
-    /// The memory base as seen by the accesses of one alias stream (`alias_streams.rs`): an empty
-    /// inline asm that returns its operand, which LLVM cannot see through. It reads no memory, so
-    /// LLVM merges the copies of one stream and hoists them out of loops.
+    /// The memory base as seen by the accesses of one alias stream (`alias_streams.rs`): an
+    /// opaque copy per stream, which LLVM merges within a stream and hoists out of loops.
     pub(super) fn stream_base(&mut self, base: PointerValue<'ctx>, stream: u32) -> Result<PointerValue<'ctx>> {
-        use inkwell::attributes::{Attribute, AttributeLoc};
-        let cx = self.unit.llcx;
-        let i32t = cx.i32_type();
-        let fty = self.unit.ptr().fn_type(&[self.unit.ptr().into(), i32t.into()], false);
-        // The stream number is an unused immediate operand: copies of different streams differ.
-        let asm = cx.create_inline_asm(fty, String::new(), "=r,0,i".into(), false, false, None, false);
-        let call =
-            self.builder.build_indirect_call(fty, asm, &[base.into(), self.i32_const(stream as u64).into()], "")?;
-        for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
-            let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
-            call.add_attribute(AttributeLoc::Function, attr);
-        }
-        Ok(call.try_as_basic_value().basic().expect("asm returns a pointer").into_pointer_value())
+        self.opaque_copy(base, stream)
     }
 }
 

@@ -349,6 +349,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
+    /// How many of the function's exception handlers are active here (frames whose handler is).
+    pub(super) fn active_handlers(&self) -> usize {
+        self.frames.iter().filter(|f| f.handler.is_some()).count()
+    }
+
     /// The outermost exception handler that a branch to frame `idx` leaves (a branch to a block
     /// leaves that block too; one to a loop does not), if any.
     fn handler_left_by_branch(&self, idx: usize) -> Option<PointerValue<'ctx>> {

@@ -86,7 +86,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(())
     }
 
-    /// A handler slot in the entry block (so a try_table in a loop reuses one frame slot).
+    /// The frame slot of a handler pushed with `depth` of the function's handlers active: one per
+    /// depth, in the entry block. Handlers active at once have different depths; one at the same
+    /// depth as an earlier one starts after that one was popped (its exception already loaded),
+    /// so the slot is free. A slot per try would give a C++ function with hundreds of try regions
+    /// a frame of hundreds of KiB (with `returns_twice`, LLVM does not share stack slots), each
+    /// try touching new cache lines.
+    fn handler_slot(&mut self, depth: usize) -> Result<PointerValue<'ctx>> {
+        while self.handler_slots.len() <= depth {
+            let slot = self.handler_alloca()?;
+            self.handler_slots.push(slot);
+        }
+        Ok(self.handler_slots[depth])
+    }
+
+    /// A handler's bytes in the entry block.
     fn handler_alloca(&mut self) -> Result<PointerValue<'ctx>> {
         let entry = self.func.get_first_basic_block().expect("entry block");
         let b = self.unit.llcx.create_builder();
@@ -103,16 +117,21 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(h)
     }
 
-    /// Pushes a new handler and sets its landing point; continues in the body block. Returns the
+    /// Pushes a new handler and calls `_setjmp` on it; continues in the body block. Returns the
     /// handler and the dispatch block, where `w2n_throw` arrives, with the exception loaded there.
     pub(super) fn enter_handler(&mut self) -> Result<(PointerValue<'ctx>, BasicBlock<'ctx>, PointerValue<'ctx>)> {
-        let h = self.handler_alloca()?;
+        let depth = self.active_handlers();
+        let slot = self.handler_slot(depth)?;
+        // Each try's own copy of its slot's address: identical `_setjmp` calls on one slot could be
+        // merged by LLVM into one whose landing is another try's.
+        self.tries_entered += 1;
+        let h = self.opaque_copy(slot, self.tries_entered)?;
         let top = self.unit.handler_top().as_pointer_value();
         let outer = self.builder.build_load(self.unit.ptr(), top, "")?;
         self.store_at(h, abi::HANDLER_PREV, outer)?;
         self.builder.build_store(top, h)?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
-        let r = self.set_landing_point(jmp)?;
+        let r = self.call_value(self.unit.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value();
         let caught = self.builder.build_int_compare(IntPredicate::NE, r, self.i32_const(0), "caught")?;
         let body = self.unit.llcx.append_basic_block(self.func, "try_body");
         let dispatch = self.unit.llcx.append_basic_block(self.func, "try_dispatch");
@@ -121,29 +140,6 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let exn = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
         self.builder.position_at_end(body);
         Ok((h, dispatch, exn))
-    }
-
-    /// Saves where `w2n_throw` lands in the buffer `jmp`: 0 now, non-zero on landing. On x86-64,
-    /// LLVM's own `llvm.eh.sjlj.setjmp` (`__builtin_setjmp`: three words stored inline, the
-    /// frame pointer, the resume address and the stack pointer, the registers live across it
-    /// kept in the frame); elsewhere libc's `_setjmp`, a call that saves every callee-saved
-    /// register. The runtime jumps back the matching way (`W2N__BUILTIN_SJLJ`, exception.c).
-    fn set_landing_point(&mut self, jmp: PointerValue<'ctx>) -> Result<IntValue<'ctx>> {
-        if !builtin_sjlj(&self.unit.opts.target.llvm_triple) {
-            return Ok(self.call_value(self.unit.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value());
-        }
-        let ptr = self.unit.ptr();
-        let frame = self.unit.intrinsic("llvm.frameaddress", &[ptr.into()])?;
-        let fp = self.call_value(frame, &[self.i32_const(0).into()])?;
-        self.builder.build_store(jmp, fp)?;
-        let sp = self.call_value(self.unit.intrinsic("llvm.stacksave", &[ptr.into()])?, &[])?;
-        self.store_at(jmp, 16, sp)?;
-        let setjmp = self.unit.intrinsic("llvm.eh.sjlj.setjmp", &[])?;
-        let call = self.builder.build_call(setjmp, &[jmp.into()], "")?;
-        // As `_setjmp` is: the function then keeps its stack slots apart and is never inlined.
-        call.add_attribute(inkwell::attributes::AttributeLoc::Function, self.unit.enum_attr("returns_twice"));
-        let r = call.try_as_basic_value().basic().ok_or_else(|| crate::error::internal("setjmp returned void"))?;
-        Ok(r.into_int_value())
     }
 
     fn begin_try_table(&mut self, tt: &TryTable) -> Result<()> {
@@ -195,10 +191,4 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         }
         self.rethrow(exn)
     }
-}
-
-/// Whether handlers on `llvm_triple` land through `llvm.eh.sjlj.setjmp` (LLVM lowers it on x86-64;
-/// not on AArch64 or RISC-V). The runtime decides the same (`W2N__BUILTIN_SJLJ`, internal.h).
-fn builtin_sjlj(llvm_triple: &str) -> bool {
-    llvm_triple.starts_with("x86_64")
 }

@@ -70,6 +70,10 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     has_try_table: bool,
     /// The legacy `try` blocks open around the current operator, innermost last.
     tries: Vec<legacy_exception::OpenTry<'ctx>>,
+    /// The frame slots of exception handlers, one per nesting depth (`exception.rs`).
+    handler_slots: Vec<PointerValue<'ctx>>,
+    /// How many try_tables and legacy tries were entered so far (each tags its slot's copy).
+    tries_entered: u32,
     /// The analyses woven through lowering, reached only through their hooks (`analyses.rs`).
     analyses: analyses::Analyses<'ctx>,
     /// `--fuel`: per operator index, the cost of the piece starting there (`guest_control.rs`).
@@ -148,6 +152,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             trap_blocks: BTreeMap::new(),
             has_try_table: false,
             tries: Vec::new(),
+            handler_slots: Vec::new(),
+            tries_entered: 0,
             analyses: Default::default(),
             fuel_costs: Vec::new(),
             op_at: 0,
@@ -376,6 +382,22 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn load_at(&self, ty: BasicTypeEnum<'ctx>, base: PointerValue<'ctx>, offset: u32) -> Result<BasicValueEnum<'ctx>> {
         let p = self.gep_const(base, offset as u64)?;
         Ok(self.builder.build_load(ty, p, "")?)
+    }
+
+    /// `ptr` through an empty inline asm that returns its operand, which LLVM cannot see through;
+    /// copies with different `tag`s differ (an unused immediate operand). It reads no memory.
+    fn opaque_copy(&mut self, ptr: PointerValue<'ctx>, tag: u32) -> Result<PointerValue<'ctx>> {
+        use inkwell::attributes::{Attribute, AttributeLoc};
+        let cx = self.unit.llcx;
+        let i32t = cx.i32_type();
+        let fty = self.unit.ptr().fn_type(&[self.unit.ptr().into(), i32t.into()], false);
+        let asm = cx.create_inline_asm(fty, String::new(), "=r,0,i".into(), false, false, None, false);
+        let call = self.builder.build_indirect_call(fty, asm, &[ptr.into(), self.i32_const(tag as u64).into()], "")?;
+        for (name, value) in [("nounwind", 0), ("willreturn", 0), ("memory", 0)] {
+            let attr = cx.create_enum_attribute(Attribute::get_named_enum_kind_id(name), value);
+            call.add_attribute(AttributeLoc::Function, attr);
+        }
+        Ok(call.try_as_basic_value().basic().expect("asm returns a pointer").into_pointer_value())
     }
 
     fn store_at(&self, base: PointerValue<'ctx>, offset: u32, value: BasicValueEnum<'ctx>) -> Result<()> {
