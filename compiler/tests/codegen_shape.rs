@@ -284,9 +284,10 @@ fn a_stencil_carrying_loaded_values_is_rerolled_and_vectorised() {
     }
 }
 
-/// Entering a try_table costs a few stores and `_setjmp`: the handler is pushed on the runtime's
-/// thread-local `w2n_handler_top` inline, and sibling try regions share one frame slot (a slot
-/// per try gave a C++ function hundreds of KiB of frame), each through its own copy of the address.
+/// Entering a try_table costs a few stores and a setjmp: the handler is pushed on the runtime's
+/// thread-local `w2n_handler_top` inline, sibling try regions share one frame slot (a slot per
+/// try gave a C++ function hundreds of KiB of frame), each through its own copy of the address,
+/// and x86-64 lands through the runtime's `w2n_setjmp` (libc's `_setjmp` elsewhere).
 #[test]
 fn try_tables_push_their_handlers_inline_into_one_slot_per_depth() {
     let wat = r#"(module
@@ -301,6 +302,9 @@ fn try_tables_push_their_handlers_inline_into_one_slot_per_depth() {
     let ir = emit_module(wat, &["-O2"], "llvm-ir");
     let f = function(&ir, "w2n_m_f1");
     assert!(f.contains("@w2n_handler_top") && !f.contains("call void @w2n_handler"), "inline push:\n{f}");
-    assert_eq!(f.matches("call i32 @_setjmp").count(), 4, "each try its own landing:\n{f}");
+    assert_eq!(f.matches("call i32 @w2n_setjmp").count(), 4, "each try its own landing:\n{f}");
     assert_eq!(f.matches("alloca [528 x i8]").count(), 2, "one slot per depth:\n{f}");
+    let arm = emit_module(wat, &["-O2", "--target", "aarch64-unknown-linux-gnu"], "llvm-ir");
+    let g = function(&arm, "w2n_m_f1");
+    assert_eq!(g.matches("call i32 @_setjmp").count(), 4, "libc's on aarch64:\n{g}");
 }

@@ -504,13 +504,17 @@ void w2n_memory_init(w2n_instance *ctx, uint32_t mem, uint32_t seg, const uint8_
  * thread's innermost activation's innermost handler; an activation starts with none and restores
  * the outer one's when it ends). Generated code pushes a handler (`h->prev = w2n_handler_top;
  * w2n_handler_top = h`), pops it and every handler pushed after it (`w2n_handler_top = h->prev`),
- * and sets its landing point with libc's `_setjmp(h->jmp)`. A throw with no handler left ends the
- * activation with W2N_TRAP_UNCAUGHT_EXCEPTION. */
+ * and sets its landing point in `h->jmp` (`w2n_setjmp` on x86-64, libc's `_setjmp` elsewhere). A
+ * throw with no handler left ends the activation with W2N_TRAP_UNCAUGHT_EXCEPTION. */
 #ifdef __cplusplus
 extern thread_local w2n_handler *w2n_handler_top;
 #else
 extern _Thread_local w2n_handler *w2n_handler_top;
 #endif
+/* x86-64 only: a handler's landing point (`w2n_setjmp(h->jmp)`, 0 now, 1 when a throw lands),
+ * saving what resuming needs and no more; other targets' generated code calls libc's `_setjmp`. */
+__attribute__((returns_twice))
+int32_t w2n_setjmp(uint64_t *jmp);
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values);
 _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn);
 

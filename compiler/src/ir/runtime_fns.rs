@@ -132,9 +132,11 @@ runtime_fns! {
     /// `throw` / `throw_ref`: (ctx, exception); never returns.
     Throw = Runtime "w2n_throw" (Ptr, Ptr) -> Void [NoUnwind, NoReturn, Cold];
     /// libc's `_setjmp(jmp_buf)` (not the runtime's, so not in `w2n_runtime.h`): a `try_table`'s
-    /// landing point, which `w2n_throw` longjmps to, where LLVM's `llvm.eh.sjlj.setjmp` is not
-    /// used (`translate/exception.rs`).
+    /// landing point, which `w2n_throw` longjmps to, on targets other than x86-64.
     Setjmp = Libc "_setjmp" (Ptr) -> I32 [NoUnwind, ReturnsTwice];
+    /// The runtime's own landing point on x86-64 (`exception.c`): what `_setjmp` saves, without
+    /// pointer mangling or the signal-mask call.
+    RuntimeSetjmp = Runtime "w2n_setjmp" (Ptr) -> I32 [NoUnwind, ReturnsTwice];
     /// `memory.atomic.wait32/64`: (ctx, memory, addr, expected, timeout ns, is64) → 0, 1 or 2.
     AtomicWait = Runtime "w2n_atomic_wait" (Ptr, I32, I64, I64, I64, I32) -> I32 [NoUnwind];
     /// `memory.atomic.notify`: (ctx, memory, addr, count) → waiters woken.

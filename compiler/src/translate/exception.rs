@@ -117,7 +117,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok(h)
     }
 
-    /// Pushes a new handler and calls `_setjmp` on it; continues in the body block. Returns the
+    /// Pushes a new handler and sets its landing point (`w2n_setjmp` on x86-64, libc's `_setjmp`
+    /// elsewhere: `runtime-lib/src/exception.c`); continues in the body block. Returns the
     /// handler and the dispatch block, where `w2n_throw` arrives, with the exception loaded there.
     pub(super) fn enter_handler(&mut self) -> Result<(PointerValue<'ctx>, BasicBlock<'ctx>, PointerValue<'ctx>)> {
         let depth = self.active_handlers();
@@ -131,7 +132,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.store_at(h, abi::HANDLER_PREV, outer)?;
         self.builder.build_store(top, h)?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
-        let r = self.call_value(self.unit.runtime_fn(RuntimeFn::Setjmp), &[jmp.into()])?.into_int_value();
+        let setjmp = match self.unit.opts.target.llvm_triple.starts_with("x86_64") {
+            true => RuntimeFn::RuntimeSetjmp,
+            false => RuntimeFn::Setjmp,
+        };
+        let r = self.call_value(self.unit.runtime_fn(setjmp), &[jmp.into()])?.into_int_value();
         let caught = self.builder.build_int_compare(IntPredicate::NE, r, self.i32_const(0), "caught")?;
         let body = self.unit.llcx.append_basic_block(self.func, "try_body");
         let dispatch = self.unit.llcx.append_basic_block(self.func, "try_dispatch");
