@@ -1,4 +1,4 @@
-;; Locals seen by a catch. A throw jumps back to the try's `_setjmp`: a local written inside the
+;; Locals seen by a catch. A throw jumps back to the try's setjmp: a local written inside the
 ;; try body must read its latest value there, and one written only before the try the value it had
 ;; when the try was entered, however LLVM placed it. (Keeping the locals never written in a try body
 ;; in registers failed here when landing through `llvm.eh.sjlj.setjmp`: LLVM folded a loop counter's

@@ -1,9 +1,10 @@
 //! Exception handling: `try_table`, `throw`, `throw_ref` (the legacy `try` and its clauses are in
 //! `legacy_exception.rs`, on the same handlers).
 //!
-//! A `try_table` owns a `w2n_handler` in the function's entry block: it is pushed on entry, and
-//! `_setjmp` (returns twice) splits control: 0 runs the body, non-zero arrives from `w2n_throw` with
-//! the exception in the handler (already popped by the runtime). The dispatch code, emitted in the
+//! A `try_table` owns a `w2n_handler` in a slot of the function's entry block (one per nesting
+//! depth): it is pushed on entry, and a setjmp (returns twice; the runtime's `w2n_setjmp` on
+//! x86-64, libc's `_setjmp` elsewhere) splits control: 0 runs the body, non-zero arrives from
+//! `w2n_throw` with the exception in the handler (already popped by the runtime). The dispatch code, emitted in the
 //! try_table's *outer* context (catch labels are resolved there), tests the clauses in order and
 //! rethrows when none matches. Leaving the body normally or by a branch pops the handler (see
 //! `FuncTranslator::add_edge`). Functions with a try_table keep their locals in memory (volatile
