@@ -27,78 +27,60 @@ def checksum(m, at, n):
     return s
 
 # Kernels: (name, k, window m, body description)
-# w3: b[e] = x[e-1] + 2 x[e] + x[e+1]; two-point w2: b[e] = 3 x[e-1] - x[e]
-def run_w3(m, k, b, a, start, end):
-    # window: l1 = a[j-1], l0 = a[j] relative to j (bytes): a + j, a + j + 4; feeders a + j + 8 + 4c
-    j = start
-    l1 = m.ld(a + j); l0 = m.ld(a + j + 4)
-    while True:
-        xs = [l1, l0]
+class Kernel:
+    """`b[e] = f(x[e-1] .. x[e+m-1])`: the first m terms (the window) carried in locals from one
+    element to the next, the last one loaded (`x[e-1]` at `a + j`, `b[e]` at `b + j + 4 (m - 1)`),
+    the body unrolled `k` times."""
+    def __init__(self, tag, k, m, describe, value, wat_value):
+        self.name, self.k, self.m = f"{tag}_k{k}", k, m
+        self.describe, self.value, self.wat_value = describe, value, wat_value
+
+    def run(self, mem, b, a, start, end):
+        k, m, j = self.k, self.m, start
+        window = [mem.ld(a + j + 4 * i) for i in range(m)]
+        while True:
+            xs = window[:]
+            for c in range(k):
+                xs.append(mem.ld(a + j + 4 * m + 4 * c))
+                mem.st(b + j + 4 * (m - 1) + 4 * c, self.value(xs[c:c + m + 1]))
+            window = xs[-m:]
+            j = wrap(j + 4 * k)
+            if j == end: break
+
+    def wat(self):
+        k, m = self.k, self.m
+        window = [f'$l{m - 1 - i}' for i in range(m)]
+        # The window is the formula's first m terms, x[e-1] onwards.
+        terms = ', '.join('x[e-1]' if i == 0 else 'x[e]' if i == 1 else f'x[e+{i - 1}]' for i in range(m))
+        out = [f'  ;; {self.describe}, {k} copies, the window ({terms}) in {"locals" if m > 1 else "a local"}.',
+               f'  (func (export "{self.name}") (param $b i32) (param $a i32) (param $start i32) (param $end i32)',
+               '    (local $j i32)' + ''.join(f' (local {w} i32)' for w in window) + ' (local $pa i32) (local $pb i32)' +
+               ''.join(f' (local $x{c} i32)' for c in range(k)),
+               '    (local.set $j (local.get $start))']
+        for i, w in enumerate(window):
+            offset = f' offset={4 * i}' if i else ''
+            out.append(f'    (local.set {w} (i32.load{offset} (i32.add (local.get $a) (local.get $j))))')
+        out += ['    (loop $top',
+                '      (local.set $pa (i32.add (local.get $a) (local.get $j)))',
+                '      (local.set $pb (i32.add (local.get $b) (local.get $j)))']
+        names = window + [f'$x{c}' for c in range(k)]
         for c in range(k):
-            x = m.ld(a + j + 8 + 4 * c)
-            xs.append(x)
-            m.st(b + j + 4 + 4 * c, xs[c] + 2 * xs[c + 1] + xs[c + 2])
-        l1, l0 = xs[-2], xs[-1]
-        j = wrap(j + 4 * k)
-        if j == end: break
+            out.append(f'      (local.set $x{c} (i32.load offset={4 * m + 4 * c} (local.get $pa)))')
+            out.append(f'      (i32.store offset={4 * (m - 1) + 4 * c} (local.get $pb) {self.wat_value(names[c:c + m + 1])})')
+        for w, v in zip(window, names[-m:]):
+            out.append(f'      (local.set {w} (local.get {v}))')
+        out.append(f'      (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const {4 * k}))) (local.get $end)))))')
+        return out
 
-def run_w2(m, k, b, a, start, end):
-    j = start
-    l0 = m.ld(a + j)
-    while True:
-        xs = [l0]
-        for c in range(k):
-            x = m.ld(a + j + 4 + 4 * c)
-            xs.append(x)
-            m.st(b + j + 4 * c, 3 * xs[c] - xs[c + 1])
-        l0 = xs[-1]
-        j = wrap(j + 4 * k)
-        if j == end: break
+def w3(k):
+    return Kernel('w3', k, 2, 'b[e] = x[e-1] + 2 x[e] + x[e+1]', lambda x: x[0] + 2 * x[1] + x[2],
+                  lambda n: f'(i32.add (i32.add (local.get {n[0]}) (i32.shl (local.get {n[1]}) (i32.const 1))) (local.get {n[2]}))')
 
-def wat_w3(k):
-    name = f"w3_k{k}"
-    out = [f'  ;; b[e] = x[e-1] + 2 x[e] + x[e+1], {k} copies, the window (x[e-1], x[e]) in locals.',
-           f'  (func (export "{name}") (param $b i32) (param $a i32) (param $start i32) (param $end i32)',
-           '    (local $j i32) (local $l1 i32) (local $l0 i32) (local $pa i32) (local $pb i32)' +
-           ''.join(f' (local $x{c} i32)' for c in range(k)),
-           '    (local.set $j (local.get $start))',
-           '    (local.set $l1 (i32.load (i32.add (local.get $a) (local.get $j))))',
-           '    (local.set $l0 (i32.load offset=4 (i32.add (local.get $a) (local.get $j))))',
-           '    (loop $top',
-           '      (local.set $pa (i32.add (local.get $a) (local.get $j)))',
-           '      (local.set $pb (i32.add (local.get $b) (local.get $j)))']
-    names = ['$l1', '$l0'] + [f'$x{c}' for c in range(k)]
-    for c in range(k):
-        out.append(f'      (local.set $x{c} (i32.load offset={8 + 4 * c} (local.get $pa)))')
-        p, q, r = names[c], names[c + 1], names[c + 2]
-        out.append(f'      (i32.store offset={4 + 4 * c} (local.get $pb) (i32.add (i32.add (local.get {p}) '
-                   f'(i32.shl (local.get {q}) (i32.const 1))) (local.get {r})))')
-    out.append(f'      (local.set $l1 (local.get {names[-2]}))')
-    out.append(f'      (local.set $l0 (local.get {names[-1]}))')
-    out.append(f'      (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const {4 * k}))) (local.get $end)))))')
-    return name, out
+def w2(k):
+    return Kernel('w2', k, 1, 'b[e] = 3 x[e-1] - x[e]', lambda x: 3 * x[0] - x[1],
+                  lambda n: f'(i32.sub (i32.mul (local.get {n[0]}) (i32.const 3)) (local.get {n[1]}))')
 
-def wat_w2(k):
-    name = f"w2_k{k}"
-    out = [f'  ;; b[e] = 3 x[e-1] - x[e], {k} copies, the window (x[e-1]) in a local.',
-           f'  (func (export "{name}") (param $b i32) (param $a i32) (param $start i32) (param $end i32)',
-           '    (local $j i32) (local $l0 i32) (local $pa i32) (local $pb i32)' +
-           ''.join(f' (local $x{c} i32)' for c in range(k)),
-           '    (local.set $j (local.get $start))',
-           '    (local.set $l0 (i32.load (i32.add (local.get $a) (local.get $j))))',
-           '    (loop $top',
-           '      (local.set $pa (i32.add (local.get $a) (local.get $j)))',
-           '      (local.set $pb (i32.add (local.get $b) (local.get $j)))']
-    names = ['$l0'] + [f'$x{c}' for c in range(k)]
-    for c in range(k):
-        out.append(f'      (local.set $x{c} (i32.load offset={4 + 4 * c} (local.get $pa)))')
-        out.append(f'      (i32.store offset={4 * c} (local.get $pb) (i32.sub (i32.mul (local.get {names[c]}) '
-                   f'(i32.const 3)) (local.get {names[c + 1]})))')
-    out.append(f'      (local.set $l0 (local.get {names[-1]}))')
-    out.append(f'      (br_if $top (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const {4 * k}))) (local.get $end)))))')
-    return name, out
-
-kernels = [(wat_w3, run_w3, 2), (wat_w3, run_w3, 4), (wat_w2, run_w2, 2), (wat_w2, run_w2, 8)]
+kernels = [w3(2), w3(4), w2(2), w2(8)]
 HEADER = [
     ';; Rerolling loops that carry loaded values in locals (`codegen/reroll/`, `Loop::window`): clang',
     ';; reads `a[e-1]`, `a[e]` once and passes them on (x[e-1] + 2 x[e] + x[e+1]: a window of two),',
@@ -134,33 +116,31 @@ lines = [
     '      (br $next)))',
     '    (local.get $s))',
 ]
-for wat, _, k in kernels:
-    _, body = wat(k)
-    lines += body
+for kernel in kernels:
+    lines += kernel.wat()
 lines.append(')')
 module = lines
 A = 4096
 N = 600  # words initialised at A
 cases = []
-for wat, run, k in kernels:
-    name, _ = wat(k)
+for kernel in kernels:
+    name, k = kernel.name, kernel.k
     # (b, start, end): disjoint, overlapping each way, the same array
     for b in [A + 8192, A + 4, A - 4, A, A + 8]:
         start, iters = 16, 37
         end = start + 4 * k * iters
         m = Mem(); init(m, A, N)
-        run(m, k, b, A, start, end)
+        kernel.run(m, b, A, start, end)
         lo = min(A, b) - 64
         cases.append((name, b, start, end, None, lo, checksum(m, lo, N + 64)))
     # a load runs off the end of memory: the feeder of the last copy, after this iteration's stores
     b = A
     start = 0
     end = start + 4 * k * 3
-    feeder_offset = 8 if run is run_w3 else 4
-    a = MEM - 8 * k - feeder_offset - 4 * (k - 1)
+    a = MEM - 8 * k - 4 * kernel.m - 4 * (k - 1)
     m = Mem(); init(m, A, N); init(m, a, (MEM - a) // 4)
     try:
-        run(m, k, b, a, start, end); trapped = False
+        kernel.run(m, b, a, start, end); trapped = False
     except IndexError:
         trapped = True
     assert trapped
