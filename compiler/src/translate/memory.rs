@@ -154,7 +154,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         at: IntValue<'ctx>,
         len: IntValue<'ctx>,
     ) -> Result<(PointerValue<'ctx>, IntValue<'ctx>)> {
-        let base = self.load_invariant(self.unit.ptr().into(), self.memory_ptr(mem)?, abi::MEMORY_BASE)?;
+        let base = self.memory_base(mem)?;
         let size = self.memory_size_bytes(mem)?;
         let b = &self.builder;
         let small = b.build_int_compare(IntPredicate::ULE, len, self.i64_const(INLINE_BULK_BYTES), "small")?;
@@ -162,7 +162,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let room = b.build_int_sub(size, len, "")?;
         let within = b.build_int_compare(IntPredicate::ULE, at, room, "")?;
         let ok = b.build_and(small, b.build_and(fits, within, "")?, "in_bounds")?;
-        Ok((base.into_pointer_value(), ok))
+        Ok((base, ok))
     }
 
     /// `fast` (the bulk operation is small and in bounds) runs `inline` here, else `call` (the
@@ -194,6 +194,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.ctx_slot(self.unit.layout.memories, mem)
     }
 
+    /// Memory `mem`'s base: it never moves, so the load is invariant.
+    fn memory_base(&self, mem: u32) -> Result<PointerValue<'ctx>> {
+        let base = self.load_invariant(self.unit.ptr().into(), self.memory_ptr(mem)?, abi::MEMORY_BASE)?;
+        Ok(base.into_pointer_value())
+    }
+
     fn memory_size_bytes(&self, mem: u32) -> Result<IntValue<'ctx>> {
         let m = self.memory_ptr(mem)?;
         Ok(self.load_at(self.unit.llcx.i64_type().into(), m, abi::MEMORY_SIZE)?.into_int_value())
@@ -204,8 +210,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let wasm_addr = self.pop_int()?;
         let addr = self.builder.build_int_z_extend_or_bit_cast(wasm_addr, self.unit.llcx.i64_type(), "")?;
         let mem = memory_index(memarg)?;
-        let m = self.memory_ptr(mem)?;
-        let base = self.load_invariant(self.unit.ptr().into(), m, abi::MEMORY_BASE)?.into_pointer_value();
+        let base = self.memory_base(mem)?;
         let info = self.unit.info.memories[mem as usize];
         // Memories that no guard reservation can cover: 64-bit ones, and those with 1-byte pages
         // (which may end inside an OS page).
