@@ -277,6 +277,8 @@ context_regions! {
     tags: |m| 8 * m.tags.len() as u32, align 8;
     /// `w2n_tag[num_tags - num_imported_tags]`.
     def_tags: |m| SIZEOF_TAG * (m.tags.len() as u32 - m.num_imported_tags), align 8;
+    /// `const w2n_rtt *[num_types]`: each type's canonical runtime type.
+    rtts: |m| 8 * m.types.len() as u32, align 8;
 }
 
 /// `w2n_module` size and the offset of its `layout` field.

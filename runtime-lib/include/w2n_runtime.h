@@ -122,6 +122,35 @@ typedef struct w2n_func {
   w2n_array_call_fn array_call; /* trampoline for the host; may be NULL for host functions */
 } w2n_func;
 
+/* ABI: the runtime type of one canonical type (GC proposal): interned once per process (two modules'
+ * identical rec groups share theirs), never freed. A cast to type T tests, in constant time,
+ * `rtt->depth >= T->depth && rtt->display[T->depth] == T`.
+ *
+ * GC objects live outside linear memory, in the store's heap (gc.c), 16-byte aligned. Every object
+ * starts with its `const w2n_rtt *`; a struct's fields follow from offset 8 (each at its natural
+ * alignment, v128 at 16, laid out by the compiler); an array has its `uint32_t` length at offset 8
+ * and its elements from offset 16. An `i31ref` is not an object: it is `(value << 1) | 1`. */
+enum w2n_rtt_kind {
+  W2N_RTT_FUNC = 0,
+  W2N_RTT_STRUCT = 1,
+  W2N_RTT_ARRAY = 2,
+  /* Runtime-private kinds of heap objects that are not Wasm structs or arrays. */
+  W2N_RTT_EXCEPTION = 3, /* a w2n_exception, 16 bytes after the object's start */
+  W2N_RTT_HOST_BOX = 4,  /* any.convert_extern of a host reference: the pointer at offset 8 */
+  W2N_RTT_I31_BOX = 5,   /* extern.convert_any of an i31: its bits at offset 8 */
+};
+typedef struct w2n_rtt {
+  uint32_t kind;                          /* offset 0: enum w2n_rtt_kind */
+  uint32_t depth;                         /* offset 4: declared supertypes above this type */
+  const struct w2n_rtt *const *display;   /* offset 8: display[0..depth], display[depth] == this */
+  uint32_t id;                            /* offset 16: canonical type id (w2n_func.type_id) */
+  uint32_t size;                          /* offset 20: struct: object bytes; array: bytes per element */
+  uint32_t num_refs;                      /* offset 24: struct: entries of ref_offsets; array: 1 when
+                                             its elements are references */
+  uint32_t _pad;
+  const uint32_t *ref_offsets;            /* offset 32: struct: byte offsets of reference fields */
+} w2n_rtt;
+
 /* ABI: an exception tag. Its identity is its address; `type_id` is the canonical id of its function
  * type. Imports and exports of tags are bound like any other extern (throwing is not supported yet). */
 typedef struct w2n_tag {
@@ -258,6 +287,7 @@ typedef struct w2n_layout {
   uint32_t def_globals;   /* w2n_value[num_globals - num_imported_globals] */
   uint32_t tags;          /* w2n_tag *[num_tags] */
   uint32_t def_tags;      /* w2n_tag[num_tags - num_imported_tags] */
+  uint32_t rtts;          /* const w2n_rtt *[num_types]: each type's canonical runtime type */
   uint32_t _pad;
 } w2n_layout;
 
@@ -422,6 +452,7 @@ typedef struct w2n_store_limits {
   uint64_t max_instances;
   uint64_t max_memories;
   uint64_t max_tables;
+  uint64_t max_gc_heap; /* bytes of GC objects (structs, arrays, exceptions) the store may hold */
   uint32_t flags; /* W2N_LIMITS_* */
   uint32_t _pad;
 } w2n_store_limits;
@@ -429,7 +460,7 @@ typedef struct w2n_store_limits {
 #define W2N_NO_LIMIT UINT64_MAX
 #define W2N_LIMITS_TRAP_ON_GROW_FAILURE 1u
 /* An initializer: no limit on anything, grow failures return -1. */
-#define W2N_STORE_LIMITS_NONE {W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, 0, 0}
+#define W2N_STORE_LIMITS_NONE {W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, W2N_NO_LIMIT, 0, 0}
 
 /* Sets the limits of `store` (copied); call it before instantiating. Returns 0, or -1 when `store` or
  * `limits` is NULL. */

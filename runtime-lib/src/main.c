@@ -289,6 +289,7 @@ static int runtime_limits(w2n_store_limits *l) {
     {"max-instances", offsetof(w2n_store_limits, max_instances), 0},
     {"max-memories", offsetof(w2n_store_limits, max_memories), 0},
     {"max-tables", offsetof(w2n_store_limits, max_tables), 0},
+    {"max-gc-heap", offsetof(w2n_store_limits, max_gc_heap), 1},
   };
   for (const char *p = v; *p;) {
     size_t n = strcspn(p, ",");

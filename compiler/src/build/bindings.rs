@@ -949,6 +949,9 @@ pub struct Limits {
     /// Memories and tables the instance may define (`-W max-memories`, `-W max-tables`).
     pub max_memories: Option<u64>,
     pub max_tables: Option<u64>,
+    /// Bytes of GC objects the store may hold at once (`-W max-gc-heap`); an allocation past it
+    /// traps.
+    pub max_gc_heap: Option<u64>,
     /// A failed `memory.grow`/`table.grow` traps (`TrapKind::MemoryGrowFailed`,
     /// `TableGrowFailed`) instead of returning -1 (`-W trap-on-grow-failure`).
     pub trap_on_grow_failure: bool,
@@ -964,6 +967,7 @@ impl Limits {
             max_instances: none,
             max_memories: self.max_memories.unwrap_or(none),
             max_tables: self.max_tables.unwrap_or(none),
+            max_gc_heap: self.max_gc_heap.unwrap_or(none),
             flags: if self.trap_on_grow_failure { __w2n_ffi::StoreLimits::TRAP_ON_GROW_FAILURE } else { 0 },
             _pad: 0,
         }

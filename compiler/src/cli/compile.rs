@@ -69,6 +69,7 @@ pub struct CompileArgs {
     pub fuel: bool,
     /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
     /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
+    /// max-gc-heap=BYTES,
     /// trap-on-grow-failure (executables: baked in; WASM2NATIVE_LIMITS overrides the limits key by key)
     #[arg(short = 'W', value_name = "KEY[=VALUE]")]
     pub wasm: Vec<String>,

@@ -36,6 +36,7 @@ pub struct RunArgs {
     pub max_wasm_stack: Option<u64>,
     /// Bounds on the guest, KEY[=VALUE][,...] in wasmtime's words: timeout=2s, fuel=N,
     /// max-memory-size=BYTES, max-table-elements=N, max-instances=N, max-memories=N, max-tables=N,
+    /// max-gc-heap=BYTES,
     /// trap-on-grow-failure
     #[arg(short = 'W', value_name = "KEY[=VALUE]")]
     pub wasm: Vec<String>,

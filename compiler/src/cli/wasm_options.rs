@@ -25,6 +25,8 @@ pub struct WasmOptions {
     /// `max-memories=N`, `max-tables=N`: the most of each the store may hold.
     pub max_memories: Option<u64>,
     pub max_tables: Option<u64>,
+    /// `max-gc-heap=BYTES`: the most bytes of GC objects the store may hold at once.
+    pub max_gc_heap: Option<u64>,
     /// `trap-on-grow-failure[=y|n]`: `memory.grow`/`table.grow` past a limit trap instead of
     /// returning -1.
     pub trap_on_grow_failure: bool,
@@ -68,6 +70,7 @@ impl WasmOptions {
                 "max-instances" => o.max_instances = Some(parse_count(key, need()?)?),
                 "max-memories" => o.max_memories = Some(parse_count(key, need()?)?),
                 "max-tables" => o.max_tables = Some(parse_count(key, need()?)?),
+                "max-gc-heap" => o.max_gc_heap = Some(parse_size(key, need()?)?),
                 "trap-on-grow-failure" => o.trap_on_grow_failure = parse_bool(key, value)?,
                 feature if ALWAYS_ON_FEATURES.contains(&feature) => {
                     if !parse_bool(key, value)? {
@@ -77,7 +80,7 @@ impl WasmOptions {
                 other => {
                     return Err(format!(
                         "-W {other}: unknown option (known: timeout, fuel, max-memory-size, max-table-elements, \
-                         max-instances, max-memories, max-tables, trap-on-grow-failure, and wasmtime's feature \
+                         max-instances, max-memories, max-tables, max-gc-heap, trap-on-grow-failure, and wasmtime's feature \
                          switches)"
                     ))
                 }
@@ -98,6 +101,7 @@ impl WasmOptions {
             max_instances: self.max_instances.unwrap_or(none),
             max_memories: self.max_memories.unwrap_or(none),
             max_tables: self.max_tables.unwrap_or(none),
+            max_gc_heap: self.max_gc_heap.unwrap_or(none),
             flags: if self.trap_on_grow_failure { StoreLimits::TRAP_ON_GROW_FAILURE } else { 0 },
             _pad: 0,
         }

@@ -408,6 +408,7 @@ fn exe_symbols<'ctx>(d: &Descriptor<'_, 'ctx, '_>, module: GlobalValue<'ctx>, cf
             max_instances: d.c64(l.max_instances),
             max_memories: d.c64(l.max_memories),
             max_tables: d.c64(l.max_tables),
+            max_gc_heap: d.c64(l.max_gc_heap),
             flags: d.c32(l.flags as u64),
             _pad: d.c32(0),
         }

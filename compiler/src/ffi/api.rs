@@ -115,6 +115,8 @@ w2n_mirror! {
         /// Memories, tables the store's instances define.
         pub max_memories: u64,
         pub max_tables: u64,
+        /// Bytes of GC objects (structs, arrays, exceptions) the store may hold at once.
+        pub max_gc_heap: u64,
         /// `W2N_LIMITS_*` (`StoreLimits::TRAP_ON_GROW_FAILURE`).
         pub flags: u32,
         pub _pad: u32,
@@ -152,6 +154,7 @@ impl StoreLimits {
         max_instances: u64::MAX,
         max_memories: u64::MAX,
         max_tables: u64::MAX,
+        max_gc_heap: u64::MAX,
         flags: 0,
         _pad: 0,
     };
