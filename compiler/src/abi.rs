@@ -15,7 +15,7 @@ use std::mem::{align_of, offset_of, size_of};
 
 pub use crate::ffi::{Func, ImportDesc, Memory, StoreLimits, Table, WasiDir};
 
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 // The mirrors describe the C structs of 64-bit targets, the only ones wasm2native generates code
 // for; a compiler built for a 32-bit host would place descriptor fields wrongly.
@@ -82,6 +82,18 @@ w2n_mirror! {
         pub valtype: *const c_void,
     }
 
+    /// One type of a module descriptor (`gc_types::TypeDef`).
+    pub struct TypeDefDesc = "w2n_type_def" {
+        pub group: *const c_void,
+        pub group_start: u32,
+        pub kind: u32,
+        pub supertype: u32,
+        pub size: u32,
+        pub num_refs: u32,
+        pub _pad: u32,
+        pub ref_offsets: *const c_void,
+    }
+
     /// The module descriptor (`<prefix>_module`), emitted by `codegen/descriptor.rs`.
     pub struct Module = "w2n_module" {
         pub abi_version: u32,
@@ -117,6 +129,7 @@ w2n_mirror! {
         pub num_tags: u32,
         pub num_imported_tags: u32,
         pub tag_types: *const c_void,
+        pub type_defs: *const c_void,
     }
 
     /// The grants baked into an executable (`w2n_exe_config`).
@@ -348,32 +361,45 @@ pub fn signature_string(params: &[ValType], results: &[ValType]) -> String {
     s
 }
 
+/// A type of the type section as canonical codes see it: function types in full (their
+/// signatures are spelt out), struct and array types by kind.
+#[derive(Clone, Debug)]
+pub enum RawType {
+    Func(wasmparser::FuncType),
+    Struct,
+    Array,
+}
+
 /// The canonical signature of function type `index` of a type section: `PARAMS:RESULTS`, one code
 /// per value type. Numbers use `valtype_code`; references use a letter for the heap type, upper case
-/// when non-nullable (`a`/`A` func, `r`/`R` extern, `z`/`Z` nofunc, `y`/`Y` noextern), and a concrete
-/// function type is `c[...]`/`C[...]` around its own signature (`^N` refers back to the type N levels
-/// up, for recursive types). The runtime counts arity at bracket depth 0 (`w2n_signature_arity`).
-pub fn canonical_signature(types: &[wasmparser::FuncType], index: u32) -> String {
+/// when non-nullable (`a`/`A` func, `r`/`R` extern, `z`/`Z` nofunc, `y`/`Y` noextern, `x` exn, `w`
+/// noexn, `n` any, `q` eq, `j` i31, `s` struct, `g` array, `o` none; a concrete struct or array
+/// type is its kind's letter), and a concrete function type is `c[...]`/`C[...]` around its own
+/// signature (`^N` refers back to the type N levels up, for recursive types). The runtime counts
+/// arity at bracket depth 0 (`w2n_signature_arity`). GC type identity is not in these codes: the
+/// runtime interns `gc_types::TypeDef::group`.
+pub fn canonical_signature(types: &[RawType], index: u32) -> String {
     let mut out = String::new();
     canonical_into(types, index, &mut vec![], &mut out);
     out
 }
 
-fn canonical_into(types: &[wasmparser::FuncType], index: u32, stack: &mut Vec<u32>, out: &mut String) {
+fn canonical_into(types: &[RawType], index: u32, stack: &mut Vec<u32>, out: &mut String) {
     stack.push(index);
-    let ft = &types[index as usize];
-    for &t in ft.params() {
-        canonical_valtype(types, t, stack, out);
-    }
-    out.push(':');
-    for &t in ft.results() {
-        canonical_valtype(types, t, stack, out);
+    if let Some(RawType::Func(ft)) = types.get(index as usize) {
+        for &t in ft.params() {
+            canonical_valtype(types, t, stack, out);
+        }
+        out.push(':');
+        for &t in ft.results() {
+            canonical_valtype(types, t, stack, out);
+        }
     }
     stack.pop();
 }
 
 /// The canonical code of one value type (the `valtype` of globals and tables in descriptors).
-pub fn canonical_valtype_code(types: &[wasmparser::FuncType], t: wasmparser::ValType) -> String {
+pub fn canonical_valtype_code(types: &[RawType], t: wasmparser::ValType) -> String {
     let mut out = String::new();
     canonical_valtype(types, t, &mut vec![], &mut out);
     out
@@ -381,7 +407,7 @@ pub fn canonical_valtype_code(types: &[wasmparser::FuncType], t: wasmparser::Val
 
 /// The exact type of a table for import matching: its element type's canonical code, followed by
 /// `/64` for a 64-bit table (a 32-bit table never matches a 64-bit import, nor the reverse).
-pub fn table_type_code(types: &[wasmparser::FuncType], t: &wasmparser::TableType) -> String {
+pub fn table_type_code(types: &[RawType], t: &wasmparser::TableType) -> String {
     let mut code = canonical_valtype_code(types, t.element_type.into());
     if t.table64 {
         code.push_str("/64");
@@ -389,7 +415,7 @@ pub fn table_type_code(types: &[wasmparser::FuncType], t: &wasmparser::TableType
     code
 }
 
-fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, stack: &mut Vec<u32>, out: &mut String) {
+fn canonical_valtype(types: &[RawType], t: wasmparser::ValType, stack: &mut Vec<u32>, out: &mut String) {
     use wasmparser::{AbstractHeapType as A, HeapType as H, ValType as V};
     let r = match t {
         V::I32 => return out.push('i'),
@@ -413,19 +439,22 @@ fn canonical_valtype(types: &[wasmparser::FuncType], t: wasmparser::ValType, sta
         H::Abstract { ty: A::Struct, .. } => out.push(case('s')),
         H::Abstract { ty: A::Array, .. } => out.push(case('g')),
         H::Abstract { ty: A::None, .. } => out.push(case('o')),
-        H::Concrete(idx) | H::Exact(idx) => {
-            out.push(case('c'));
-            out.push('[');
-            match idx.as_module_index() {
-                Some(i) if stack.contains(&i) => {
+        H::Concrete(idx) | H::Exact(idx) => match idx.as_module_index().and_then(|i| Some((i, types.get(i as usize)?))) {
+            Some((_, RawType::Struct)) => out.push(case('s')),
+            Some((_, RawType::Array)) => out.push(case('g')),
+            Some((i, RawType::Func(_))) => {
+                out.push(case('c'));
+                out.push('[');
+                if stack.contains(&i) {
                     let depth = stack.len() - 1 - stack.iter().rposition(|&s| s == i).expect("on stack");
                     out.push_str(&format!("^{depth}"));
+                } else {
+                    canonical_into(types, i, stack, out);
                 }
-                Some(i) if (i as usize) < types.len() => canonical_into(types, i, stack, out),
-                _ => out.push('?'),
+                out.push(']');
             }
-            out.push(']');
-        }
+            None => out.push('?'),
+        },
         // Other heap types are rejected before code generation.
         _ => out.push('?'),
     }

@@ -17,6 +17,7 @@ pub mod host;
 pub mod ir;
 pub mod legacy_syntax;
 pub mod link;
+pub mod gc_types;
 pub mod module;
 pub mod runtime;
 pub mod target;

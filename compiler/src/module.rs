@@ -20,30 +20,38 @@ pub enum ValType {
     ExternRef,
     /// `exnref`: a `w2n_exception *` (exception-handling proposal).
     ExnRef,
-    /// The GC proposal's internal references (`any`, `eq`, `i31`, `struct`, `array`, `none`): only
-    /// their null value exists here, since GC types and instructions are not translated yet.
+    /// The GC proposal's internal references (`any`, `eq`, `i31`, `struct`, `array`, `none`, and
+    /// concrete struct and array types): null, an `i31ref` (`(value << 1) | 1`) or a heap object.
     AnyRef,
 }
 
 impl ValType {
-    pub fn from_wasm(t: wasmparser::ValType) -> Result<ValType> {
+    /// `is_func(i)`: whether type index `i` is a function type (concrete references to it are
+    /// `FuncRef`, to struct and array types `AnyRef`).
+    pub fn from_wasm(t: wasmparser::ValType, is_func: &dyn Fn(u32) -> bool) -> Result<ValType> {
         Ok(match t {
             wasmparser::ValType::I32 => ValType::I32,
             wasmparser::ValType::I64 => ValType::I64,
             wasmparser::ValType::F32 => ValType::F32,
             wasmparser::ValType::F64 => ValType::F64,
             wasmparser::ValType::V128 => ValType::V128,
-            wasmparser::ValType::Ref(r) => ValType::from_ref(r)?,
+            wasmparser::ValType::Ref(r) => ValType::from_ref(r, is_func)?,
         })
     }
 
     /// The representation of a reference type: function references (abstract `func`, `nofunc`, or a
     /// concrete function type, nullable or not) are `w2n_func *`; `extern`/`noextern` are host
-    /// pointers. Other heap types belong to the GC and exception proposals.
-    pub fn from_ref(r: RefType) -> Result<ValType> {
+    /// pointers (or GC references made external); `exn` a `w2n_exception *`; the rest are GC
+    /// references.
+    pub fn from_ref(r: RefType, is_func: &dyn Fn(u32) -> bool) -> Result<ValType> {
         use wasmparser::{AbstractHeapType as A, HeapType as H};
         match r.heap_type() {
-            H::Abstract { shared: false, ty: A::Func | A::NoFunc } | H::Concrete(_) => Ok(ValType::FuncRef),
+            H::Concrete(i) | H::Exact(i) => match i.as_module_index() {
+                Some(i) if is_func(i) => Ok(ValType::FuncRef),
+                Some(_) => Ok(ValType::AnyRef),
+                None => Err(crate::error::internal("a type index that is not the module's")),
+            },
+            H::Abstract { shared: false, ty: A::Func | A::NoFunc } => Ok(ValType::FuncRef),
             H::Abstract { shared: false, ty: A::Extern | A::NoExtern } => Ok(ValType::ExternRef),
             H::Abstract { shared: false, ty: A::Exn | A::NoExn } => Ok(ValType::ExnRef),
             H::Abstract { shared: false, ty: A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None } => {
@@ -150,7 +158,10 @@ pub struct DataSegment<'a> {
 /// Read-only facts about a validated module, shared by every translation worker.
 #[derive(Debug, Default)]
 pub struct ModuleInfo<'a> {
+    /// Every type's signature (empty for struct and array types).
     pub types: Vec<FuncType>,
+    /// Every type's kind, supertype, rec group and object layout.
+    pub type_defs: Vec<crate::gc_types::TypeDef>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub func_types: Vec<u32>,
@@ -159,7 +170,7 @@ pub struct ModuleInfo<'a> {
     /// Canonical code of each table's exact type (`abi::table_type_code`).
     pub table_valtypes: Vec<String>,
     /// The type section as read, for canonical codes of reference types.
-    pub raw_types: Vec<wasmparser::FuncType>,
+    pub raw_types: Vec<crate::abi::RawType>,
     /// Initial value expression of defined tables (function-references proposal); None = null.
     pub table_inits: Vec<Option<ConstExpr<'a>>>,
     pub num_imported_tables: u32,
@@ -352,21 +363,51 @@ fn read(wasm: &[u8]) -> Result<ModuleInfo<'_>> {
 /// Reading one section into the facts (`read` calls them in section order).
 impl<'a> ModuleInfo<'a> {
     fn read_types(&mut self, r: wasmparser::TypeSectionReader<'a>) -> Result<()> {
-        let mut raw = Vec::new();
-        for ty in r.into_iter_err_on_gc_types() {
-            raw.push(ty.map_err(|e| match e.message().contains("gc proposal") {
-                true => CompileError::Unsupported("GC types (the GC proposal)".into()),
-                false => read_err(e),
-            })?);
+        use crate::abi::RawType;
+        use wasmparser::CompositeInnerType as C;
+        for group in r {
+            let group: Vec<_> = group.map_err(read_err)?.into_types().collect();
+            let start = self.raw_types.len() as u32;
+            for t in &group {
+                self.raw_types.push(match &t.composite_type.inner {
+                    C::Func(ft) => RawType::Func(ft.clone()),
+                    C::Array(_) => RawType::Array,
+                    _ => RawType::Struct,
+                });
+            }
+            let raw = &self.raw_types;
+            let is_func = |i: u32| matches!(raw.get(i as usize), Some(RawType::Func(_)));
+            self.type_defs.extend(crate::gc_types::read_group(&group, start, &is_func)?);
+            for (k, t) in group.iter().enumerate() {
+                let ty = match &t.composite_type.inner {
+                    C::Func(ft) => {
+                        let vals = |ts: &[wasmparser::ValType]| {
+                            ts.iter().map(|&t| ValType::from_wasm(t, &is_func)).collect::<Result<Vec<_>>>()
+                        };
+                        let sig = crate::abi::canonical_signature(raw, start + k as u32);
+                        FuncType { params: vals(ft.params())?, results: vals(ft.results())?, sig }
+                    }
+                    _ => FuncType { params: vec![], results: vec![], sig: String::new() },
+                };
+                self.types.push(ty);
+            }
         }
-        for (i, ty) in raw.iter().enumerate() {
-            let params = ty.params().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
-            let results = ty.results().iter().map(|&t| ValType::from_wasm(t)).collect::<Result<_>>()?;
-            let sig = crate::abi::canonical_signature(&raw, i as u32);
-            self.types.push(FuncType { params, results, sig });
-        }
-        self.raw_types = raw;
         Ok(())
+    }
+
+    /// Whether type index `i` is a function type.
+    pub fn is_func_type(&self, i: u32) -> bool {
+        matches!(self.raw_types.get(i as usize), Some(crate::abi::RawType::Func(_)))
+    }
+
+    /// The representation of a value type of this module.
+    pub fn val_type(&self, t: wasmparser::ValType) -> Result<ValType> {
+        ValType::from_wasm(t, &|i| self.is_func_type(i))
+    }
+
+    /// The representation of a reference type of this module.
+    pub fn ref_type(&self, r: RefType) -> Result<ValType> {
+        ValType::from_ref(r, &|i| self.is_func_type(i))
     }
 
     fn read_imports(&mut self, r: wasmparser::ImportSectionReader<'a>) -> Result<()> {
@@ -379,7 +420,7 @@ impl<'a> ModuleInfo<'a> {
                     (ImportKind::Func { type_index: t }, self.func_types.len() - 1)
                 }
                 TypeRef::Table(t) => {
-                    let info = table_info(t)?;
+                    let info = self.table_info(t)?;
                     self.tables.push(info);
                     self.table_valtypes.push(crate::abi::table_type_code(&self.raw_types, &t));
                     self.num_imported_tables += 1;
@@ -417,7 +458,7 @@ impl<'a> ModuleInfo<'a> {
     fn read_tables(&mut self, r: wasmparser::TableSectionReader<'a>) -> Result<()> {
         for t in r {
             let t = t.map_err(read_err)?;
-            self.tables.push(table_info(t.ty)?);
+            self.tables.push(self.table_info(t.ty)?);
             self.table_valtypes.push(crate::abi::table_type_code(&self.raw_types, &t.ty));
             self.table_inits.push(match t.init {
                 TableInit::RefNull => None,
@@ -427,12 +468,19 @@ impl<'a> ModuleInfo<'a> {
         Ok(())
     }
 
+    fn table_info(&self, t: wasmparser::TableType) -> Result<TableInfo> {
+        if t.shared {
+            return unsupported("shared tables (shared-everything-threads proposal)");
+        }
+        Ok(TableInfo { elem: self.ref_type(t.element_type)?, table64: t.table64, min: t.initial, max: t.maximum })
+    }
+
     /// A global's type; shared globals are not translated.
     fn global_type(&self, g: wasmparser::GlobalType) -> Result<GlobalType> {
         if g.shared {
             return unsupported("shared globals (threads proposal)");
         }
-        Ok(GlobalType { ty: ValType::from_wasm(g.content_type)?, mutable: g.mutable })
+        Ok(GlobalType { ty: self.val_type(g.content_type)?, mutable: g.mutable })
     }
 
     fn read_globals(&mut self, r: wasmparser::GlobalSectionReader<'a>) -> Result<()> {
@@ -460,7 +508,7 @@ impl<'a> ModuleInfo<'a> {
                     r.into_iter().map(|f| f.map(ElemItem::Func).map_err(read_err)).collect::<Result<_>>()?
                 }
                 ElementItems::Expressions(ty, r) => {
-                    ValType::from_ref(ty)?;
+                    self.ref_type(ty)?;
                     r.into_iter().map(|x| x.map(ElemItem::Expr).map_err(read_err)).collect::<Result<_>>()?
                 }
             };
@@ -502,12 +550,6 @@ impl<'a> ModuleInfo<'a> {
     }
 }
 
-fn table_info(t: wasmparser::TableType) -> Result<TableInfo> {
-    if t.shared {
-        return unsupported("shared tables (shared-everything-threads proposal)");
-    }
-    Ok(TableInfo { elem: ValType::from_ref(t.element_type)?, table64: t.table64, min: t.initial, max: t.maximum })
-}
 
 fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
     let page_size_log2 = t.page_size_log2.unwrap_or(16);

@@ -83,6 +83,13 @@ traps! {
     MemoryGrowFailed = 20, W2N_TRAP_MEMORY_GROW_FAILED, "memory.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
     /// `table.grow` failed in a store with `W2N_LIMITS_TRAP_ON_GROW_FAILURE`.
     TableGrowFailed = 21, W2N_TRAP_TABLE_GROW_FAILED, "table.grow failed", "trap-on-grow-failure: past a store limit or the maximum";
+    NullStructReference = 22, W2N_TRAP_NULL_STRUCT_REF, "null structure reference", "";
+    NullArrayReference = 23, W2N_TRAP_NULL_ARRAY_REF, "null array reference", "";
+    NullI31Reference = 24, W2N_TRAP_NULL_I31_REF, "null i31 reference", "";
+    ArrayOutOfBounds = 25, W2N_TRAP_ARRAY_OOB, "out of bounds array access", "";
+    CastFailure = 26, W2N_TRAP_CAST_FAILURE, "cast failure", "ref.cast to a type the value does not have";
+    /// An allocation would pass the store's `max_gc_heap`, or memory ran out: wasmtime's words.
+    GcOutOfMemory = 27, W2N_TRAP_GC_OOM, "GC heap out of memory", "past the store's max-gc-heap, or no memory left";
 }
 
 /// `W2N_TRAP_NONE`'s message, and `w2n_trap_message`'s for a code no trap has.

@@ -8,6 +8,8 @@
  *   reg NAMEHEX INST            -> ok
  *   call INST NAMEHEX N V...    -> ok V...         | trap MESSAGE | err MESSAGE
  *   get INST NAMEHEX            -> ok V            | err MESSAGE
+ *   kind REF                    -> ok KIND HOST       (w2n_ref_kind of an anyref, hex)
+ *   host INST P                 -> ok REF             (host pointer P as an anyref, hex)
  *
  * Names are `x` followed by hex (they may hold any bytes, or none). V is one 16-byte w2n_value slot as two hex u64 words
  * (low, high); `call` passes N slots (room for params and results) and answers with all N. */
@@ -128,6 +130,17 @@ static void command(char *line) {
     printf("ok");
     put_value(ext.of.global.cell);
     printf("\n");
+  } else if (strcmp(argv[0], "kind") == 0 && argc == 2) {
+    /* kind REF: what an anyref result is (w2n_ref_kind) and the host pointer of a boxed one. */
+    void *host = NULL;
+    uint32_t kind = w2n_ref_kind((void *)(uintptr_t)strtoull(argv[1], NULL, 16), &host);
+    printf("ok %u %llx\n", kind, (unsigned long long)(uintptr_t)host);
+  } else if (strcmp(argv[0], "host") == 0 && argc == 3) {
+    /* host INSTANCE P: the host reference P as an anyref (any.convert_extern). */
+    unsigned id = (unsigned)strtoul(argv[1], NULL, 10);
+    if (id >= num_instances) return reply_error("err", "bad instance id");
+    void *r = w2n_gc_extern_to_any(instances[id], (void *)(uintptr_t)strtoull(argv[2], NULL, 16));
+    printf("ok %llx\n", (unsigned long long)(uintptr_t)r);
   } else {
     reply_error("err", "unknown command");
   }

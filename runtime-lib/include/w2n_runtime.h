@@ -34,7 +34,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 5u
+#define W2N_ABI_VERSION 6u
 
 /* ---- Trap codes: stable numbers, made from the one table in `compiler/src/trap.rs` (`traps!`).
  * Change the table there, then `W2N_BLESS=1 cargo test -p wasm2native --test runtime_decls`
@@ -63,6 +63,12 @@ typedef enum w2n_trap_code {
   W2N_TRAP_OUT_OF_FUEL = 19,          /* "all fuel consumed by WebAssembly": the store's fuel budget ran out */
   W2N_TRAP_MEMORY_GROW_FAILED = 20,   /* "memory.grow failed": trap-on-grow-failure: past a store limit or the maximum */
   W2N_TRAP_TABLE_GROW_FAILED = 21,    /* "table.grow failed": trap-on-grow-failure: past a store limit or the maximum */
+  W2N_TRAP_NULL_STRUCT_REF = 22,      /* "null structure reference" */
+  W2N_TRAP_NULL_ARRAY_REF = 23,       /* "null array reference" */
+  W2N_TRAP_NULL_I31_REF = 24,         /* "null i31 reference" */
+  W2N_TRAP_ARRAY_OOB = 25,            /* "out of bounds array access" */
+  W2N_TRAP_CAST_FAILURE = 26,         /* "cast failure": ref.cast to a type the value does not have */
+  W2N_TRAP_GC_OOM = 27,               /* "GC heap out of memory": past the store's max-gc-heap, or no memory left */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 /* END GENERATED */
@@ -158,8 +164,9 @@ typedef struct w2n_tag {
   uint32_t _pad;
 } w2n_tag;
 
-/* ABI: a thrown Wasm exception (an `exnref` points at one). Allocated by w2n_exception_new and never
- * freed while the process runs (exnrefs may be stored anywhere). */
+/* ABI: a thrown Wasm exception (an `exnref` points at one). w2n_exception_new allocates it in the
+ * store's GC heap, 16 bytes into an object of kind W2N_RTT_EXCEPTION; the collector frees it once
+ * unreachable (a host that keeps an exnref across calls holds it: w2n_gc_hold). */
 typedef struct w2n_exception {
   w2n_tag *tag;        /* offset 0 */
   uint32_t num_values; /* offset 8 */
@@ -291,6 +298,21 @@ typedef struct w2n_layout {
   uint32_t _pad;
 } w2n_layout;
 
+/* ABI: one type of a module's type section, for the runtime types (`w2n_rtt`) of instances. */
+typedef struct w2n_type_def {
+  const char *group;        /* canonical string of its rec group (compiler/src/gc_types.rs): the
+                               signature code for a lone final function type without supertype or
+                               concrete references; otherwise the group's structure, references into
+                               the group `^i`, to earlier types `tN;` (replaced by `#ID;`) */
+  uint32_t group_start;     /* index of the group's first type */
+  uint32_t kind;            /* enum w2n_rtt_kind */
+  uint32_t supertype;       /* type index, or UINT32_MAX */
+  uint32_t size;            /* as w2n_rtt.size */
+  uint32_t num_refs;        /* as w2n_rtt.num_refs */
+  uint32_t _pad;
+  const uint32_t *ref_offsets; /* as w2n_rtt.ref_offsets */
+} w2n_type_def;
+
 struct w2n_module {
   uint32_t abi_version; /* W2N_ABI_VERSION */
   uint32_t num_types;
@@ -328,6 +350,7 @@ struct w2n_module {
   uint32_t num_tags;
   uint32_t num_imported_tags;
   const uint32_t *tag_types; /* type index per tag */
+  const struct w2n_type_def *type_defs; /* kind, supertype, rec group and layout per type */
 };
 
 /* ---- Instances ---- */
@@ -452,7 +475,8 @@ typedef struct w2n_store_limits {
   uint64_t max_instances;
   uint64_t max_memories;
   uint64_t max_tables;
-  uint64_t max_gc_heap; /* bytes of GC objects (structs, arrays, exceptions) the store may hold */
+  uint64_t max_gc_heap; /* bytes the store's GC heap (structs, arrays, exceptions) may hold, its free
+                           space included: an allocation that cannot fit after a collection traps */
   uint32_t flags; /* W2N_LIMITS_* */
   uint32_t _pad;
 } w2n_store_limits;
@@ -465,6 +489,20 @@ typedef struct w2n_store_limits {
 /* Sets the limits of `store` (copied); call it before instantiating. Returns 0, or -1 when `store` or
  * `limits` is NULL. */
 int w2n_store_set_limits(w2n_store *store, const w2n_store_limits *limits);
+
+/* ---- The store's GC heap (structs, arrays, exceptions of the GC and exception proposals) ----
+ * The collector finds references in the stack of the thread running the store's Wasm (from its
+ * outermost w2n_call down), in the store's live instances (contexts, tables, globals) and in what
+ * the host holds. A reference the host keeps anywhere else (e.g. a call's result, kept for a later
+ * call) must be held, or a collection may free it. Holds are counted: each w2n_gc_hold needs one
+ * w2n_gc_release. NULL, i31 values and non-heap references are ignored by both. */
+void w2n_gc_hold(w2n_store *store, void *ref);
+void w2n_gc_release(w2n_store *store, void *ref);
+/* Collects now (does nothing while the store's Wasm runs on another thread). */
+void w2n_gc_collect(w2n_store *store);
+/* Bytes of objects (those the last collection kept and those allocated since), bytes the heap holds
+ * (what max_gc_heap bounds), collections so far. NULL pointers are skipped. */
+void w2n_gc_stats(w2n_store *store, uint64_t *live_bytes, uint64_t *heap_bytes, uint64_t *collections);
 
 /* Creates an instance: checks and binds imports through `resolve`, creates memories and tables, and
  * runs the module's init (segments and start function). Returns NULL and fills *err on a link error
@@ -547,6 +585,31 @@ extern _Thread_local w2n_handler *w2n_handler_top;
 __attribute__((returns_twice))
 int32_t w2n_setjmp(uint64_t *jmp);
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values);
+/* GC allocation (gc.c): a zeroed struct of `rtt->size` bytes / array of `length` elements, its header
+ * set; may collect; traps W2N_TRAP_GC_OOM past the store's max_gc_heap or when memory runs out. */
+void *w2n_gc_alloc_struct(w2n_instance *ctx, const w2n_rtt *rtt);
+void *w2n_gc_alloc_array(w2n_instance *ctx, const w2n_rtt *rtt, uint32_t length);
+/* any.convert_extern / extern.convert_any: host references are boxed into the `any` hierarchy and
+ * i31s into the `extern` one; each conversion undoes the other's box. */
+void *w2n_gc_extern_to_any(w2n_instance *ctx, void *ref);
+void *w2n_gc_any_to_extern(w2n_instance *ctx, void *ref);
+/* What a reference of the `any` hierarchy is (for hosts and the spec runner): W2N_REF_HOST is a
+ * host reference made internal (any.convert_extern), whose host pointer goes to *host. */
+enum w2n_ref_kind { W2N_REF_NULL = 0, W2N_REF_I31 = 1, W2N_REF_STRUCT = 2, W2N_REF_ARRAY = 3, W2N_REF_HOST = 4, W2N_REF_OTHER = 5 };
+uint32_t w2n_ref_kind(const void *ref, void **host);
+/* 1 when function `f` (NULL: 0) has type `expected` or a declared subtype of it: call_indirect,
+ * call_ref's casts and ref.test/ref.cast to a concrete function type whose type is not final. */
+int32_t w2n_func_type_matches(const w2n_func *f, const w2n_rtt *expected);
+/* GC arrays from and into segments (`seg`'s bytes are `data`; an element segment's items start
+ * `items_offset` bytes into the context's elem_items region). Trap out of bounds. */
+void *w2n_array_new_data(w2n_instance *ctx, const w2n_rtt *rtt, uint32_t seg, const uint8_t *data, uint32_t src,
+                         uint32_t len);
+void *w2n_array_new_elem(w2n_instance *ctx, const w2n_rtt *rtt, uint32_t seg, uint32_t items_offset, uint32_t src,
+                         uint32_t len);
+void w2n_array_init_data(w2n_instance *ctx, void *array, uint32_t seg, const uint8_t *data, uint32_t dst,
+                         uint32_t src, uint32_t len);
+void w2n_array_init_elem(w2n_instance *ctx, void *array, uint32_t seg, uint32_t items_offset, uint32_t dst,
+                         uint32_t src, uint32_t len);
 _Noreturn void w2n_throw(w2n_instance *ctx, w2n_exception *exn);
 
 /* memory.atomic.wait32/64 at byte `addr` of memory `mem`: 1 ("not-equal") when the value there is

@@ -79,6 +79,7 @@ void w2n_store_free(w2n_store *store) {
   w2n_store_impl *s = w2n__store_impl(store);
   w2n__deadline_free(s);
   w2n__wasi_free(s->wasi);
+  w2n__gc_free(s);
   free(s);
 }
 
@@ -215,7 +216,8 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
   case W2N_EXTERN_FUNC: {
     const w2n_func *f = ext->of.func;
     if (!f || imp->index >= m->num_funcs || imp->type >= m->num_types) return -1;
-    if (f->type_id == UINT32_MAX || f->type_id != w2n__type_ids(ctx)[imp->type]) return -1;
+    /* A function of a subtype of the import's type matches it. */
+    if (f->type_id == UINT32_MAX || !w2n__type_id_matches(f->type_id, w2n__rtts(ctx)[imp->type])) return -1;
     w2n__funcs(ctx)[imp->index] = (w2n_func *)f;
     return 0;
   }
@@ -270,8 +272,30 @@ static void destroy_defined(w2n_instance *ctx, uint32_t memories_made, uint32_t 
   for (uint32_t i = 0; i < tables_made; i++) w2n__table_destroy(&tabs[i]);
 }
 
+/* The store's list of live instances: the GC heap's roots (their contexts, tables, globals). */
+static void store_link(w2n_instance *ctx) {
+  w2n_store_impl *s = w2n__store_impl(w2n__hdr(ctx)->store);
+  w2n_instance_priv *priv = w2n__hdr(ctx)->runtime_data;
+  priv->prev = NULL;
+  priv->next = s->instances;
+  if (s->instances) ((w2n_instance_priv *)w2n__hdr(s->instances)->runtime_data)->prev = ctx;
+  s->instances = ctx;
+  priv->listed = 1;
+}
+
+static void store_unlink(w2n_instance *ctx) {
+  w2n_store_impl *s = w2n__store_impl(w2n__hdr(ctx)->store);
+  w2n_instance_priv *priv = w2n__hdr(ctx)->runtime_data;
+  if (!priv || !priv->listed) return;
+  if (priv->prev) ((w2n_instance_priv *)w2n__hdr(priv->prev)->runtime_data)->next = priv->next;
+  else s->instances = priv->next;
+  if (priv->next) ((w2n_instance_priv *)w2n__hdr(priv->next)->runtime_data)->prev = priv->prev;
+  priv->listed = 0;
+}
+
 static void free_context(w2n_instance *ctx) {
   w2n_instance_priv *priv = w2n__hdr(ctx)->runtime_data;
+  store_unlink(ctx);
   if (priv) {
     for (w2n_owned *o = priv->owned, *next; o; o = next) {
       next = o->next;
@@ -329,9 +353,13 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
   hdr->module = m;
   hdr->runtime_data = priv;
 
-  uint32_t *type_ids = w2n__type_ids(ctx);
-  for (uint32_t t = 0; t < m->num_types; t++)
-    type_ids[t] = m->type_sigs && m->type_sigs[t] ? w2n_intern_signature(m->type_sigs[t]) : UINT32_MAX;
+  if (w2n__resolve_types(ctx) != 0) {
+    w2n__error_set(err, W2N_TRAP_NONE, "out of memory creating the runtime types of module %s",
+                   m->name ? m->name : "(unnamed)");
+    free_context(ctx);
+    return NULL;
+  }
+  const uint32_t *type_ids = w2n__type_ids(ctx);
 
   /* Imports: all resolved and checked before anything observable happens. */
   for (uint32_t i = 0; i < m->num_imports; i++) {
@@ -375,6 +403,9 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
   simpl->num_instances++;
   simpl->num_memories += nmem;
   simpl->num_tables += ntab;
+  /* Its context and tables are GC roots from before its init runs (which may allocate) until it
+   * is freed; an instance whose init traps stays alive and listed (its functions may run later). */
+  store_link(ctx);
 
   /* Defined globals: cells in the context (the init writes their values). */
   w2n_value *cells = w2n__region(ctx, m->layout.def_globals);

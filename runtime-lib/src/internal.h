@@ -60,6 +60,10 @@ typedef struct w2n_store_impl {
   w2n_store_limits limits; /* w2n_store_set_limits; W2N_STORE_LIMITS_NONE at first */
   /* What the store's live instances hold, counted against `limits` (instance.c). */
   uint64_t num_instances, num_memories, num_tables;
+  /* The store's live instances (an instance whose init trapped stays listed): roots of its GC
+   * heap, linked through their w2n_instance_priv. */
+  w2n_instance *instances;
+  struct w2n_gc_heap *gc; /* the GC heap (gc.c), NULL until the first allocation */
 } w2n_store_impl;
 
 static inline w2n_store_impl *w2n__store_impl(w2n_store *s) { return (w2n_store_impl *)s; }
@@ -85,6 +89,8 @@ typedef struct w2n_owned {
 /* runtime_data of each instance's header. */
 typedef struct w2n_instance_priv {
   w2n_owned *owned;
+  w2n_instance *prev, *next; /* in the store's `instances` */
+  int listed;
 } w2n_instance_priv;
 
 static inline w2n_context_header *w2n__hdr(const w2n_instance *ctx) { return (w2n_context_header *)ctx; }
@@ -107,6 +113,9 @@ static inline w2n_tag **w2n__tags(const w2n_instance *ctx) {
 }
 static inline uint32_t *w2n__type_ids(const w2n_instance *ctx) {
   return (uint32_t *)w2n__region(ctx, w2n__mod(ctx)->layout.type_ids);
+}
+static inline const w2n_rtt **w2n__rtts(const w2n_instance *ctx) {
+  return (const w2n_rtt **)w2n__region(ctx, w2n__mod(ctx)->layout.rtts);
 }
 static inline uint64_t *w2n__data_lens(const w2n_instance *ctx) {
   return (uint64_t *)w2n__region(ctx, w2n__mod(ctx)->layout.data_lens);
@@ -203,11 +212,38 @@ int w2n__protected_call(w2n_store *store, void (*fn)(void *), void *arg, w2n_err
 /* Unwinds the current activation because the guest called proc_exit(code). */
 _Noreturn void w2n__exit_unwind(int code);
 
+/* The calling thread's innermost activation (any store), or NULL. */
+w2n_activation *w2n__thread_activation(void);
+
+/* ---- The GC heap (gc.c) ---- */
+
+/* A zeroed object of `bytes` in the heap of ctx's store, its first word `rtt`; collects first when
+ * due; traps "allocation failed: GC heap out of memory" past the store's max_gc_heap, past 4 GiB or
+ * when memory runs out. */
+void *w2n__gc_alloc(w2n_instance *ctx, const w2n_rtt *rtt, uint64_t bytes);
+/* The start of the live object of the store's heap that `word` points into (interior pointers
+ * included), or NULL. Safe for any value: reads only memory the heap owns. */
+void *w2n__gc_find(w2n_store *store, uintptr_t word);
+/* The type of exceptions' objects (the w2n_exception 16 bytes after the object's start). */
+extern const w2n_rtt w2n__gc_exception_rtt;
+/* Frees the store's heap and every object in it (w2n_store_free). */
+void w2n__gc_free(w2n_store_impl *s);
+
 /* ---- WASI (wasi.c) ---- */
 
 void w2n__wasi_free(struct w2n_wasi *wasi);
 /* Test hook: when non-zero, path resolution never uses openat2 (exercises the fallback walk). */
 extern int w2n__wasi_no_openat2;
+
+/* ---- Runtime types (types.c) ---- */
+
+/* Fills the instance's type ids and rtts from its module's type definitions. 0, or -1 (out of
+ * memory). */
+int w2n__resolve_types(w2n_instance *ctx);
+/* The rtt of canonical type id `id`, or NULL (host signatures have none). Lock-free. */
+const w2n_rtt *w2n__rtt_of_id(uint32_t id);
+/* 1 when the type of canonical id `id` is `expected` or one of its declared subtypes. */
+int w2n__type_id_matches(uint32_t id, const w2n_rtt *expected);
 
 /* 1 when the value type with canonical code `sub` matches `super` (instance.c). */
 int w2n__valtype_subtype(const char *sub, const char *super);

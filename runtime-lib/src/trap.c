@@ -75,6 +75,12 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed by WebAssembly";
   case W2N_TRAP_MEMORY_GROW_FAILED: return "memory.grow failed";
   case W2N_TRAP_TABLE_GROW_FAILED: return "table.grow failed";
+  case W2N_TRAP_NULL_STRUCT_REF: return "null structure reference";
+  case W2N_TRAP_NULL_ARRAY_REF: return "null array reference";
+  case W2N_TRAP_NULL_I31_REF: return "null i31 reference";
+  case W2N_TRAP_ARRAY_OOB: return "out of bounds array access";
+  case W2N_TRAP_CAST_FAILURE: return "cast failure";
+  case W2N_TRAP_GC_OOM: return "GC heap out of memory";
   default: return "unknown trap";
   }
 }
@@ -425,6 +431,8 @@ int w2n_runtime_init(void) {
 }
 
 /* ---- Activations ---- */
+
+w2n_activation *w2n__thread_activation(void) { return tls.current; }
 
 static void enter(w2n_activation *a, w2n_store *store) {
   thread_setup();

@@ -9,6 +9,7 @@
 use super::ExeConfig;
 use crate::abi::{
     self, valtype_code, ExeConfig as CExeConfig, ExportDesc, GlobalDesc, Layout, LimitsDesc, Module, StoreLimits,
+    TypeDefDesc,
 };
 use crate::error::{internal, Result};
 use crate::ffi::{ImportDesc, MirrorField, WasiDir};
@@ -169,6 +170,7 @@ fn descriptor<'ctx>(
     let (code_start, code_end) = (section_bound(u, &start), section_bound(u, &end));
     let name = d.cstring(info.module_name.as_deref().unwrap_or(&u.opts.prefix));
     let tag_types = d.array_of("tag_types", info.tags.iter().map(|&t| d.c32(t as u64)).collect());
+    let type_defs = type_defs(d)?;
     let value = c_struct!(
         d,
         Module {
@@ -205,6 +207,7 @@ fn descriptor<'ctx>(
             num_tags: d.c32(info.tags.len() as u64),
             num_imported_tags: d.c32(info.num_imported_tags as u64),
             tag_types: tag_types,
+            type_defs: type_defs,
         }
     )?;
     let g = u.module.add_global(value.get_type(), None, &format!("{}_module", u.opts.prefix));
@@ -350,6 +353,34 @@ fn globals<'ctx>(d: &Descriptor<'_, 'ctx, '_>) -> Result<BasicValueEnum<'ctx>> {
         values.push(value.into());
     }
     Ok(d.array_of("globals", values))
+}
+
+/// `w2n_type_def[num_types]`; every type of a rec group points at one copy of its string.
+fn type_defs<'ctx>(d: &Descriptor<'_, 'ctx, '_>) -> Result<BasicValueEnum<'ctx>> {
+    let defs = &d.u.info.type_defs;
+    let mut values = Vec::with_capacity(defs.len());
+    let mut group = d.null();
+    for (i, t) in defs.iter().enumerate() {
+        if t.group_start == i as u32 {
+            group = d.cstring(&t.group);
+        }
+        let refs = t.ref_offsets();
+        let value = c_struct!(
+            d,
+            TypeDefDesc {
+                group: group,
+                group_start: d.c32(t.group_start as u64),
+                kind: d.c32(t.rtt_kind() as u64),
+                supertype: d.c32(t.supertype.unwrap_or(u32::MAX) as u64),
+                size: d.c32(t.rtt_size() as u64),
+                num_refs: d.c32(refs.len() as u64),
+                _pad: d.c32(0),
+                ref_offsets: d.array_of("ref_offsets", refs.iter().map(|&o| d.c32(o as u64)).collect()),
+            }
+        )?;
+        values.push(value.into());
+    }
+    Ok(d.array_of("type_defs", values))
 }
 
 /// `w2n_layout`: each field from the `Layout` the compiler computed (`abi::ContextLayout::of`).

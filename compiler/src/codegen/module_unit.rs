@@ -15,6 +15,7 @@ use crate::module::{ElemItem, SegmentMode};
 use inkwell::builder::Builder;
 use inkwell::module::Linkage;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, PointerValue};
+use crate::ir::gc_objects::ObjectBuilder;
 use wasmparser::{ConstExpr, Operator};
 
 pub fn build(u: &Unit<'_, '_>, exe: Option<&ExeConfig>) -> Result<()> {
@@ -113,13 +114,63 @@ impl<'u, 'ctx, 'm> InitBuilder<'u, 'ctx, 'm> {
         self.u.llcx.i64_type().const_int(v, false).into()
     }
 
-    /// Evaluates a constant expression (Wasm 2.0 plus extended-const arithmetic).
+    /// GC objects built in the init function.
+    fn objects(&self) -> Result<ObjectBuilder<'_, 'u, 'ctx, 'm>> {
+        let func = self.b.get_insert_block().and_then(|bb| bb.get_parent());
+        let func = func.ok_or_else(|| crate::error::internal("init builder not positioned"))?;
+        Ok(ObjectBuilder { u: self.u, b: &self.b, ctx: self.ctx, func })
+    }
+
+    /// Evaluates a constant expression (Wasm 2.0, extended-const arithmetic, GC allocations).
     fn eval(&self, expr: &ConstExpr<'_>) -> Result<BasicValueEnum<'ctx>> {
         let cx = self.u.llcx;
         let mut stack: Vec<BasicValueEnum<'ctx>> = Vec::new();
+        let pop = |stack: &mut Vec<BasicValueEnum<'ctx>>| {
+            stack.pop().ok_or_else(|| CompileError::Malformed("constant expression stack underflow".into()))
+        };
         for op in expr.get_operators_reader() {
             let op = op.map_err(|e| CompileError::Malformed(e.to_string()))?;
             let v: BasicValueEnum = match op {
+                Operator::StructNew { struct_type_index: t } => {
+                    let fields = self.u.info.type_defs[t as usize].fields().to_vec();
+                    let values = stack.split_off(stack.len().saturating_sub(fields.len()));
+                    let obj = self.objects()?.new_struct(t)?;
+                    for (f, v) in fields.iter().zip(values) {
+                        self.objects()?.store_field(obj, f, v)?;
+                    }
+                    obj.into()
+                }
+                Operator::StructNewDefault { struct_type_index: t } => self.objects()?.new_struct(t)?.into(),
+                Operator::ArrayNew { array_type_index: t } => {
+                    let len = pop(&mut stack)?.into_int_value();
+                    let v = pop(&mut stack)?;
+                    let array = self.objects()?.new_array(t, len)?;
+                    let storage = self.u.info.type_defs[t as usize].fields()[0].storage;
+                    self.objects()?.fill(array, storage, cx.i32_type().const_zero(), len, v)?;
+                    array.into()
+                }
+                Operator::ArrayNewDefault { array_type_index: t } => {
+                    let len = pop(&mut stack)?.into_int_value();
+                    self.objects()?.new_array(t, len)?.into()
+                }
+                Operator::ArrayNewFixed { array_type_index: t, array_size: n } => {
+                    let values = stack.split_off(stack.len().saturating_sub(n as usize));
+                    let array = self.objects()?.new_array(t, cx.i32_type().const_int(n as u64, false))?;
+                    let storage = self.u.info.type_defs[t as usize].fields()[0].storage;
+                    for (i, v) in values.into_iter().enumerate() {
+                        let p = self.objects()?.element(array, storage, cx.i32_type().const_int(i as u64, false))?;
+                        self.objects()?.store(p, storage, v)?;
+                    }
+                    array.into()
+                }
+                Operator::RefI31 => {
+                    let x = pop(&mut stack)?.into_int_value();
+                    self.objects()?.ref_i31(x)?.into()
+                }
+                Operator::AnyConvertExtern | Operator::ExternConvertAny => {
+                    let v = pop(&mut stack)?.into_pointer_value();
+                    self.objects()?.convert(v, matches!(op, Operator::AnyConvertExtern))?.into()
+                }
                 Operator::I32Const { value } => cx.i32_type().const_int(value as u32 as u64, false).into(),
                 Operator::I64Const { value } => cx.i64_type().const_int(value as u64, false).into(),
                 Operator::F32Const { value } => {

@@ -26,6 +26,7 @@ pub fn key(info: &ModuleInfo<'_>, layout: &ContextLayout, opts: &CodegenOptions,
     put(env!("W2N_BUILD_ID").to_string());
     put(format!("{opts:?}"));
     put(format!("{:?}", info.types));
+    put(format!("{:?}", info.type_defs));
     put(format!("{:?}/{}", info.func_types, info.num_imported_funcs));
     put(format!("{:?}/{:?}/{}", info.tables, info.table_valtypes, info.num_imported_tables));
     put(format!("{:?}/{}", info.memories, info.num_imported_memories));

@@ -4,6 +4,7 @@
 //! `translate` nor this module imports `codegen`.
 
 pub mod cells;
+pub mod gc_objects;
 pub mod load_tags;
 pub mod loop_marks;
 pub mod runtime_fns;

@@ -131,6 +131,16 @@ runtime_fns! {
     ExceptionNew = Runtime "w2n_exception_new" (Ptr, Ptr, I32) -> Ptr [NoUnwind];
     /// `throw` / `throw_ref`: (ctx, exception); never returns.
     Throw = Runtime "w2n_throw" (Ptr, Ptr) -> Void [NoUnwind, NoReturn, Cold];
+    /// GC: allocation (zeroed, header set), conversions, function subtyping, segment reads.
+    GcAllocStruct = Runtime "w2n_gc_alloc_struct" (Ptr, Ptr) -> Ptr [NoUnwind];
+    GcAllocArray = Runtime "w2n_gc_alloc_array" (Ptr, Ptr, I32) -> Ptr [NoUnwind];
+    GcExternToAny = Runtime "w2n_gc_extern_to_any" (Ptr, Ptr) -> Ptr [NoUnwind];
+    GcAnyToExtern = Runtime "w2n_gc_any_to_extern" (Ptr, Ptr) -> Ptr [NoUnwind];
+    FuncTypeMatches = Runtime "w2n_func_type_matches" (Ptr, Ptr) -> I32 [NoUnwind];
+    ArrayNewData = Runtime "w2n_array_new_data" (Ptr, Ptr, I32, Ptr, I32, I32) -> Ptr [NoUnwind];
+    ArrayNewElem = Runtime "w2n_array_new_elem" (Ptr, Ptr, I32, I32, I32, I32) -> Ptr [NoUnwind];
+    ArrayInitData = Runtime "w2n_array_init_data" (Ptr, Ptr, I32, Ptr, I32, I32, I32) -> Void [NoUnwind];
+    ArrayInitElem = Runtime "w2n_array_init_elem" (Ptr, Ptr, I32, I32, I32, I32, I32) -> Void [NoUnwind];
     /// libc's `_setjmp(jmp_buf)` (not the runtime's, so not in `w2n_runtime.h`): a `try_table`'s
     /// landing point, which `w2n_throw` longjmps to, on targets other than x86-64.
     Setjmp = Libc "_setjmp" (Ptr) -> I32 [NoUnwind, ReturnsTwice];

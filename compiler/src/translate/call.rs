@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::trap::Trap;
 use inkwell::types::FunctionType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, CallSiteValue, PointerValue};
-use inkwell::IntPredicate;
+
 use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
@@ -139,11 +139,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let record = self.table_element(table_index, index, Trap::UndefinedElement)?;
         let is_null = self.builder.build_is_null(record, "")?;
         self.trap_if(is_null, Trap::UninitializedElement)?;
-        let i32t = self.unit.llcx.i32_type();
-        let actual = self.load_at(i32t.into(), record, abi::FUNC_TYPE_ID)?.into_int_value();
-        let expected =
-            self.load_invariant(i32t.into(), self.ctx, self.unit.layout.type_ids + 4 * type_index)?.into_int_value();
-        let mismatch = self.builder.build_int_compare(IntPredicate::NE, actual, expected, "")?;
+        let is_final = self.unit.info.type_defs[type_index as usize].is_final;
+        let matches = self.func_has_type(record, type_index, is_final)?;
+        let mismatch = self.builder.build_not(matches, "")?;
         self.trap_if(mismatch, Trap::IndirectCallTypeMismatch)?;
         let fn_ty = self.unit.wasm_fn_type(&ft);
         self.call_record(record, fn_ty, args, tail)

@@ -95,7 +95,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn block_signature(&self, bt: BlockType) -> Result<(Vec<ValType>, Vec<ValType>)> {
         Ok(match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![ValType::from_wasm(t)?]),
+            BlockType::Type(t) => (vec![], vec![self.unit.info.val_type(t)?]),
             BlockType::FuncType(i) => {
                 let ft = &self.unit.info.types[i as usize];
                 (ft.params.clone(), ft.results.clone())

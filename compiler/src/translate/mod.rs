@@ -15,6 +15,7 @@ mod control;
 mod conversion;
 mod exact_float;
 mod exception;
+mod gc;
 mod guest_control;
 mod legacy_exception;
 mod memory;
@@ -35,7 +36,6 @@ use crate::error::{CompileError, Result};
 use crate::ir::cells;
 use crate::ir::runtime_fns::RuntimeFn;
 use crate::ir::unit::{md_kind, zero_value, Unit};
-use crate::module::ValType;
 use crate::trap::Trap;
 use analyses::{address_sums, counted_loops};
 use control::Frame;
@@ -173,7 +173,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let locals_reader = body.get_locals_reader().map_err(|e| CompileError::Malformed(e.to_string()))?;
         for local in locals_reader {
             let (count, t) = local.map_err(|e| CompileError::Malformed(e.to_string()))?;
-            let t = ValType::from_wasm(t)?;
+            let t = self.unit.info.val_type(t)?;
             let ty = self.unit.llvm_type(t);
             for _ in 0..count {
                 let slot = self.builder.build_alloca(ty, "local")?;
@@ -240,6 +240,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Family::Variable => self.translate_variable(op),
             Family::Memory => self.translate_memory(op),
             Family::Table => self.translate_table(op),
+            Family::Gc => self.translate_gc(op),
             Family::Conversion => self.translate_conversion(op),
             Family::Numeric => self.translate_numeric(op),
             Family::Atomic => self.translate_atomic(op),

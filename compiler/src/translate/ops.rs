@@ -30,6 +30,8 @@ pub(super) enum Family {
     Memory,
     /// `table.rs`: tables and the reference operators.
     Table,
+    /// `gc.rs`: structs, arrays, i31, casts (the GC proposal).
+    Gc,
     /// `conversion.rs`: conversions between value types, sign extension.
     Conversion,
     /// `numeric.rs`: constants, comparisons, integer and float arithmetic.
@@ -99,6 +101,10 @@ define_family_of! {
             MemoryCopy MemoryFill;
         Table: TableGet TableSet TableSize TableGrow TableFill TableCopy TableInit ElemDrop RefNull
             RefIsNull RefFunc RefAsNonNull;
+        Gc: RefEq StructNew StructNewDefault StructGet StructGetS StructGetU StructSet ArrayNew ArrayNewDefault
+            ArrayNewFixed ArrayNewData ArrayNewElem ArrayGet ArrayGetS ArrayGetU ArraySet ArrayLen ArrayFill
+            ArrayCopy ArrayInitData ArrayInitElem RefTestNonNull RefTestNullable RefCastNonNull RefCastNullable
+            BrOnCast BrOnCastFail AnyConvertExtern ExternConvertAny RefI31 I31GetS I31GetU;
         Conversion: I32TruncF32S I32TruncF32U I32TruncF64S I32TruncF64U I64TruncF32S I64TruncF32U
             I64TruncF64S I64TruncF64U I32TruncSatF32S I32TruncSatF32U I32TruncSatF64S I32TruncSatF64U
             I64TruncSatF32S I64TruncSatF32U I64TruncSatF64S I64TruncSatF64U I32WrapI64 I64ExtendI32S
@@ -193,7 +199,6 @@ define_family_of! {
     }
     // Every operator of these proposals that no family above lists.
     unsupported_proposals {
-        gc: "GC proposal";
         // Proposals the validator rejects (`module::features`).
         custom_descriptors: "custom descriptors proposal";
         shared_everything_threads: "shared-everything threads proposal";
@@ -249,11 +254,12 @@ mod tests {
 
     #[test]
     fn untranslated_operators_name_their_proposal() {
-        assert_eq!(family(&Operator::RefEq), Family::Unsupported("GC proposal"));
+        assert_eq!(family(&Operator::RefEq), Family::Gc);
         assert_eq!(
             family(&Operator::GlobalAtomicGet { ordering: wasmparser::Ordering::SeqCst, global_index: 0 }),
             Family::Unsupported("shared-everything threads proposal")
         );
         assert_eq!(name(&Operator::RefI31), "RefI31");
+        assert_eq!(family(&Operator::ContNew { cont_type_index: 0 }), Family::Unsupported("stack switching proposal"));
     }
 }

@@ -29,6 +29,10 @@ pub trait Engine {
     fn call(&mut self, instance: InstanceId, name: &str, slots: &mut [Value]) -> Result<Result<(), String>, String>;
     /// The value of global export `name`.
     fn get(&mut self, instance: InstanceId, name: &str) -> Result<Value, String>;
+    /// What an `anyref` result is (`w2n_ref_kind`), and the host pointer of a boxed host reference.
+    fn ref_kind(&mut self, r: usize) -> Result<(u32, usize), String>;
+    /// Host pointer `p` as an `anyref` argument (`any.convert_extern`, in `instance`'s store).
+    fn host_ref(&mut self, instance: InstanceId, p: usize) -> Result<usize, String>;
 }
 
 // ---- in this process ----
@@ -130,6 +134,18 @@ impl Engine for LocalEngine {
             .ok_or_else(|| format!("no export `{name}`"))?;
         // SAFETY: a global export's cell holds a value of its declared type.
         Ok(unsafe { *ext.of.global.cell })
+    }
+
+    fn ref_kind(&mut self, r: usize) -> Result<(u32, usize), String> {
+        let mut host = std::ptr::null_mut();
+        // SAFETY: `r` is an anyref a call of this engine returned: null, an i31 or a live object.
+        let kind = unsafe { host::w2n_ref_kind(r as *const c_void, &mut host) };
+        Ok((kind, host as usize))
+    }
+
+    fn host_ref(&mut self, instance: InstanceId, p: usize) -> Result<usize, String> {
+        // SAFETY: `instance` is live; the runtime only stores `p`.
+        Ok(unsafe { host::w2n_gc_extern_to_any(instance as *mut c_void, p as *mut c_void) } as usize)
     }
 }
 
@@ -258,6 +274,26 @@ impl Engine for RemoteEngine {
         let words: Vec<&str> = rest.split_whitespace().collect();
         match (word.as_str(), words.as_slice()) {
             ("ok", [lo, hi]) => parse_slot(lo, hi),
+            _ => Err(rest),
+        }
+    }
+
+    fn ref_kind(&mut self, r: usize) -> Result<(u32, usize), String> {
+        let (word, rest) = self.ask(&format!("kind {r:x}"))?;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        match (word.as_str(), words.as_slice()) {
+            ("ok", [kind, host]) => Ok((
+                kind.parse().map_err(|e| format!("agent: {e}"))?,
+                usize::from_str_radix(host, 16).map_err(|e| format!("agent: {e}"))?,
+            )),
+            _ => Err(rest),
+        }
+    }
+
+    fn host_ref(&mut self, instance: InstanceId, p: usize) -> Result<usize, String> {
+        let (word, rest) = self.ask(&format!("host {instance} {p:x}"))?;
+        match word.as_str() {
+            "ok" => usize::from_str_radix(rest.trim(), 16).map_err(|e| format!("agent: {e}")),
             _ => Err(rest),
         }
     }

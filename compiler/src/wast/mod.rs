@@ -14,7 +14,8 @@ use crate::{BoundsChecks, OptLevel, TargetSpec};
 use engine::{Engine, InstanceId, InstantiateError, LocalEngine, ModuleId, RemoteEngine};
 use std::collections::HashMap;
 use std::path::Path;
-use values::{arg_value, check_results};
+use values::{arg_value, check_results, RefKind};
+use wast::core::WastArgCore;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke};
 
@@ -249,7 +250,7 @@ impl<'a> Runner<'a> {
                 Outcome::Error(m) => self.fail(span, format!("invoke `{}`: {m}", invoke.name)),
             },
             WastDirective::AssertReturn { span, exec, results } => match self.execute(exec) {
-                Outcome::Values(actual) => match check_results(&actual, &results) {
+                Outcome::Values(actual) => match self.ref_kinds(&actual).and_then(|k| check_results(&actual, &k, &results)) {
                     Ok(()) => self.pass(),
                     Err(m) => self.fail(span, m),
                 },
@@ -348,6 +349,21 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// What each `anyref` among `values` is, asked of the engine that made it.
+    fn ref_kinds(&mut self, values: &[(ValType, Value)]) -> Result<Vec<Option<RefKind>>, String> {
+        values
+            .iter()
+            .map(|(t, v)| match t {
+                // SAFETY: a reference result is a pointer-sized value.
+                ValType::AnyRef => {
+                    let (kind, host) = self.engine.ref_kind(unsafe { v.r#ref } as usize)?;
+                    Ok(Some(RefKind { kind, host }))
+                }
+                _ => Ok(None),
+            })
+            .collect()
+    }
+
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Outcome {
         let Some(inst) = self.instance(invoke.module.map(|m| m.name())) else {
             return Outcome::Error("no such module (it failed to compile or instantiate)".into());
@@ -358,6 +374,13 @@ impl<'a> Runner<'a> {
         let mut slots = vec![Value { v128: [0; 16] }; ft.params.len().max(ft.results.len()).max(1)];
         for (i, arg) in invoke.args.iter().enumerate() {
             let WastArg::Core(core) = arg else { return Outcome::Error("component-model argument".into()) };
+            if let WastArgCore::RefHost(n) = core {
+                match self.engine.host_ref(inst.id, *n as usize + 1) {
+                    Ok(r) => slots[i] = Value { r#ref: r as *mut std::ffi::c_void },
+                    Err(e) => return Outcome::Error(e),
+                }
+                continue;
+            }
             match arg_value(core) {
                 Some(v) => slots[i] = v,
                 None => return Outcome::Error(format!("unsupported argument {core:?}")),

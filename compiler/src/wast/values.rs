@@ -2,7 +2,9 @@
 //! including `nan:canonical` / `nan:arithmetic` and reference results.
 //!
 //! Host references `ref.extern N` are represented as the pointer value N + 1 (so that N = 0 is not
-//! null); the runtime never dereferences externrefs.
+//! null); the runtime never dereferences externrefs. `ref.host N` is the same pointer made an
+//! `anyref` (boxed by the runtime). What an `anyref` result is comes from the runtime
+//! (`w2n_ref_kind`, `RefKind`).
 
 use crate::host::Value;
 use crate::module::ValType;
@@ -65,8 +67,31 @@ pub fn show(values: &[(ValType, Value)]) -> String {
     format!("[{}]", parts.join(", "))
 }
 
-fn matches(ty: ValType, v: &Value, expected: &WastRetCore<'_>) -> bool {
+/// What the runtime says an `anyref` result is (`enum w2n_ref_kind`), with a boxed host pointer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RefKind {
+    pub kind: u32,
+    pub host: usize,
+}
+
+impl RefKind {
+    pub const I31: u32 = 1;
+    pub const STRUCT: u32 = 2;
+    pub const ARRAY: u32 = 3;
+    pub const HOST: u32 = 4;
+}
+
+fn matches(ty: ValType, v: &Value, kind: Option<RefKind>, expected: &WastRetCore<'_>) -> bool {
+    let kind_is = |k: &[u32]| kind.is_some_and(|r| k.contains(&r.kind));
     match (ty, expected) {
+        (ValType::AnyRef, WastRetCore::RefAny) => ptr(v) != 0,
+        (ValType::AnyRef, WastRetCore::RefEq) => kind_is(&[RefKind::I31, RefKind::STRUCT, RefKind::ARRAY]),
+        (ValType::AnyRef, WastRetCore::RefI31) => kind_is(&[RefKind::I31]),
+        (ValType::AnyRef, WastRetCore::RefStruct) => kind_is(&[RefKind::STRUCT]),
+        (ValType::AnyRef, WastRetCore::RefArray) => kind_is(&[RefKind::ARRAY]),
+        (ValType::AnyRef, WastRetCore::RefHost(n)) => {
+            kind == Some(RefKind { kind: RefKind::HOST, host: *n as usize + 1 })
+        }
         (ValType::I32, WastRetCore::I32(e)) => bits32(v) == *e as u32,
         (ValType::I64, WastRetCore::I64(e)) => bits64(v) == *e as u64,
         (ValType::F32, WastRetCore::F32(p)) => f32_matches(bits32(v), p),
@@ -78,7 +103,7 @@ fn matches(ty: ValType, v: &Value, expected: &WastRetCore<'_>) -> bool {
         (ValType::ExternRef, WastRetCore::RefExtern(Some(n))) => ptr(v) == *n as usize + 1,
         (ValType::ExternRef, WastRetCore::RefExtern(None)) => ptr(v) != 0,
         (ValType::FuncRef, WastRetCore::RefFunc(_)) => ptr(v) != 0,
-        (_, WastRetCore::Either(options)) => options.iter().any(|o| matches(ty, v, o)),
+        (_, WastRetCore::Either(options)) => options.iter().any(|o| matches(ty, v, kind, o)),
         _ => false,
     }
 }
@@ -116,11 +141,16 @@ fn v128_matches(b: &[u8; 16], p: &V128Pattern) -> bool {
     }
 }
 
-/// Ok when every actual value matches its expectation; else a message with both.
-pub fn check_results(actual: &[(ValType, Value)], expected: &[WastRet<'_>]) -> Result<(), String> {
+/// Ok when every actual value matches its expectation; else a message with both. `kinds[i]` says
+/// what `actual[i]` is when it is an `anyref`.
+pub fn check_results(
+    actual: &[(ValType, Value)],
+    kinds: &[Option<RefKind>],
+    expected: &[WastRet<'_>],
+) -> Result<(), String> {
     let ok = actual.len() == expected.len()
-        && actual.iter().zip(expected).all(|((t, v), e)| match e {
-            WastRet::Core(core) => matches(*t, v, core),
+        && actual.iter().zip(kinds).zip(expected).all(|(((t, v), k), e)| match e {
+            WastRet::Core(core) => matches(*t, v, *k, core),
             #[allow(unreachable_patterns)]
             _ => false,
         });
