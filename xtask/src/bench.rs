@@ -15,7 +15,9 @@
 //!
 //! A full run (no `--quick`, no filter) writes the runtime section of `benches/RESULTS.md` and
 //! `benches/ratios.svg`. `--compile` measures the compiler instead (see `compile_bench`) and writes
-//! the compile section of RESULTS.md. Everything built goes under `target/bench/`.
+//! the compile section of RESULTS.md. `--gc` times the Wasm GC programs of `benches/gc/` against
+//! wasmtime instead (see `gc_bench`) and writes the gc section. Everything built goes under
+//! `target/bench/`.
 
 use crate::compiler_bin::{compiler_binary, run_captured, target_dir};
 use anyhow::{bail, Context, Result};
@@ -81,6 +83,8 @@ struct Options {
     quick: bool,
     reps: usize,
     compile: bool,
+    /// `--gc`: the GC programs of `benches/gc/`, wasm2native against wasmtime (time and peak memory).
+    gc: bool,
     /// `--guest-control`: the cost of interruption checks and fuel, here and in wasmtime.
     guest_control: bool,
     /// Extra modules for `--compile` (`--module PATH`), compiled to executables.
@@ -103,14 +107,22 @@ struct Program {
 }
 
 pub fn main(args: &[String]) -> Result<()> {
-    let mut opts =
-        Options { quick: false, reps: 5, compile: false, guest_control: false, modules: vec![], filters: vec![] };
+    let mut opts = Options {
+        quick: false,
+        reps: 5,
+        compile: false,
+        gc: false,
+        guest_control: false,
+        modules: vec![],
+        filters: vec![],
+    };
     let mut reps_given = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => opts.quick = true,
             "--compile" => opts.compile = true,
+            "--gc" => opts.gc = true,
             "--guest-control" => opts.guest_control = true,
             "--module" => opts.modules.push(PathBuf::from(it.next().context("--module needs a path")?)),
             "--reps" => {
@@ -119,7 +131,7 @@ pub fn main(args: &[String]) -> Result<()> {
                 reps_given = true;
             }
             "-h" | "--help" => {
-                println!("usage: cargo xtask bench [--quick] [--reps N (5)] [--compile] [FILTER...]");
+                println!("usage: cargo xtask bench [--quick] [--reps N (5)] [--compile | --gc] [FILTER...]");
                 println!(
                     "  builds benches/programs/*.c natively and to wasm32-wasi, compiles the Wasm with wasm2native,"
                 );
@@ -136,6 +148,13 @@ pub fn main(args: &[String]) -> Result<()> {
                     "  --guest-control  the overhead of interruption checks (-W timeout) and fuel (-W fuel), here"
                 );
                 println!("             and in wasmtime (epochs, fuel), over the corpus; writes its RESULTS.md section");
+                println!(
+                    "  --gc       the Wasm GC programs of benches/gc/*.wat instead: wasm2native -O2 against wasmtime"
+                );
+                println!(
+                    "             (precompiled), N interleaved repetitions, wall time and peak RSS; needs wasmtime;"
+                );
+                println!("             a full run writes its RESULTS.md section");
                 println!("  --module PATH  with --compile: also time this module (a WASI program), e.g. quickjs.wasm");
                 println!("             or yosys.wasm (README: where to get them); repeatable");
                 println!("  FILTER     only programs whose name contains one of the words");
@@ -152,6 +171,9 @@ pub fn main(args: &[String]) -> Result<()> {
     let root = crate::root();
     let out = target_dir(&root).join("bench");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    if opts.gc {
+        return gc_bench(&root, &out, &opts);
+    }
     let w2n = compiler_binary(&root, !opts.quick)?;
     let programs = build_programs(&root, &out, &w2n, &opts)?;
     if opts.compile {
@@ -957,4 +979,245 @@ fn compile_bench(root: &Path, out: &Path, w2n: &Path, programs: &[Program], modu
     write_section(&root.join("benches/RESULTS.md"), "compile", &s)?;
     println!("wrote the compile section of benches/RESULTS.md");
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// GC programs (issue 18)
+
+/// wasmtime's switches for the GC programs, the same at compile and at run time.
+const WASMTIME_GC: &str = "gc=y,function-references=y,exceptions=y";
+
+/// The engines of `--gc`, in the order of the first repetition.
+const GC_ENGINES: [&str; 2] = ["wasm2native", "wasmtime"];
+
+struct GcProgram {
+    name: String,
+    /// `wasm2native compile -O2`'s executable.
+    exe: PathBuf,
+    /// `wasmtime compile`'s output.
+    cwasm: PathBuf,
+}
+
+/// Peak resident KiB per program and engine: the largest over the repetitions.
+type Peaks = BTreeMap<String, BTreeMap<&'static str, u64>>;
+
+/// `--gc`: every `benches/gc/*.wat` (a WASI command that prints a checksum and traps when it is
+/// wrong) compiled by `wasm2native compile -O2` to an executable and by `wasmtime compile` to a
+/// `.cwasm` run with `--allow-precompiled` (neither compile timed), both run `--reps` times,
+/// alternately, each run under `/usr/bin/time -f %M` for its peak resident memory. Both must exit
+/// 0 and print the same line. The ratio is the median over the repetitions of wasm2native's time
+/// over wasmtime's in the same repetition; a full run writes the gc section of RESULTS.md.
+fn gc_bench(root: &Path, out: &Path, opts: &Options) -> Result<()> {
+    let Some(wasmtime_version) = version_of(&wasmtime_cli(), &["--version"]) else {
+        eprintln!(
+            "error: bench --gc compares with wasmtime, which is not installed (neither {} nor `wasmtime` on \
+             PATH); `cargo xtask setup` installs it",
+            crate::wasmtime_dir().join("wasmtime").display()
+        );
+        std::process::exit(1);
+    };
+    if !Path::new("/usr/bin/time").is_file() {
+        eprintln!("error: bench --gc measures peak memory with /usr/bin/time, which is missing (apt-get install time)");
+        std::process::exit(1);
+    }
+    let src = root.join("benches/gc");
+    let dir = out.join("gc");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let mut names: Vec<String> = std::fs::read_dir(&src)
+        .with_context(|| format!("reading {}", src.display()))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".wat")).map(String::from))
+        .filter(|n| opts.filters.is_empty() || opts.filters.iter().any(|f| n.contains(f.as_str())))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        bail!("bench --gc: no program in benches/gc matches {:?}", opts.filters);
+    }
+    let w2n = compiler_binary(root, !opts.quick)?;
+    eprintln!("bench: compiling {} GC programs into {}", names.len(), dir.display());
+    let mut programs = vec![];
+    for name in names {
+        let wat = src.join(format!("{name}.wat"));
+        let p = GcProgram { exe: dir.join(format!("{name}.w2n")), cwasm: dir.join(format!("{name}.cwasm")), name };
+        run_captured(Command::new(&w2n).arg("compile").arg(&wat).args(["-O", "2", "-o"]).arg(&p.exe))?;
+        run_captured(
+            Command::new(wasmtime_cli()).args(["compile", "-W", WASMTIME_GC]).arg(&wat).arg("-o").arg(&p.cwasm),
+        )?;
+        programs.push(p);
+    }
+    let (results, peaks) = gc_run_all(&programs, opts.reps)?;
+    let table = gc_table(&programs, &results, &peaks);
+    println!("\n{table}");
+    if !opts.quick && opts.filters.is_empty() {
+        let cmd = format!("cargo xtask bench --gc --reps {}", opts.reps);
+        // The compiler and its runtime as built from the tree, which may differ from HEAD.
+        let dirty = Command::new("git")
+            .args(["status", "--porcelain", "--", "compiler", "runtime-lib"])
+            .current_dir(root)
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(false);
+        let w2n_version = format!(
+            "{} (git {}{})",
+            version_of(w2n.to_str().unwrap_or("wasm2native"), &["--version"]).unwrap_or_else(|| "wasm2native".into()),
+            version_of("git", &["rev-parse", "--short", "HEAD"]).unwrap_or_default(),
+            if dirty { ", built with uncommitted changes to compiler/ or runtime-lib/" } else { "" }
+        );
+        let section = gc_section(&programs, &results, &table, &cmd, opts.reps, &w2n_version, &wasmtime_version);
+        write_section(&root.join("benches/RESULTS.md"), "gc", &section)?;
+        println!("wrote the gc section of benches/RESULTS.md");
+    }
+    Ok(())
+}
+
+/// One run under `/usr/bin/time -f %M`: exit status, stdout, stderr (time's line taken out), wall
+/// time and peak resident KiB.
+fn gc_run_once(engine: &str, p: &GcProgram) -> Result<(std::process::ExitStatus, String, String, Duration, u64)> {
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.args(["-f", "%M"]);
+    match engine {
+        "wasm2native" => {
+            cmd.arg(&p.exe);
+        }
+        "wasmtime" => {
+            cmd.arg(wasmtime_cli()).args(["run", "-W", WASMTIME_GC, "--allow-precompiled"]).arg(&p.cwasm);
+        }
+        other => unreachable!("engine {other}"),
+    }
+    let start = Instant::now();
+    let output = cmd
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("running {} under {engine} (through /usr/bin/time)", p.name))?;
+    let elapsed = start.elapsed();
+    let err = String::from_utf8_lossy(&output.stderr).into_owned();
+    let mut lines: Vec<&str> = err.lines().collect();
+    let kib = lines.last().and_then(|l| l.trim().parse::<u64>().ok());
+    if kib.is_some() {
+        lines.pop();
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    Ok((output.status, stdout, lines.join("\n"), elapsed, kib.unwrap_or(0)))
+}
+
+fn gc_run_all(programs: &[GcProgram], reps: usize) -> Result<(Results, Peaks)> {
+    let mut results: Results = BTreeMap::new();
+    let mut peaks: Peaks = BTreeMap::new();
+    let mut expected: BTreeMap<&str, (&str, String)> = BTreeMap::new();
+    let mut failures = vec![];
+    for rep in 0..reps {
+        eprintln!("bench: repetition {}/{}", rep + 1, reps);
+        for p in programs {
+            for k in 0..GC_ENGINES.len() {
+                let engine = GC_ENGINES[(k + rep) % GC_ENGINES.len()];
+                let (status, stdout, stderr, elapsed, kib) = gc_run_once(engine, p)?;
+                if !status.success() {
+                    if engine == "wasm2native" {
+                        failures.push(format!("{} under {engine}: {status}\n{stderr}", p.name));
+                    } else {
+                        // wasmtime failing is reported and left out of the figures, not fatal.
+                        eprintln!("bench: warning: {} under {engine} failed ({status}); left out\n{stderr}", p.name);
+                    }
+                    continue;
+                }
+                match expected.get(p.name.as_str()) {
+                    None => {
+                        expected.insert(&p.name, (engine, stdout.clone()));
+                    }
+                    Some((first, want)) if *want != stdout => {
+                        failures.push(format!(
+                            "{} under {engine}: printed {:?}, under {first} {:?}",
+                            p.name,
+                            stdout.trim(),
+                            want.trim()
+                        ));
+                        continue;
+                    }
+                    _ => {}
+                }
+                results.entry(p.name.clone()).or_default().entry(engine).or_default().insert(rep, elapsed);
+                let peak = peaks.entry(p.name.clone()).or_default().entry(engine).or_default();
+                *peak = (*peak).max(kib);
+            }
+            if rep == 0 {
+                eprintln!("  {:<12} {}", p.name, expected.get(p.name.as_str()).map(|(_, s)| s.trim()).unwrap_or("?"));
+            }
+        }
+    }
+    if !failures.is_empty() {
+        for f in &failures {
+            eprintln!("bench: FAILED: {f}");
+        }
+        bail!("bench --gc: {} runs failed or printed a different checksum", failures.len());
+    }
+    println!("bench: both engines printed the same checksum for all {} GC programs", programs.len());
+    Ok((results, peaks))
+}
+
+/// The geometric mean of wasm2native's time over wasmtime's, over the programs both ran.
+fn gc_geomean(programs: &[GcProgram], results: &Results) -> Option<f64> {
+    let rs: Vec<f64> = programs.iter().filter_map(|p| ratio_to(results, &p.name, "wasm2native", "wasmtime")).collect();
+    (!rs.is_empty()).then(|| (rs.iter().map(|r| r.ln()).sum::<f64>() / rs.len() as f64).exp())
+}
+
+fn gc_table(programs: &[GcProgram], results: &Results, peaks: &Peaks) -> String {
+    let mut t = String::from(
+        "| program | wasm2native s | wasmtime s | wasm2native / wasmtime | wasm2native peak MiB | wasmtime peak MiB |\n\
+         |---|---:|---:|---:|---:|---:|\n",
+    );
+    let dash = || "-".to_string();
+    for p in programs {
+        t += &format!("| {} |", p.name);
+        for e in GC_ENGINES {
+            let m = results.get(&p.name).and_then(|r| r.get(e)).map(median);
+            t += &format!(" {} |", m.map(|m| format!("{m:.3}")).unwrap_or_else(dash));
+        }
+        let r = ratio_to(results, &p.name, "wasm2native", "wasmtime");
+        t += &format!(" {} |", r.map(|r| format!("{r:.2}")).unwrap_or_else(dash));
+        for e in GC_ENGINES {
+            let kib = peaks.get(&p.name).and_then(|r| r.get(e)).copied().filter(|&k| k > 0);
+            t += &format!(" {} |", kib.map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or_else(dash));
+        }
+        t += "\n";
+    }
+    let g = gc_geomean(programs, results);
+    t += &format!("| **geometric mean** | | | **{}** | | |\n", g.map(|g| format!("{g:.3}")).unwrap_or_else(dash));
+    t
+}
+
+fn gc_section(
+    programs: &[GcProgram],
+    results: &Results,
+    table: &str,
+    cmd: &str,
+    reps: usize,
+    w2n_version: &str,
+    wasmtime_version: &str,
+) -> String {
+    let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let mut s = String::from("## GC programs (issue 18)\n\n");
+    s += &format!("Measured {date} on {}. Command: `{cmd}`.\n\n", machine());
+    s += &format!(
+        "The Wasm GC programs of `benches/gc/` (WAT, written here: `bintrees`, `linked_list`, `arrays`, \
+         `casts`; see `benches/README.md`), each compiled by `wasm2native compile -O2` to an executable \
+         and by `wasmtime compile -W {WASMTIME_GC}` to a `.cwasm` run with `wasmtime run -W {WASMTIME_GC} \
+         --allow-precompiled` (neither compile timed; wasmtime's default collector). Median wall time of \
+         {reps} alternating repetitions in seconds; the ratio is the median over the repetitions of \
+         wasm2native's time over wasmtime's in the same repetition (lower is better: below 1 is faster \
+         than wasmtime); peak resident memory of the whole process (`/usr/bin/time -f %M`, the largest \
+         over the repetitions; wasmtime's includes its own runtime and the compiled code it maps). Both \
+         engines printed the same checksum, which each program checks itself (a wrong one traps). The \
+         machine is shared and noisy: single ratios move by 5-15 % from run to run.\n\n"
+    );
+    s += table;
+    if let Some(g) = gc_geomean(programs, results) {
+        s += &format!(
+            "\nOn the geometric mean wasm2native takes **{g:.3}** of wasmtime's time (issue 18's bar: at most \
+             1, wasmtime's time): {}.\n",
+            if g <= 1.0 { "met" } else { "not met" }
+        );
+    }
+    s += &format!("\nEngines:\n\n- `wasm2native`: {w2n_version}, `compile -O2`\n- `wasmtime`: {wasmtime_version}\n");
+    s
 }
