@@ -11,7 +11,6 @@
 #include "internal.h"
 
 #include <setjmp.h>
-#include <stdlib.h>
 
 _Static_assert(sizeof(jmp_buf) <= sizeof(((w2n_handler *)0)->jmp), "w2n_handler.jmp too small for jmp_buf");
 
@@ -55,10 +54,11 @@ __attribute__((naked, noreturn)) static void land(uint64_t *jmp __attribute__((u
 static _Noreturn void land(uint64_t *jmp) { longjmp(*(jmp_buf *)(void *)jmp, 1); }
 #endif
 
+/* An exception is a GC object of ctx's store (an exnref is a reference like any other): its rtt,
+ * padding to keep the payload's v128 values 16-byte aligned, then the w2n_exception. */
 w2n_exception *w2n_exception_new(w2n_instance *ctx, w2n_tag *tag, uint32_t num_values) {
-  (void)ctx;
-  w2n_exception *e = calloc(1, sizeof *e + (size_t)num_values * sizeof(w2n_value));
-  if (!e) w2n_trap_host("out of memory allocating an exception");
+  uint64_t bytes = 16 + sizeof(w2n_exception) + (uint64_t)num_values * sizeof(w2n_value);
+  w2n_exception *e = (w2n_exception *)((char *)w2n__gc_alloc(ctx, &w2n__gc_exception_rtt, bytes) + 16);
   e->tag = tag;
   e->num_values = num_values;
   return e;

@@ -218,8 +218,7 @@ w2n_activation *w2n__thread_activation(void);
 /* ---- The GC heap (gc.c) ---- */
 
 /* A zeroed object of `bytes` in the heap of ctx's store, its first word `rtt`; collects first when
- * due; traps "allocation failed: GC heap out of memory" past the store's max_gc_heap, past 4 GiB or
- * when memory runs out. */
+ * due; traps W2N_TRAP_GC_OOM past the store's max_gc_heap, past 4 GiB or when memory runs out. */
 void *w2n__gc_alloc(w2n_instance *ctx, const w2n_rtt *rtt, uint64_t bytes);
 /* The start of the live object of the store's heap that `word` points into (interior pointers
  * included), or NULL. Safe for any value: reads only memory the heap owns. */
