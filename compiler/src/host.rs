@@ -68,6 +68,7 @@ extern "C" {
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
     pub fn w2n_ref_kind(r: *const c_void, host: *mut *mut c_void) -> u32;
     pub fn w2n_gc_extern_to_any(inst: *mut c_void, r: *mut c_void) -> *mut c_void;
+    pub fn w2n_gc_hold(store: *mut c_void, r: *mut c_void);
     pub fn w2n_store_interrupt(store: *mut c_void);
     pub fn w2n_store_set_deadline(store: *mut c_void, ns: u64) -> c_int;
     pub fn w2n_store_clear_interrupt(store: *mut c_void);

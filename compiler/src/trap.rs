@@ -90,6 +90,8 @@ traps! {
     CastFailure = 26, W2N_TRAP_CAST_FAILURE, "cast failure", "ref.cast to a type the value does not have";
     /// An allocation would pass the store's `max_gc_heap`, or memory ran out: wasmtime's words.
     GcOutOfMemory = 27, W2N_TRAP_GC_OOM, "GC heap out of memory", "past the store's max-gc-heap, or no memory left";
+    /// One GC object over 4 GiB (an array's length times its element size): wasmtime's words.
+    AllocationTooLarge = 28, W2N_TRAP_ALLOC_TOO_LARGE, "allocation size too large", "one GC object over 4 GiB";
 }
 
 /// `W2N_TRAP_NONE`'s message, and `w2n_trap_message`'s for a code no trap has.

@@ -22,6 +22,12 @@ const MODULE: &str = r#"(module
   (func (export "boom") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
   (func (export "oob") (result i32) (i32.load (i32.const 65536)))
   (func (export "lanes") (result v128) (v128.const i32x4 1 2 3 0xdeadbeef))
+  (type $point (struct (field i32 i32)))
+  (type $bytes (array i8))
+  (func (export "small") (param i32) (result i31ref) (ref.i31 (local.get 0)))
+  (func (export "point") (result anyref) (struct.new $point (i32.const 1) (i32.const 2)))
+  (func (export "bytes") (result eqref) (array.new_default $bytes (i32.const 3)))
+  (func (export "none") (result anyref) (ref.null none))
   (memory 1)
 )"#;
 
@@ -43,6 +49,15 @@ fn assert_prints(name: &str, args: &[&str], expected: &str) {
         args.join(" "),
         out.report()
     );
+}
+
+#[test]
+fn gc_results_print_in_spec_notation() {
+    assert_prints("small", &["-5"], "(ref.i31 -5)\n");
+    assert_prints("small", &["1073741823"], "(ref.i31 1073741823)\n");
+    assert_prints("point", &[], "(ref.struct)\n");
+    assert_prints("bytes", &[], "(ref.array)\n");
+    assert_prints("none", &[], "null\n");
 }
 
 #[test]

@@ -48,6 +48,16 @@ pub const SETS: &[FeatureSet] = &[
     },
     FeatureSet { name: "threads", oracle: Oracle::Wasmtime, configure: |c| c.threads_enabled = true },
     FeatureSet {
+        name: "gc",
+        oracle: Oracle::Wasmtime,
+        configure: |c| {
+            c.gc_enabled = true;
+            c.reference_types_enabled = true;
+            c.exceptions_enabled = true;
+            c.tail_call_enabled = true;
+        },
+    },
+    FeatureSet {
         name: "exceptions-simd",
         oracle: Oracle::Wasmtime,
         configure: |c| {
@@ -73,6 +83,7 @@ pub const SETS: &[FeatureSet] = &[
             c.relaxed_simd_enabled = true;
             c.exceptions_enabled = true;
             c.threads_enabled = true;
+            c.gc_enabled = true;
         },
     },
 ];

@@ -2,7 +2,7 @@
 //! same calls: the exports in order, each function called once with arguments drawn from the seed.
 
 use anyhow::{bail, Result};
-use wasmparser::{CompositeInnerType, ExternalKind, Parser, Payload, ValType};
+use wasmparser::{AbstractHeapType, CompositeInnerType, ExternalKind, HeapType, Parser, Payload, RefType, ValType};
 
 /// One value crossing the boundary, in a form every engine can produce and compare.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,6 +114,15 @@ pub fn exports(wasm: &[u8]) -> Result<Vec<Export>> {
             _ => {}
         }
     }
+    // Concrete reference types become their abstract kind: the plan and the scripts only need
+    // the hierarchy and whether a value is null.
+    let kinds: Vec<AbstractHeapType> = kinds_of(wasm)?;
+    let abstract_of = |t: ValType| abstract_val(t, &kinds);
+    let types: Vec<Option<(Vec<ValType>, Vec<ValType>)>> = types
+        .into_iter()
+        .map(|t| t.map(|(p, r)| (p.into_iter().map(abstract_of).collect(), r.into_iter().map(abstract_of).collect())))
+        .collect();
+    let globals: Vec<ValType> = globals.into_iter().map(abstract_of).collect();
     let mut out = Vec::new();
     for (name, kind, index) in raw_exports {
         let kind = match kind {
@@ -131,6 +140,33 @@ pub fn exports(wasm: &[u8]) -> Result<Vec<Export>> {
         out.push(Export { name, kind });
     }
     Ok(out)
+}
+
+/// The abstract heap type each type index stands for (`func`, `struct` or `array`).
+fn kinds_of(wasm: &[u8]) -> Result<Vec<AbstractHeapType>> {
+    let mut kinds = Vec::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::TypeSection(r) = payload? {
+            for group in r {
+                for sub in group?.into_types() {
+                    kinds.push(match &sub.composite_type.inner {
+                        CompositeInnerType::Func(_) => AbstractHeapType::Func,
+                        CompositeInnerType::Array(_) => AbstractHeapType::Array,
+                        _ => AbstractHeapType::Struct,
+                    });
+                }
+            }
+        }
+    }
+    Ok(kinds)
+}
+
+/// `t` with a concrete heap type replaced by its abstract kind.
+fn abstract_val(t: ValType, kinds: &[AbstractHeapType]) -> ValType {
+    let ValType::Ref(r) = t else { return t };
+    let Some(index) = r.type_index().and_then(|i| i.as_module_index()) else { return t };
+    let ty = kinds.get(index as usize).copied().unwrap_or(AbstractHeapType::Any);
+    RefType::new(r.is_nullable(), HeapType::Abstract { shared: false, ty }).map(ValType::Ref).unwrap_or(t)
 }
 
 /// A small deterministic generator (SplitMix64): arguments and module bytes come from seeds.

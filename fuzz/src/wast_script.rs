@@ -77,11 +77,18 @@ fn constant(ty: ValType, v: &Val) -> Option<String> {
                 HeapType::Abstract { ty, .. } => Some(ty),
                 HeapType::Concrete(_) | HeapType::Exact(_) => None,
             };
+            use AbstractHeapType as A;
             match (null, abstract_ty) {
-                (true, Some(AbstractHeapType::Extern | AbstractHeapType::NoExtern)) => "(ref.null extern)".into(),
-                (true, Some(AbstractHeapType::Exn | AbstractHeapType::NoExn)) => "(ref.null exn)".into(),
+                (true, Some(A::Extern | A::NoExtern)) => "(ref.null extern)".into(),
+                (true, Some(A::Exn | A::NoExn)) => "(ref.null exn)".into(),
+                (true, Some(A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None)) => "(ref.null any)".into(),
                 (true, _) => "(ref.null func)".into(),
-                (false, Some(AbstractHeapType::Func) | None) => "(ref.func)".into(),
+                (false, Some(A::Func) | None) => "(ref.func)".into(),
+                (false, Some(A::Any)) => "(ref.any)".into(),
+                (false, Some(A::Eq)) => "(ref.eq)".into(),
+                (false, Some(A::I31)) => "(ref.i31)".into(),
+                (false, Some(A::Struct)) => "(ref.struct)".into(),
+                (false, Some(A::Array)) => "(ref.array)".into(),
                 (false, _) => return None,
             }
         }

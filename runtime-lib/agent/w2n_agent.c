@@ -140,6 +140,7 @@ static void command(char *line) {
     unsigned id = (unsigned)strtoul(argv[1], NULL, 10);
     if (id >= num_instances) return reply_error("err", "bad instance id");
     void *r = w2n_gc_extern_to_any(instances[id], (void *)(uintptr_t)strtoull(argv[2], NULL, 16));
+    w2n_gc_hold(store, r); /* only the next call's argument slots know it */
     printf("ok %llx\n", (unsigned long long)(uintptr_t)r);
   } else {
     reply_error("err", "unknown command");

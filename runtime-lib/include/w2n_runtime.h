@@ -69,6 +69,7 @@ typedef enum w2n_trap_code {
   W2N_TRAP_ARRAY_OOB = 25,            /* "out of bounds array access" */
   W2N_TRAP_CAST_FAILURE = 26,         /* "cast failure": ref.cast to a type the value does not have */
   W2N_TRAP_GC_OOM = 27,               /* "GC heap out of memory": past the store's max-gc-heap, or no memory left */
+  W2N_TRAP_ALLOC_TOO_LARGE = 28,      /* "allocation size too large": one GC object over 4 GiB */
   W2N_TRAP_COUNT
 } w2n_trap_code;
 /* END GENERATED */

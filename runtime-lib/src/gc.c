@@ -22,7 +22,7 @@
  * No collection runs while some activation of the store is on another thread's stack.
  *
  * When: a collection runs before an allocation once the bytes allocated since the last one pass
- * max(MIN_TRIGGER, the bytes it found live), and when an allocation would pass the store's
+ * max(MIN_TRIGGER, twice the bytes it found live), and when an allocation would pass the store's
  * max_gc_heap. That limit bounds heap_bytes, the memory the heap holds (chunks, used or kept for
  * reuse, and large objects): fragmentation cannot make the heap outgrow it.
  *
@@ -48,7 +48,7 @@
 #define NUM_CLASSES 32
 #define BITMAP_WORDS (CHUNK / 16 / 64) /* enough bits for the smallest class */
 #define MIN_TRIGGER (4ull << 20)
-/* Larger objects fail like an out of memory (an array of more than 4 GiB of elements). */
+/* Larger objects trap "allocation size too large" (an array of more than 4 GiB of elements). */
 #define MAX_OBJECT (1ull << 32)
 
 typedef struct chunk {
@@ -100,6 +100,8 @@ struct w2n_gc_heap {
   chunk *pool;             /* empty chunks kept for reuse (still in `chunks`) */
   uint64_t pool_bytes;
   ptrmap chunks;           /* base of every chunk the heap holds */
+  uintptr_t last_chunk;    /* the base `chunks` last answered yes for (neighbouring words mostly
+                              share a chunk: marking a tree asks about one chunk many times) */
   large_obj *large;
   size_t num_large, cap_large;
   int large_sorted;
@@ -222,6 +224,7 @@ static chunk *chunk_map(void) {
 
 static void chunk_unmap(heap *h, chunk *c) {
   pm_del(&h->chunks, (uintptr_t)c);
+  if (h->last_chunk == (uintptr_t)c) h->last_chunk = 0;
   munmap(c, CHUNK);
   h->heap_bytes -= CHUNK;
 }
@@ -356,8 +359,9 @@ typedef struct found {
 /* The object of a chunk that p points into; 0 when p is in no chunk or no object of its chunk. */
 static int find_small(heap *h, uintptr_t p, found *f, int *in_chunk) {
   uintptr_t base = p & ~(CHUNK - 1);
-  *in_chunk = pm_get(&h->chunks, base) != NULL;
+  *in_chunk = base == h->last_chunk || pm_get(&h->chunks, base) != NULL;
   if (!*in_chunk) return 0;
+  h->last_chunk = base;
   chunk *c = (chunk *)base;
   if (c->nslots == 0 || p - base < FIRST_SLOT) return 0;
   uint64_t idx = (p - base - FIRST_SLOT) / c->slot_size;
@@ -609,7 +613,9 @@ static void sweep(heap *h) {
   sweep_large(h, &live);
   h->live_bytes = live;
   h->since = 0;
-  h->threshold = live > MIN_TRIGGER ? live : MIN_TRIGGER;
+  /* The next collection after twice the live bytes: marking costs at most half a byte per byte
+   * allocated, and the heap holds about three times its live data. */
+  h->threshold = 2 * live > MIN_TRIGGER ? 2 * live : MIN_TRIGGER;
   /* Keep as many empty chunks as the next cycle may fill; unmap the rest. */
   while (h->pool && h->pool_bytes > h->threshold) {
     chunk *c = h->pool;
@@ -665,8 +671,9 @@ static void *take(heap *h, uint64_t bytes, uint64_t limit, uint64_t *charged) {
 void *w2n__gc_alloc(w2n_instance *ctx, const w2n_rtt *rtt, uint64_t bytes) {
   w2n_store *store = w2n__hdr(ctx)->store;
   heap *h = heap_of(store);
-  /* Past MAX_OBJECT, past the limit or out of memory: all "GC heap out of memory". */
-  if (!h || bytes > MAX_OBJECT) w2n_trap(ctx, W2N_TRAP_GC_OOM);
+  if (bytes > MAX_OBJECT) w2n_trap(ctx, W2N_TRAP_ALLOC_TOO_LARGE);
+  /* Past the limit or out of memory: "GC heap out of memory". */
+  if (!h) w2n_trap(ctx, W2N_TRAP_GC_OOM);
   bytes = (bytes + 15) & ~(uint64_t)15;
   uint64_t limit = w2n__store_impl(store)->limits.max_gc_heap, charged;
   int collected = h->since >= h->threshold && collect(h);

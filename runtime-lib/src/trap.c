@@ -81,6 +81,7 @@ const char *w2n_trap_message(uint32_t code) {
   case W2N_TRAP_ARRAY_OOB: return "out of bounds array access";
   case W2N_TRAP_CAST_FAILURE: return "cast failure";
   case W2N_TRAP_GC_OOM: return "GC heap out of memory";
+  case W2N_TRAP_ALLOC_TOO_LARGE: return "allocation size too large";
   default: return "unknown trap";
   }
 }

@@ -63,6 +63,7 @@ static inline void t_layout(w2n_module *m, uint32_t elem_items) {
   T_REGION(def_memories, sizeof(w2n_memory) * (m->num_memories - m->num_imported_memories), 8);
   T_REGION(def_tables, sizeof(w2n_table) * (m->num_tables - m->num_imported_tables), 8);
   T_REGION(def_globals, sizeof(w2n_value) * (m->num_globals - m->num_imported_globals), 16);
+  T_REGION(rtts, 8 * m->num_types, 8);
 #undef T_REGION
   m->layout.size = (off + 15) & ~15u;
 }

@@ -205,6 +205,21 @@ fn parse_int(text: &str) -> Result<i128> {
     Ok(if neg { -v } else { v })
 }
 
+/// An `anyref` result in the spec scripts' notation: `null`, `(ref.i31 N)` (its signed value),
+/// `(ref.struct)`, `(ref.array)`, `(ref.host 0x...)` for a host reference made internal.
+fn any_ref_text(r: *mut std::ffi::c_void) -> String {
+    let mut host = std::ptr::null_mut();
+    // SAFETY: `r` is an anyref the call just returned: null, an i31 or a live object.
+    match unsafe { wasm2native::host::w2n_ref_kind(r, &mut host) } {
+        0 => "null".into(),
+        1 => format!("(ref.i31 {})", ((r as usize as u32) as i32) >> 1),
+        2 => "(ref.struct)".into(),
+        3 => "(ref.array)".into(),
+        4 => format!("(ref.host {host:p})"),
+        _ => format!("{r:p}"),
+    }
+}
+
 /// Prints results or the trap, and picks the exit status (134 for traps, as wasmtime on Unix).
 fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
     match outcome {
@@ -221,6 +236,7 @@ fn report(outcome: Outcome, results: &[ValType]) -> ExitCode {
                         ValType::V128 => {
                             format!("0x{}", v.v128.iter().rev().map(|b| format!("{b:02x}")).collect::<String>())
                         }
+                        ValType::AnyRef => any_ref_text(v.r#ref),
                         _ => {
                             if v.r#ref.is_null() {
                                 "null".into()

@@ -144,8 +144,13 @@ impl Engine for LocalEngine {
     }
 
     fn host_ref(&mut self, instance: InstanceId, p: usize) -> Result<usize, String> {
-        // SAFETY: `instance` is live; the runtime only stores `p`.
-        Ok(unsafe { host::w2n_gc_extern_to_any(instance as *mut c_void, p as *mut c_void) } as usize)
+        // SAFETY: `instance` is live; the runtime only stores `p`. The box is held (a root) for
+        // the store's life: between here and the call only the argument slots know it.
+        unsafe {
+            let r = host::w2n_gc_extern_to_any(instance as *mut c_void, p as *mut c_void);
+            host::w2n_gc_hold(self.store, r);
+            Ok(r as usize)
+        }
     }
 }
 
