@@ -439,7 +439,8 @@ fn canonical_valtype(types: &[RawType], t: wasmparser::ValType, stack: &mut Vec<
         H::Abstract { ty: A::Struct, .. } => out.push(case('s')),
         H::Abstract { ty: A::Array, .. } => out.push(case('g')),
         H::Abstract { ty: A::None, .. } => out.push(case('o')),
-        H::Concrete(idx) | H::Exact(idx) => match idx.as_module_index().and_then(|i| Some((i, types.get(i as usize)?))) {
+        H::Concrete(idx) | H::Exact(idx) => match idx.as_module_index().and_then(|i| Some((i, types.get(i as usize)?)))
+        {
             Some((_, RawType::Struct)) => out.push(case('s')),
             Some((_, RawType::Array)) => out.push(case('g')),
             Some((i, RawType::Func(_))) => {

@@ -70,7 +70,10 @@ pub struct Field {
 pub enum Composite {
     Func,
     /// `size`: bytes of the object, header included.
-    Struct { fields: Vec<Field>, size: u32 },
+    Struct {
+        fields: Vec<Field>,
+        size: u32,
+    },
     Array(Field),
 }
 
@@ -114,8 +117,16 @@ impl TypeDef {
     pub fn ref_offsets(&self) -> Vec<u32> {
         match &self.composite {
             Composite::Func => vec![],
-            Composite::Struct { fields, .. } => fields.iter().filter(|f| f.storage.is_ref()).map(|f| f.offset).collect(),
-            Composite::Array(f) => if f.storage.is_ref() { vec![ARRAY_ELEMS] } else { vec![] },
+            Composite::Struct { fields, .. } => {
+                fields.iter().filter(|f| f.storage.is_ref()).map(|f| f.offset).collect()
+            }
+            Composite::Array(f) => {
+                if f.storage.is_ref() {
+                    vec![ARRAY_ELEMS]
+                } else {
+                    vec![]
+                }
+            }
         }
     }
 
@@ -165,13 +176,17 @@ pub fn read_group(group: &[SubType], start: u32, is_func: &dyn Fn(u32) -> bool) 
                         let size = storage.bytes();
                         at = at.next_multiple_of(size);
                         fields.push(Field { storage, mutable: f.mutable, offset: at });
-                        at = at.checked_add(size).ok_or_else(|| CompileError::Unsupported("a struct over 4 GiB".into()))?;
+                        at = at
+                            .checked_add(size)
+                            .ok_or_else(|| CompileError::Unsupported("a struct over 4 GiB".into()))?;
                     }
                     Composite::Struct { fields, size: at.next_multiple_of(8) }
                 }
-                CompositeInnerType::Array(a) => {
-                    Composite::Array(Field { storage: storage(a.0.element_type)?, mutable: a.0.mutable, offset: ARRAY_ELEMS })
-                }
+                CompositeInnerType::Array(a) => Composite::Array(Field {
+                    storage: storage(a.0.element_type)?,
+                    mutable: a.0.mutable,
+                    offset: ARRAY_ELEMS,
+                }),
                 CompositeInnerType::Cont(_) => return unsupported("continuation types (stack switching proposal)"),
             };
             Ok(TypeDef {

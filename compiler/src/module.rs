@@ -550,7 +550,6 @@ impl<'a> ModuleInfo<'a> {
     }
 }
 
-
 fn memory_info(t: wasmparser::MemoryType) -> Result<MemoryInfo> {
     let page_size_log2 = t.page_size_log2.unwrap_or(16);
     if page_size_log2 != 16 && page_size_log2 != 0 {

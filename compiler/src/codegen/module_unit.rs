@@ -9,13 +9,13 @@ use super::ExeConfig;
 use crate::abi;
 use crate::error::{unsupported, CompileError, Result};
 use crate::ir::cells;
+use crate::ir::gc_objects::ObjectBuilder;
 use crate::ir::runtime_fns::RuntimeFn;
 use crate::ir::unit::Unit;
 use crate::module::{ElemItem, SegmentMode};
 use inkwell::builder::Builder;
 use inkwell::module::Linkage;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, FunctionValue, PointerValue};
-use crate::ir::gc_objects::ObjectBuilder;
 use wasmparser::{ConstExpr, Operator};
 
 pub fn build(u: &Unit<'_, '_>, exe: Option<&ExeConfig>) -> Result<()> {

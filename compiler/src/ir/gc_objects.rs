@@ -40,7 +40,11 @@ impl<'ctx> ObjectBuilder<'_, '_, 'ctx, '_> {
         Ok(v.into_pointer_value())
     }
 
-    fn call(&self, rf: RuntimeFn, args: &[inkwell::values::BasicMetadataValueEnum<'ctx>]) -> Result<PointerValue<'ctx>> {
+    fn call(
+        &self,
+        rf: RuntimeFn,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> Result<PointerValue<'ctx>> {
         let mut all = vec![self.ctx.into()];
         all.extend_from_slice(args);
         self.b
@@ -105,7 +109,12 @@ impl<'ctx> ObjectBuilder<'_, '_, 'ctx, '_> {
     }
 
     /// The address of element `index` (i32, unchecked) of an array of `storage`.
-    pub fn element(&self, array: PointerValue<'ctx>, storage: Storage, index: IntValue<'ctx>) -> Result<PointerValue<'ctx>> {
+    pub fn element(
+        &self,
+        array: PointerValue<'ctx>,
+        storage: Storage,
+        index: IntValue<'ctx>,
+    ) -> Result<PointerValue<'ctx>> {
         let i64t = self.u.llcx.i64_type();
         let index = self.b.build_int_z_extend_or_bit_cast(index, i64t, "")?;
         let scaled = self.b.build_int_mul(index, i64t.const_int(storage.bytes() as u64, false), "")?;

@@ -78,7 +78,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let src = self.pop_int()?;
                 let rtt = self.objects().rtt(t)?;
                 let data = self.unit.data_segment(d).as_pointer_value();
-                let args = [self.ctx.into(), rtt.into(), self.i32_const(d as u64).into(), data.into(), src.into(), len.into()];
+                let args =
+                    [self.ctx.into(), rtt.into(), self.i32_const(d as u64).into(), data.into(), src.into(), len.into()];
                 let array = self.call_value(self.unit.runtime_fn(RuntimeFn::ArrayNewData), &args)?;
                 self.push(array);
             }
@@ -194,7 +195,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.trap_if(failed, Trap::CastFailure)?;
                 self.push(v);
             }
-            Operator::BrOnCast { relative_depth, to_ref_type, .. } => self.branch_on_cast(relative_depth, to_ref_type, true)?,
+            Operator::BrOnCast { relative_depth, to_ref_type, .. } => {
+                self.branch_on_cast(relative_depth, to_ref_type, true)?
+            }
             Operator::BrOnCastFail { relative_depth, to_ref_type, .. } => {
                 self.branch_on_cast(relative_depth, to_ref_type, false)?
             }
@@ -389,7 +392,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Whether the non-null function record `record` has type `t` or (when `t` is not final) a
     /// declared subtype of it, as an i1.
-    pub(super) fn func_has_type(&mut self, record: PointerValue<'ctx>, t: u32, is_final: bool) -> Result<IntValue<'ctx>> {
+    pub(super) fn func_has_type(
+        &mut self,
+        record: PointerValue<'ctx>,
+        t: u32,
+        is_final: bool,
+    ) -> Result<IntValue<'ctx>> {
         let i32t = self.unit.llcx.i32_type();
         let actual = self.load_at(i32t.into(), record, crate::abi::FUNC_TYPE_ID)?.into_int_value();
         let expected = self.load_invariant(i32t.into(), self.ctx, self.unit.layout.type_ids + 4 * t)?.into_int_value();

@@ -250,10 +250,12 @@ impl<'a> Runner<'a> {
                 Outcome::Error(m) => self.fail(span, format!("invoke `{}`: {m}", invoke.name)),
             },
             WastDirective::AssertReturn { span, exec, results } => match self.execute(exec) {
-                Outcome::Values(actual) => match self.ref_kinds(&actual).and_then(|k| check_results(&actual, &k, &results)) {
-                    Ok(()) => self.pass(),
-                    Err(m) => self.fail(span, m),
-                },
+                Outcome::Values(actual) => {
+                    match self.ref_kinds(&actual).and_then(|k| check_results(&actual, &k, &results)) {
+                        Ok(()) => self.pass(),
+                        Err(m) => self.fail(span, m),
+                    }
+                }
                 Outcome::Trap(m) => self.fail(span, format!("expected values, got trap: {m}")),
                 Outcome::Error(m) => self.fail(span, m),
             },
