@@ -85,11 +85,12 @@ pub struct TypeDef {
     pub is_final: bool,
     /// The index of the first type of its rec group.
     pub group_start: u32,
-    /// The canonical string of its rec group (the same for every type of the group): the
-    /// signature code (`abi::signature_string`'s form) for a lone final function type without
-    /// supertype or concrete references, which host functions share; otherwise the group's
-    /// structure, with references into the group as `^i` and to earlier types as `tN;`, which
-    /// the runtime replaces with their canonical ids before interning.
+    /// The canonical string of its rec group, on the group's first type only (empty on the
+    /// others: producers put hundreds of types in one group): the signature code
+    /// (`abi::signature_string`'s form) for a lone final function type without supertype or
+    /// concrete references, which host functions share; otherwise the group's structure, with
+    /// references into the group as `^i` and to earlier types as `tN;`, which the runtime
+    /// replaces with their canonical ids before interning.
     pub group: String,
 }
 
@@ -152,7 +153,7 @@ pub fn is_func_type(t: &SubType) -> bool {
 /// Lays out one rec group, whose first type has index `start`; `is_func(i)` tells whether type
 /// `i` (of this group or an earlier one) is a function type.
 pub fn read_group(group: &[SubType], start: u32, is_func: &dyn Fn(u32) -> bool) -> Result<Vec<TypeDef>> {
-    let canon = group_string(group, start)?;
+    let mut canon = Some(group_string(group, start)?);
     group
         .iter()
         .map(|t| {
@@ -194,7 +195,7 @@ pub fn read_group(group: &[SubType], start: u32, is_func: &dyn Fn(u32) -> bool) 
                 supertype: t.supertype_idxs.first().and_then(|i| i.as_module_index()),
                 is_final: t.is_final,
                 group_start: start,
-                group: canon.clone(),
+                group: canon.take().unwrap_or_default(),
             })
         })
         .collect()

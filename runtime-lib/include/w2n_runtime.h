@@ -301,10 +301,11 @@ typedef struct w2n_layout {
 
 /* ABI: one type of a module's type section, for the runtime types (`w2n_rtt`) of instances. */
 typedef struct w2n_type_def {
-  const char *group;        /* canonical string of its rec group (compiler/src/gc_types.rs): the
-                               signature code for a lone final function type without supertype or
-                               concrete references; otherwise the group's structure, references into
-                               the group `^i`, to earlier types `tN;` (replaced by `#ID;`) */
+  const char *group;        /* the first type of a rec group: the group's canonical string
+                               (compiler/src/gc_types.rs): the signature code for a lone final
+                               function type without supertype or concrete references; otherwise
+                               the group's structure, references into the group `^i`, to earlier
+                               types `tN;` (replaced by `#ID;`). NULL on the group's other types. */
   uint32_t group_start;     /* index of the group's first type */
   uint32_t kind;            /* enum w2n_rtt_kind */
   uint32_t supertype;       /* type index, or UINT32_MAX */

@@ -67,8 +67,8 @@ out:
   return w2n__rtt_of_id(id);
 }
 
-/* `group` with every `tN;` replaced by `#ID;` (ids[N]), then `/k` when `k` >= 0. NULL: no memory. */
-static char *resolve_group(const char *group, const uint32_t *ids, uint32_t num_types, int k) {
+/* `group` with every `tN;` replaced by `#ID;` (ids[N]). NULL: no memory. */
+static char *resolve_group(const char *group, const uint32_t *ids, uint32_t num_types) {
   size_t cap = strlen(group) + 32, len = 0;
   char *out = malloc(cap);
   if (!out) return NULL;
@@ -92,7 +92,6 @@ static char *resolve_group(const char *group, const uint32_t *ids, uint32_t num_
     memcpy(out + len, piece, n);
     len += n;
   }
-  if (k >= 0) len += (size_t)snprintf(out + len, 16, "/%d", k);
   out[len] = 0;
   return out;
 }
@@ -101,9 +100,10 @@ int w2n__resolve_types(w2n_instance *ctx) {
   const w2n_module *m = w2n__mod(ctx);
   uint32_t *ids = w2n__type_ids(ctx);
   const w2n_rtt **rtts = w2n__region(ctx, m->layout.rtts);
+  uint32_t group_id = UINT32_MAX; /* of the structured group being walked */
   for (uint32_t t = 0; t < m->num_types; t++) {
     const w2n_type_def *def = m->type_defs ? &m->type_defs[t] : NULL;
-    const char *group = def && def->group ? def->group : m->type_sigs ? m->type_sigs[t] : NULL;
+    const char *group = def ? m->type_defs[def->group_start].group : m->type_sigs ? m->type_sigs[t] : NULL;
     if (!group) {
       ids[t] = UINT32_MAX;
       continue;
@@ -111,10 +111,17 @@ int w2n__resolve_types(w2n_instance *ctx) {
     if (group[0] != '{') {
       ids[t] = w2n_intern_signature(group);
     } else {
-      char *key = resolve_group(group, ids, m->num_types, (int)(t - def->group_start));
-      if (!key) return -1;
-      ids[t] = w2n_intern_signature(key);
-      free(key);
+      /* The group's string is resolved and interned once, at its first type; each type's id is
+       * that of `#GROUP/k`, which no signature code or group string can spell. */
+      if (t == def->group_start) {
+        char *key = resolve_group(group, ids, m->num_types);
+        if (!key) return -1;
+        group_id = w2n_intern_signature(key);
+        free(key);
+      }
+      char key[32];
+      snprintf(key, sizeof key, "#%u/%u", group_id, t - def->group_start);
+      ids[t] = group_id == UINT32_MAX ? UINT32_MAX : w2n_intern_signature(key);
     }
     const w2n_rtt *super = def && def->supertype < t ? rtts[def->supertype] : NULL;
     rtts[t] = rtt_for(ids[t], def, super);

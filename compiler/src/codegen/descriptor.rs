@@ -355,15 +355,12 @@ fn globals<'ctx>(d: &Descriptor<'_, 'ctx, '_>) -> Result<BasicValueEnum<'ctx>> {
     Ok(d.array_of("globals", values))
 }
 
-/// `w2n_type_def[num_types]`; every type of a rec group points at one copy of its string.
+/// `w2n_type_def[num_types]`; a rec group's string on its first type only.
 fn type_defs<'ctx>(d: &Descriptor<'_, 'ctx, '_>) -> Result<BasicValueEnum<'ctx>> {
     let defs = &d.u.info.type_defs;
     let mut values = Vec::with_capacity(defs.len());
-    let mut group = d.null();
     for (i, t) in defs.iter().enumerate() {
-        if t.group_start == i as u32 {
-            group = d.cstring(&t.group);
-        }
+        let group = if t.group_start == i as u32 { d.cstring(&t.group) } else { d.null() };
         let refs = t.ref_offsets();
         let value = c_struct!(
             d,
