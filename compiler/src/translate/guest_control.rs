@@ -57,6 +57,8 @@ pub(super) fn ends_piece(op: &Operator<'_>) -> bool {
             | Operator::BrTable { .. }
             | Operator::BrOnNull { .. }
             | Operator::BrOnNonNull { .. }
+            | Operator::BrOnCast { .. }
+            | Operator::BrOnCastFail { .. }
             | Operator::Return
             | Operator::Loop { .. }
             | Operator::If { .. }
