@@ -279,8 +279,9 @@ fn is_validation_message(m: &str) -> bool {
 /// Validates the whole module: module-level sections in order, then every function body in parallel.
 /// The error reported is always the one of the lowest function index, whatever the thread count.
 pub fn validate(wasm: &[u8]) -> Result<()> {
-    // A component's header: the magic, a version, then layer 1 (a core module's layer is 0).
-    if wasm.len() >= 8 && wasm.starts_with(b"\0asm") && wasm[6..8] == [1, 0] {
+    // A component's header: the magic, the component encoding's version 0x0d, then layer 1 (a
+    // core module is version 1, layer 0; any other header is malformed).
+    if wasm.len() >= 8 && wasm[..8] == *b"\0asm\x0d\0\x01\0" {
         return unsupported("the component model (a component or nested module was given)");
     }
     let mut validator = Validator::new_with_features(features());

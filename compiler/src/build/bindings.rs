@@ -143,6 +143,7 @@ pub fn generate(
     write_new(w, &g);
     write_instantiate(w, &g);
     write_guest_control(w, &g, &mut methods);
+    write_gc(w, &g, &mut methods);
     write_export_funcs(w, &g, &mut methods);
     write_export_memories(w, &g, &mut methods);
     write_export_globals(w, &g, &mut methods);
@@ -523,6 +524,47 @@ fn write_guest_control(w: &mut String, g: &Gen<'_, '_>, methods: &mut Names) {
     }
 }
 
+/// For a module with GC types: holding references between calls, collecting, the heap's size.
+fn write_gc(w: &mut String, g: &Gen<'_, '_>, methods: &mut Names) {
+    if g.info.type_defs.iter().all(|t| t.is_func()) {
+        return;
+    }
+    let (hold, release) = (methods.unique("gc_hold"), methods.unique("gc_release"));
+    let (collect, stats) = (methods.unique("gc_collect"), methods.unique("gc_stats"));
+    writeln!(
+        w,
+        r#"
+    /// Keeps GC reference `r` (a struct, an array, ...) alive between calls: the collector sees
+    /// the references of a running call and of the instance, not the ones the host keeps.
+    /// Counted: each hold needs one `gc_release`.
+    pub fn {hold}(&mut self, r: *mut ::std::ffi::c_void) {{
+        // SAFETY: the store is live; the runtime ignores what is not one of its objects.
+        unsafe {{ __w2n_ffi::w2n_gc_hold(self.store, r) }}
+    }}
+
+    /// Lets go of a reference `gc_hold` kept.
+    pub fn {release}(&mut self, r: *mut ::std::ffi::c_void) {{
+        // SAFETY: the store is live.
+        unsafe {{ __w2n_ffi::w2n_gc_release(self.store, r) }}
+    }}
+
+    /// Collects the GC heap now (it also collects on its own when allocation needs it).
+    pub fn {collect}(&mut self) {{
+        // SAFETY: the store is live and no call runs (`&mut self`).
+        unsafe {{ __w2n_ffi::w2n_gc_collect(self.store) }}
+    }}
+
+    /// The GC heap: (bytes the last collection found live, bytes the heap holds, collections).
+    pub fn {stats}(&self) -> (u64, u64, u64) {{
+        let (mut live, mut heap, mut collections) = (0, 0, 0);
+        // SAFETY: the store is live.
+        unsafe {{ __w2n_ffi::w2n_gc_stats(self.store, &mut live, &mut heap, &mut collections) }};
+        (live, heap, collections)
+    }}"#
+    )
+    .unwrap();
+}
+
 /// With `interruptible`: the handle and the shared cell behind it.
 const INTERRUPT_HANDLE: &str = r#"
 /// Stops a call of the instance it came from, from any thread (`w2n_store_interrupt`).
@@ -748,6 +790,10 @@ const FFI_FUNCTIONS: &str = r#"
         pub fn w2n_store_set_deadline(store: *mut c_void, ns: u64) -> c_int;
         pub fn w2n_store_set_fuel(store: *mut c_void, fuel: u64);
         pub fn w2n_store_get_fuel(store: *const c_void) -> u64;
+        pub fn w2n_gc_hold(store: *mut c_void, r: *mut c_void);
+        pub fn w2n_gc_release(store: *mut c_void, r: *mut c_void);
+        pub fn w2n_gc_collect(store: *mut c_void);
+        pub fn w2n_gc_stats(store: *mut c_void, live: *mut u64, heap: *mut u64, collections: *mut u64);
     }
 
     /// Export `name` of a kind the module is known to export (the bindings were generated from it).
