@@ -17,7 +17,6 @@ use crate::error::Result;
 use crate::trap::Trap;
 use inkwell::types::FunctionType;
 use inkwell::values::{BasicMetadataValueEnum, BasicValueEnum, CallSiteValue, PointerValue};
-
 use wasmparser::Operator;
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
