@@ -373,11 +373,11 @@ pub enum RawType {
 /// The canonical signature of function type `index` of a type section: `PARAMS:RESULTS`, one code
 /// per value type. Numbers use `valtype_code`; references use a letter for the heap type, upper case
 /// when non-nullable (`a`/`A` func, `r`/`R` extern, `z`/`Z` nofunc, `y`/`Y` noextern, `x` exn, `w`
-/// noexn, `n` any, `q` eq, `j` i31, `s` struct, `g` array, `o` none; a concrete struct or array
-/// type is its kind's letter), and a concrete function type is `c[...]`/`C[...]` around its own
-/// signature (`^N` refers back to the type N levels up, for recursive types). The runtime counts
-/// arity at bracket depth 0 (`w2n_signature_arity`). GC type identity is not in these codes: the
-/// runtime interns `gc_types::TypeDef::group`.
+/// noexn, `n` any, `q` eq, `j` i31, `s` struct, `g` array, `o` none), a concrete function type is
+/// `c[...]`/`C[...]` around its own signature (`^N` refers back to the type N levels up, for
+/// recursive types), and a concrete struct or array type is `ctN;`/`CtN;` (type index N), which the
+/// runtime resolves to the type's canonical id (`c#ID;`) before matching imports. The runtime
+/// counts arity at bracket depth 0 (`w2n_signature_arity`).
 pub fn canonical_signature(types: &[RawType], index: u32) -> String {
     let mut out = String::new();
     canonical_into(types, index, &mut vec![], &mut out);
@@ -441,8 +441,11 @@ fn canonical_valtype(types: &[RawType], t: wasmparser::ValType, stack: &mut Vec<
         H::Abstract { ty: A::None, .. } => out.push(case('o')),
         H::Concrete(idx) | H::Exact(idx) => match idx.as_module_index().and_then(|i| Some((i, types.get(i as usize)?)))
         {
-            Some((_, RawType::Struct)) => out.push(case('s')),
-            Some((_, RawType::Array)) => out.push(case('g')),
+            // The runtime replaces `tN;` with the canonical id of the instance's type N (`#ID;`).
+            Some((i, RawType::Struct | RawType::Array)) => {
+                out.push(case('c'));
+                out.push_str(&format!("t{i};"));
+            }
             Some((i, RawType::Func(_))) => {
                 out.push(case('c'));
                 out.push('[');

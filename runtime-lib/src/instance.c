@@ -143,10 +143,15 @@ out:
 }
 
 void w2n_signature_arity(const char *sig, uint32_t *nparams, uint32_t *nresults) {
-  /* One code per value type at bracket depth 0; `c[...]` (a concrete reference type) counts once. */
+  /* One code per value type at bracket depth 0; `c[...]` (a concrete function type) and `ctN;` /
+   * `c#ID;` (a concrete struct or array type) count once. */
   uint32_t counts[2] = {0, 0};
   int side = 0, depth = 0;
   for (const char *c = sig ? sig : ""; *c; c++) {
+    if ((*c == 't' || *c == '#') && depth == 0) {
+      while (c[1] && *c != ';') c++; /* the rest of a `ctN;` counted at its `c` */
+      continue;
+    }
     if (*c == '[') depth++;
     else if (*c == ']') depth--;
     else if (depth == 0 && *c == ':') side = 1;
@@ -180,7 +185,8 @@ static int limits_match(uint64_t actual_min, int actual_has_max, uint64_t actual
 
 /* Reference-type matching on canonical codes: `a` func, `r` extern, `z` nofunc, `y` noextern,
  * `x` exn, `w` noexn, `n` any, `q` eq, `j` i31, `s` struct, `g` array, `o` none, `c[...]` a concrete
- * function type; upper case = non-nullable. Numbers match only themselves. */
+ * function type, `c#ID;` a concrete struct or array type (resolved, w2n__resolve_code); upper case
+ * = non-nullable. Numbers match only themselves. */
 static int ref_heap(const char *code, char *heap) {
   char c = *code;
   if (!c) return -1;
@@ -189,9 +195,16 @@ static int ref_heap(const char *code, char *heap) {
   return nonnull;
 }
 
+/* The rtt of a resolved concrete struct or array code (`c#ID;`), or NULL. */
+static const w2n_rtt *concrete_rtt(const char *code) {
+  if ((code[0] != 'c' && code[0] != 'C') || code[1] != '#') return NULL;
+  return w2n__rtt_of_id((uint32_t)strtoul(code + 2, NULL, 10));
+}
+
 int w2n__valtype_subtype(const char *sub, const char *super) {
   if (!sub || !super) return sub == super;
   if (strcmp(sub, super) == 0) return 1;
+  const w2n_rtt *rs = concrete_rtt(sub), *rp = concrete_rtt(super);
   char hs = 0, hp = 0;
   int ns = ref_heap(sub, &hs), np = ref_heap(super, &hp);
   if (ns < 0 || np < 0 || strchr("arzycxwnqjsgo", hs) == NULL || strchr("arzycxwnqjsgo", hp) == NULL) return 0;
@@ -200,10 +213,14 @@ int w2n__valtype_subtype(const char *sub, const char *super) {
   case 'a': return hs == 'a' || hs == 'z' || hs == 'c';
   case 'r': return hs == 'r' || hs == 'y';
   case 'x': return hs == 'x' || hs == 'w';
-  case 'n': return strchr("nqjsgo", hs) != NULL; /* any > eq > i31, struct, array > none */
-  case 'q': return strchr("qjsgo", hs) != NULL;
-  case 'j': case 's': case 'g': return hs == hp || hs == 'o';
-  case 'c': return hs == 'z' || (hs == 'c' && strcmp(sub + 1, super + 1) == 0);
+  case 'n': return strchr("nqjsgo", hs) != NULL || rs; /* any > eq > i31, struct, array > none */
+  case 'q': return strchr("qjsgo", hs) != NULL || rs;
+  case 'j': return hs == hp || hs == 'o';
+  case 's': return hs == hp || hs == 'o' || (rs && rs->kind == W2N_RTT_STRUCT);
+  case 'g': return hs == hp || hs == 'o' || (rs && rs->kind == W2N_RTT_ARRAY);
+  case 'c':
+    if (rp) return hs == 'o' || (rs && w2n__type_id_matches(rs->id, rp));
+    return hs == 'z' || (hs == 'c' && !rs && strcmp(sub + 1, super + 1) == 0);
   default: return hs == hp;
   }
 }
@@ -224,10 +241,11 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
   case W2N_EXTERN_GLOBAL: {
     if (!ext->of.global.cell || imp->index >= m->num_globals) return -1;
     if (ext->of.global.type != imp->type || (ext->of.global.mutable_ != 0) != (imp->mutable_ != 0)) return -1;
-    if (ext->of.global.valtype && imp->valtype) {
+    const char *want = w2n__resolve_code(ctx, imp->valtype);
+    if (ext->of.global.valtype && want) {
       /* Immutable globals are covariant; mutable ones must have exactly the declared type. */
-      int ok = imp->mutable_ ? strcmp(ext->of.global.valtype, imp->valtype) == 0
-                             : w2n__valtype_subtype(ext->of.global.valtype, imp->valtype);
+      int ok = imp->mutable_ ? strcmp(ext->of.global.valtype, want) == 0
+                             : w2n__valtype_subtype(ext->of.global.valtype, want);
       if (!ok) return -1;
     }
     w2n__globals(ctx)[imp->index] = ext->of.global.cell;
@@ -236,7 +254,8 @@ static int bind_import(w2n_instance *ctx, const w2n_import_desc *imp, const w2n_
   case W2N_EXTERN_TABLE: {
     const w2n_table *t = ext->of.table;
     if (!t || imp->index >= m->num_tables || t->elem_type != imp->type) return -1;
-    if (t->elem_valtype && imp->valtype && strcmp(t->elem_valtype, imp->valtype) != 0) return -1;
+    const char *want = w2n__resolve_code(ctx, imp->valtype);
+    if (t->elem_valtype && want && strcmp(t->elem_valtype, want) != 0) return -1;
     if (!limits_match(t->size, !(t->limit_flags & W2N__NO_DECLARED_MAX), t->max, imp->min, imp->max)) return -1;
     w2n__tables(ctx)[imp->index] = (w2n_table *)t;
     return 0;
@@ -360,6 +379,19 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
     return NULL;
   }
   const uint32_t *type_ids = w2n__type_ids(ctx);
+  /* Value-type codes in this instance's canonical ids: what its global exports show, and what
+   * import matching compares (w2n__resolve_code). */
+  priv->global_codes = w2n__instance_alloc(ctx, ((size_t)m->num_globals + 1) * sizeof(char *));
+  int codes_ok = priv->global_codes != NULL;
+  for (uint32_t i = 0; codes_ok && i < m->num_globals; i++) {
+    priv->global_codes[i] = w2n__resolve_code(ctx, m->globals[i].valtype);
+    codes_ok = priv->global_codes[i] || !m->globals[i].valtype;
+  }
+  if (!codes_ok) {
+    w2n__error_set(err, W2N_TRAP_NONE, "out of memory creating an instance");
+    free_context(ctx);
+    return NULL;
+  }
 
   /* Imports: all resolved and checked before anything observable happens. */
   for (uint32_t i = 0; i < m->num_imports; i++) {
@@ -390,7 +422,9 @@ w2n_instance *w2n_instantiate(w2n_store *store, const w2n_module *m, w2n_resolve
     w2n__memories(ctx)[m->num_imported_memories + i] = &mems[i];
   }
   for (uint32_t i = 0; i < ntab; i++) {
-    if (w2n__table_create(&tabs[i], &m->tables[i], &simpl->limits, err) != 0) {
+    w2n_limits_desc desc = m->tables[i];
+    desc.valtype = w2n__resolve_code(ctx, desc.valtype); /* NULL (no memory): no exact type */
+    if (w2n__table_create(&tabs[i], &desc, &simpl->limits, err) != 0) {
       destroy_defined(ctx, nmem, i);
       free_context(ctx);
       return NULL;
@@ -493,7 +527,7 @@ int w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len, w2n_
       out->of.global.cell = w2n__globals(inst)[e->index];
       out->of.global.type = m->globals[e->index].type;
       out->of.global.mutable_ = m->globals[e->index].mutable_;
-      out->of.global.valtype = m->globals[e->index].valtype;
+      out->of.global.valtype = ((w2n_instance_priv *)w2n__hdr(inst)->runtime_data)->global_codes[e->index];
       return 0;
     case W2N_EXTERN_TAG:
       if (e->index >= m->num_tags) return -1;

@@ -91,6 +91,7 @@ typedef struct w2n_instance_priv {
   w2n_owned *owned;
   w2n_instance *prev, *next; /* in the store's `instances` */
   int listed;
+  const char **global_codes; /* each global's value-type code, resolved (w2n__resolve_code) */
 } w2n_instance_priv;
 
 static inline w2n_context_header *w2n__hdr(const w2n_instance *ctx) { return (w2n_context_header *)ctx; }
@@ -241,6 +242,10 @@ extern int w2n__wasi_no_openat2;
 int w2n__resolve_types(w2n_instance *ctx);
 /* The rtt of canonical type id `id`, or NULL (host signatures have none). Lock-free. */
 const w2n_rtt *w2n__rtt_of_id(uint32_t id);
+/* A canonical value-type code of ctx's module with its concrete struct and array types (`tN;`)
+ * resolved to their canonical ids (`#ID;`): `code` itself when it has none, else a copy the
+ * instance owns. NULL: out of memory. */
+const char *w2n__resolve_code(w2n_instance *ctx, const char *code);
 /* 1 when the type of canonical id `id` is `expected` or one of its declared subtypes. */
 int w2n__type_id_matches(uint32_t id, const w2n_rtt *expected);
 

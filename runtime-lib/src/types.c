@@ -130,6 +130,16 @@ int w2n__resolve_types(w2n_instance *ctx) {
   return 0;
 }
 
+const char *w2n__resolve_code(w2n_instance *ctx, const char *code) {
+  if (!code || !strchr(code, 't')) return code;
+  char *resolved = resolve_group(code, w2n__type_ids(ctx), w2n__mod(ctx)->num_types);
+  if (!resolved) return NULL;
+  char *owned = w2n__instance_alloc(ctx, strlen(resolved) + 1);
+  if (owned) strcpy(owned, resolved);
+  free(resolved);
+  return owned;
+}
+
 int w2n__type_id_matches(uint32_t id, const w2n_rtt *expected) {
   if (!expected) return 0;
   if (id == expected->id) return 1;

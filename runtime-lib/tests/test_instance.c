@@ -177,6 +177,8 @@ int main(void) {
   CHECK(np == 2 && nr == 1, "arity of iI:f");
   w2n_signature_arity(":", &np, &nr);
   CHECK(np == 0 && nr == 0, "arity of :");
+  w2n_signature_arity("ct12;c[i:Ct3;]:Ct0;I", &np, &nr);
+  CHECK(np == 2 && nr == 2, "arity with concrete struct references (ctN;) inside and outside c[...]");
   CHECK(strcmp(w2n_trap_message(W2N_TRAP_INT_DIV_BY_ZERO), "integer divide by zero") == 0 &&
             strcmp(w2n_trap_message(W2N_TRAP_MEMORY_OOB), "out of bounds memory access") == 0 &&
             strcmp(w2n_trap_message(W2N_TRAP_STACK_EXHAUSTED), "call stack exhausted") == 0 &&
