@@ -28,6 +28,7 @@ const MODULE: &str = r#"(module
   (func (export "point") (result anyref) (struct.new $point (i32.const 1) (i32.const 2)))
   (func (export "bytes") (result eqref) (array.new_default $bytes (i32.const 3)))
   (func (export "none") (result anyref) (ref.null none))
+  (func (export "is_null") (param anyref) (result i32) (ref.is_null (local.get 0)))
   (memory 1)
 )"#;
 
@@ -58,6 +59,7 @@ fn gc_results_print_in_spec_notation() {
     assert_prints("point", &[], "(ref.struct)\n");
     assert_prints("bytes", &[], "(ref.array)\n");
     assert_prints("none", &[], "null\n");
+    assert_prints("is_null", &["null"], "1\n");
 }
 
 #[test]

@@ -188,7 +188,10 @@ fn parse_value(text: &str, ty: ValType) -> Result<Value> {
         ValType::I64 => Value { i64: parse_int(text)? as i64 },
         ValType::F32 => Value { f32: text.parse().with_context(|| format!("`{text}` is not an f32"))? },
         ValType::F64 => Value { f64: text.parse().with_context(|| format!("`{text}` is not an f64"))? },
-        other => bail!("cannot pass a {other:?} from the command line"),
+        ValType::FuncRef | ValType::ExternRef | ValType::ExnRef | ValType::AnyRef if text == "null" => {
+            Value { r#ref: std::ptr::null_mut() }
+        }
+        other => bail!("cannot pass a {other:?} from the command line (of references, only `null`)"),
     })
 }
 
