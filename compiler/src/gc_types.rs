@@ -144,12 +144,6 @@ impl TypeDef {
     }
 }
 
-/// The kind of each type of a group, known before its members are read (they may refer to each
-/// other).
-pub fn is_func_type(t: &SubType) -> bool {
-    matches!(t.composite_type.inner, CompositeInnerType::Func(_))
-}
-
 /// Lays out one rec group, whose first type has index `start`; `is_func(i)` tells whether type
 /// `i` (of this group or an earlier one) is a function type.
 pub fn read_group(group: &[SubType], start: u32, is_func: &dyn Fn(u32) -> bool) -> Result<Vec<TypeDef>> {

@@ -66,6 +66,7 @@ extern "C" {
     ) -> c_int;
     pub fn w2n_wasi_exit_code(store: *mut c_void, code: *mut c_int) -> c_int;
     pub fn w2n_intern_signature(sig: *const c_char) -> u32;
+    /// What an `anyref` is: one of `ref_kind::*` (`enum w2n_ref_kind`).
     pub fn w2n_ref_kind(r: *const c_void, host: *mut *mut c_void) -> u32;
     pub fn w2n_gc_extern_to_any(inst: *mut c_void, r: *mut c_void) -> *mut c_void;
     pub fn w2n_gc_hold(store: *mut c_void, r: *mut c_void);
@@ -338,4 +339,14 @@ fn finish_failed_call(store: *mut c_void, err: &Error) -> Outcome {
         return Outcome::Failed(err.message());
     }
     Outcome::Trapped { message: err.message(), frames: err.frames() }
+}
+
+/// `enum w2n_ref_kind` of `w2n_runtime.h`: what `w2n_ref_kind` says an `anyref` is.
+pub mod ref_kind {
+    pub const NULL: u32 = 0;
+    pub const I31: u32 = 1;
+    pub const STRUCT: u32 = 2;
+    pub const ARRAY: u32 = 3;
+    /// A host reference made internal (`any.convert_extern`).
+    pub const HOST: u32 = 4;
 }

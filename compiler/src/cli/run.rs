@@ -212,13 +212,14 @@ fn parse_int(text: &str) -> Result<i128> {
 /// `(ref.struct)`, `(ref.array)`, `(ref.host 0x...)` for a host reference made internal.
 fn any_ref_text(r: *mut std::ffi::c_void) -> String {
     let mut host = std::ptr::null_mut();
+    use wasm2native::host::ref_kind;
     // SAFETY: `r` is an anyref the call just returned: null, an i31 or a live object.
     match unsafe { wasm2native::host::w2n_ref_kind(r, &mut host) } {
-        0 => "null".into(),
-        1 => format!("(ref.i31 {})", ((r as usize as u32) as i32) >> 1),
-        2 => "(ref.struct)".into(),
-        3 => "(ref.array)".into(),
-        4 => format!("(ref.host {host:p})"),
+        ref_kind::NULL => "null".into(),
+        ref_kind::I31 => format!("(ref.i31 {})", ((r as usize as u32) as i32) >> 1),
+        ref_kind::STRUCT => "(ref.struct)".into(),
+        ref_kind::ARRAY => "(ref.array)".into(),
+        ref_kind::HOST => format!("(ref.host {host:p})"),
         _ => format!("{r:p}"),
     }
 }

@@ -348,25 +348,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         pre: IntValue<'ctx>,
         on_object: impl FnOnce(&mut Self, PointerValue<'ctx>) -> Result<IntValue<'ctx>>,
     ) -> Result<IntValue<'ctx>> {
-        let cx = self.unit.llcx;
-        let entry = self.current_block()?;
-        let object = cx.append_basic_block(self.func, "cast_object");
-        let merge = cx.append_basic_block(self.func, "cast_done");
         let not_object = self.builder.build_or(is_null, is_i31, "")?;
-        self.builder.build_conditional_branch(not_object, merge, object)?;
-        self.builder.position_at_end(object);
-        let rtt = self.load_at(self.unit.ptr().into(), v, OBJECT_RTT)?.into_pointer_value();
-        let ok = on_object(self, rtt)?;
-        let object_end = self.current_block()?;
-        self.builder.build_unconditional_branch(merge)?;
-        self.builder.position_at_end(merge);
-        let phi = self.builder.build_phi(cx.bool_type(), "cast")?;
-        phi.add_incoming(&[(&pre, entry), (&ok, object_end)]);
-        Ok(phi.as_basic_value().into_int_value())
+        self.unless(not_object, pre, |s| {
+            let rtt = s.load_at(s.unit.ptr().into(), v, OBJECT_RTT)?.into_pointer_value();
+            on_object(s, rtt)
+        })
     }
 
-    /// Whether function reference `v` has concrete type `t`: its type id, or for a type with
-    /// subtypes the runtime's display check.
+    /// Whether function reference `v` has concrete type `t` (null: `null_ok`).
     fn func_test(
         &mut self,
         v: PointerValue<'ctx>,
@@ -375,23 +364,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         t: u32,
         is_final: bool,
     ) -> Result<IntValue<'ctx>> {
-        let cx = self.unit.llcx;
-        let entry = self.current_block()?;
-        let record = cx.append_basic_block(self.func, "cast_func");
-        let merge = cx.append_basic_block(self.func, "cast_done");
-        self.builder.build_conditional_branch(is_null, merge, record)?;
-        self.builder.position_at_end(record);
-        let ok = self.func_has_type(v, t, is_final)?;
-        let record_end = self.current_block()?;
-        self.builder.build_unconditional_branch(merge)?;
-        self.builder.position_at_end(merge);
-        let phi = self.builder.build_phi(cx.bool_type(), "cast")?;
-        phi.add_incoming(&[(&null_ok, entry), (&ok, record_end)]);
-        Ok(phi.as_basic_value().into_int_value())
+        self.unless(is_null, null_ok, |s| s.func_has_type(v, t, is_final))
     }
 
     /// Whether the non-null function record `record` has type `t` or (when `t` is not final) a
-    /// declared subtype of it, as an i1.
+    /// declared subtype of it, as an i1: its type id, else the runtime's display check.
     pub(super) fn func_has_type(
         &mut self,
         record: PointerValue<'ctx>,
@@ -405,20 +382,33 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         if is_final {
             return Ok(same);
         }
+        self.unless(same, same, |s| {
+            let rtt = s.objects().rtt(t)?;
+            let r = s.call_value(s.unit.runtime_fn(RuntimeFn::FuncTypeMatches), &[record.into(), rtt.into()])?;
+            Ok(s.builder.build_int_compare(IntPredicate::NE, r.into_int_value(), i32t.const_zero(), "")?)
+        })
+    }
+
+    /// An i1 that is `settled` when `done` holds, else what `compute` builds in a block of its own
+    /// (the part of a test that may load, or call, only when it must).
+    fn unless(
+        &mut self,
+        done: IntValue<'ctx>,
+        settled: IntValue<'ctx>,
+        compute: impl FnOnce(&mut Self) -> Result<IntValue<'ctx>>,
+    ) -> Result<IntValue<'ctx>> {
         let cx = self.unit.llcx;
         let entry = self.current_block()?;
-        let slow = cx.append_basic_block(self.func, "subtype");
-        let merge = cx.append_basic_block(self.func, "subtype_done");
-        self.builder.build_conditional_branch(same, merge, slow)?;
-        self.builder.position_at_end(slow);
-        let rtt = self.objects().rtt(t)?;
-        let r = self.call_value(self.unit.runtime_fn(RuntimeFn::FuncTypeMatches), &[record.into(), rtt.into()])?;
-        let matched = self.builder.build_int_compare(IntPredicate::NE, r.into_int_value(), i32t.const_zero(), "")?;
-        let slow_end = self.current_block()?;
+        let work = cx.append_basic_block(self.func, "test");
+        let merge = cx.append_basic_block(self.func, "tested");
+        self.builder.build_conditional_branch(done, merge, work)?;
+        self.builder.position_at_end(work);
+        let computed = compute(self)?;
+        let work_end = self.current_block()?;
         self.builder.build_unconditional_branch(merge)?;
         self.builder.position_at_end(merge);
         let phi = self.builder.build_phi(cx.bool_type(), "")?;
-        phi.add_incoming(&[(&same, entry), (&matched, slow_end)]);
+        phi.add_incoming(&[(&settled, entry), (&computed, work_end)]);
         Ok(phi.as_basic_value().into_int_value())
     }
 

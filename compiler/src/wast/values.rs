@@ -6,7 +6,7 @@
 //! `anyref` (boxed by the runtime). What an `anyref` result is comes from the runtime
 //! (`w2n_ref_kind`, `RefKind`).
 
-use crate::host::Value;
+use crate::host::{ref_kind, Value};
 use crate::module::ValType;
 use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
@@ -74,23 +74,16 @@ pub struct RefKind {
     pub host: usize,
 }
 
-impl RefKind {
-    pub const I31: u32 = 1;
-    pub const STRUCT: u32 = 2;
-    pub const ARRAY: u32 = 3;
-    pub const HOST: u32 = 4;
-}
-
 fn matches(ty: ValType, v: &Value, kind: Option<RefKind>, expected: &WastRetCore<'_>) -> bool {
     let kind_is = |k: &[u32]| kind.is_some_and(|r| k.contains(&r.kind));
     match (ty, expected) {
         (ValType::AnyRef, WastRetCore::RefAny) => ptr(v) != 0,
-        (ValType::AnyRef, WastRetCore::RefEq) => kind_is(&[RefKind::I31, RefKind::STRUCT, RefKind::ARRAY]),
-        (ValType::AnyRef, WastRetCore::RefI31) => kind_is(&[RefKind::I31]),
-        (ValType::AnyRef, WastRetCore::RefStruct) => kind_is(&[RefKind::STRUCT]),
-        (ValType::AnyRef, WastRetCore::RefArray) => kind_is(&[RefKind::ARRAY]),
+        (ValType::AnyRef, WastRetCore::RefEq) => kind_is(&[ref_kind::I31, ref_kind::STRUCT, ref_kind::ARRAY]),
+        (ValType::AnyRef, WastRetCore::RefI31) => kind_is(&[ref_kind::I31]),
+        (ValType::AnyRef, WastRetCore::RefStruct) => kind_is(&[ref_kind::STRUCT]),
+        (ValType::AnyRef, WastRetCore::RefArray) => kind_is(&[ref_kind::ARRAY]),
         (ValType::AnyRef, WastRetCore::RefHost(n)) => {
-            kind == Some(RefKind { kind: RefKind::HOST, host: *n as usize + 1 })
+            kind == Some(RefKind { kind: ref_kind::HOST, host: *n as usize + 1 })
         }
         (ValType::I32, WastRetCore::I32(e)) => bits32(v) == *e as u32,
         (ValType::I64, WastRetCore::I64(e)) => bits64(v) == *e as u64,
