@@ -207,18 +207,24 @@ pub fn main(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result<Vec<Program>> {
-    let src = root.join("benches/programs");
-    let mut names: Vec<String> = std::fs::read_dir(&src)
-        .with_context(|| format!("reading {}", src.display()))?
+/// The programs of `dir` (files ending in `ext`, without it) that the filters name, sorted.
+fn program_names(dir: &Path, ext: &str, opts: &Options) -> Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".c")).map(String::from))
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(ext)).map(String::from))
         .filter(|n| opts.filters.is_empty() || opts.filters.iter().any(|f| n.contains(f.as_str())))
         .collect();
     names.sort();
     if names.is_empty() {
-        bail!("bench: no program in benches/programs matches {:?}", opts.filters);
+        bail!("bench: no program in {} matches {:?}", dir.display(), opts.filters);
     }
+    Ok(names)
+}
+
+fn build_programs(root: &Path, out: &Path, w2n: &Path, opts: &Options) -> Result<Vec<Program>> {
+    let src = root.join("benches/programs");
+    let names = program_names(&src, ".c", opts)?;
     eprintln!("bench: building {} programs into {}", names.len(), out.display());
     let mut programs = vec![];
     for name in names {
@@ -1023,16 +1029,7 @@ fn gc_bench(root: &Path, out: &Path, opts: &Options) -> Result<()> {
     let src = root.join("benches/gc");
     let dir = out.join("gc");
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    let mut names: Vec<String> = std::fs::read_dir(&src)
-        .with_context(|| format!("reading {}", src.display()))?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".wat")).map(String::from))
-        .filter(|n| opts.filters.is_empty() || opts.filters.iter().any(|f| n.contains(f.as_str())))
-        .collect();
-    names.sort();
-    if names.is_empty() {
-        bail!("bench --gc: no program in benches/gc matches {:?}", opts.filters);
-    }
+    let names = program_names(&src, ".wat", opts)?;
     let w2n = compiler_binary(root, !opts.quick)?;
     eprintln!("bench: compiling {} GC programs into {}", names.len(), dir.display());
     let mut programs = vec![];
