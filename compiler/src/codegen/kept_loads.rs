@@ -4,27 +4,37 @@
 //! a load whose value turns out unused (`x * 0`, a comparison nobody reads, a second load of the
 //! same address). `translate/pin.rs` makes the obvious cases volatile while translating; this
 //! module checks the outcome. Every linear-memory load carries `!w2n.load !{i32 id}`; after the
-//! pass pipeline, each function must still contain every id it was given. If some vanished, those
-//! loads become volatile in a pristine copy of the unit and the pipeline runs again, until none
-//! vanishes. Inlined copies of a callee's loads are not checked against the callee: a call whose
-//! result the program discards is never inlined (`pin.rs`), so those copies stay used.
+//! pass pipeline, each function must still contain every id it was given. The functions where some
+//! vanished are optimised again from a pristine copy with those loads volatile, until none
+//! vanishes, and their new bodies replace the old ones. Inlined copies of a callee's loads are not
+//! checked against the callee: a call whose result the program discards is never inlined
+//! (`pin.rs`), so those copies stay used.
+//!
+//! Only the offending functions run again: the pipelines are function passes (`pipeline.rs`), so a
+//! function optimises the same alone as among its unit, and a unit of a hundred functions does not
+//! pay a hundred re-runs for one vanished load (on yosys.wasm, whole-unit re-runs were 30 % of an
+//! -O2 compile). The copy keeps only those functions' bodies; the others become declarations, and
+//! it is linked back into the unit in place of their first bodies. That needs every function of
+//! the unit to be visible outside it (function units: one symbol per Wasm function); a unit with
+//! local functions is optimised again whole.
 
-use crate::error::Result;
+use crate::error::{internal, Result};
 use crate::ir::load_tags::{covered_ids, load_id, LOAD_ID};
 use inkwell::context::Context;
-use inkwell::module::Module;
+use inkwell::module::{Linkage, Module};
 use inkwell::values::{FunctionValue, InstructionOpcode, InstructionValue};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// After this many rounds every tagged load of the unit is made volatile (never seen in practice:
-/// each round only adds volatile loads, which LLVM keeps).
+/// After this many rounds every tagged load of the functions still re-run is made volatile (never
+/// seen in practice: each round only adds volatile loads, which LLVM keeps).
 const MAX_ROUNDS: usize = 4;
 
 /// Per function name, the load ids it contains.
 type LoadIds = BTreeMap<String, BTreeSet<u32>>;
 
-/// Runs `optimise` on a copy of `module` until no tagged load vanished, and returns that copy; or,
-/// when `module` has no tagged load, optimises `module` itself and returns `None`.
+/// Runs `optimise` on a copy of `module`, then again on the functions where a tagged load
+/// vanished, until none did, and returns that copy; or, when `module` has no tagged load, optimises
+/// `module` itself and returns `None`.
 pub fn optimise_keeping_loads<'ctx>(
     llcx: &'ctx Context,
     module: &Module<'ctx>,
@@ -36,31 +46,93 @@ pub fn optimise_keeping_loads<'ctx>(
         optimise(module)?;
         return Ok(None);
     }
+    let partial = module.get_functions().all(|f| f.count_basic_blocks() == 0 || !is_local(f));
     let mut pinned = BTreeSet::new();
-    for round in 0.. {
+    let mut result = module.clone();
+    optimise(&result)?;
+    let mut redo = vanished(&expected, &load_ids(&result, kind), None, &mut pinned);
+    for round in 1..=MAX_ROUNDS {
+        if redo.is_empty() {
+            break;
+        }
         let candidate = module.clone();
-        if round == MAX_ROUNDS {
-            pin(&candidate, kind, |_| true)?;
-            optimise(&candidate)?;
-            return Ok(Some(candidate));
+        if partial {
+            declare_all_but(&candidate, |name| redo.contains(name));
         }
-        pin(&candidate, kind, |id| pinned.contains(&id))?;
+        pin(&candidate, kind, |id| round == MAX_ROUNDS || pinned.contains(&id))?;
         optimise(&candidate)?;
-        let found = load_ids(&candidate, kind);
-        let vanished: Vec<u32> = expected
-            .iter()
-            .flat_map(|(f, ids)| {
-                let have = found.get(f);
-                ids.iter().filter(move |id| have.is_none_or(|h| !h.contains(id))).copied()
-            })
-            .filter(|id| !pinned.contains(id))
-            .collect();
-        if vanished.is_empty() {
-            return Ok(Some(candidate));
+        let again = vanished(&expected, &load_ids(&candidate, kind), Some(&redo), &mut pinned);
+        if partial {
+            declare_all_but(&result, |name| !redo.contains(name));
+            result.link_in_module(candidate).map_err(|e| internal(e.to_string()))?;
+        } else {
+            result = candidate;
         }
-        pinned.extend(vanished);
+        redo = again;
     }
-    unreachable!("the loop returns by MAX_ROUNDS")
+    Ok(Some(result))
+}
+
+/// The functions among `checked` (all of `expected` when `None`) some of whose loads are missing
+/// from `found` and not already volatile; their missing ids are added to `pinned`.
+fn vanished(
+    expected: &LoadIds,
+    found: &LoadIds,
+    checked: Option<&BTreeSet<String>>,
+    pinned: &mut BTreeSet<u32>,
+) -> BTreeSet<String> {
+    let none = BTreeSet::new();
+    let mut functions = BTreeSet::new();
+    for (f, ids) in expected {
+        if checked.is_some_and(|c| !c.contains(f)) {
+            continue;
+        }
+        let have = found.get(f).unwrap_or(&none);
+        let missing: Vec<u32> = ids.iter().filter(|id| !have.contains(id) && !pinned.contains(id)).copied().collect();
+        if !missing.is_empty() {
+            functions.insert(f.clone());
+            pinned.extend(missing);
+        }
+    }
+    functions
+}
+
+fn is_local(f: FunctionValue<'_>) -> bool {
+    matches!(f.get_linkage(), Linkage::Internal | Linkage::Private)
+}
+
+/// Turns into declarations the function definitions of `module` whose name `keep` rejects, and
+/// drops the private constants (switch tables, ...) that only their bodies used.
+fn declare_all_but<'ctx>(module: &Module<'ctx>, keep: impl Fn(&str) -> bool) {
+    let dropped: Vec<FunctionValue<'ctx>> = module
+        .get_functions()
+        .filter(|f| f.count_basic_blocks() > 0 && !keep(&f.get_name().to_string_lossy()))
+        .collect();
+    for f in dropped {
+        to_declaration(module, f);
+    }
+    let unused: Vec<_> = module
+        .get_globals()
+        .filter(|g| {
+            g.get_linkage() == Linkage::Private
+                && inkwell::values::BasicValue::get_first_use(&g.as_pointer_value()).is_none()
+        })
+        .collect();
+    for g in unused {
+        // SAFETY: `g` has no uses.
+        unsafe { g.delete() };
+    }
+}
+
+/// Replaces the definition `f` of `module` by a declaration of the same name, type and visibility.
+fn to_declaration<'ctx>(module: &Module<'ctx>, f: FunctionValue<'ctx>) {
+    let name = f.get_name().to_string_lossy().into_owned();
+    let decl = module.add_function("", f.get_type(), Some(Linkage::External));
+    decl.as_global_value().set_visibility(f.as_global_value().get_visibility());
+    f.replace_all_uses_with(decl);
+    // SAFETY: `f` has no uses left and nothing here holds on to it.
+    unsafe { f.delete() };
+    decl.as_global_value().set_name(&name);
 }
 
 fn load_ids(module: &Module<'_>, kind: u32) -> LoadIds {
