@@ -42,7 +42,7 @@ struct Descriptor<'u, 'ctx, 'm> {
 
 impl<'u, 'ctx, 'm> Descriptor<'u, 'ctx, 'm> {
     fn new(u: &'u Unit<'ctx, 'm>) -> Result<Self> {
-        Ok(Descriptor { u, target_data: super::target_machine(u.opts)?.get_target_data() })
+        Ok(Descriptor { u, target_data: super::target_machine(u.opts, super::Tier::Full)?.get_target_data() })
     }
 
     fn c32(&self, v: u64) -> BasicValueEnum<'ctx> {

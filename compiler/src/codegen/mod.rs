@@ -14,6 +14,7 @@ pub mod timings;
 mod unit_cache;
 
 use crate::abi::ContextLayout;
+use partition::Tier;
 use crate::error::{catch_panic, internal, Result};
 use crate::ir::unit::Unit;
 use crate::module::ModuleInfo;
@@ -66,7 +67,7 @@ pub fn compile_units(
 ) -> Result<Vec<Vec<u8>>> {
     init_llvm();
     let layout = ContextLayout::of(info);
-    let partitions = partition::partition(info);
+    let partitions = partition::partition(info, opts.opt_level);
     // Mach-O objects cannot be merged with `ld -r` here (no ld64 with -r): for them everything goes
     // into one LLVM module, so that `--emit obj` is still a single object.
     let single = opts.target.os == crate::target::Os::MacOs;
@@ -151,7 +152,12 @@ fn compile_unit(
         }
     }
     time.translate = started.elapsed();
-    catch_panic(|| finish_unit(&unit, output, time))
+    // The module unit, and all of them in one (Mach-O), get the level's own back end.
+    let tier = match parts {
+        [Some(p)] => p.tier,
+        _ => Tier::Full,
+    };
+    catch_panic(|| finish_unit(&unit, tier, output, time))
 }
 
 /// Test hook, for checking how internal compiler errors are reported without a real compiler bug:
@@ -222,14 +228,15 @@ pub(crate) fn init_llvm() {
     });
 }
 
-pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
+/// The target machine that generates the code of `tier` at `opts`'s level.
+pub(crate) fn target_machine(opts: &CodegenOptions, tier: Tier) -> Result<TargetMachine> {
     let triple = TargetTriple::create(&opts.target.llvm_triple);
     let target = Target::from_triple(&triple).map_err(|e| crate::error::internal(e.to_string()))?;
-    let level = match opts.opt_level {
-        OptLevel::O0 => OptimizationLevel::None,
-        OptLevel::O1 => OptimizationLevel::Less,
-        OptLevel::O2 | OptLevel::Os => OptimizationLevel::Default,
-        OptLevel::O3 => OptimizationLevel::Aggressive,
+    let level = match (opts.opt_level, tier) {
+        (OptLevel::O0, _) | (_, Tier::Quick) => OptimizationLevel::None,
+        (OptLevel::O1, Tier::Full) => OptimizationLevel::Less,
+        (OptLevel::O2 | OptLevel::Os, Tier::Full) => OptimizationLevel::Default,
+        (OptLevel::O3, Tier::Full) => OptimizationLevel::Aggressive,
     };
     let tm = target
         .create_target_machine(
@@ -242,7 +249,7 @@ pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
         )
         .ok_or_else(|| crate::error::internal(format!("no target machine for {}", opts.target.llvm_triple)))?;
     let aarch64 = ["aarch64", "arm64"].iter().any(|a| opts.target.llvm_triple.starts_with(a));
-    if aarch64 && opts.opt_level == OptLevel::O0 {
+    if aarch64 && level == OptimizationLevel::None {
         // LLVM 19's GlobalISel, AArch64's -O0 default, folds `zext(shl i32 k, 2)` into the access
         // as `[base, wk, uxtw #2]`, which drops the wrap of the 32-bit shift: `(-1 << 2)` reaches
         // base + 16 GiB - 4, past the guard region. FastISel (what -O0 falls back to) and
@@ -254,15 +261,15 @@ pub(crate) fn target_machine(opts: &CodegenOptions) -> Result<TargetMachine> {
 }
 
 /// Verifies, optimises and emits one unit.
-fn finish_unit(unit: &Unit<'_, '_>, output: Output, time: &mut timings::UnitTime) -> Result<Vec<u8>> {
-    let tm = target_machine(unit.opts)?;
+fn finish_unit(unit: &Unit<'_, '_>, tier: Tier, output: Output, time: &mut timings::UnitTime) -> Result<Vec<u8>> {
+    let tm = target_machine(unit.opts, tier)?;
     unit.module.set_triple(&tm.get_triple());
     unit.module.set_data_layout(&tm.get_target_data().get_data_layout());
     unit.verify()?;
     let rounds = std::cell::Cell::new((0, std::time::Duration::ZERO));
     let optimise = |m: &inkwell::module::Module<'_>| {
         let started = std::time::Instant::now();
-        let done = pipeline::optimise(m, &tm, unit.opts.opt_level);
+        let done = pipeline::optimise(m, &tm, unit.opts.opt_level, tier);
         let (n, took) = rounds.get();
         rounds.set((n + 1, took + started.elapsed()));
         done

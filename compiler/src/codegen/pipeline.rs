@@ -27,6 +27,7 @@
 //!   loops the producer unrolled by a factor the loop vectoriser rejects then vectorise within their
 //!   body.
 
+use super::partition::Tier;
 use crate::error::{internal, Result};
 use crate::OptLevel;
 use inkwell::module::Module;
@@ -133,6 +134,14 @@ fn wasm_o1() -> (Vec<&'static str>, Vec<&'static str>) {
     (simplification, tail)
 }
 
+/// The passes of -O1's quick tier (`partition.rs`): functions without a loop, or too big for the
+/// optimising back end, whose code the fast back end of -O0 generates. Locals to SSA and one
+/// clean-up, which shrink what the fast register allocator has to spill; no loop passes or
+/// vectorisers, whose gains that back end would not keep.
+fn wasm_o1_quick() -> Vec<&'static str> {
+    vec!["sroa<modify-cfg>", "early-cse<memssa>", SIMPLIFYCFG, INSTCOMBINE, SIMPLIFYCFG_FINAL]
+}
+
 /// The passes `-O3` runs after `default<O3>`: loops still guarded by run-time alias checks are
 /// versioned, and the SLP vectoriser sees the copy that may assume no overlap. `loop-versioning`
 /// takes only loops in simplified form (with a preheader of their own, which the two copies of a
@@ -155,7 +164,7 @@ struct Pipeline {
     slp: bool,
 }
 
-fn pipeline(level: OptLevel) -> Pipeline {
+fn pipeline(level: OptLevel, tier: Tier) -> Pipeline {
     use Stage::*;
     let functions = |passes: Vec<&str>| Passes(format!("function<eager-inv>({})", passes.join(",")));
     let ours = |(simplification, tail): (Vec<&str>, Vec<&str>)| Pipeline {
@@ -165,6 +174,7 @@ fn pipeline(level: OptLevel) -> Pipeline {
     match level {
         // Even unoptimised code gets its locals out of memory: it is much smaller and faster.
         OptLevel::O0 => Pipeline { stages: vec![Passes("function(mem2reg)".into())], slp: false },
+        OptLevel::O1 if tier == Tier::Quick => Pipeline { stages: vec![functions(wasm_o1_quick())], slp: false },
         OptLevel::O1 => ours(wasm_o1()),
         OptLevel::O2 => ours(wasm_o2()),
         OptLevel::O3 => {
@@ -175,8 +185,8 @@ fn pipeline(level: OptLevel) -> Pipeline {
 }
 
 /// Runs `level`'s passes on `module`.
-pub fn optimise(module: &Module<'_>, tm: &TargetMachine, level: OptLevel) -> Result<()> {
-    let p = pipeline(level);
+pub fn optimise(module: &Module<'_>, tm: &TargetMachine, level: OptLevel, tier: Tier) -> Result<()> {
+    let p = pipeline(level, tier);
     for stage in &p.stages {
         match stage {
             Stage::Passes(passes) => {
@@ -209,9 +219,11 @@ mod tests {
             prefix: "t".into(),
             control: Default::default(),
         };
-        let tm = crate::codegen::target_machine(&opts).unwrap();
+        let tm = crate::codegen::target_machine(&opts, crate::codegen::partition::Tier::Full).unwrap();
         for level in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3, OptLevel::Os] {
-            optimise(&module, &tm, level).unwrap_or_else(|e| panic!("{level:?}: {e}"));
+            for tier in [Tier::Full, Tier::Quick] {
+                optimise(&module, &tm, level, tier).unwrap_or_else(|e| panic!("{level:?} {tier:?}: {e}"));
+            }
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct UnitTime {
     pub thread: usize,
     pub functions: usize,
     pub code_bytes: usize,
+    /// Whether the unit's code came from -O1's quick tier (`partition.rs`).
+    pub quick: bool,
     pub cached: bool,
     pub start: Duration,
     pub translate: Duration,
@@ -53,16 +55,18 @@ impl UnitTime {
         info: &crate::module::ModuleInfo<'_>,
         start: Duration,
     ) -> UnitTime {
-        let (mut functions, mut code_bytes) = (0, 0);
+        let (mut functions, mut code_bytes, mut quick) = (0, 0, false);
         for p in parts {
             functions += p.funcs.len();
             code_bytes += p.code_bytes(info);
+            quick = p.tier == super::partition::Tier::Quick;
         }
         UnitTime {
             index,
             thread,
             functions,
             code_bytes,
+            quick,
             cached: false,
             start,
             translate: Duration::ZERO,
@@ -122,9 +126,10 @@ impl Report {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "timings: {} units ({} from the cache) on {} thread{}, {total:.3} s in all",
+            "timings: {} units ({} from the cache, {} in -O1's quick tier) on {} thread{}, {total:.3} s in all",
             self.units.len(),
             self.units.len() - compiled.len(),
+            self.units.iter().filter(|u| u.quick).count(),
             self.threads,
             if self.threads == 1 { "" } else { "s" }
         );
@@ -150,10 +155,11 @@ impl Report {
         for u in slowest.iter().take(5) {
             let _ = writeln!(
                 out,
-                "    unit {} ({}, {} B): {:.3}/{:.3}/{:.3}, {}",
+                "    unit {} ({}, {} B{}): {:.3}/{:.3}/{:.3}, {}",
                 u.index,
                 u.functions,
                 u.code_bytes,
+                if u.quick { ", quick tier" } else { "" },
                 s(u.translate),
                 s(u.optimise),
                 s(u.emit),
