@@ -64,7 +64,7 @@ fn main() -> Result<()> {
             eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs) and");
             eprintln!("          unpack the macOS C headers into target/macos-sdk");
-            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0 and -O2,");
+            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0, -O1 and -O2,");
             eprintln!("          aarch64 at -O0 and -O2, riscv64 at -O2 under qemu (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
@@ -292,7 +292,7 @@ fn count(text: &str, label: &str) -> u64 {
 }
 
 /// `cargo xtask test [--no-spec] [CARGO TEST ARGS]`: the runtime's C tests, `cargo test`, then the
-/// spec testsuite in each configuration of `spec::CONFIGS` (x86-64 at -O0 and -O2, aarch64 at -O0
+/// spec testsuite in each configuration of `spec::CONFIGS` (x86-64 at -O0, -O1 and -O2, aarch64 at -O0
 /// and -O2 and riscv64 at -O2 under qemu-user), each checked against its own expected-failures list
 /// (`--no-spec` leaves it out). The last line sums the tests and the spec assertions; the exit status is the tests'
 /// and the expected-failures check's (spec assertions failing in listed files do not fail it).

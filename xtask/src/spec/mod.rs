@@ -38,11 +38,13 @@ use std::time::{Duration, Instant};
 
 pub const HOST: &str = "x86_64-unknown-linux-gnu";
 /// The configurations (target, optimisation level) of the spec check in `cargo xtask test`: the
-/// host at the level of `wasm2native wast` and at the default of `compile` and `run`, the cross
-/// targets (under qemu-user, slower) at the default of `compile`, and aarch64 at -O0 too, whose
-/// instruction selector (FastISel) is not the one of -O2.
+/// host at the level of `wasm2native wast`, at the default of `compile` and `run`, and at -O1
+/// (its two code generation tiers, `codegen/partition.rs`), the cross targets (under qemu-user,
+/// slower) at the default of `compile`, and aarch64 at -O0 too, whose instruction selector
+/// (FastISel) is not the one of -O2.
 pub const CONFIGS: &[(&str, &str)] = &[
     (HOST, "0"),
+    (HOST, "1"),
     (HOST, "2"),
     ("aarch64-unknown-linux-gnu", "2"),
     ("aarch64-unknown-linux-gnu", "0"),
