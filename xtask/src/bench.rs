@@ -87,6 +87,8 @@ struct Options {
     gc: bool,
     /// `--guest-control`: the cost of interruption checks and fuel, here and in wasmtime.
     guest_control: bool,
+    /// `--levels`: the corpus's run time at -O1 over -O2 (the default of `compile`).
+    levels: bool,
     /// Extra modules for `--compile` (`--module PATH`), compiled to executables.
     modules: Vec<PathBuf>,
     filters: Vec<String>,
@@ -113,6 +115,7 @@ pub fn main(args: &[String]) -> Result<()> {
         compile: false,
         gc: false,
         guest_control: false,
+        levels: false,
         modules: vec![],
         filters: vec![],
     };
@@ -124,6 +127,7 @@ pub fn main(args: &[String]) -> Result<()> {
             "--compile" => opts.compile = true,
             "--gc" => opts.gc = true,
             "--guest-control" => opts.guest_control = true,
+            "--levels" => opts.levels = true,
             "--module" => opts.modules.push(PathBuf::from(it.next().context("--module needs a path")?)),
             "--reps" => {
                 let v = it.next().context("--reps needs a value")?;
@@ -148,6 +152,8 @@ pub fn main(args: &[String]) -> Result<()> {
                     "  --guest-control  the overhead of interruption checks (-W timeout) and fuel (-W fuel), here"
                 );
                 println!("             and in wasmtime (epochs, fuel), over the corpus; writes its RESULTS.md section");
+                println!("  --levels   the corpus's run time compiled at -O1 over the default -O2 (paired ratios);");
+                println!("             writes its RESULTS.md section");
                 println!(
                     "  --gc       the Wasm GC programs of benches/gc/*.wat instead: wasm2native -O2 against wasmtime"
                 );
@@ -183,9 +189,25 @@ pub fn main(args: &[String]) -> Result<()> {
     if opts.guest_control {
         engines = guest_control_engines(&engines, &w2n, &programs)?;
     }
+    if opts.levels {
+        // Native first: its output is the checksum every build must print.
+        engines.retain(|e| e.name == "native");
+        engines.extend(level_engines(&w2n, &programs)?);
+    }
     let results = run_all(&root, &programs, &engines, &opts)?;
+    if opts.levels {
+        let table = ratio_table(&programs, &engines, &results, LEVEL_PAIRS);
+        println!("\n{table}");
+        if !opts.quick && opts.filters.is_empty() {
+            let cmd = format!("cargo xtask bench --levels --reps {}", opts.reps);
+            let section = levels_section(&engines, &table, &cmd, opts.reps);
+            write_section(&root.join("benches/RESULTS.md"), "levels", &section)?;
+            println!("wrote the levels section of benches/RESULTS.md");
+        }
+        return Ok(());
+    }
     if opts.guest_control {
-        let table = guest_control_table(&programs, &engines, &results);
+        let table = ratio_table(&programs, &engines, &results, GUEST_CONTROL_PAIRS);
         println!("\n{table}");
         if !opts.quick && opts.filters.is_empty() {
             let cmd = format!("cargo xtask bench --guest-control --reps {}", opts.reps);
@@ -309,6 +331,7 @@ fn command_for(root: &Path, engine: &str, p: &Program) -> Command {
         "wasm2native" => Command::new(&p.w2n),
         "wasm2native-timeout" => Command::new(p.w2n.with_extension("w2n-timeout")),
         "wasm2native-fuel" => Command::new(p.w2n.with_extension("w2n-fuel")),
+        "wasm2native-O1" => Command::new(p.w2n.with_extension("w2n-O1")),
         "wasmtime" | "wasmtime-epochs" | "wasmtime-fuel" => {
             // Ahead of time, like wasm2native: the Cranelift compile is not timed.
             let mut c = Command::new(wasmtime_cli());
@@ -483,6 +506,45 @@ fn guest_control_engines(engines: &[Engine], w2n: &Path, programs: &[Program]) -
     Ok(out)
 }
 
+/// `--levels`: each engine over the one it is compared with.
+const LEVEL_PAIRS: &[(&str, &str)] = &[("wasm2native-O1", "wasm2native")];
+
+/// `--levels`: wasm2native at -O2 (its executables, built already) and at -O1, built here.
+fn level_engines(w2n: &Path, programs: &[Program]) -> Result<Vec<Engine>> {
+    for p in programs {
+        run_captured(
+            Command::new(w2n).arg("compile").arg(&p.wasm).args(["-O1", "-o"]).arg(p.w2n.with_extension("w2n-O1")),
+        )?;
+    }
+    let version = version_of(&w2n.to_string_lossy(), &["--version"]).unwrap_or_default();
+    Ok(vec![
+        Engine { name: "wasm2native", version: format!("{version}, `compile` (-O2)") },
+        Engine { name: "wasm2native-O1", version: format!("{version}, `compile -O1`") },
+    ])
+}
+
+fn levels_section(engines: &[Engine], table: &str, cmd: &str, reps: usize) -> String {
+    let date = version_of("date", &["-u", "+%Y-%m-%d %H:%M UTC"]).unwrap_or_default();
+    let mut s = String::from("## Run time at -O1\n\n");
+    s += &format!(
+        "Measured {date} on {}. Command: `{cmd}` (after `cargo build --release -p wasm2native`).\n\n",
+        machine()
+    );
+    s += &format!(
+        "What -O1 costs at run time: each program compiled at -O1 over the same program at -O2, the \
+         default of `compile` (the median over {reps} interleaved repetitions of the paired ratio; \
+         lower is better). -O1 gives LLVM's optimising back end only to functions with a loop of at \
+         most 4 KB of Wasm and the fast back end of -O0 to all others (`compiler/src/codegen/partition.rs`); \
+         issue 16's bar is a geometric mean of at most 1.15.\n\n"
+    );
+    s += table;
+    s += "\nEngines:\n\n";
+    for e in engines {
+        s += &format!("- `{}`: {}\n", e.name, e.version);
+    }
+    s
+}
+
 /// The median over repetitions of `engine`'s time over `base`'s in the same repetition.
 fn ratio_to(results: &Results, program: &str, engine: &str, base: &str) -> Option<f64> {
     let r = results.get(program)?;
@@ -492,10 +554,9 @@ fn ratio_to(results: &Results, program: &str, engine: &str, base: &str) -> Optio
     (!paired.is_empty()).then(|| median_of(paired))
 }
 
-/// Per program, each checked build over its plain one; then the geometric mean and the worst.
-fn guest_control_table(programs: &[Program], engines: &[Engine], results: &Results) -> String {
-    let pairs: Vec<&(&str, &str)> =
-        GUEST_CONTROL_PAIRS.iter().filter(|(e, _)| engines.iter().any(|x| x.name == *e)).collect();
+/// Per program, each engine of `pairs` over its base; then the geometric mean and the worst.
+fn ratio_table(programs: &[Program], engines: &[Engine], results: &Results, pairs: &[(&str, &str)]) -> String {
+    let pairs: Vec<&(&str, &str)> = pairs.iter().filter(|(e, _)| engines.iter().any(|x| x.name == *e)).collect();
     let mut t = String::from("| program |");
     for (e, base) in &pairs {
         t += &format!(" {e} / {base} |");

@@ -64,7 +64,9 @@ fn main() -> Result<()> {
             eprintln!("usage: cargo xtask <setup|test|spec|bench|bench-simd> [ARGS]");
             eprintln!("  setup   install the system packages (LLVM 19, clang, lld, wasi-libc, qemu, cross libcs) and");
             eprintln!("          unpack the macOS C headers into target/macos-sdk");
-            eprintln!("  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0, -O1 and -O2,");
+            eprintln!(
+                "  test    setup, the runtime's C tests, `cargo test`, the spec check: x86-64 at -O0, -O1 and -O2,"
+            );
             eprintln!("          aarch64 at -O0 and -O2, riscv64 at -O2 under qemu (not with --no-spec);");
             eprintln!("          ends with one summary line");
             eprintln!("  spec    run the spec testsuite, write spec-tests/STATUS.md, check expected failures");
