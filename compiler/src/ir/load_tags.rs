@@ -13,6 +13,8 @@ pub const LOAD_ID: &str = "w2n.load";
 const SCOPE_DOMAIN: &str = "w2n.loads";
 /// A load's scope is named this prefix, its id and its width in bytes: `w2n.load.7.8`.
 const SCOPE_PREFIX: &str = "w2n.load.";
+/// The scope of the loads that are not tagged (`mark_covered`).
+const COVERED_SCOPE: &str = "w2n.load.covered";
 
 /// Tags `load` (of `width` bytes) with `id`, twice: `!w2n.load`, which LLVM drops whenever it
 /// rewrites the load (narrowing it too), and an alias scope of its own, which LLVM carries over
@@ -29,6 +31,19 @@ pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32, width: u32) -> R
     let name = format!("{SCOPE_PREFIX}{id}.{width}");
     let scope = llcx.metadata_node(&[llcx.metadata_string(&name).into(), domain.into()]);
     let scopes = llcx.metadata_node(&[scope.into()]);
+    load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
+}
+
+/// Gives `load`, an access within one that already ran (so it cannot trap, and is not tagged), the
+/// scope every such load shares. LLVM keeps the scopes of a merged load only when both loads had
+/// some (`MDNode::getMostGenericAliasScope`): GVN replacing an untagged load by a tagged one used
+/// to strip the survivor's scope, and its whole unit was optimised again. The shared scope names no
+/// id (`covered_ids` skips it).
+pub fn mark_covered(llcx: &Context, load: InstructionValue<'_>) -> Result<()> {
+    let domain = llcx.metadata_node(&[llcx.metadata_string(SCOPE_DOMAIN).into()]);
+    let scope = llcx.metadata_node(&[llcx.metadata_string(COVERED_SCOPE).into(), domain.into()]);
+    let scopes = llcx.metadata_node(&[scope.into()]);
+    let internal = |e: inkwell::values::InstructionValueError| crate::error::internal(e.to_string());
     load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
 }
 

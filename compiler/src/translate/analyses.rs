@@ -348,6 +348,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             if self.unit.opts.opt_level == crate::OptLevel::O0 {
                 pin::set_volatile(inst)?;
             }
+        } else if self.analyses.pin_loads {
+            crate::ir::load_tags::mark_covered(self.unit.llcx, inst)?;
         }
         Ok(())
     }
