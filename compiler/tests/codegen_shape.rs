@@ -308,3 +308,73 @@ fn try_tables_push_their_handlers_inline_into_one_slot_per_depth() {
     let g = function(&arm, "w2n_m_f1");
     assert_eq!(g.matches("call i32 @_setjmp").count(), 4, "libc's on aarch64:\n{g}");
 }
+
+/// The timings report of compiling `wat` with `args` (`WASM2NATIVE_TIMINGS=1`, cold cache).
+fn timings(wat: &str, args: &[&str]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("m.wat");
+    std::fs::write(&input, wat).unwrap();
+    let out = common::wasm2native()
+        .args(["compile", "--emit", "obj", "-o"])
+        .arg(dir.path().join("m.o"))
+        .args(args)
+        .arg(&input)
+        .env("WASM2NATIVE_CACHE_DIR", dir.path().join("cache"))
+        .env("WASM2NATIVE_TIMINGS", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "wasm2native compile {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_tagged_load_merged_with_a_covered_one_keeps_its_tag() {
+    // The second `offset=4` load is within the first (not tagged). GVN replaces it on one path by
+    // the first and loads it again on the other; the first survives with the merged metadata.
+    // Before covered loads had a scope of their own, the merge stripped the survivor's scope and
+    // the unit was optimised twice.
+    let wat = r#"(module
+      (memory 1)
+      (global $g (mut i32) (i32.const 0))
+      (func $touch (param $p i32) (result i32)
+        (i32.store (local.get $p) (global.get $g))
+        (global.get $g))
+      (func (export "f") (param $p i32) (param $n i32)
+        (local $a i32)
+        (local.set $a (i32.add (i32.load offset=4 (local.get $p)) (local.get $n)))
+        (if (i32.gt_u (local.get $a) (i32.load offset=8 (local.get $p)))
+          (then (if (call $touch (local.get $p)) (then (return)))))
+        (if (i32.eqz (local.get $n)) (then (return)))
+        (drop (call $touch (i32.add (i32.load (local.get $p)) (i32.load offset=4 (local.get $p)))))
+        (global.set $g (i32.add (i32.load offset=4 (local.get $p)) (local.get $n)))))"#;
+    let report = timings(wat, &["-O2"]);
+    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+}
+
+#[test]
+fn o1_gives_the_optimising_back_end_to_small_loops_only() {
+    // A small loop (full tier), a function without a loop and one whose loop is past 4 KB of Wasm
+    // (both quick): two function partitions and the module unit, one of them quick.
+    let big_body = "(local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))".repeat(1200);
+    let wat = format!(
+        r#"(module
+      (memory 1)
+      (func (export "loop") (param $p i32) (param $n i32) (result i32) (local $s i32)
+        (loop $top
+          (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br_if $top (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $s))
+      (func (export "straight") (param $p i32) (result i32)
+        (i32.add (i32.load (local.get $p)) (i32.load offset=8 (local.get $p))))
+      (func (export "big") (param $p i32) (param $n i32) (result i32) (local $s i32)
+        (loop $top
+          {big_body}
+          (br_if $top (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (local.get $s)))"#
+    );
+    let o1 = timings(&wat, &["-O1"]);
+    assert!(o1.contains("timings: 3 units (0 from the cache, 1 in -O1's quick tier)"), "at -O1:\n{o1}");
+    let o2 = timings(&wat, &["-O2"]);
+    assert!(o2.contains("timings: 2 units (0 from the cache, 0 in -O1's quick tier)"), "at -O2:\n{o2}");
+}
