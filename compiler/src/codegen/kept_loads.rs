@@ -15,8 +15,8 @@
 //! pay a hundred re-runs for one vanished load (on yosys.wasm, whole-unit re-runs were 30 % of an
 //! -O2 compile). The copy keeps only those functions' bodies; the others become declarations, and
 //! it is linked back into the unit in place of their first bodies. That needs every function of
-//! the unit to be visible outside it (function units: one symbol per Wasm function); a unit with
-//! local functions is optimised again whole.
+//! the unit to be visible outside it (function units: one symbol per Wasm function) and no local
+//! writable variable; any other unit is optimised again whole.
 
 use crate::error::{internal, Result};
 use crate::ir::load_tags::{covered_ids, load_id, LOAD_ID};
@@ -46,7 +46,7 @@ pub fn optimise_keeping_loads<'ctx>(
         optimise(module)?;
         return Ok(None);
     }
-    let partial = module.get_functions().all(|f| f.count_basic_blocks() == 0 || !is_local(f));
+    let partial = splittable(module);
     let mut pinned = BTreeSet::new();
     let mut result = module.clone();
     optimise(&result)?;
@@ -97,8 +97,13 @@ fn vanished(
     functions
 }
 
-fn is_local(f: FunctionValue<'_>) -> bool {
-    matches!(f.get_linkage(), Linkage::Internal | Linkage::Private)
+/// Whether functions of `module` can be optimised apart and linked back: every defined function
+/// is visible outside the unit (a local one would be duplicated and renamed by the link), and no
+/// local variable is writable (the copy linked back would get a second one).
+fn splittable(module: &Module<'_>) -> bool {
+    let local = |l: Linkage| matches!(l, Linkage::Internal | Linkage::Private);
+    module.get_functions().all(|f| f.count_basic_blocks() == 0 || !local(f.get_linkage()))
+        && module.get_globals().all(|g| !local(g.get_linkage()) || g.is_constant())
 }
 
 /// Turns into declarations the function definitions of `module` whose name `keep` rejects, and
@@ -175,5 +180,74 @@ fn for_each_instruction(f: FunctionValue<'_>, mut visit: impl FnMut(InstructionV
             visit(inst);
             next = inst.get_next_instruction();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inkwell::passes::PassBuilderOptions;
+    use std::cell::RefCell;
+
+    /// `a` multiplies its tagged load by zero (instcombine deletes the load), `b` returns its own.
+    fn unit<'ctx>(llcx: &'ctx Context, linkage: Linkage) -> Module<'ctx> {
+        let m = llcx.create_module("u");
+        let i32t = llcx.i32_type();
+        let ty = i32t.fn_type(&[llcx.ptr_type(Default::default()).into()], false);
+        for (id, name) in [(0, "a"), (1, "b")] {
+            let f = m.add_function(name, ty, Some(linkage));
+            let b = llcx.create_builder();
+            b.position_at_end(llcx.append_basic_block(f, "entry"));
+            let p = f.get_nth_param(0).unwrap().into_pointer_value();
+            let v = b.build_load(i32t, p, "v").unwrap().into_int_value();
+            crate::ir::load_tags::tag(llcx, v.as_instruction().unwrap(), id, 4).unwrap();
+            let r = if name == "a" { b.build_int_mul(v, i32t.const_zero(), "z").unwrap() } else { v };
+            b.build_return(Some(&r)).unwrap();
+        }
+        m
+    }
+
+    /// Runs `optimise_keeping_loads` with instcombine as the pipeline; returns the result's IR and
+    /// the functions each round had bodies for.
+    fn run(linkage: Linkage) -> (String, Vec<Vec<String>>) {
+        crate::codegen::init_llvm();
+        let llcx = Context::create();
+        let m = unit(&llcx, linkage);
+        let opts = crate::CodegenOptions {
+            target: crate::target::TargetSpec::host(),
+            opt_level: crate::OptLevel::O2,
+            bounds_checks: crate::BoundsChecks::Guard,
+            prefix: "t".into(),
+            control: Default::default(),
+        };
+        let tm = crate::codegen::target_machine(&opts, crate::codegen::partition::Tier::Full).unwrap();
+        let rounds = RefCell::new(vec![]);
+        let out = optimise_keeping_loads(&llcx, &m, |m: &Module<'_>| {
+            let defined = m.get_functions().filter(|f| f.count_basic_blocks() > 0);
+            rounds.borrow_mut().push(defined.map(|f| f.get_name().to_string_lossy().into_owned()).collect());
+            m.run_passes("function(instcombine)", &tm, PassBuilderOptions::create())
+                .map_err(|e| internal(e.to_string()))
+        })
+        .unwrap()
+        .expect("the unit has tagged loads");
+        let ir = out.print_to_string().to_string();
+        (ir, rounds.into_inner())
+    }
+
+    #[test]
+    fn only_the_function_that_lost_a_load_runs_again() {
+        let (ir, rounds) = run(Linkage::External);
+        assert_eq!(rounds, vec![vec!["a", "b"], vec!["a"]]);
+        assert!(ir.contains("load volatile i32"), "a's load is back, volatile:\n{ir}");
+        assert_eq!(ir.matches("define").count(), 2, "both functions defined once:\n{ir}");
+        assert!(!ir.contains("declare"), "the link resolved every declaration:\n{ir}");
+    }
+
+    #[test]
+    fn a_unit_with_local_functions_runs_again_whole() {
+        let (ir, rounds) = run(Linkage::Internal);
+        assert_eq!(rounds, vec![vec!["a", "b"], vec!["a", "b"]]);
+        assert!(ir.contains("load volatile i32"), "a's load is back, volatile:\n{ir}");
+        assert_eq!(ir.matches("define").count(), 2, "both functions defined once:\n{ir}");
     }
 }

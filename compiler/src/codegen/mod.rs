@@ -133,7 +133,13 @@ fn compile_unit(
 ) -> Result<Vec<u8>> {
     let started = std::time::Instant::now();
     let llcx = Context::create();
-    let unit = Unit::new(&llcx, &format!("{}_unit{index}", opts.prefix), info, layout, opts);
+    // The module unit, and all of them in one (Mach-O), get the level's own back end.
+    let tier = match parts {
+        [Some(p)] => p.tier,
+        _ => Tier::Full,
+    };
+    let mut unit = Unit::new(&llcx, &format!("{}_unit{index}", opts.prefix), info, layout, opts);
+    unit.volatile_loads |= tier == Tier::Quick;
     for part in parts {
         match part {
             Some(p) => {
@@ -152,11 +158,6 @@ fn compile_unit(
         }
     }
     time.translate = started.elapsed();
-    // The module unit, and all of them in one (Mach-O), get the level's own back end.
-    let tier = match parts {
-        [Some(p)] => p.tier,
-        _ => Tier::Full,
-    };
     catch_panic(|| finish_unit(&unit, tier, output, time))
 }
 

@@ -36,6 +36,9 @@ pub struct Unit<'ctx, 'm> {
     pub opts: &'m CodegenOptions,
     /// The next `!w2n.load` id (`kept_loads.rs`).
     pub next_load_id: std::cell::Cell<u32>,
+    /// Whether tagged loads are built volatile: the back end of -O0 (also -O1's quick tier) drops a
+    /// load whose value folds away during instruction selection, after `kept_loads` checked.
+    pub volatile_loads: bool,
 }
 
 impl<'ctx, 'm> Unit<'ctx, 'm> {
@@ -51,7 +54,8 @@ impl<'ctx, 'm> Unit<'ctx, 'm> {
             // RISC-V: the float ABI (lp64d) is chosen by this module flag.
             module.add_metadata_flag("target-abi", inkwell::module::FlagBehavior::Error, llcx.metadata_string(abi));
         }
-        Unit { llcx, module, info, layout, opts, next_load_id: std::cell::Cell::new(0) }
+        let volatile_loads = opts.opt_level == crate::OptLevel::O0;
+        Unit { llcx, module, info, layout, opts, next_load_id: std::cell::Cell::new(0), volatile_loads }
     }
 
     pub fn ptr(&self) -> inkwell::types::PointerType<'ctx> {

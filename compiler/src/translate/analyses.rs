@@ -61,7 +61,7 @@
 //!   opaque copy (the same address at run time).
 //! - `load_reached`, then `load_built`: PIN tags the load (guard mode) unless FACTS show it within
 //!   an access that already ran on every path to it, which makes it unable to trap, so LLVM may
-//!   drop it; at -O0 every tagged load is volatile.
+//!   drop it; at -O0 and in -O1's quick tier every tagged load is volatile.
 //! - `whole_load_built` (a load LLVM must neither delete nor narrow, v128): PIN makes it volatile
 //!   in guard mode.
 //! - `construct_entered` (a `block`, `loop`, `if` or `try_table` begins): FACTS of its start, for
@@ -342,10 +342,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let id = self.unit.next_load_id.get();
             self.unit.next_load_id.set(id + 1);
             crate::ir::load_tags::tag(self.unit.llcx, inst, id, size)?;
-            // At -O0 nothing checks that a load survived (`kept_loads` runs after optimisation),
-            // yet instruction selection still drops a load whose value folds away (a v128 lane
-            // never read, a bitmask of known lanes): every load is kept whole there.
-            if self.unit.opts.opt_level == crate::OptLevel::O0 {
+            // After `kept_loads`'s check, the instruction selection of -O0's back end still drops
+            // a load whose value folds away (a v128 lane never read, a bitmask of known lanes),
+            // and the IR passes of -O0 and of -O1's quick tier do not fold it first: every load is
+            // kept whole there.
+            if self.unit.volatile_loads {
                 pin::set_volatile(inst)?;
             }
         } else if self.analyses.pin_loads {

@@ -17,8 +17,9 @@
 //! dead too. Whatever else LLVM finds dead (`x * 0`, an empty `if` on the value) is caught after
 //! optimisation by `codegen/kept_loads.rs`, which re-optimises with those loads volatile.
 //!
-//! At -O0 every tagged load is volatile (`analyses.rs`, `load_built`): instruction selection
-//! deletes loads whose value folds away, and no `kept_loads` check runs there.
+//! At -O0 and in -O1's quick tier every tagged load is volatile (`analyses.rs`, `load_built`):
+//! instruction selection deletes loads whose value folds away, and no `kept_loads` check runs
+//! after it.
 //!
 //! Not covered: a used load that LLVM moves into the only branch that uses it (the other path then
 //! does not trap), and a load of an inlined callee whose value the caller folds away. Programs that
