@@ -191,8 +191,7 @@ pub fn main(args: &[String]) -> Result<()> {
     }
     if opts.levels {
         // Native first: its output is the checksum every build must print.
-        engines.retain(|e| e.name == "native");
-        engines.extend(level_engines(&w2n, &programs)?);
+        engines = level_engines(&engines, &w2n, &programs)?;
     }
     let results = run_all(&root, &programs, &engines, &opts)?;
     if opts.levels {
@@ -509,18 +508,19 @@ fn guest_control_engines(engines: &[Engine], w2n: &Path, programs: &[Program]) -
 /// `--levels`: each engine over the one it is compared with.
 const LEVEL_PAIRS: &[(&str, &str)] = &[("wasm2native-O1", "wasm2native")];
 
-/// `--levels`: wasm2native at -O2 (its executables, built already) and at -O1, built here.
-fn level_engines(w2n: &Path, programs: &[Program]) -> Result<Vec<Engine>> {
+/// `--levels`: native (its output is the checksum every build must print first), wasm2native at
+/// -O2 (its executables, built already) and at -O1, built here.
+fn level_engines(engines: &[Engine], w2n: &Path, programs: &[Program]) -> Result<Vec<Engine>> {
     for p in programs {
         run_captured(
             Command::new(w2n).arg("compile").arg(&p.wasm).args(["-O1", "-o"]).arg(p.w2n.with_extension("w2n-O1")),
         )?;
     }
-    let version = version_of(&w2n.to_string_lossy(), &["--version"]).unwrap_or_default();
-    Ok(vec![
-        Engine { name: "wasm2native", version: format!("{version}, `compile` (-O2)") },
-        Engine { name: "wasm2native-O1", version: format!("{version}, `compile -O1`") },
-    ])
+    let mut out: Vec<Engine> = engines.iter().filter(|e| e.name == "native").cloned().collect();
+    let version = engines.iter().find(|e| e.name == "wasm2native").map(|e| e.version.clone()).unwrap_or_default();
+    out.push(Engine { name: "wasm2native", version: format!("{version}, `compile` (-O2)") });
+    out.push(Engine { name: "wasm2native-O1", version: format!("{version}, `compile -O1`") });
+    Ok(out)
 }
 
 fn levels_section(engines: &[Engine], table: &str, cmd: &str, reps: usize) -> String {
