@@ -9,12 +9,14 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// The user's cache directory for wasm2native (`$WASM2NATIVE_CACHE_DIR`, else XDG, else ~/.cache).
+/// An empty variable counts as unset (an empty path would put the cache in the current directory),
+/// and so does a relative `XDG_CACHE_HOME`, as the XDG specification says.
 pub fn cache_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("WASM2NATIVE_CACHE_DIR") {
+    if let Some(d) = std::env::var_os("WASM2NATIVE_CACHE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(d);
     }
-    if let Some(d) = std::env::var_os("XDG_CACHE_HOME") {
-        return PathBuf::from(d).join("wasm2native");
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|d| d.is_absolute()) {
+        return d.join("wasm2native");
     }
     match std::env::var_os("HOME") {
         Some(h) => PathBuf::from(h).join(".cache").join("wasm2native"),
