@@ -1,8 +1,8 @@
 //! `w2n-fuzz`: differential fuzzing of wasm2native (run it through `cargo xtask fuzz`).
 //!
 //! For each seed and feature set, wasm-smith generates a valid, terminating module; its exports are
-//! called in order (arguments drawn from the seed) by an oracle and by wasm2native at -O0 and -O2
-//! with guard pages and at -O2 with explicit bounds checks, each in a child process. Results, trap
+//! called in order (arguments drawn from the seed) by an oracle and by wasm2native at -O0, -O1 and
+//! -O2 with guard pages and at -O2 with explicit bounds checks, each in a child process. Results, trap
 //! classes and a hash of the exported memories and globals after every call must agree. The
 //! binary reader is also fed mutated and truncated modules through the `wasm2native` command line:
 //! they must give `error:` and status 1, or compile, never panic or crash.
