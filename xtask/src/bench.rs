@@ -190,29 +190,28 @@ pub fn main(args: &[String]) -> Result<()> {
         engines = guest_control_engines(&engines, &w2n, &programs)?;
     }
     if opts.levels {
-        // Native first: its output is the checksum every build must print.
         engines = level_engines(&engines, &w2n, &programs)?;
     }
     let results = run_all(&root, &programs, &engines, &opts)?;
-    if opts.levels {
-        let table = ratio_table(&programs, &engines, &results, LEVEL_PAIRS);
+    let paired = if opts.levels {
+        Some(Paired { flag: "--levels", section: "levels", pairs: LEVEL_PAIRS, text: levels_section })
+    } else if opts.guest_control {
+        Some(Paired {
+            flag: "--guest-control",
+            section: "guest-control",
+            pairs: GUEST_CONTROL_PAIRS,
+            text: guest_control_section,
+        })
+    } else {
+        None
+    };
+    if let Some(p) = paired {
+        let table = ratio_table(&programs, &engines, &results, p.pairs);
         println!("\n{table}");
         if !opts.quick && opts.filters.is_empty() {
-            let cmd = format!("cargo xtask bench --levels --reps {}", opts.reps);
-            let section = levels_section(&engines, &table, &cmd, opts.reps);
-            write_section(&root.join("benches/RESULTS.md"), "levels", &section)?;
-            println!("wrote the levels section of benches/RESULTS.md");
-        }
-        return Ok(());
-    }
-    if opts.guest_control {
-        let table = ratio_table(&programs, &engines, &results, GUEST_CONTROL_PAIRS);
-        println!("\n{table}");
-        if !opts.quick && opts.filters.is_empty() {
-            let cmd = format!("cargo xtask bench --guest-control --reps {}", opts.reps);
-            let section = guest_control_section(&engines, &table, &cmd, opts.reps);
-            write_section(&root.join("benches/RESULTS.md"), "guest-control", &section)?;
-            println!("wrote the guest-control section of benches/RESULTS.md");
+            let cmd = format!("cargo xtask bench {} --reps {}", p.flag, opts.reps);
+            write_section(&root.join("benches/RESULTS.md"), p.section, &(p.text)(&engines, &table, &cmd, opts.reps))?;
+            println!("wrote the {} section of benches/RESULTS.md", p.section);
         }
         return Ok(());
     }
@@ -226,6 +225,15 @@ pub fn main(args: &[String]) -> Result<()> {
         println!("wrote benches/RESULTS.md and benches/ratios.svg");
     }
     Ok(())
+}
+
+/// A comparison of builds with their plain ones (`--levels`, `--guest-control`): its flag, its
+/// section of RESULTS.md, the engines compared (each over its base) and the section's text.
+struct Paired {
+    flag: &'static str,
+    section: &'static str,
+    pairs: &'static [(&'static str, &'static str)],
+    text: fn(&[Engine], &str, &str, usize) -> String,
 }
 
 /// The programs of `dir` (files ending in `ext`, without it) that the filters name, sorted.
