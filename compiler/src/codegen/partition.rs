@@ -84,17 +84,9 @@ fn tier_at_o1(body: &wasmparser::FunctionBody<'_>, size: usize) -> Tier {
         return Tier::Quick;
     }
     // The body was validated already; a reader error cannot happen, and would only cost speed.
-    let has_loop = body.get_operators_reader().is_ok_and(|mut ops| {
-        while let Ok(op) = ops.read() {
-            if matches!(op, wasmparser::Operator::Loop { .. }) {
-                return true;
-            }
-            if ops.eof() {
-                break;
-            }
-        }
-        false
-    });
+    let has_loop = body
+        .get_operators_reader()
+        .is_ok_and(|ops| ops.into_iter().any(|op| matches!(op, Ok(wasmparser::Operator::Loop { .. }))));
     if has_loop {
         Tier::Full
     } else {

@@ -27,11 +27,7 @@ pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32, width: u32) -> R
     let node = llcx.metadata_node(&[llcx.i32_type().const_int(id as u64, false).into()]);
     let internal = |e: inkwell::values::InstructionValueError| crate::error::internal(e.to_string());
     load.set_metadata(node, llcx.get_kind_id(LOAD_ID)).map_err(internal)?;
-    let domain = llcx.metadata_node(&[llcx.metadata_string(SCOPE_DOMAIN).into()]);
-    let name = format!("{SCOPE_PREFIX}{id}.{width}");
-    let scope = llcx.metadata_node(&[llcx.metadata_string(&name).into(), domain.into()]);
-    let scopes = llcx.metadata_node(&[scope.into()]);
-    load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
+    set_scope(llcx, load, &format!("{SCOPE_PREFIX}{id}.{width}"))
 }
 
 /// Gives `load`, an access within one that already ran (so it cannot trap, and is not tagged), the
@@ -40,11 +36,15 @@ pub fn tag(llcx: &Context, load: InstructionValue<'_>, id: u32, width: u32) -> R
 /// to strip the survivor's scope, and its whole unit was optimised again. The shared scope names no
 /// id (`covered_ids` skips it).
 pub fn mark_covered(llcx: &Context, load: InstructionValue<'_>) -> Result<()> {
+    set_scope(llcx, load, COVERED_SCOPE)
+}
+
+/// Gives `load` the one alias scope `name` of the loads' domain.
+fn set_scope(llcx: &Context, load: InstructionValue<'_>, name: &str) -> Result<()> {
     let domain = llcx.metadata_node(&[llcx.metadata_string(SCOPE_DOMAIN).into()]);
-    let scope = llcx.metadata_node(&[llcx.metadata_string(COVERED_SCOPE).into(), domain.into()]);
+    let scope = llcx.metadata_node(&[llcx.metadata_string(name).into(), domain.into()]);
     let scopes = llcx.metadata_node(&[scope.into()]);
-    let internal = |e: inkwell::values::InstructionValueError| crate::error::internal(e.to_string());
-    load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(internal)
+    load.set_metadata(scopes, llcx.get_kind_id("alias.scope")).map_err(|e| crate::error::internal(e.to_string()))
 }
 
 /// Whether `inst` is a tagged (linear-memory) load.
