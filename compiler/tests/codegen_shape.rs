@@ -352,6 +352,30 @@ fn a_tagged_load_merged_with_a_covered_one_keeps_its_tag() {
 }
 
 #[test]
+fn code_behind_a_constant_condition_is_not_translated() {
+    // What the linker left of `if (weak_function)` and friends: branches on constants. Their dead
+    // arms' loads would vanish in optimisation, and guard mode would optimise the unit again.
+    let wat = r#"(module
+      (memory 1)
+      (func (export "f") (param $p i32) (result i32) (local $s i32)
+        (block $b
+          (br_if $b (i32.const 0))
+          (local.set $s (i32.load offset=4 (local.get $p))))
+        (block $c
+          (br_if $c (i32.const 1))
+          (local.set $s (i32.load offset=8 (local.get $p))))
+        (if (i32.const 0) (then (local.set $s (i32.load offset=12 (local.get $p)))))
+        (if (i32.const 7)
+          (then (local.set $s (i32.add (local.get $s) (i32.const 1))))
+          (else (local.set $s (i32.load offset=16 (local.get $p)))))
+        (block $d (block $e
+          (br_table $e $d (i32.const 1))))
+        (local.get $s)))"#;
+    let report = timings(wat, &["-O2"]);
+    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+}
+
+#[test]
 fn o1_gives_the_optimising_back_end_to_small_loops_only() {
     // A small loop (full tier), a function without a loop and one whose loop is past 4 KB of Wasm
     // (both quick): two function partitions and the module unit, one of them quick.

@@ -35,7 +35,8 @@ pub(super) struct Frame<'ctx> {
     incoming: Vec<(Vec<BasicValueEnum<'ctx>>, BasicBlock<'ctx>)>,
     /// Loop header and its parameter phis.
     header: Option<(BasicBlock<'ctx>, Vec<PhiValue<'ctx>>)>,
-    /// For `if`: the else block and the parameters the else arm starts with.
+    /// For `if`: the else block and the parameters the else arm starts with; none when the
+    /// condition was known to be true.
     else_block: Option<(BasicBlock<'ctx>, Vec<BasicValueEnum<'ctx>>)>,
     /// Whether the code just before the construct was reachable (an else arm is reachable iff so).
     reachable_at_start: bool,
@@ -58,6 +59,15 @@ impl<'ctx> Frame<'ctx> {
     pub(super) fn is_loop(&self) -> bool {
         self.kind == FrameKind::Loop
     }
+}
+
+/// The outcome of a branch on `cond` when it is a constant (LLVM's builder folds what it can: a
+/// weak symbol's address that the linker resolved to 0, a comparison of constants). Such a branch
+/// is decided while translating, and the code it never reaches is skipped like code after a `br`:
+/// left to LLVM, its loads would vanish with it and guard mode would optimise the function again
+/// for nothing (`codegen/kept_loads.rs`).
+fn known_condition(cond: inkwell::values::IntValue<'_>) -> Option<bool> {
+    cond.get_zero_extended_constant().map(|c| c != 0)
 }
 
 fn no_frame() -> CompileError {
@@ -213,23 +223,46 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let cond = self.pop_int()?;
         let (params, results) = self.block_signature(bt)?;
         let mut frame = self.new_frame(FrameKind::If, params.clone(), results);
+        let taken = known_condition(cond);
         let then_bb = self.unit.llcx.append_basic_block(self.func, "then");
-        let else_bb = self.unit.llcx.append_basic_block(self.func, "else");
-        let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
-        self.builder.build_conditional_branch(c, then_bb, else_bb)?;
-        frame.else_block = Some((else_bb, self.peek_n(params.len())?));
+        if taken != Some(true) {
+            let else_bb = self.unit.llcx.append_basic_block(self.func, "else");
+            frame.else_block = Some((else_bb, self.peek_n(params.len())?));
+            match taken {
+                Some(_) => self.builder.build_unconditional_branch(else_bb)?,
+                None => {
+                    let c = self.builder.build_int_compare(IntPredicate::NE, cond, self.i32_const(0), "")?;
+                    self.builder.build_conditional_branch(c, then_bb, else_bb)?
+                }
+            };
+        } else {
+            self.builder.build_unconditional_branch(then_bb)?;
+        }
         self.frames.push(frame);
         self.builder.position_at_end(then_bb);
+        if taken == Some(false) {
+            // The then arm never runs: skipped like code after a branch.
+            self.builder.build_unreachable()?;
+            self.reachable = false;
+        }
         Ok(())
     }
 
     fn begin_else(&mut self) -> Result<()> {
         self.end_arm()?;
         let frame = self.top_frame_mut()?;
-        let (else_bb, params) = frame.else_block.take().ok_or_else(|| internal("`else` outside an `if` frame"))?;
+        if frame.kind != FrameKind::If {
+            return Err(internal("`else` outside an `if` frame"));
+        }
         frame.kind = FrameKind::Else;
-        self.stack.extend(params);
-        self.builder.position_at_end(else_bb);
+        match frame.else_block.take() {
+            Some((else_bb, params)) => {
+                self.stack.extend(params);
+                self.builder.position_at_end(else_bb);
+            }
+            // The condition was known to be true: the else arm never runs.
+            None => self.reachable = false,
+        }
         Ok(())
     }
 
@@ -425,6 +458,15 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn branch_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_int()?;
+        match known_condition(cond) {
+            Some(false) => return Ok(()),
+            Some(true) => {
+                self.branch(depth)?;
+                self.reachable = false;
+                return Ok(());
+            }
+            None => {}
+        }
         let pred = self.int_compare_reached(IntPredicate::NE);
         let c = self.builder.build_int_compare(pred, cond, self.i32_const(0), "")?;
         let target = self.add_edge(depth)?;
@@ -460,6 +502,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     fn branch_table(&mut self, depths: &[u32], default: u32) -> Result<()> {
         let index = self.pop_int()?;
+        if let Some(i) = index.get_zero_extended_constant() {
+            let depth = usize::try_from(i).ok().and_then(|i| depths.get(i)).copied().unwrap_or(default);
+            self.branch(depth)?;
+            self.reachable = false;
+            return Ok(());
+        }
         let default_bb = self.add_edge(default)?;
         let mut cases = Vec::with_capacity(depths.len());
         for (i, &d) in depths.iter().enumerate() {
