@@ -376,6 +376,25 @@ fn code_behind_a_constant_condition_is_not_translated() {
 }
 
 #[test]
+fn a_versioned_loop_whose_premise_is_constant_gets_one_copy() {
+    // The counter starts at a constant and counts to 0 by 4 (what yosys.wasm's C++ has by the
+    // hundred): the counted exit's premise holds before the loop runs, so only the fast copy is
+    // translated. Two copies left LLVM an exact one whose loads vanished with it, and guard mode
+    // optimised the unit again.
+    let wat = r#"(module
+      (memory 1)
+      (func $use (param i32) (drop (local.get 0)))
+      (func (export "f") (param $p i32)
+        (local $i i32)
+        (local.set $i (i32.const -4000))
+        (loop $l
+          (call $use (i32.load offset=4000 (i32.add (local.get $p) (local.get $i))))
+          (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))))"#;
+    let report = timings(wat, &["-O2"]);
+    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+}
+
+#[test]
 fn o1_gives_the_optimising_back_end_to_small_loops_only() {
     // A small loop (full tier), a function without a loop and one whose loop is past 4 KB of Wasm
     // (both quick): two function partitions and the module unit, one of them quick.

@@ -66,7 +66,7 @@ impl<'ctx> Frame<'ctx> {
 /// is decided while translating, and the code it never reaches is skipped like code after a `br`:
 /// left to LLVM, its loads would vanish with it and guard mode would optimise the function again
 /// for nothing (`codegen/kept_loads.rs`).
-fn known_condition(cond: inkwell::values::IntValue<'_>) -> Option<bool> {
+pub(super) fn known_condition(cond: inkwell::values::IntValue<'_>) -> Option<bool> {
     cond.get_zero_extended_constant().map(|c| c != 0)
 }
 

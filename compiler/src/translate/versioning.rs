@@ -119,9 +119,17 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         for p in premises {
             premise = self.builder.build_and(p, premise, "")?;
         }
+        // A premise of constants (a counter and bound set just before the loop) decides which copy
+        // runs; the other is not translated. Left to LLVM, its loads would vanish with it and guard
+        // mode would optimise the function again (`codegen/kept_loads.rs`).
+        let known = crate::translate::control::known_condition(premise);
         let fast_entry = self.unit.llcx.append_basic_block(self.func, "fast_loop");
         let exact_entry = self.unit.llcx.append_basic_block(self.func, "exact_loop");
-        self.builder.build_conditional_branch(premise, fast_entry, exact_entry)?;
+        match known {
+            Some(true) => self.builder.build_unconditional_branch(fast_entry)?,
+            Some(false) => self.builder.build_unconditional_branch(exact_entry)?,
+            None => self.builder.build_conditional_branch(premise, fast_entry, exact_entry)?,
+        };
 
         let (stack, facts, streams) =
             (self.stack.clone(), self.analyses.facts.snapshot(), self.analyses.streams.clone());
@@ -141,21 +149,33 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             counted: plan.counted,
             prepaid: plan.prepaid,
         });
-        let fast_out = self.translate_copy(ops, at, end, results);
-        let fast = self.analyses.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
-        let fast_out = fast_out?;
-        if !fast.valid {
-            for add in fast.nuw {
-                add.set_no_unsigned_wrap_flag(false).map_err(|e| crate::error::internal(e.to_string()))?;
+        let fast_out = if known == Some(false) {
+            self.builder.build_unreachable()?;
+            None
+        } else {
+            let out = self.translate_copy(ops, at, end, results);
+            let fast = self.analyses.fast.take().ok_or_else(|| crate::error::internal("fast loop state lost"))?;
+            let out = out?;
+            if !fast.valid {
+                for add in fast.nuw {
+                    add.set_no_unsigned_wrap_flag(false).map_err(|e| crate::error::internal(e.to_string()))?;
+                }
             }
-        }
+            out
+        };
+        self.analyses.fast = None;
 
         self.stack = stack;
         self.analyses.facts.restore(facts.clone());
         self.analyses.streams = streams;
         self.reachable = true;
         self.builder.position_at_end(exact_entry);
-        let exact_out = self.translate_copy(ops, at, end, results)?;
+        let exact_out = if known == Some(true) {
+            self.builder.build_unreachable()?;
+            None
+        } else {
+            self.translate_copy(ops, at, end, results)?
+        };
 
         self.analyses.facts.restore(facts);
         let outs: Vec<_> = [fast_out, exact_out].into_iter().flatten().collect();
@@ -229,9 +249,13 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         Ok((enough, left))
     }
 
-    /// The current value of i32 local `local`.
+    /// The current value of i32 local `local`: the constant it was last set to on the straight
+    /// path that leads here, if any (so that a premise of constants folds), else a load.
     fn load_local_i32(&mut self, local: u32) -> Result<IntValue<'ctx>> {
         let slot = self.locals[local as usize].0;
+        if let Some(c) = self.builder.get_insert_block().and_then(|bb| constant_stored_last(bb, slot)) {
+            return Ok(c);
+        }
         Ok(self.builder.build_load(self.unit.llcx.i32_type(), slot, "")?.into_int_value())
     }
 
@@ -322,4 +346,43 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let fast = self.analyses.fast.as_ref()?;
         (idx < fast.frame).then(|| fast.entry_facts.clone())
     }
+}
+
+/// How far `constant_stored_last` looks back: blocks, and instructions in all.
+const STRAIGHT_PATH_BLOCKS: usize = 8;
+const STRAIGHT_PATH_INSTRUCTIONS: usize = 512;
+
+/// The integer constant last stored to the local slot `slot` on the path that ends `bb`, following
+/// blocks back while each has a single predecessor; `None` when the last store there is not of a
+/// constant or none is found. A local's slot is an alloca only loads and stores use (its address
+/// never escapes), so only a store to it changes it.
+fn constant_stored_last<'ctx>(
+    mut bb: inkwell::basic_block::BasicBlock<'ctx>,
+    slot: inkwell::values::PointerValue<'ctx>,
+) -> Option<IntValue<'ctx>> {
+    use inkwell::values::{AnyValueEnum, InstructionOpcode};
+    let mut budget = STRAIGHT_PATH_INSTRUCTIONS;
+    for _ in 0..STRAIGHT_PATH_BLOCKS {
+        let mut at = bb.get_last_instruction();
+        while let Some(inst) = at {
+            budget = budget.checked_sub(1)?;
+            if inst.get_opcode() == InstructionOpcode::Store
+                && inst.get_operand(1).and_then(|o| o.value()).is_some_and(|p| p == slot.as_basic_value_enum())
+            {
+                return match inst.get_operand(0)?.value()? {
+                    BasicValueEnum::IntValue(v) if v.is_const() => Some(v),
+                    _ => None,
+                };
+            }
+            at = inst.get_previous_instruction();
+        }
+        // The single predecessor: the block is used by one terminator, once.
+        let first = bb.get_first_use()?;
+        if first.get_next_use().is_some() {
+            return None;
+        }
+        let AnyValueEnum::InstructionValue(branch) = first.get_user() else { return None };
+        bb = branch.get_parent()?;
+    }
+    None
 }
