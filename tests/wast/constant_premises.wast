@@ -47,6 +47,20 @@
       (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))
     (local.get $s))
 
+  ;; The counter is set before an outer loop, and the inner loop leaves it at 0: on the outer
+  ;; loop's second trip the constant is stale (the back edge did not exist yet when the inner
+  ;; loop was translated). From 0, counting up by 4 never meets 0 again: the exact copy runs until
+  ;; its load runs off the end of memory.
+  (func (export "stale_after_outer_back_edge") (param $outer i32) (result i32)
+    (local $i i32) (local $s i32)
+    (local.set $i (i32.const -8))
+    (loop $o
+      (loop $l
+        (local.set $s (i32.add (local.get $s) (call $id (i32.load (i32.add (local.get $i) (i32.const 108))))))
+        (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))
+      (br_if $o (local.tee $outer (i32.sub (local.get $outer) (i32.const 1)))))
+    (local.get $s))
+
   (data (i32.const 100) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00\06\00\00\00\07\00\00\00\08\00\00\00\09\00\00\00\0a\00\00\00"))
 
 (assert_return (invoke "ten_trips") (i32.const 55))
@@ -56,3 +70,5 @@
 (assert_return (invoke "set_then_changed" (i32.const -12)) (i32.const 3))
 ;; -6 never reaches 0 by 4: the exact copy, until the load at 108 + i runs off the end of memory.
 (assert_trap (invoke "set_then_changed" (i32.const -6)) "out of bounds memory access")
+(assert_return (invoke "stale_after_outer_back_edge" (i32.const 1)) (i32.const 3))
+(assert_trap (invoke "stale_after_outer_back_edge" (i32.const 2)) "out of bounds memory access")

@@ -181,6 +181,12 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.frames.iter().any(|f| f.kind == FrameKind::Loop)
     }
 
+    /// Whether `bb` is the header of a loop being translated: its back edges come later, so what
+    /// precedes it now is not all that reaches it.
+    pub(super) fn is_open_loop_header(&self, bb: BasicBlock<'ctx>) -> bool {
+        self.frames.iter().any(|f| f.header.as_ref().is_some_and(|(h, _)| *h == bb))
+    }
+
     /// A try_table's block or a legacy try's: `begin_block`, with `handler` popped whenever control
     /// leaves it.
     pub(super) fn begin_handler_block(&mut self, bt: BlockType, handler: PointerValue<'ctx>) -> Result<()> {

@@ -253,7 +253,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// path that leads here, if any (so that a premise of constants folds), else a load.
     fn load_local_i32(&mut self, local: u32) -> Result<IntValue<'ctx>> {
         let slot = self.locals[local as usize].0;
-        if let Some(c) = self.builder.get_insert_block().and_then(|bb| constant_stored_last(bb, slot)) {
+        // Not with exception handlers: a landing's path in the IR starts where its try began, not
+        // at the stores the try's body made before the throw.
+        let here = self.builder.get_insert_block().filter(|_| !self.has_try_table);
+        if let Some(c) = here.and_then(|bb| constant_stored_last(bb, slot, |b| self.is_open_loop_header(b))) {
             return Ok(c);
         }
         Ok(self.builder.build_load(self.unit.llcx.i32_type(), slot, "")?.into_int_value())
@@ -353,12 +356,14 @@ const STRAIGHT_PATH_BLOCKS: usize = 8;
 const STRAIGHT_PATH_INSTRUCTIONS: usize = 512;
 
 /// The integer constant last stored to the local slot `slot` on the path that ends `bb`, following
-/// blocks back while each has a single predecessor; `None` when the last store there is not of a
-/// constant or none is found. A local's slot is an alloca only loads and stores use (its address
-/// never escapes), so only a store to it changes it.
+/// blocks back while each has a single predecessor and is not `open` (a loop header whose back
+/// edges are yet to be built); `None` when the last store there is not of a constant or none is
+/// found. A local's slot is an alloca only loads and stores use (its address never escapes), so
+/// only a store to it changes it.
 fn constant_stored_last<'ctx>(
     mut bb: inkwell::basic_block::BasicBlock<'ctx>,
     slot: inkwell::values::PointerValue<'ctx>,
+    open: impl Fn(inkwell::basic_block::BasicBlock<'ctx>) -> bool,
 ) -> Option<IntValue<'ctx>> {
     use inkwell::values::{AnyValueEnum, InstructionOpcode};
     let mut budget = STRAIGHT_PATH_INSTRUCTIONS;
@@ -375,6 +380,9 @@ fn constant_stored_last<'ctx>(
                 };
             }
             at = inst.get_previous_instruction();
+        }
+        if open(bb) {
+            return None;
         }
         // The single predecessor: the block is used by one terminator, once.
         let first = bb.get_first_use()?;
