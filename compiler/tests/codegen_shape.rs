@@ -327,6 +327,13 @@ fn timings(wat: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Compiles `wat` at -O2 in guard mode and checks that no unit was optimised twice: no tagged
+/// load vanished (`codegen/kept_loads.rs`).
+fn assert_no_load_vanishes_at_o2(wat: &str) {
+    let report = timings(wat, &["-O2"]);
+    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+}
+
 #[test]
 fn a_tagged_load_merged_with_a_covered_one_keeps_its_tag() {
     // The second `offset=4` load is within the first (not tagged). GVN replaces it on one path by
@@ -347,8 +354,7 @@ fn a_tagged_load_merged_with_a_covered_one_keeps_its_tag() {
         (if (i32.eqz (local.get $n)) (then (return)))
         (drop (call $touch (i32.add (i32.load (local.get $p)) (i32.load offset=4 (local.get $p)))))
         (global.set $g (i32.add (i32.load offset=4 (local.get $p)) (local.get $n)))))"#;
-    let report = timings(wat, &["-O2"]);
-    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+    assert_no_load_vanishes_at_o2(wat);
 }
 
 #[test]
@@ -371,8 +377,7 @@ fn code_behind_a_constant_condition_is_not_translated() {
         (block $d (block $e
           (br_table $e $d (i32.const 1))))
         (local.get $s)))"#;
-    let report = timings(wat, &["-O2"]);
-    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+    assert_no_load_vanishes_at_o2(wat);
 }
 
 #[test]
@@ -390,8 +395,7 @@ fn a_versioned_loop_whose_premise_is_constant_gets_one_copy() {
         (loop $l
           (call $use (i32.load offset=4000 (i32.add (local.get $p) (local.get $i))))
           (br_if $l (local.tee $i (i32.add (local.get $i) (i32.const 4)))))))"#;
-    let report = timings(wat, &["-O2"]);
-    assert!(report.contains("kept-loads re-runs (0 units)"), "no load vanished, nothing ran twice:\n{report}");
+    assert_no_load_vanishes_at_o2(wat);
 }
 
 #[test]
