@@ -1,10 +1,10 @@
 ;; Locals seen by a catch. A throw jumps back to the try's setjmp: a local written inside the
 ;; try body must read its latest value there, and one written only before the try the value it had
 ;; when the try was entered, however LLVM placed it. (Keeping the locals never written in a try body
-;; in registers failed here when landing through `llvm.eh.sjlj.setjmp`: LLVM folded a loop counter's
-;; increment into its stack slot inside the body, and the landing read the next iteration's value;
-;; every local of a function with a try stays in memory, translate/variable.rs.) Many live values
-;; force callee-saved registers and spill slots.
+;; in registers failed here: LLVM folded a loop counter's increment into its stack slot inside the
+;; body, and the landing read the next iteration's value. Each landing now reloads the locals from
+;; their shadows, translate/shadow_locals.rs.) Many live values force callee-saved registers and
+;; spill slots.
 (module
   (tag $e (param i32))
   (tag $f)
@@ -136,6 +136,88 @@
         (local.set $x (i32.add (local.get $x) (i32.const 1000)))
         (drop)))
     (i32.add (local.get $x) (local.get $y)))
+  ;; Lazy shadows (translate/shadow_locals.rs): written in a loop with no try, outside every try,
+  ;; the locals reach their shadows as the next try is entered, and the catch sees those values.
+  (func (export "lazy_then_try") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $throw_if (local.get $n)))
+      (i32.const 0))
+    (drop)
+    (i32.add (i32.mul (local.get $i) (i32.const 1000)) (local.get $acc)))
+
+  ;; ... and written again in the body before the throw: the catch sees the body's value.
+  (func (export "lazy_then_written_in_body") (param $n i32) (result i32)
+    (local $i i32)
+    (loop $l
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (block $h (result i32)
+      (try_table (catch $e $h)
+        (local.set $i (i32.mul (local.get $i) (i32.const 7)))
+        (call $throw_if (local.get $n))
+        (local.set $i (i32.const -1)))
+      (i32.const 0))
+    (drop)
+    (local.get $i))
+
+  ;; Two tries with a try-free loop between them: the second try's catch sees the loop's values.
+  (func (export "lazy_between_tries") (param $n i32) (result i32)
+    (local $i i32) (local $x i64)
+    (block $h (result i32)
+      (try_table (catch $e $h) (local.set $x (i64.const 100)) (call $throw_if (i32.const 0)))
+      (i32.const 0))
+    (drop)
+    (loop $l
+      (local.set $x (i64.add (local.get $x) (i64.extend_i32_u (local.get $i))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (block $h (result i32)
+      (try_table (catch $e $h) (call $throw_if (local.get $n)))
+      (i32.const 0))
+    (drop)
+    (i32.add (i32.wrap_i64 (local.get $x)) (i32.mul (local.get $i) (i32.const 1000))))
+
+  ;; A catch that branches back to the loop around its try: each landing goes on with the values
+  ;; the body wrote, of every type.
+  (func (export "catch_to_loop") (param $n i32) (result i32)
+    (local $i i32) (local $f f64) (local $v v128) (local $k i64)
+    (loop $again
+      (try_table (catch $f $again)
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (local.set $f (f64.add (local.get $f) (f64.const 0.5)))
+        (local.set $v (i32x4.add (local.get $v) (v128.const i32x4 1 2 3 4)))
+        (local.set $k (i64.add (local.get $k) (i64.const 0x100000000)))
+        (call $throw_f_at (i32.lt_u (local.get $i) (local.get $n)) (i32.const 1))))
+    (i32.add
+      (i32.add (i32.mul (local.get $i) (i32.const 1000)) (i32.trunc_f64_s (local.get $f)))
+      (i32.add (i32x4.extract_lane 3 (local.get $v)) (i32.wrap_i64 (i64.shr_u (local.get $k) (i64.const 32))))))
+
+  ;; Legacy `delegate`: written in the inner body, caught by the outer try's catch.
+  (func (export "delegated") (param $p i32) (result i32)
+    (local $x i32)
+    (try $outer (result i32)
+      (do
+        (try
+          (do
+            (local.set $x (i32.const 5))
+            (call $throw_if (local.get $p))
+            (local.set $x (i32.const 6)))
+          (delegate $outer))
+        (local.get $x))
+      (catch $e (drop) (i32.add (local.get $x) (i32.const 100)))))
+
+  ;; Legacy `rethrow` after the catch arm wrote a local: the outer catch sees the write.
+  (func (export "rethrown") (param $p i32) (result i32)
+    (local $x i32)
+    (try (result i32)
+      (do
+        (try
+          (do (local.set $x (i32.const 1)) (call $throw_if (local.get $p)))
+          (catch $e (drop) (local.set $x (i32.const 2)) (rethrow 0)))
+        (local.get $x))
+      (catch $e (drop) (i32.add (local.get $x) (i32.const 10)))))
 )
 
 (assert_return (invoke "written_in_body" (i32.const 0)) (i32.const 1111))
@@ -152,3 +234,14 @@
 (assert_return (invoke "legacy" (i32.const 4)) (i32.const 1023))
 (assert_return (invoke "siblings" (i32.const 1)) (i32.const 10101))
 (assert_return (invoke "siblings" (i32.const 3)) (i32.const 30306))
+(assert_return (invoke "lazy_then_try" (i32.const 5)) (i32.const 5010))
+(assert_return (invoke "lazy_then_try" (i32.const 0)) (i32.const 1000))
+(assert_return (invoke "lazy_then_written_in_body" (i32.const 6)) (i32.const 42))
+(assert_return (invoke "lazy_then_written_in_body" (i32.const 0)) (i32.const -1))
+(assert_return (invoke "lazy_between_tries" (i32.const 4)) (i32.const 4106))
+(assert_return (invoke "catch_to_loop" (i32.const 3)) (i32.const 3016))
+(assert_return (invoke "catch_to_loop" (i32.const 1)) (i32.const 1005))
+(assert_return (invoke "delegated" (i32.const 0)) (i32.const 6))
+(assert_return (invoke "delegated" (i32.const 3)) (i32.const 105))
+(assert_return (invoke "rethrown" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "rethrown" (i32.const 3)) (i32.const 12))

@@ -7,8 +7,8 @@
 //! `w2n_throw` with the exception in the handler (already popped by the runtime). The dispatch code, emitted in the
 //! try_table's *outer* context (catch labels are resolved there), tests the clauses in order and
 //! rethrows when none matches. Leaving the body normally or by a branch pops the handler (see
-//! `FuncTranslator::add_edge`). Functions with a try_table keep their locals in memory (volatile
-//! accesses): values in registers are not preserved across `longjmp`.
+//! `FuncTranslator::add_edge`). The landing loads the locals it may read from their shadows
+//! (`shadow_locals.rs`): values in registers and stack slots are not preserved across `longjmp`.
 
 use super::FuncTranslator;
 use crate::abi;
@@ -132,6 +132,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let outer = self.builder.build_load(self.unit.ptr(), top, "")?;
         self.store_at(h, abi::HANDLER_PREV, outer)?;
         self.builder.build_store(top, h)?;
+        self.sync_lazy_shadows()?;
         let jmp = self.gep_const(h, abi::HANDLER_JMP as u64)?;
         let setjmp = match self.unit.opts.target.llvm_triple.starts_with("x86_64") {
             true => RuntimeFn::RuntimeSetjmp,
@@ -143,6 +144,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let dispatch = self.unit.llcx.append_basic_block(self.func, "try_dispatch");
         self.builder.build_conditional_branch(caught, dispatch, body)?;
         self.builder.position_at_end(dispatch);
+        self.reload_shadows()?;
         let exn = self.load_at(self.unit.ptr().into(), h, abi::HANDLER_EXN)?.into_pointer_value();
         self.builder.position_at_end(body);
         Ok((h, dispatch, exn))

@@ -22,6 +22,7 @@ mod memory;
 mod numeric;
 mod ops;
 mod runtime_call;
+mod shadow_locals;
 mod simd;
 mod simd_arith;
 mod simd_convert;
@@ -64,10 +65,12 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     /// Blocks opened inside unreachable code, skipped until their `end`.
     dead_depth: u32,
     trap_blocks: BTreeMap<Trap, BasicBlock<'ctx>>,
-    /// The function has a try_table or a legacy try, so it calls `_setjmp`: locals stay in memory
-    /// (volatile), since `longjmp` back into the function does not restore values kept in
-    /// registers, and its tail calls are not `musttail` (see `call.rs`).
+    /// The function has a try_table or a legacy try, so it calls `_setjmp`: the locals a landing
+    /// can read have shadows (`shadow_locals.rs`), and its tail calls are not `musttail` (see
+    /// `call.rs`).
     has_try_table: bool,
+    /// Per local, its shadow in a function with a try (`shadow_locals.rs`).
+    shadows: Vec<Option<shadow_locals::Shadow<'ctx>>>,
     /// The legacy `try` blocks open around the current operator, innermost last.
     tries: Vec<legacy_exception::OpenTry<'ctx>>,
     /// The frame slots of exception handlers, one per nesting depth (`exception.rs`).
@@ -151,6 +154,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             dead_depth: 0,
             trap_blocks: BTreeMap::new(),
             has_try_table: false,
+            shadows: Vec::new(),
             tries: Vec::new(),
             handler_slots: Vec::new(),
             tries_entered: 0,
@@ -188,9 +192,11 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         while !reader.eof() {
             ops.push(reader.read().map_err(|e| CompileError::Malformed(e.to_string()))?);
         }
-        let scan = prescan(&ops, &is_i32)?;
+        let mut scan = prescan(&ops, &is_i32)?;
         self.has_try_table = scan.has_try_table;
+        let shadows = std::mem::take(&mut scan.shadows);
         self.function_entered(scan)?;
+        self.make_shadows(&shadows)?;
         self.stack_check()?;
         self.control_prepare(&ops)?;
         self.push_function_frame(&ft.results)?;
@@ -477,6 +483,8 @@ struct BodyScan {
     has_try_table: bool,
     /// Per local, whether some `local.get` reads it (a `local.set` of any other discards a value).
     locals_read: Vec<bool>,
+    /// In a function with a try, which locals have shadows (`shadow_locals.rs`).
+    shadows: shadow_locals::ShadowPlan,
     /// The sums of two locals that loops compute (`address_sums.rs`).
     sums: Vec<address_sums::SumShape>,
     /// The loops to version, by the index of their `loop` operator (`versioning.rs`).
@@ -491,11 +499,14 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     let mut scan = BodyScan {
         has_try_table: false,
         locals_read: vec![false; is_i32.len()],
+        shadows: Default::default(),
         sums: Vec::new(),
         versioned: Default::default(),
         counted: Default::default(),
     };
     let mut finder = address_sums::SumFinder::default();
+    // Per local, the index of its last `local.get`.
+    let mut last_read = vec![None; is_i32.len()];
     // Per open construct, whether it is a loop.
     let mut loops = Vec::new();
     // Per open loop, the index of its `loop` and whether it contains another.
@@ -536,6 +547,7 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
             Operator::LocalGet { local_index } => {
                 if let Some(r) = scan.locals_read.get_mut(local_index as usize) {
                     *r = true;
+                    last_read[local_index as usize] = Some(at);
                 }
                 Op::Get(local_index)
             }
@@ -552,5 +564,8 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     }
     scan.sums = finder.found;
     scan.versioned = finder.versioned;
+    if scan.has_try_table {
+        scan.shadows = shadow_locals::ShadowPlan::new(ops, &last_read);
+    }
     Ok(scan)
 }
