@@ -309,6 +309,31 @@ fn try_tables_push_their_handlers_inline_into_one_slot_per_depth() {
     assert_eq!(g.matches("call i32 @_setjmp").count(), 4, "libc's on aarch64:\n{g}");
 }
 
+/// In a function with a try, locals are SSA values like anywhere else: a loop after the try
+/// vectorises, and only the landing reads the locals' shadows back (`shadow_locals.rs`). The
+/// loop's locals are lazy: their shadows are written as the try is entered, not per iteration.
+#[test]
+fn locals_of_a_function_with_a_try_stay_in_registers_and_its_loops_vectorise() {
+    let wat = r#"(module
+      (tag $e)
+      (memory 1)
+      (func $may_throw (param i32) (if (local.get 0) (then (throw $e))))
+      (func (export "f") (param $p i32) (param $n i32) (result i32)
+        (local $s i32) (local $i i32)
+        (block $h (try_table (catch_all $h) (call $may_throw (local.get $n))))
+        (loop $l
+          (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+        (local.get $s)))"#;
+    let ir = emit_module(wat, &["-O2"], "llvm-ir");
+    let f = function(&ir, "w2n_m_f1");
+    assert!(f.contains("vector.body") && f.contains("load <4 x i32>"), "the loop vectorises:\n{f}");
+    assert_eq!(f.matches("load volatile").count(), 4, "the landing reloads the four locals:\n{f}");
+    let loop_body = &f[f.find("\nloop:").unwrap_or_else(|| panic!("no loop block:\n{f}"))..];
+    assert!(!loop_body.contains("volatile"), "no shadow traffic in the loop:\n{f}");
+}
+
 /// The timings report of compiling `wat` with `args` (`WASM2NATIVE_TIMINGS=1`, cold cache).
 fn timings(wat: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();

@@ -167,7 +167,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let mut locals_read = scan.locals_read;
         let mut sums = AddressSums::default();
         let mut versioned = BTreeMap::new();
-        // Locals of a function with a try_table stay in memory: no sums there.
+        // No sums or versioned loops in a function with a try: hidden locals have no shadows
+        // (`shadow_locals.rs`), so a landing could not restore them.
         if !self.has_try_table {
             let first_hidden = self.locals.len() as u32;
             for _ in &scan.sums {

@@ -21,6 +21,7 @@ mod legacy_exception;
 mod memory;
 mod numeric;
 mod ops;
+mod landing_reads;
 mod runtime_call;
 mod shadow_locals;
 mod simd;
@@ -71,6 +72,10 @@ pub struct FuncTranslator<'u, 'ctx, 'm> {
     has_try_table: bool,
     /// Per local, its shadow in a function with a try (`shadow_locals.rs`).
     shadows: Vec<Option<shadow_locals::Shadow<'ctx>>>,
+    /// Per try (by the index of its opener), the locals its landing reloads from their shadows.
+    landing_locals: std::collections::HashMap<usize, Vec<u32>>,
+    /// A function with a try whose locals all stay in memory instead (`shadow_locals.rs`).
+    locals_in_memory: bool,
     /// The legacy `try` blocks open around the current operator, innermost last.
     tries: Vec<legacy_exception::OpenTry<'ctx>>,
     /// The frame slots of exception handlers, one per nesting depth (`exception.rs`).
@@ -155,6 +160,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             trap_blocks: BTreeMap::new(),
             has_try_table: false,
             shadows: Vec::new(),
+            landing_locals: Default::default(),
+            locals_in_memory: false,
             tries: Vec::new(),
             handler_slots: Vec::new(),
             tries_entered: 0,
@@ -196,7 +203,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         self.has_try_table = scan.has_try_table;
         let shadows = std::mem::take(&mut scan.shadows);
         self.function_entered(scan)?;
-        self.make_shadows(&shadows)?;
+        self.make_shadows(shadows)?;
         self.stack_check()?;
         self.control_prepare(&ops)?;
         self.push_function_frame(&ft.results)?;
@@ -505,8 +512,6 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
         counted: Default::default(),
     };
     let mut finder = address_sums::SumFinder::default();
-    // Per local, the index of its last `local.get`.
-    let mut last_read = vec![None; is_i32.len()];
     // Per open construct, whether it is a loop.
     let mut loops = Vec::new();
     // Per open loop, the index of its `loop` and whether it contains another.
@@ -547,7 +552,6 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
             Operator::LocalGet { local_index } => {
                 if let Some(r) = scan.locals_read.get_mut(local_index as usize) {
                     *r = true;
-                    last_read[local_index as usize] = Some(at);
                 }
                 Op::Get(local_index)
             }
@@ -565,7 +569,7 @@ fn prescan(ops: &[Operator<'_>], is_i32: &[bool]) -> Result<BodyScan> {
     scan.sums = finder.found;
     scan.versioned = finder.versioned;
     if scan.has_try_table {
-        scan.shadows = shadow_locals::ShadowPlan::new(ops, &last_read);
+        scan.shadows = shadow_locals::ShadowPlan::new(ops, scan.locals_read.len());
     }
     Ok(scan)
 }

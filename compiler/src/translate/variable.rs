@@ -1,10 +1,14 @@
-//! Locals (allocas that mem2reg promotes; in a function with a try, written through to shadows:
-//! `shadow_locals.rs`) and globals (cells reached through the context).
+//! Locals (allocas that mem2reg promotes; in a function with a try, written through to shadows
+//! or all kept in memory: `shadow_locals.rs`) and globals (cells reached through the context).
 
 use super::FuncTranslator;
-use crate::error::Result;
+use crate::error::{CompileError, Result};
 use inkwell::values::BasicValueEnum;
 use wasmparser::Operator;
+
+fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
+    crate::error::internal(e.to_string())
+}
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_variable(&mut self, op: &Operator<'_>) -> Result<()> {
@@ -12,6 +16,9 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             Operator::LocalGet { local_index } => {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.builder.build_load(ty, slot, "")?;
+                if self.locals_in_memory {
+                    super::instruction(v)?.set_volatile(true).map_err(llvm)?;
+                }
                 self.local_read(local_index, v);
                 self.push(v);
             }
@@ -42,7 +49,10 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
-        self.builder.build_store(self.locals[index as usize].0, v)?;
+        let store = self.builder.build_store(self.locals[index as usize].0, v)?;
+        if self.locals_in_memory {
+            store.set_volatile(true).map_err(llvm)?;
+        }
         self.write_shadow(index, v)?;
         self.local_set(index, v)
     }
