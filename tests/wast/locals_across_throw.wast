@@ -208,6 +208,18 @@
         (local.get $x))
       (catch $e (drop) (i32.add (local.get $x) (i32.const 100)))))
 
+  ;; Four tries whose landings all reach a read of every local: reloading them at each landing
+  ;; would cost more than the accesses, so the function keeps its locals in memory instead
+  ;; (translate/shadow_locals.rs); the values are the same.
+  (func (export "many_landings") (param $at i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32) (local $f i32)
+    (block $h0 (try_table (catch $f $h0) (local.set $a (i32.const 1)) (call $throw_f_at (local.get $at) (i32.const 0)) (local.set $b (i32.const 2))))
+    (block $h1 (try_table (catch $f $h1) (local.set $c (i32.const 4)) (call $throw_f_at (local.get $at) (i32.const 1)) (local.set $d (i32.const 8))))
+    (block $h2 (try_table (catch $f $h2) (local.set $e (i32.const 16)) (call $throw_f_at (local.get $at) (i32.const 2)) (local.set $f (i32.const 32))))
+    (block $h3 (try_table (catch $f $h3) (local.set $a (i32.add (local.get $a) (i32.const 64))) (call $throw_f_at (local.get $at) (i32.const 3)) (local.set $b (i32.add (local.get $b) (i32.const 128)))))
+    (i32.add (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $c) (local.get $d)))
+             (i32.add (local.get $e) (local.get $f))))
+
   ;; Legacy `rethrow` after the catch arm wrote a local: the outer catch sees the write.
   (func (export "rethrown") (param $p i32) (result i32)
     (local $x i32)
@@ -245,3 +257,7 @@
 (assert_return (invoke "delegated" (i32.const 3)) (i32.const 105))
 (assert_return (invoke "rethrown" (i32.const 0)) (i32.const 1))
 (assert_return (invoke "rethrown" (i32.const 3)) (i32.const 12))
+(assert_return (invoke "many_landings" (i32.const 0)) (i32.const 253))
+(assert_return (invoke "many_landings" (i32.const 1)) (i32.const 247))
+(assert_return (invoke "many_landings" (i32.const 3)) (i32.const 127))
+(assert_return (invoke "many_landings" (i32.const 9)) (i32.const 255))

@@ -34,9 +34,10 @@ impl Locals {
 
     /// The locals, in increasing order.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| (w * 64 + b) as u32)
-        })
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| (w * 64 + b) as u32))
     }
 }
 
@@ -48,7 +49,10 @@ enum Kind<'a> {
     TryTable(&'a [Catch]),
     /// A legacy `try`: the index of its first `catch`/`catch_all`/`delegate`, if any, and whether
     /// a `catch_all` ends its clauses (else an unmatched exception goes on out).
-    Try { body_end: Option<usize>, catch_all: bool },
+    Try {
+        body_end: Option<usize>,
+        catch_all: bool,
+    },
 }
 
 /// The constructs of a body: per opener, its kind and the index of its `end` (or `delegate`).
@@ -66,8 +70,12 @@ fn structure<'a>(ops: &'a [Operator<'a>]) -> Structure<'a> {
             Operator::Block { .. } => s.kind.insert(at, Kind::Block).map_or((), |_| ()),
             Operator::Loop { .. } => s.kind.insert(at, Kind::Loop).map_or((), |_| ()),
             Operator::If { .. } => s.kind.insert(at, Kind::If).map_or((), |_| ()),
-            Operator::TryTable { try_table } => s.kind.insert(at, Kind::TryTable(&try_table.catches)).map_or((), |_| ()),
-            Operator::Try { .. } => s.kind.insert(at, Kind::Try { body_end: None, catch_all: false }).map_or((), |_| ()),
+            Operator::TryTable { try_table } => {
+                s.kind.insert(at, Kind::TryTable(&try_table.catches)).map_or((), |_| ())
+            }
+            Operator::Try { .. } => {
+                s.kind.insert(at, Kind::Try { body_end: None, catch_all: false }).map_or((), |_| ())
+            }
             _ => {}
         }
         match op {
@@ -113,7 +121,11 @@ pub fn landing_reads(ops: &[Operator<'_>]) -> HashMap<usize, Locals> {
 
 /// One backward pass with the loop headers' sets of the last; returns the landings' sets and
 /// whether a header's set grew.
-fn backward_pass(ops: &[Operator<'_>], s: &Structure<'_>, headers: &mut HashMap<usize, Locals>) -> (HashMap<usize, Locals>, bool) {
+fn backward_pass(
+    ops: &[Operator<'_>],
+    s: &Structure<'_>,
+    headers: &mut HashMap<usize, Locals>,
+) -> (HashMap<usize, Locals>, bool) {
     let mut landings: HashMap<usize, Locals> = HashMap::new();
     let mut after: HashMap<usize, Locals> = HashMap::new();
     let mut else_start: HashMap<usize, Locals> = HashMap::new();
@@ -124,7 +136,9 @@ fn backward_pass(ops: &[Operator<'_>], s: &Structure<'_>, headers: &mut HashMap<
     let mut running = Locals::default();
     let mut grew = false;
     let target = |ctrl: &[usize], after: &HashMap<usize, Locals>, headers: &HashMap<usize, Locals>, depth: u32| {
-        let Some(&c) = (depth as usize).checked_add(1).and_then(|d| ctrl.len().checked_sub(d)).and_then(|i| ctrl.get(i)) else {
+        let Some(&c) =
+            (depth as usize).checked_add(1).and_then(|d| ctrl.len().checked_sub(d)).and_then(|i| ctrl.get(i))
+        else {
             return Locals::default(); // the function's label: a return
         };
         match s.kind.get(&c) {
@@ -199,7 +213,11 @@ fn backward_pass(ops: &[Operator<'_>], s: &Structure<'_>, headers: &mut HashMap<
                 else_start.insert(c, std::mem::take(&mut running));
                 running = after.get(&c).cloned().unwrap_or_default();
             }
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } | Operator::Try { .. } => {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. }
+            | Operator::Try { .. } => {
                 ctrl.pop();
                 if handlers.last() == Some(&at) {
                     handlers.pop();
@@ -333,5 +351,20 @@ mod tests {
         // the outer try: its arm (local 1), whose rethrow leaves the function; the delegating try
         // goes on to the outer one's landing.
         assert_eq!(sets(wat), vec![vec![1], vec![1]]);
+    }
+
+    #[test]
+    fn a_delegate_past_a_catch_all_reaches_the_tries_around_its_target() {
+        let wat = r#"(module (tag $e) (func $f)
+          (func (param i32 i32 i32)
+            (try
+              (do
+                (block $l
+                  (try
+                    (do (try (do (call $f)) (delegate $l)))
+                    (catch_all (drop (local.get 2))))))
+              (catch $e (drop (local.get 1))))))"#;
+        // The delegating try skips the catch_all one: the outer landing may run too.
+        assert_eq!(sets(wat), vec![vec![1], vec![2], vec![1, 2]]);
     }
 }

@@ -22,9 +22,9 @@
 
 use super::landing_reads;
 use super::FuncTranslator;
-use std::collections::HashMap;
 use crate::error::{CompileError, Result};
 use inkwell::values::{BasicValueEnum, PointerValue};
+use std::collections::HashMap;
 use wasmparser::Operator;
 
 /// The shadow of a local.
@@ -85,9 +85,9 @@ impl ShadowPlan {
 /// The local an operator reads or writes.
 fn local_access(op: &Operator<'_>) -> Option<u32> {
     match *op {
-        Operator::LocalGet { local_index } | Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
-            Some(local_index)
-        }
+        Operator::LocalGet { local_index }
+        | Operator::LocalSet { local_index }
+        | Operator::LocalTee { local_index } => Some(local_index),
         _ => None,
     }
 }
