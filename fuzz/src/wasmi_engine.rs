@@ -3,6 +3,13 @@
 use crate::plan::{argument, Export, ExportKind, Rng, Val};
 use crate::trace::{trap_class, Fnv};
 
+/// The one limit of wasm2native's the spec leaves to implementations (`memory.grow` may fail) and
+/// wasmi does not share: a 32-bit memory of 64 KiB pages holds at most 65535 of them
+/// (`W2N_MEM32_MAX_PAGES`, which generated code relies on), so growing it to 4 GiB fails. wasmi
+/// applies the limit in bytes to every memory: it also stops 64-bit memories and those of 1-byte
+/// pages at 4 GiB - 64 KiB, where wasm2native does not, which no generated module comes near.
+const MEMORY_BYTES_LIMIT: usize = 65535 << 16;
+
 /// Runs `exports` of `wasm` in wasmi with arguments from `seed`; `None` if wasmi rejects the
 /// module (a feature it lacks), which makes the module incomparable.
 pub fn run(wasm: &[u8], exports: &[Export], seed: u64) -> Option<Vec<String>> {
@@ -17,8 +24,10 @@ pub fn run(wasm: &[u8], exports: &[Export], seed: u64) -> Option<Vec<String>> {
         .wasm_extended_const(true);
     let engine = wasmi::Engine::new(&config);
     let module = wasmi::Module::new(&engine, wasm).ok()?;
-    let mut store = wasmi::Store::new(&engine, ());
-    let linker = wasmi::Linker::<()>::new(&engine);
+    let mut store =
+        wasmi::Store::new(&engine, wasmi::StoreLimitsBuilder::new().memory_size(MEMORY_BYTES_LIMIT).build());
+    store.limiter(|limits| limits);
+    let linker = wasmi::Linker::<wasmi::StoreLimits>::new(&engine);
     let mut trace = Vec::new();
     let instance = match linker.instantiate_and_start(&mut store, &module) {
         Ok(i) => i,
@@ -56,7 +65,7 @@ fn trap_text(e: &wasmi::Error) -> String {
     }
 }
 
-fn state(store: &wasmi::Store<()>, instance: &wasmi::Instance, exports: &[Export]) -> String {
+fn state(store: &wasmi::Store<wasmi::StoreLimits>, instance: &wasmi::Instance, exports: &[Export]) -> String {
     let mut h = Fnv::new();
     let mut globals = Vec::new();
     for export in exports {
