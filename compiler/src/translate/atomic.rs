@@ -4,7 +4,7 @@
 //! rules as plain accesses (`effective_address`).
 
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use crate::ir::runtime_fns::RuntimeFn;
 use crate::trap::Trap;
 use inkwell::values::{IntValue, PointerValue};
@@ -12,10 +12,6 @@ use inkwell::{AtomicOrdering, AtomicRMWBinOp, IntPredicate};
 use wasmparser::{MemArg, Operator};
 
 const SEQ_CST: AtomicOrdering = AtomicOrdering::SequentiallyConsistent;
-
-fn llvm(e: impl std::fmt::Display) -> CompileError {
-    crate::error::internal(e.to_string())
-}
 
 /// What an atomic access does.
 #[derive(Clone, Copy)]
@@ -167,8 +163,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let ty = self.int_type(width);
         let v = self.builder.build_load(ty, p, "")?;
         let inst = super::instruction(v)?;
-        inst.set_alignment(width / 8).map_err(llvm)?;
-        inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
+        inst.set_alignment(width / 8).map_err(super::llvm)?;
+        inst.set_atomic_ordering(SEQ_CST).map_err(super::llvm)?;
         let v = self.builder.build_int_z_extend_or_bit_cast(v.into_int_value(), self.int_type(result), "")?;
         self.push(v);
         Ok(())
@@ -179,8 +175,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         let p = self.atomic_address(memarg, width)?;
         let value = self.builder.build_int_truncate_or_bit_cast(value, self.int_type(width), "")?;
         let store = self.builder.build_store(p, value)?;
-        store.set_alignment(width / 8).map_err(llvm)?;
-        store.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
+        store.set_alignment(width / 8).map_err(super::llvm)?;
+        store.set_atomic_ordering(SEQ_CST).map_err(super::llvm)?;
         Ok(())
     }
 
@@ -252,8 +248,8 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             self.builder.position_at_end(load);
             let loaded = self.builder.build_load(narrow, p, "")?;
             let inst = super::instruction(loaded)?;
-            inst.set_alignment(width / 8).map_err(llvm)?;
-            inst.set_atomic_ordering(SEQ_CST).map_err(llvm)?;
+            inst.set_alignment(width / 8).map_err(super::llvm)?;
+            inst.set_atomic_ordering(SEQ_CST).map_err(super::llvm)?;
             self.builder.build_unconditional_branch(done)?;
             self.builder.position_at_end(done);
             let phi = self.builder.build_phi(narrow, "")?;

@@ -123,6 +123,11 @@ fn vector_value(v: BasicValueEnum<'_>) -> Result<VectorValue<'_>> {
     }
 }
 
+/// An error LLVM's builder reported (setting an attribute it refused), as an internal error.
+fn llvm(e: impl std::fmt::Display) -> CompileError {
+    crate::error::internal(e.to_string())
+}
+
 /// The instruction behind a value the translator just built (a load, a call).
 fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
     v.as_instruction_value().ok_or_else(|| crate::error::internal("instruction expected"))

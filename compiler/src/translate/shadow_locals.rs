@@ -22,7 +22,7 @@
 
 use super::landing_reads;
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use inkwell::values::{BasicValueEnum, PointerValue};
 use std::collections::HashMap;
 use wasmparser::Operator;
@@ -140,10 +140,6 @@ fn lazy_locals(ops: &[Operator<'_>], shadowed: &[bool]) -> Vec<bool> {
     lazy
 }
 
-fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
-    crate::error::internal(e.to_string())
-}
-
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// Gives the locals of `plan` their shadows, holding the locals' first values.
     pub(super) fn make_shadows(&mut self, plan: ShadowPlan) -> Result<()> {
@@ -156,7 +152,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             let (local, ty) = self.locals[i];
             let slot = self.builder.build_alloca(ty, "shadow")?;
             let first = self.builder.build_load(ty, local, "")?;
-            self.builder.build_store(slot, first)?.set_volatile(true).map_err(llvm)?;
+            self.builder.build_store(slot, first)?.set_volatile(true).map_err(super::llvm)?;
             self.shadows[i] = Some(Shadow { slot, lazy: plan.lazy[i] });
         }
         self.landing_locals = plan.landings;
@@ -167,7 +163,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn write_shadow(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
         if let Some(Some(shadow)) = self.shadows.get(index as usize).copied() {
             if !shadow.lazy || self.active_handlers() > 0 {
-                self.builder.build_store(shadow.slot, v)?.set_volatile(true).map_err(llvm)?;
+                self.builder.build_store(shadow.slot, v)?.set_volatile(true).map_err(super::llvm)?;
             }
         }
         Ok(())
@@ -189,7 +185,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
             if shadow.lazy {
                 let (local, ty) = self.locals[l as usize];
                 let v = self.builder.build_load(ty, local, "")?;
-                self.builder.build_store(shadow.slot, v)?.set_volatile(true).map_err(llvm)?;
+                self.builder.build_store(shadow.slot, v)?.set_volatile(true).map_err(super::llvm)?;
             }
         }
         Ok(())
@@ -201,7 +197,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
         for (l, shadow) in self.landing_locals_here() {
             let (local, ty) = self.locals[l as usize];
             let v = self.builder.build_load(ty, shadow.slot, "")?;
-            super::instruction(v)?.set_volatile(true).map_err(llvm)?;
+            super::instruction(v)?.set_volatile(true).map_err(super::llvm)?;
             self.builder.build_store(local, v)?;
         }
         Ok(())

@@ -2,13 +2,9 @@
 //! or all kept in memory: `shadow_locals.rs`) and globals (cells reached through the context).
 
 use super::FuncTranslator;
-use crate::error::{CompileError, Result};
+use crate::error::Result;
 use inkwell::values::BasicValueEnum;
 use wasmparser::Operator;
-
-fn llvm(e: inkwell::values::InstructionValueError) -> CompileError {
-    crate::error::internal(e.to_string())
-}
 
 impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     pub(super) fn translate_variable(&mut self, op: &Operator<'_>) -> Result<()> {
@@ -17,7 +13,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 let (slot, ty) = self.locals[local_index as usize];
                 let v = self.builder.build_load(ty, slot, "")?;
                 if self.locals_in_memory {
-                    super::instruction(v)?.set_volatile(true).map_err(llvm)?;
+                    super::instruction(v)?.set_volatile(true).map_err(super::llvm)?;
                 }
                 self.local_read(local_index, v);
                 self.push(v);
@@ -51,7 +47,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     fn store_local(&mut self, index: u32, v: BasicValueEnum<'ctx>) -> Result<()> {
         let store = self.builder.build_store(self.locals[index as usize].0, v)?;
         if self.locals_in_memory {
-            store.set_volatile(true).map_err(llvm)?;
+            store.set_volatile(true).map_err(super::llvm)?;
         }
         self.write_shadow(index, v)?;
         self.local_set(index, v)
