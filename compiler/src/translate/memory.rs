@@ -191,7 +191,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     }
 
     fn memory_ptr(&self, mem: u32) -> Result<PointerValue<'ctx>> {
-        self.ctx_slot(self.unit.layout.memories, mem)
+        self.entity_ptr(super::Entity::Memory, mem)
     }
 
     /// Memory `mem`'s base: it never moves, so the load is invariant.

@@ -128,6 +128,14 @@ fn llvm(e: impl std::fmt::Display) -> CompileError {
     crate::error::internal(e.to_string())
 }
 
+/// The entities whose records the context holds for defined ones (`FuncTranslator::entity_ptr`).
+#[derive(Clone, Copy)]
+enum Entity {
+    Memory,
+    Table,
+    Global,
+}
+
 /// The instruction behind a value the translator just built (a load, a call).
 fn instruction(v: BasicValueEnum<'_>) -> Result<InstructionValue<'_>> {
     v.as_instruction_value().ok_or_else(|| crate::error::internal("instruction expected"))
@@ -454,6 +462,23 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
     /// The pointer stored in context slot `region + 8 * index` (memories, tables, globals, funcs).
     fn ctx_slot(&self, region: u32, index: u32) -> Result<PointerValue<'ctx>> {
         Ok(self.load_invariant(self.unit.ptr().into(), self.ctx, region + 8 * index)?.into_pointer_value())
+    }
+
+    /// The record of memory, table or global `index` (`which`). A defined one lives in the
+    /// context itself, where the instantiation points its slot (`runtime-lib/src/instance.c`),
+    /// so its address needs no load: one fewer dependent load at every function entry that uses
+    /// the memory base, the shadow stack pointer or a table.
+    fn entity_ptr(&self, which: Entity, index: u32) -> Result<PointerValue<'ctx>> {
+        let (info, layout) = (&self.unit.info, &self.unit.layout);
+        let (slots, defined, size, imported) = match which {
+            Entity::Memory => (layout.memories, layout.def_memories, abi::SIZEOF_MEMORY, info.num_imported_memories),
+            Entity::Table => (layout.tables, layout.def_tables, abi::SIZEOF_TABLE, info.num_imported_tables),
+            Entity::Global => (layout.globals, layout.def_globals, abi::SIZEOF_VALUE, info.num_imported_globals),
+        };
+        match index.checked_sub(imported) {
+            Some(d) => self.gep_const(self.ctx, defined as u64 + d as u64 * size as u64),
+            None => self.ctx_slot(slots, index),
+        }
     }
 
     fn call_value(

@@ -26,7 +26,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.builder.build_store(slot, value)?;
             }
             Operator::TableSize { table } => {
-                let t = self.ctx_slot(self.unit.layout.tables, table)?;
+                let t = self.entity_ptr(super::Entity::Table, table)?;
                 let size = self.load_at(self.unit.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
                 self.push_index_result(size, self.unit.info.tables[table as usize].table64)?;
             }
@@ -91,7 +91,7 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
 
     /// Address of element `index` of `table`, trapping with `oob` past its size.
     fn table_slot(&mut self, table: u32, index: IntValue<'ctx>, oob: Trap) -> Result<PointerValue<'ctx>> {
-        let t = self.ctx_slot(self.unit.layout.tables, table)?;
+        let t = self.entity_ptr(super::Entity::Table, table)?;
         let size = self.load_at(self.unit.llcx.i64_type().into(), t, abi::TABLE_SIZE)?.into_int_value();
         let out = self.builder.build_int_compare(IntPredicate::UGE, index, size, "")?;
         self.trap_if(out, oob)?;

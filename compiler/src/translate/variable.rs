@@ -29,14 +29,14 @@ impl<'u, 'ctx, 'm> FuncTranslator<'u, 'ctx, 'm> {
                 self.local_read(local_index, v);
             }
             Operator::GlobalGet { global_index } => {
-                let cell = self.ctx_slot(self.unit.layout.globals, global_index)?;
+                let cell = self.entity_ptr(super::Entity::Global, global_index)?;
                 let ty = self.unit.llvm_type(self.unit.info.globals[global_index as usize].ty.ty);
                 let v = self.load_cell(ty, cell)?;
                 self.push(v);
             }
             Operator::GlobalSet { global_index } => {
                 let v = self.pop()?;
-                let cell = self.ctx_slot(self.unit.layout.globals, global_index)?;
+                let cell = self.entity_ptr(super::Entity::Global, global_index)?;
                 self.store_cell(cell, v)?;
             }
             _ => return Err(crate::error::internal(format!("not a variable operator: {op:?}"))),
