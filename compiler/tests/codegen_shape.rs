@@ -368,6 +368,23 @@ fn a_landing_reloads_only_the_locals_read_after_it() {
     assert!(many.contains("store volatile i32 1"), "the locals stay in memory:\n{many}");
 }
 
+/// A defined memory or global lives in the instance's context, so its address is a constant
+/// offset from it: reading the memory base or the shadow stack pointer takes one load, not two
+/// (the context's slot holds its address only for imported ones).
+#[test]
+fn defined_memories_and_globals_are_reached_without_loading_their_slots() {
+    let wat = r#"(module
+      (memory 1)
+      (global $g (mut i32) (i32.const 0))
+      (func (export "f")
+        (global.set $g (i32.add (global.get $g) (i32.load (i32.const 16))))))"#;
+    let ir = emit_module(wat, &["-O2"], "llvm-ir");
+    let f = function(&ir, "w2n_m_f0");
+    // The stack check's store pointer and the memory base; before, also the memory's and the
+    // global's slots.
+    assert_eq!(f.matches("load ptr").count(), 2, "no slot loads:\n{f}");
+}
+
 /// The timings report of compiling `wat` with `args` (`WASM2NATIVE_TIMINGS=1`, cold cache).
 fn timings(wat: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
