@@ -66,24 +66,20 @@ fn structure<'a>(ops: &'a [Operator<'a>]) -> Structure<'a> {
     let mut s = Structure { kind: HashMap::new(), opener: HashMap::new() };
     let mut open: Vec<usize> = Vec::new();
     for (at, op) in ops.iter().enumerate() {
-        match op {
-            Operator::Block { .. } => s.kind.insert(at, Kind::Block).map_or((), |_| ()),
-            Operator::Loop { .. } => s.kind.insert(at, Kind::Loop).map_or((), |_| ()),
-            Operator::If { .. } => s.kind.insert(at, Kind::If).map_or((), |_| ()),
-            Operator::TryTable { try_table } => {
-                s.kind.insert(at, Kind::TryTable(&try_table.catches)).map_or((), |_| ())
-            }
-            Operator::Try { .. } => {
-                s.kind.insert(at, Kind::Try { body_end: None, catch_all: false }).map_or((), |_| ())
-            }
-            _ => {}
+        let opened = match op {
+            Operator::Block { .. } => Some(Kind::Block),
+            Operator::Loop { .. } => Some(Kind::Loop),
+            Operator::If { .. } => Some(Kind::If),
+            Operator::TryTable { try_table } => Some(Kind::TryTable(&try_table.catches)),
+            Operator::Try { .. } => Some(Kind::Try { body_end: None, catch_all: false }),
+            _ => None,
+        };
+        if let Some(kind) = opened {
+            s.kind.insert(at, kind);
+            open.push(at);
+            continue;
         }
         match op {
-            Operator::Block { .. }
-            | Operator::Loop { .. }
-            | Operator::If { .. }
-            | Operator::TryTable { .. }
-            | Operator::Try { .. } => open.push(at),
             Operator::Else | Operator::Catch { .. } | Operator::CatchAll => {
                 if let Some(&c) = open.last() {
                     s.opener.insert(at, c);
@@ -136,9 +132,7 @@ fn backward_pass(
     let mut running = Locals::default();
     let mut grew = false;
     let target = |ctrl: &[usize], after: &HashMap<usize, Locals>, headers: &HashMap<usize, Locals>, depth: u32| {
-        let Some(&c) =
-            (depth as usize).checked_add(1).and_then(|d| ctrl.len().checked_sub(d)).and_then(|i| ctrl.get(i))
-        else {
+        let Some(&c) = ctrl.len().checked_sub(depth as usize + 1).map(|i| &ctrl[i]) else {
             return Locals::default(); // the function's label: a return
         };
         match s.kind.get(&c) {
